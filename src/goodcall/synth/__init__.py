@@ -1,0 +1,1 @@
+"""A synthetic Canadian carrier in the import format, for development, demos and evaluation."""
