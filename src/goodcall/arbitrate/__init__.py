@@ -1,0 +1,1 @@
+"""Arbitration: the best (offer, channel) per customer, or none, under global capacity limits."""
