@@ -1,0 +1,1 @@
+"""The one decision core: profiles in, one decision per customer out, every reason as data."""
