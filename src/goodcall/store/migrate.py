@@ -1,0 +1,53 @@
+"""Schema migrations, run programmatically with Alembic.
+
+The migration scripts live in ``goodcall/store/migrations/versions``; ``upgrade`` brings a store
+to the newest schema and is called by ``goodcall db upgrade`` and before every import, so a
+store made by an older goodcall is migrated, never silently misread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    """An Alembic config pointing at goodcall's migrations (and at ``connection``, if given)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this goodcall."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migration scripts found in {MIGRATIONS_DIR}")
+    return head
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    """The migration the store is at (None for an empty database)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+    """Migrate the store to ``revision`` (the newest by default), in one transaction."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(engine: sa.Engine, revision: str) -> None:
+    """Migrate the store back to ``revision`` ("base" removes every goodcall table)."""
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)

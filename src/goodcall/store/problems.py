@@ -1,0 +1,125 @@
+"""Problems found in import files: one row each, naming file, row, column, value and what was
+expected.
+
+Problems are Polars frames (checks are vectorised and produce whole batches of them). The log
+keeps counts per kind, the first problems for the terminal, and streams every problem to the
+``--report`` CSV when one is asked for, so a file with millions of bad rows does not fill memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import polars as pl
+
+# Kinds of problem. Every kind is an error (the row, or the file, is rejected) except UNKNOWN_FILE.
+MISSING_FILE = "missing_file"
+UNKNOWN_FILE = "unknown_file"
+AMBIGUOUS_FILE = "ambiguous_file"
+UNREADABLE_FILE = "unreadable_file"
+MISSING_COLUMN = "missing_column"
+UNKNOWN_COLUMN = "unknown_column"
+BAD_VALUE = "bad_value"
+NO_OFFSET = "timestamp_without_offset"
+UNKNOWN_VALUE = "unknown_value"
+BAD_TIME_ZONE = "bad_time_zone"
+OUT_OF_RANGE = "out_of_range"
+NULL_VALUE = "null_value"
+DUPLICATE_KEY = "duplicate_key"
+ALREADY_STORED = "already_stored"
+DANGLING_REFERENCE = "dangling_reference"
+REJECTED_REFERENCE = "rejected_reference"
+
+WARNINGS = frozenset({UNKNOWN_FILE})
+# File-level problems: no row can be trusted, so they fail the import even with --quarantine.
+FILE_LEVEL = frozenset(
+    {MISSING_FILE, AMBIGUOUS_FILE, UNREADABLE_FILE, MISSING_COLUMN, UNKNOWN_COLUMN}
+)
+
+PROBLEM_SCHEMA = pl.Schema(
+    {
+        "file": pl.String(),
+        "row": pl.Int64(),
+        "column": pl.String(),
+        "value": pl.String(),
+        "problem": pl.String(),
+        "expected": pl.String(),
+    }
+)
+
+
+def file_problem(
+    file: str, problem: str, expected: str, column: str | None = None, value: str | None = None
+) -> pl.DataFrame:
+    """One problem that concerns a whole file (or one of its columns), not a row."""
+    return pl.DataFrame(
+        [
+            {
+                "file": file,
+                "row": None,
+                "column": column,
+                "value": value,
+                "problem": problem,
+                "expected": expected,
+            }
+        ],
+        schema=PROBLEM_SCHEMA,
+    )
+
+
+def empty_problems() -> pl.DataFrame:
+    return pl.DataFrame(schema=PROBLEM_SCHEMA)
+
+
+@dataclass
+class ProblemLog:
+    """Every problem of one import: counts, the first few, and the full list on disk if asked."""
+
+    keep: int = 1000
+    report_path: Path | None = None
+    first: pl.DataFrame = field(default_factory=empty_problems)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    _report: IO[bytes] | None = None
+
+    def add(self, problems: pl.DataFrame) -> None:
+        if problems.height == 0:
+            return
+        problems = problems.select(PROBLEM_SCHEMA.names()).cast(PROBLEM_SCHEMA)
+        if self.first.height < self.keep:
+            self.first = pl.concat([self.first, problems.head(self.keep - self.first.height)])
+        for file, problem, count in problems.group_by("file", "problem").len().iter_rows():
+            self.counts[(file, problem)] = self.counts.get((file, problem), 0) + count
+        if self.report_path is not None:
+            if self._report is None:
+                self._report = self.report_path.open("wb")
+                problems.write_csv(self._report)
+            else:
+                problems.write_csv(self._report, include_header=False)
+
+    def close(self) -> None:
+        """Finish the report file (written with a header even when there was no problem)."""
+        if self.report_path is not None and self._report is None:
+            self._report = self.report_path.open("wb")
+            empty_problems().write_csv(self._report)
+        if self._report is not None:
+            self._report.close()
+
+    @property
+    def errors(self) -> int:
+        return sum(n for (_, kind), n in self.counts.items() if kind not in WARNINGS)
+
+    @property
+    def warnings(self) -> int:
+        return sum(n for (_, kind), n in self.counts.items() if kind in WARNINGS)
+
+    @property
+    def fatal(self) -> bool:
+        """A file-level error: the import cannot land, even with a quarantine."""
+        return any(kind in FILE_LEVEL for (_, kind) in self.counts)
+
+    def counts_frame(self) -> pl.DataFrame:
+        rows = [{"file": f, "problem": k, "count": n} for (f, k), n in self.counts.items()]
+        schema = {"file": pl.String(), "problem": pl.String(), "count": pl.Int64()}
+        return pl.DataFrame(rows, schema=schema).sort("file", "problem")

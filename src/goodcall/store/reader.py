@@ -1,0 +1,67 @@
+"""Reading the store: the interface every other module uses.
+
+``load_tables`` returns every import table with exactly the Polars schema of
+:func:`goodcall.profiles.frames.table_schema` (timestamps ``Datetime("us", "UTC")``), optionally
+for some customers only (plans and promotions are always whole). Rows come through the
+driver's cursor in large batches (SQLite) or ``COPY … TO STDOUT`` (PostgreSQL) and are decoded
+with Polars expressions — see :mod:`goodcall.store.fetch`. All tables are read in one
+transaction, so they are consistent with each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+import sqlalchemy as sa
+
+from goodcall.profiles.build import build_profiles
+from goodcall.profiles.schema import TABLES
+from goodcall.store.codec import decode
+from goodcall.store.config import engine_for
+from goodcall.store.fetch import fetch_wire
+from goodcall.store.migrate import current_revision, head_revision
+
+
+class StoreNotReadyError(RuntimeError):
+    """The store has no goodcall tables yet, or an older schema than this goodcall reads."""
+
+
+def _check_revision(engine: sa.Engine, shown: str) -> None:
+    current, head = current_revision(engine), head_revision()
+    if current is None:
+        raise StoreNotReadyError(
+            f"the store at {shown} is empty: run `goodcall import DIR` (or `goodcall db upgrade`)"
+        )
+    if current != head:
+        raise StoreNotReadyError(
+            f"the store at {shown} is at schema {current}, this goodcall reads {head}: "
+            "run `goodcall db upgrade`"
+        )
+
+
+def load_tables(
+    url: str | None = None, customer_ids: Sequence[str] | None = None
+) -> dict[str, pl.LazyFrame]:
+    """Every import table from the store at ``url`` (default: ``GOODCALL_DB_URL``)."""
+    config, engine = engine_for(url)
+    try:
+        _check_revision(engine, config.display_url)
+        options = {"isolation_level": "REPEATABLE READ"} if config.type == "postgres" else {}
+        with engine.connect().execution_options(**options) as connection, connection.begin():
+            return {
+                table.name: decode(fetch_wire(connection, table, None, customer_ids), table)
+                .collect()
+                .lazy()
+                for table in TABLES
+            }
+    finally:
+        engine.dispose()
+
+
+def load_profiles(
+    as_of: dt.datetime, url: str | None = None, customer_ids: Sequence[str] | None = None
+) -> pl.LazyFrame:
+    """The profile frame of the stored customers, as known at ``as_of``."""
+    return build_profiles(load_tables(url, customer_ids), as_of)
