@@ -69,6 +69,14 @@ def _check_lists(frame: pl.DataFrame, table: Table) -> None:
                 raise ValueError(f"{table.name}.{column.name}: list items may not contain ';'")
 
 
+def csv_text(frame: pl.DataFrame | pl.LazyFrame, table: Table) -> str:
+    """The CSV text of a table in the import format (for examples and small exports)."""
+    data = frame.lazy().collect() if isinstance(frame, pl.LazyFrame) else frame
+    data = data.select([c.name for c in table.columns if c.name in data.columns])
+    _check_lists(data, table)
+    return data.select([_csv_column(table, n) for n in data.columns]).write_csv()
+
+
 def write_table(
     frame: pl.DataFrame | pl.LazyFrame, table: Table, out_dir: Path, fmt: FileFormat
 ) -> Path:

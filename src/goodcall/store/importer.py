@@ -92,7 +92,8 @@ def discover(directory: Path) -> tuple[dict[str, TableFile], pl.DataFrame]:
         table = TABLES_BY_NAME.get(path.stem)
         if table is None:
             known = ", ".join(t.name for t in TABLES)
-            problems.append(P.file_problem(path.name, P.UNKNOWN_FILE, f"a table name: {known}"))
+            expected = f"a file named after a table ({known})"
+            problems.append(P.file_problem(path.name, P.UNKNOWN_FILE, expected))
         elif table.name in found:
             other = found[table.name].name
             problems.append(P.file_problem(path.name, P.AMBIGUOUS_FILE, f"one file, not {other}"))

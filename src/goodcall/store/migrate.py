@@ -51,3 +51,21 @@ def downgrade(engine: sa.Engine, revision: str) -> None:
     """Migrate the store back to ``revision`` ("base" removes every goodcall table)."""
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), revision)
+
+
+class StoreNotReadyError(RuntimeError):
+    """The store has no goodcall tables yet, or an older schema than this goodcall reads."""
+
+
+def require_current(engine: sa.Engine, shown: str) -> None:
+    """Refuse to read a store that is empty or not at the newest schema (``shown``: its URL)."""
+    current, head = current_revision(engine), head_revision()
+    if current is None:
+        raise StoreNotReadyError(
+            f"the store at {shown} is empty: run `goodcall import DIR` (or `goodcall db upgrade`)"
+        )
+    if current != head:
+        raise StoreNotReadyError(
+            f"the store at {shown} is at schema {current}, this goodcall reads {head}: "
+            "run `goodcall db upgrade`"
+        )

@@ -32,6 +32,25 @@ ALREADY_STORED = "already_stored"
 DANGLING_REFERENCE = "dangling_reference"
 REJECTED_REFERENCE = "rejected_reference"
 
+PROBLEM_KINDS: dict[str, str] = {
+    MISSING_FILE: "a required table has no file (or the directory does not exist)",
+    UNKNOWN_FILE: "a .csv/.parquet file whose name is no table (warning: the file is ignored)",
+    AMBIGUOUS_FILE: "a table has both a .csv and a .parquet file",
+    UNREADABLE_FILE: "the file cannot be parsed (e.g. a CSV row with too many fields)",
+    MISSING_COLUMN: "a required column is absent from the file",
+    UNKNOWN_COLUMN: "the file has a column the table does not have",
+    BAD_VALUE: "a value of the wrong type: not a number, not a date, not true/false…",
+    NO_OFFSET: "a timestamp without a UTC offset (its instant is unknown)",
+    UNKNOWN_VALUE: "a value outside the column's allowed values",
+    BAD_TIME_ZONE: "not an IANA time zone name",
+    OUT_OF_RANGE: "a number below the column's minimum (or above its maximum)",
+    NULL_VALUE: "an empty value in a column that requires one",
+    DUPLICATE_KEY: "the row's key was already used by an earlier row of the file",
+    ALREADY_STORED: "the row's key is already in the store (only with --on-existing reject)",
+    DANGLING_REFERENCE: "the row points at a key found neither in the import nor in the store",
+    REJECTED_REFERENCE: "the row points at a row that was rejected (with --quarantine)",
+}
+
 WARNINGS = frozenset({UNKNOWN_FILE})
 # File-level problems: no row can be trusted, so they fail the import even with --quarantine.
 FILE_LEVEL = frozenset(

@@ -14,31 +14,13 @@ import datetime as dt
 from collections.abc import Sequence
 
 import polars as pl
-import sqlalchemy as sa
 
 from goodcall.profiles.build import build_profiles
 from goodcall.profiles.schema import TABLES
 from goodcall.store.codec import decode
 from goodcall.store.config import engine_for
 from goodcall.store.fetch import fetch_wire
-from goodcall.store.migrate import current_revision, head_revision
-
-
-class StoreNotReadyError(RuntimeError):
-    """The store has no goodcall tables yet, or an older schema than this goodcall reads."""
-
-
-def _check_revision(engine: sa.Engine, shown: str) -> None:
-    current, head = current_revision(engine), head_revision()
-    if current is None:
-        raise StoreNotReadyError(
-            f"the store at {shown} is empty: run `goodcall import DIR` (or `goodcall db upgrade`)"
-        )
-    if current != head:
-        raise StoreNotReadyError(
-            f"the store at {shown} is at schema {current}, this goodcall reads {head}: "
-            "run `goodcall db upgrade`"
-        )
+from goodcall.store.migrate import require_current
 
 
 def load_tables(
@@ -47,7 +29,7 @@ def load_tables(
     """Every import table from the store at ``url`` (default: ``GOODCALL_DB_URL``)."""
     config, engine = engine_for(url)
     try:
-        _check_revision(engine, config.display_url)
+        require_current(engine, config.display_url)
         options = {"isolation_level": "REPEATABLE READ"} if config.type == "postgres" else {}
         with engine.connect().execution_options(**options) as connection, connection.begin():
             return {

@@ -1,0 +1,239 @@
+"""Store commands: ``import``, ``summary``, ``db upgrade|current``, ``docs data-format``.
+
+Heavy libraries (Polars, SQLAlchemy, Alembic) are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+    from goodcall.store.importer import ImportResult
+    from goodcall.store.summary import StoreSummary
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Store URL (sqlite:///file.db or postgresql://…); default $GOODCALL_DB_URL, "
+        "else sqlite:///goodcall.db.",
+        show_default=False,
+    ),
+]
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    _console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+class _RichProgress:
+    """One progress bar per import file."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+
+    def start(self, name: str, total: int) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, completed=self.progress.tasks[-1].total)
+        self.task = self.progress.add_task(name, total=total)
+
+    def advance(self, rows: int) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, rows)
+
+
+def _show_import(result: ImportResult, url: str, show: int) -> None:
+    from rich.table import Table
+
+    console = _console()
+    log = result.problems
+    if log.counts:
+        problems = Table(title=f"Problems (first {min(show, log.first.height)})")
+        for name in ("file", "row", "column", "value", "problem", "expected"):
+            problems.add_column(name, overflow="fold")
+        for row in log.first.head(show).iter_rows():
+            problems.add_row(*["" if v is None else str(v) for v in row])
+        console.print(problems)
+        counts = Table(title="Problems by kind")
+        for name in ("file", "problem", "count"):
+            counts.add_column(name, justify="right" if name == "count" else "left")
+        for file, kind, count in log.counts_frame().iter_rows():
+            counts.add_row(file, kind, f"{count:,}")
+        console.print(counts)
+    total = sum(result.written.values())
+    if result.landed:
+        rejected = sum(result.rejected.values())
+        extra = f", {rejected:,} rows quarantined" if rejected else ""
+        console.print(
+            f"[green]Imported[/] {total:,} rows into {url} in {result.seconds:.1f} s{extra}."
+        )
+    else:
+        console.print(
+            f"[bold red]Nothing imported[/]: {log.errors:,} problem(s); "
+            f"the store at {url} is unchanged."
+        )
+
+
+def import_command(
+    directory: Annotated[Path, typer.Argument(help="Directory of <table>.csv/.parquet files.")],
+    db: DbOption = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace the store's content with the directory's.")
+    ] = False,
+    on_existing: Annotated[
+        str,
+        typer.Option(help="Rows whose key is already stored: update them, or reject them."),
+    ] = "update",
+    quarantine: Annotated[
+        Path | None,
+        typer.Option(help="Import the good rows; write rejected rows and reasons to this CSV."),
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write every problem to this CSV file.")
+    ] = None,
+    show: Annotated[int, typer.Option(help="Problems to show in the terminal.")] = 20,
+    batch_rows: Annotated[int, typer.Option(help="Rows per batch.", hidden=True)] = 200_000,
+) -> None:
+    """Import a directory of CSV/Parquet files into the store: all of it, or nothing."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from goodcall.store.config import StoreConfig
+    from goodcall.store.importer import ImportOptions, import_directory
+
+    if on_existing not in ("update", "reject"):
+        raise _fail(f"--on-existing must be update or reject, not {on_existing!r}")
+    try:
+        config = StoreConfig.from_url(db)
+    except ValueError as error:
+        raise _fail(str(error)) from error
+    options = ImportOptions(
+        replace=replace,
+        on_existing="reject" if on_existing == "reject" else "update",
+        quarantine=quarantine,
+        report=report,
+        batch_rows=batch_rows,
+    )
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=_console(stderr=True), transient=False) as bars:
+        result = import_directory(directory, config.url, options, _RichProgress(bars))
+    _show_import(result, config.display_url, show)
+    if not result.landed:
+        raise typer.Exit(1)
+
+
+def _show_summary(summary: StoreSummary, url: str) -> None:
+    from rich.table import Table
+
+    console = _console()
+    counts = Table(title=f"Store {url}")
+    counts.add_column("table")
+    counts.add_column("rows", justify="right")
+    for name, count in summary.counts.items():
+        counts.add_row(name, f"{count:,}")
+    console.print(counts)
+    for mix in summary.mixes.values():
+        table = Table(title=mix.title)
+        for name, justify in (("value", "left"), ("count", "right"), ("share", "right")):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        total = mix.total or 1
+        for value, count in mix.counts[:15]:
+            table.add_row(value, f"{count:,}", f"{count / total:.1%}")
+        if len(mix.counts) > 15:
+            table.add_row(f"… {len(mix.counts) - 15} more", "", "")
+        console.print(table)
+    shares = Table(title="Shares")
+    shares.add_column("measure")
+    shares.add_column("share", justify="right")
+    for name, share in summary.shares.items():
+        shares.add_row(name.replace("_", " "), "-" if share is None else f"{share:.1%}")
+    console.print(shares)
+
+
+def summary_command(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Counts per table and the mixes (province, language, devices, plans, contacts…)."""
+    from goodcall.store.config import StoreConfig
+    from goodcall.store.migrate import StoreNotReadyError
+    from goodcall.store.summary import summarize
+
+    try:
+        config = StoreConfig.from_url(db)
+        summary = summarize(config.url)
+    except (ValueError, StoreNotReadyError) as error:
+        raise _fail(str(error)) from error
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), indent=2, sort_keys=False))
+    else:
+        _show_summary(summary, config.display_url)
+
+
+db_app = typer.Typer(help="The store's schema (Alembic migrations).", no_args_is_help=True)
+docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the store's tables, or migrate them to this goodcall's schema."""
+    from goodcall.store.config import engine_for
+    from goodcall.store.migrate import current_revision, upgrade
+
+    try:
+        config, engine = engine_for(db)
+    except ValueError as error:
+        raise _fail(str(error)) from error
+    upgrade(engine)
+    typer.echo(f"{config.display_url}: schema {current_revision(engine)}")
+
+
+@db_app.command("current")
+def db_current(db: DbOption = None) -> None:
+    """Print the store's schema revision and the newest this goodcall knows."""
+    from goodcall.store.config import engine_for
+    from goodcall.store.migrate import current_revision, head_revision
+
+    try:
+        config, engine = engine_for(db)
+    except ValueError as error:
+        raise _fail(str(error)) from error
+    typer.echo(
+        f"{config.display_url}: schema {current_revision(engine)} (newest {head_revision()})"
+    )
+
+
+@docs_app.command("data-format")
+def docs_data_format(
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """The import format (docs/data-format.md), generated from the table declarations."""
+    from goodcall.store.docs import data_format_markdown
+
+    text = data_format_markdown()
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the store's commands to the ``goodcall`` app."""
+    app.command("import")(import_command)
+    app.command("summary")(summary_command)
+    app.add_typer(db_app, name="db")
+    app.add_typer(docs_app, name="docs")
