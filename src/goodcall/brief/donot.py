@@ -1,0 +1,109 @@
+"""Section 5: what not to offer, and why — from the catalog engine's own reasons.
+
+Every offer the rules excluded for this customer is a possible blunder, but a list of twenty is
+not read. Excluded offers are kept when an agent could plausibly reach for them (the same kind as
+the offer of the call, a handset for another system, a plan that is no upgrade, a promotion
+already redeemed), grouped by reason so that one sentence covers them ("Ne proposez pas Galaxy
+S25, Pixel 10, LG Velvet : le client utilise un iPhone 13"), and capped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from goodcall.brief.model import DoNotOffer, Knowledge, Lang, TopicCode
+from goodcall.catalog.model import Catalog, Offer
+
+Row = Mapping[str, Any]
+ReasonText = Callable[[dict[str, Any], Mapping[str, Any], Catalog, str, str], str]
+
+MAX_GROUPS = 5
+MAX_NAMES = 6
+BASIC_PLAN_TIERS = 2
+"""Plans at or below this tier are "basic": above it, the agent is told not to assume one."""
+
+
+def default_reason_text() -> ReasonText:
+    """The catalog's own wording of an exclusion (imported when first needed)."""
+    from goodcall.catalog.texts import reason_text
+
+    return reason_text
+
+
+def failed_reason(row: Row) -> dict[str, Any] | None:
+    """The reason that excluded the offer: the first one that did not pass."""
+    for reason in row.get("reasons") or ():
+        if not reason.get("ok"):
+            return dict(reason)
+    return None
+
+
+def relevance(excluded: Offer, pitched: Offer, redeemed: frozenset[str]) -> int | None:
+    """How likely an agent is to reach for an excluded offer on this call (0 = most), or None."""
+    if excluded.kind == pitched.kind:
+        return 0
+    if excluded.kind == "handset" or excluded.target.device_os is not None:
+        return 1
+    if excluded.kind == "plan" or excluded.target.plan_tier is not None:
+        return 2
+    if excluded.promotion_id is not None and excluded.promotion_id in redeemed:
+        return 3
+    return None
+
+
+def do_not_offers(
+    rows: Sequence[Row],
+    pitched: Offer,
+    catalog: Catalog,
+    profile: Mapping[str, Any],
+    lang: Lang,
+    offer_name: Callable[[Offer], str],
+    reason_text: ReasonText,
+) -> tuple[list[DoNotOffer], int]:
+    """Excluded offers grouped by reason, most relevant first; and how many were excluded."""
+    redeemed = frozenset(profile.get("redeemed_promotions") or ())
+    picked: list[tuple[int, int, Offer, dict[str, Any]]] = []
+    excluded_total = 0
+    for position, row in enumerate(rows):
+        if row.get("eligible", True):
+            continue
+        excluded_total += 1
+        offer = catalog.offer(row["offer_id"])
+        rank = relevance(offer, pitched, redeemed)
+        reason = failed_reason(row)
+        if rank is not None and reason is not None:
+            picked.append((rank, position, offer, reason))
+    picked.sort(key=lambda item: (item[0], item[1]))
+    groups: dict[str, tuple[str, list[Offer]]] = {}
+    for _rank, _pos, offer, reason in picked:
+        text = reason_text(reason, profile, catalog, offer.id, lang).strip().rstrip(".")
+        groups.setdefault(text, (str(reason.get("code") or ""), []))[1].append(offer)
+    result = [
+        DoNotOffer(
+            offer_ids=[o.id for o in offers[:MAX_NAMES]],
+            names=[offer_name(o) for o in offers[:MAX_NAMES]],
+            reason=text,
+            code=code,
+            more=max(0, len(offers) - MAX_NAMES),
+        )
+        for text, (code, offers) in list(groups.items())[:MAX_GROUPS]
+    ]
+    return result, excluded_total
+
+
+def topics(knowledge: Knowledge) -> list[TopicCode]:
+    """Topics to handle with care, from the facts (the last one always applies)."""
+    out: list[TopicCode] = []
+    kinds = {case.kind for case in knowledge.open_cases}
+    if "complaint" in kinds or knowledge.recent_complaint_at is not None:
+        out.append("complaint_first")
+    if "repair" in kinds:
+        out.append("repair_open")
+    if knowledge.last_refusal_at is not None:
+        out.append("recent_refusal")
+    plan = knowledge.plan
+    if plan is not None and (plan.plan_is_top or plan.plan_tier > BASIC_PLAN_TIERS):
+        out.append("basic_plan")
+    out.append("no_pressure")
+    return out
