@@ -66,9 +66,9 @@ def _check_contact(
     offer_id: str,
     channel: str,
     index: _Index,
-    rows: Sequence[Mapping[str, Any]],
-) -> tuple[Offer, Mapping[str, Any]]:
-    """The offer and its engine row, or a clear refusal."""
+    row: Mapping[str, Any] | None,
+) -> Offer:
+    """The offer of the contact, or a clear refusal to brief it."""
     cid = profile.get("customer_id")
     if channel not in CHANNELS:
         raise BriefError(f"customer {cid!r}: channel {channel!r} is not one of {CHANNELS}")
@@ -84,7 +84,6 @@ def _check_contact(
             f"customer {cid!r}: offer {offer_id!r} is not offered by {channel!r} "
             f"(catalog channels: {', '.join(offer.channels)})"
         )
-    row = next((r for r in rows if r["offer_id"] == offer_id), None)
     if row is None:
         raise BriefError(
             f"customer {cid!r}: no evaluation row for offer {offer_id!r} "
@@ -94,7 +93,7 @@ def _check_contact(
         failed = donot.failed_reason(row)
         why = f"{failed['code']} ({failed.get('evidence')})" if failed else "no reason given"
         raise BriefError(f"customer {cid!r}: offer {offer_id!r} was excluded by the rules: {why}")
-    return offer, row
+    return offer
 
 
 def _promotion_seen(
@@ -131,6 +130,96 @@ def _formats(profile: Mapping[str, Any], address: Address, catalog: Catalog) -> 
         raise BriefError(f"customer {profile.get('customer_id')!r}: {exc}") from exc
 
 
+class Inputs:
+    """What one brief needs besides the profile, shared by the single and batch paths."""
+
+    __slots__ = ("at", "catalog", "index", "promotion_names", "reason_text")
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        at: dt.datetime,
+        promotion_names: Mapping[str, Bilingual] | None,
+        reason_text: donot.ReasonText | None,
+    ) -> None:
+        if at.tzinfo is None:
+            raise BriefError("at must be timezone-aware (e.g. datetime(..., tzinfo=UTC))")
+        self.catalog = catalog
+        self.at = at.astimezone(dt.UTC)
+        self.index = _index(catalog)
+        self.promotion_names = {**catalog.promotions, **(promotion_names or {})}
+        self.reason_text = reason_text or donot.default_reason_text()
+
+
+def assemble(
+    profile: Mapping[str, Any],
+    offer_id: str,
+    channel: str,
+    contact_row: Mapping[str, Any] | None,
+    excluded_rows: Sequence[Mapping[str, Any]],
+    excluded_ids: frozenset[str],
+    inputs: Inputs,
+    agent_name: str | None = None,
+) -> Brief:
+    """The brief from the contact's own engine row and the customer's excluded offers.
+
+    ``excluded_rows`` may be any superset of the excluded offers worth naming (the batch path
+    pre-filters them in Polars); ``excluded_ids`` must be every offer excluded for the customer,
+    so that no part of the brief outside "Do not" names one of them.
+    """
+    catalog, index, at = inputs.catalog, inputs.index, inputs.at
+    offer = _check_contact(profile, offer_id, channel, index, contact_row)
+    assert contact_row is not None
+    address = facts.address(profile)
+    lang: Lang = address.lang
+    f = _formats(profile, address, catalog)
+
+    def promotion_name(pid: str) -> str | None:
+        name = inputs.promotion_names.get(pid)
+        return getattr(name, lang) if name is not None else None
+
+    def contact_offer_name(oid: str) -> str | None:
+        known = index.offers.get(oid)
+        if known is not None:
+            return None if oid in excluded_ids else getattr(known.name, lang)
+        return promotion_name(oid)
+
+    knowledge = facts.knowledge(profile, lang, at, promotion_name, contact_offer_name)
+    seen = _promotion_seen(offer, contact_row, knowledge)
+    values = pitch.facts_for(profile, knowledge, f)
+    do_not = donot.do_not_offers(
+        excluded_rows,
+        offer,
+        catalog,
+        profile,
+        lang,
+        lambda o: str(getattr(o.name, lang)),
+        inputs.reason_text,
+    )
+    return Brief(
+        customer_id=str(profile["customer_id"]),
+        offer_id=offer.id,
+        channel=channel,
+        currency=catalog.currency,
+        at=at,
+        address=address,
+        opening=Opening(
+            agent_name=agent_name.strip() if agent_name and agent_name.strip() else None,
+            company=getattr(catalog.company, lang),
+            why=pitch.fill(pitch.voice(offer.why_we_call, address), values, offer.id),
+            acknowledge=_acknowledge(knowledge),
+        ),
+        knowledge=knowledge,
+        offer=pitch.pitch(offer, getattr(offer.name, lang), address, knowledge, seen, values),
+        avoid=Avoid(
+            offers=do_not,
+            topics=donot.topics(knowledge),
+            excluded_total=len(excluded_ids),
+        ),
+        closing=Closing(outcomes=list(OUTCOMES)),
+    )
+
+
 def build_brief(
     profile: Mapping[str, Any],
     offer_id: str,
@@ -149,57 +238,15 @@ def build_brief(
     customer's rows of ``evaluate_offers`` (a frame or a list of row dicts); ``promotion_names``
     overrides or completes the catalog's promotion names (an unnamed promotion shows its id).
     """
-    if at.tzinfo is None:
-        raise BriefError("at must be timezone-aware (e.g. datetime(..., tzinfo=UTC))")
-    index = _index(catalog)
     rows = _rows(offer_rows)
-    offer, row = _check_contact(profile, offer_id, channel, index, rows)
-    address = facts.address(profile)
-    lang: Lang = address.lang
-    f = _formats(profile, address, catalog)
-    excluded = {r["offer_id"] for r in rows if not r["eligible"]}
-
-    def promotion_name(pid: str) -> str | None:
-        name = (promotion_names or {}).get(pid) or catalog.promotions.get(pid)
-        return getattr(name, lang) if name is not None else None
-
-    def contact_offer_name(oid: str) -> str | None:
-        known = index.offers.get(oid)
-        if known is not None:
-            return None if oid in excluded else getattr(known.name, lang)
-        return promotion_name(oid)
-
-    knowledge = facts.knowledge(profile, lang, at, promotion_name, contact_offer_name)
-    seen = _promotion_seen(offer, row, knowledge)
-    values = pitch.facts_for(profile, knowledge, f)
-    do_not, excluded_total = donot.do_not_offers(
-        rows,
-        offer,
-        catalog,
+    excluded = [r for r in rows if not r["eligible"]]
+    return assemble(
         profile,
-        lang,
-        lambda o: str(getattr(o.name, lang)),
-        reason_text or donot.default_reason_text(),
-    )
-    return Brief(
-        customer_id=str(profile["customer_id"]),
-        offer_id=offer.id,
-        channel=channel,
-        currency=catalog.currency,
-        at=at.astimezone(dt.UTC),
-        address=address,
-        opening=Opening(
-            agent_name=agent_name.strip() if agent_name and agent_name.strip() else None,
-            company=getattr(catalog.company, lang),
-            why=pitch.fill(pitch.voice(offer.why_we_call, address), values, offer.id),
-            acknowledge=_acknowledge(knowledge),
-        ),
-        knowledge=knowledge,
-        offer=pitch.pitch(offer, getattr(offer.name, lang), address, knowledge, seen, values),
-        avoid=Avoid(
-            offers=do_not,
-            topics=donot.topics(knowledge),
-            excluded_total=excluded_total,
-        ),
-        closing=Closing(outcomes=list(OUTCOMES)),
+        offer_id,
+        channel,
+        next((r for r in rows if r["offer_id"] == offer_id), None),
+        excluded,
+        frozenset(r["offer_id"] for r in excluded),
+        Inputs(catalog, at, promotion_names, reason_text),
+        agent_name,
     )

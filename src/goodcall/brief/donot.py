@@ -31,12 +31,28 @@ def default_reason_text() -> ReasonText:
     return reason_text
 
 
+_TIER_ORDER = {"applicability": 0, "eligibility": 1, "suitability": 2}
+
+
+def _tier_rank(reason: Mapping[str, Any]) -> int:
+    parts = str(reason.get("code") or "").split(".")
+    return _TIER_ORDER.get(parts[1], 3) if len(parts) > 1 else 3
+
+
 def failed_reason(row: Row) -> dict[str, Any] | None:
-    """The reason that excluded the offer: the first one that did not pass."""
-    for reason in row.get("reasons") or ():
-        if not reason.get("ok"):
-            return dict(reason)
-    return None
+    """The most telling reason that excluded the offer.
+
+    Facts about the customer come first ("uses an iPhone 13", "already has the top plan"), then
+    who may have the offer at all, then whether it suits them; the offer's own validity
+    (dates, channels) last, since it says nothing about the customer.
+    """
+    failed = [r for r in row.get("reasons") or () if not r.get("ok")]
+    return dict(min(failed, key=_tier_rank)) if failed else None
+
+
+def about_customer(reason: Mapping[str, Any]) -> bool:
+    """Whether an exclusion says something about the customer (not just the offer's dates)."""
+    return _tier_rank(reason) < len(_TIER_ORDER)
 
 
 def relevance(excluded: Offer, pitched: Offer, redeemed: frozenset[str]) -> int | None:
@@ -60,19 +76,17 @@ def do_not_offers(
     lang: Lang,
     offer_name: Callable[[Offer], str],
     reason_text: ReasonText,
-) -> tuple[list[DoNotOffer], int]:
-    """Excluded offers grouped by reason, most relevant first; and how many were excluded."""
+) -> list[DoNotOffer]:
+    """Excluded offers (``rows`` with ``eligible`` false) grouped by reason, most relevant first."""
     redeemed = frozenset(profile.get("redeemed_promotions") or ())
     picked: list[tuple[int, int, Offer, dict[str, Any]]] = []
-    excluded_total = 0
     for position, row in enumerate(rows):
         if row.get("eligible", True):
             continue
-        excluded_total += 1
         offer = catalog.offer(row["offer_id"])
         rank = relevance(offer, pitched, redeemed)
         reason = failed_reason(row)
-        if rank is not None and reason is not None:
+        if rank is not None and reason is not None and about_customer(reason):
             picked.append((rank, position, offer, reason))
     picked.sort(key=lambda item: (item[0], item[1]))
     groups: dict[str, tuple[str, list[Offer]]] = {}
@@ -89,7 +103,7 @@ def do_not_offers(
         )
         for text, (code, offers) in list(groups.items())[:MAX_GROUPS]
     ]
-    return result, excluded_total
+    return result
 
 
 def topics(knowledge: Knowledge) -> list[TopicCode]:
