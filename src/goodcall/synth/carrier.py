@@ -184,3 +184,22 @@ OFFERS: tuple[OfferSpec, ...] = (
     OfferSpec("SV_5G_PLUS_TRIAL", "addon", 50.0, appeal=0.6),
 )
 OFFERS_BY_ID = {o.offer_id: o for o in OFFERS}
+
+# Plan a promotion put its redeemers on (a redeemed plan promotion means the line is on that plan).
+PROMOTION_PLANS: dict[str, str] = {
+    "PROMO_ULT_2024": "ULT_150",
+    "PROMO_RENTREE_2025": "PLUS_20",
+    "PROMO_FETES_2025": "MAX_60",
+    "PROMO_PRINTEMPS_2026": "MAX_60",
+}
+
+# The device a handset offer puts in the customer's hands: (make, model, os).
+OFFER_DEVICES: dict[str, tuple[str, str, str]] = {
+    "HS_IPHONE17_FETES": ("Apple", "iPhone 17", "iOS"),
+    "HS_IPHONE16E": ("Apple", "iPhone 16e", "iOS"),
+    "HS_GALAXY_S25_FETES": ("Samsung", "Galaxy S25", "Android"),
+    "HS_GALAXY_A56": ("Samsung", "Galaxy A56", "Android"),
+    "HS_PIXEL_10": ("Google", "Pixel 10", "Android"),
+    "HS_LG_VELVET_CLEARANCE": ("LG", "Velvet", "Android"),
+    "HS_MOTO_G_PREPAID": ("Motorola", "moto g 5G", "Android"),
+}

@@ -23,13 +23,13 @@ import polars as pl
 
 from goodcall.truth.hashing import F64, U64, id_hashes, key_constant, normals, uniforms
 
-SELF_DIRECTION_LATENT_WEIGHT = 0.5
-SELF_DIRECTION_OBSERVED_WEIGHT = 0.8
+SELF_DIRECTION_LATENT_WEIGHT = 0.4
+SELF_DIRECTION_OBSERVED_WEIGHT = 0.65
 
 # Centre and spread of the observed self-service index over the synthetic carrier (measured on
 # 200,000 customers of seed 1), so the observed part is on the N(0, 1) scale of the latent.
-_OBSERVED_CENTRE = 1.25
-_OBSERVED_SPREAD = 0.95
+_OBSERVED_CENTRE = 0.69
+_OBSERVED_SPREAD = 0.85
 
 
 def customer_hashes(customer_ids: pl.Series, seed: int) -> U64:

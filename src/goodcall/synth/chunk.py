@@ -1,0 +1,189 @@
+"""One chunk of the synthetic carrier: a block of customers and every row that belongs to them.
+
+Order of generation: account holders, lines, promotions, preferences, consent and cases describe
+the carrier *before* the contact history; their profile (``build_profiles``) is what the ground
+truth sees when the history's outcomes are drawn; then the history's consequences are applied
+(plans and devices taken, promotions redeemed, do-not-call requests, complaint cases) and revenue
+and value are computed last.
+
+Money: ``monthly_revenue`` is the account's plan prices × 0.90–1.08 (discounts, extras);
+``value`` (expected remaining margin) is monthly revenue × (14 + 0.12 × tenure in months) × a
+log-normal factor (spread 0.2) — long-standing customers are worth more, as they stay longer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from goodcall.profiles.fixtures import reference_tables
+from goodcall.profiles.frames import table_schema
+from goodcall.profiles.schema import CONSENT, CUSTOMERS, PROMOTION_HISTORY, TABLES
+from goodcall.synth.campaigns import Campaign
+from goodcall.synth.carrier import OFFER_DEVICES, OFFERS_BY_ID, PLANS
+from goodcall.synth.cases import complaint_cases, make_cases
+from goodcall.synth.consent import make_consent, make_preferences
+from goodcall.synth.draws import day_number
+from goodcall.synth.history import History, make_history
+from goodcall.synth.lines import make_lines
+from goodcall.synth.people import People, make_people
+from goodcall.synth.promotions import make_promotion_events
+from goodcall.synth.state import truth_state
+from goodcall.truth.response import ResponseTruth
+
+c = pl.col
+Tables = dict[str, pl.DataFrame]
+PLACE_BY_CHANNEL = {"phone": "call", "sms": "sms", "email": "email", "app": "app"}
+
+
+def _money(
+    people: People, lines: pl.DataFrame, factors: np.ndarray, as_of: dt.date
+) -> pl.DataFrame:
+    prices = {p.plan_id: p.monthly_price for p in PLANS}
+    revenue = lines.group_by("customer_id").agg(
+        c("plan_id").replace_strict(prices, return_dtype=pl.Float64).sum().alias("_plans")
+    )
+    tenure = (day_number(as_of) - people.since) / 30.44
+    frame = people.frame.with_columns(
+        pl.Series("_rev_f", factors[0]), pl.Series("_val_f", factors[1]), pl.Series("_ten", tenure)
+    ).join(revenue, on="customer_id", how="left", maintain_order="left")
+    monthly = (c("_plans").fill_null(0.0) * c("_rev_f")).round(2)
+    return (
+        frame.with_columns(monthly.alias("monthly_revenue"))
+        .with_columns(
+            (c("monthly_revenue") * (14.0 + 0.12 * c("_ten")) * c("_val_f")).round(0).alias("value")
+        )
+        .select(table_schema(CUSTOMERS).names())
+    )
+
+
+def _apply_conversions(
+    history: History, lines: pl.DataFrame, events: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    conv = history.conversions.sort("at")
+    tier_plan = {p.tier: p.plan_id for p in PLANS if p.kind == "postpaid"}
+    plan_of_offer = {
+        o.offer_id: tier_plan[o.plan_tier]
+        for o in OFFERS_BY_ID.values()
+        if o.plan_tier is not None and o.plan_tier in tier_plan
+    }
+    plan_moves = (
+        conv.filter(c("offer_id").is_in(list(plan_of_offer)))
+        .group_by("customer_id")
+        .agg(c("offer_id").last().replace_strict(plan_of_offer).alias("_new_plan"))
+    )
+    devices = {o: d for o, d in OFFER_DEVICES.items()}
+    handset = (
+        conv.filter(c("offer_id").is_in(list(devices)))
+        .group_by("customer_id")
+        .agg(c("offer_id").last().alias("_hs"), c("at").last().dt.date().alias("_bought"))
+    )
+    primary = c("is_primary")
+    lines = (
+        lines.join(plan_moves, on="customer_id", how="left", maintain_order="left")
+        .join(handset, on="customer_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(primary & c("_new_plan").is_not_null())
+            .then(c("_new_plan"))
+            .otherwise(c("plan_id"))
+            .alias("plan_id"),
+            *[
+                pl.when(primary & c("_hs").is_not_null())
+                .then(c("_hs").replace_strict({o: d[i] for o, d in devices.items()}, default=None))
+                .otherwise(c(name))
+                .alias(name)
+                for i, name in enumerate(("device_make", "device_model", "device_os"))
+            ],
+            pl.when(primary & c("_hs").is_not_null())
+            .then(c("_bought"))
+            .otherwise(c("device_purchase_date"))
+            .alias("device_purchase_date"),
+            pl.when(primary & c("_hs").is_not_null())
+            .then(c("_bought").dt.offset_by("24mo"))
+            .otherwise(c("financing_end_date"))
+            .alias("financing_end_date"),
+        )
+        .drop("_new_plan", "_hs", "_bought")
+    )
+    promo_of_offer = {o.offer_id: o.promotion_id for o in OFFERS_BY_ID.values() if o.promotion_id}
+    primary_line = lines.filter(primary).select("customer_id", "line_id")
+    redeemed = (
+        conv.filter(c("offer_id").is_in(list(promo_of_offer)))
+        .join(primary_line, on="customer_id", how="left", maintain_order="left")
+        .select(
+            "customer_id",
+            c("offer_id").replace_strict(promo_of_offer).alias("promotion_id"),
+            pl.lit("redeemed").alias("event"),
+            "at",
+            pl.when(c("group") == "control")
+            .then(pl.lit("web"))
+            .otherwise(c("channel").replace_strict(PLACE_BY_CHANNEL))
+            .alias("place"),
+            "line_id",
+        )
+        .unique(["customer_id", "promotion_id"], keep="first", maintain_order=True)
+    )
+    schema = dict(table_schema(PROMOTION_HISTORY))
+    events = pl.concat([events, redeemed.cast(schema)])  # type: ignore[arg-type]
+    return lines, events
+
+
+def _apply_dnc(history: History, consent: pl.DataFrame) -> pl.DataFrame:
+    first = history.dnc_requests.sort("at").unique("customer_id", keep="first")
+    out = consent.join(
+        first.select("customer_id", c("at").alias("_at"), c("channel").alias("_ch")),
+        on="customer_id",
+        how="left",
+        maintain_order="left",
+    ).with_columns(
+        pl.coalesce("_at", "internal_dnc_at").alias("internal_dnc_at"),
+        pl.when(c("_at").is_not_null())
+        .then(c("_ch"))
+        .otherwise(c("internal_dnc_channel"))
+        .alias("internal_dnc_channel"),
+    )
+    return out.select(table_schema(CONSENT).names())
+
+
+def make_chunk(
+    seed: int,
+    chunk_index: int,
+    first_number: int,
+    n: int,
+    as_of: dt.date,
+    truth: ResponseTruth,
+    calendar: tuple[Campaign, ...],
+) -> Tables:
+    """Every table's rows for customers ``first_number … first_number + n − 1``."""
+    rng = np.random.default_rng([seed, chunk_index])
+    as_of_day = day_number(as_of)
+    people = make_people(rng, seed, first_number, n, as_of)
+    lines = make_lines(rng, people, as_of_day)
+    factors = np.stack([rng.uniform(0.90, 1.08, n), rng.lognormal(0.0, 0.2, n)])
+    tables: Tables = {name: lf.collect() for name, lf in reference_tables().items()}
+    tables |= {
+        "customers": _money(people, lines, factors, as_of),
+        "lines": lines,
+        "promotion_events": make_promotion_events(rng, people, lines, as_of_day),
+        "preferences": make_preferences(rng, people),
+        "consent": make_consent(rng, people, as_of_day),
+        "self_service": people.self_service,
+        "cases": make_cases(rng, people, as_of_day),
+    }
+    state = truth_state(tables, as_of)
+    history = make_history(rng, truth, state, people, calendar, as_of_day)
+    lines, events = _apply_conversions(history, tables["lines"], tables["promotion_events"])
+    cases = pl.concat(
+        [tables["cases"], complaint_cases(rng, history.complaints, people, as_of_day)]
+    )
+    tables |= {
+        "customers": _money(people, lines, factors, as_of),
+        "lines": lines,
+        "promotion_events": events,
+        "consent": _apply_dnc(history, tables["consent"]),
+        "contacts": history.contacts,
+        "cases": cases,
+    }
+    return {t.name: tables[t.name].select(table_schema(t).names()) for t in TABLES}
