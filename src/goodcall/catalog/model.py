@@ -120,6 +120,10 @@ class Catalog(Strict):
 
     company: Bilingual = Field(description="the company name the agent announces")
     currency: str = Field(default="CAD", pattern=r"^[A-Z]{3}$")
+    promotions: dict[str, Bilingual] = Field(
+        default_factory=dict,
+        description="names of the promotions offers refer to (for the reason texts)",
+    )
     offers: list[Offer] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -129,6 +133,12 @@ class Catalog(Strict):
             if offer.id in seen:
                 raise ValueError(f"offer id {offer.id!r} appears twice")
             seen.add(offer.id)
+            if self.promotions and offer.promotion_id and offer.promotion_id not in self.promotions:
+                known = ", ".join(sorted(self.promotions))
+                raise ValueError(
+                    f"offer {offer.id}: promotion_id {offer.promotion_id!r} is not one of the "
+                    f"catalog's promotions ({known})"
+                )
         return self
 
     def offer(self, offer_id: str) -> Offer:

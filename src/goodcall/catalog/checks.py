@@ -1,0 +1,194 @@
+"""Checks: what the engine evaluates for each offer, rule-written or built in.
+
+A check is a named boolean over profile columns that never yields null (a rule whose predicate is
+NULL for a customer fails, as in SQL ``WHERE``). Built-in checks are derived from the offer's
+``target`` and ``promotion_id`` so that a catalog author cannot forget them: a handset for another
+OS, a plan that is not an upgrade, the device or plan the customer already has, a promotion
+already redeemed. Notices are cautions that do not exclude (a promotion the customer already saw).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from goodcall.catalog.model import Offer
+
+Tier = Literal["validity", "eligibility", "applicability", "suitability"]
+TIERS: tuple[Tier, ...] = ("validity", "eligibility", "applicability", "suitability")
+"""Evaluation order; ``failed_tier`` is the first tier with a failing check."""
+
+BUILTIN_APPLICABILITY = ("device_os", "already_owns", "not_an_upgrade", "promotion_redeemed")
+PROMOTION_SEEN = "catalog.notice.promotion_seen"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check of one offer. ``passed`` is a boolean expression that is never null."""
+
+    code: str
+    tier: Tier
+    rule: str
+    passed: pl.Expr
+    fields: tuple[str, ...]
+    rule_id: str | None = None  # the YAML rule id; None for built-in checks
+    evidence: pl.Expr | None = None  # overrides the field=value evidence when set
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A caution that does not exclude the offer; ``active`` is never null."""
+
+    code: str
+    rule: str
+    active: pl.Expr
+    evidence: pl.Expr
+
+
+def builtin_checks(offer: Offer) -> list[Check]:
+    """The applicability checks implied by what the offer is."""
+    target = offer.target
+    checks: list[Check] = []
+    code = "catalog.applicability."
+    if target.device_os is not None:
+        checks.append(
+            Check(
+                code + "device_os",
+                "applicability",
+                f"device_os = '{target.device_os}'",
+                (pl.col("device_os") == target.device_os).fill_null(False),
+                ("device_os", "device_make", "device_model"),
+            )
+        )
+    if target.device_model is not None:
+        checks.append(
+            Check(
+                code + "already_owns",
+                "applicability",
+                f"device_model <> '{target.device_model}'",
+                (pl.col("device_model") != target.device_model).fill_null(True),
+                ("device_make", "device_model"),
+            )
+        )
+    if target.plan_id is not None:
+        checks.append(
+            Check(
+                code + "already_owns",
+                "applicability",
+                f"plan_id <> '{target.plan_id}'",
+                (pl.col("plan_id") != target.plan_id).fill_null(True),
+                ("plan_id",),
+            )
+        )
+    if offer.kind == "plan" and target.plan_tier is not None:
+        checks.append(
+            Check(
+                code + "not_an_upgrade",
+                "applicability",
+                f"plan_tier < {target.plan_tier}",
+                (pl.col("plan_tier") < target.plan_tier).fill_null(False),
+                ("plan_id", "plan_tier"),
+            )
+        )
+    if offer.promotion_id is not None:
+        checks.append(
+            Check(
+                code + "promotion_redeemed",
+                "applicability",
+                f"'{offer.promotion_id}' NOT IN redeemed_promotions",
+                ~pl.col("redeemed_promotions").list.contains(offer.promotion_id).fill_null(False),
+                ("redeemed_promotions",),
+            )
+        )
+    return checks
+
+
+def builtin_notices(offer: Offer) -> list[Notice]:
+    """Cautions implied by the offer: a promotion the customer already saw is not news."""
+    if offer.promotion_id is None:
+        return []
+    promotion = offer.promotion_id
+    return [
+        Notice(
+            PROMOTION_SEEN,
+            f"'{promotion}' NOT IN seen_promotions",
+            pl.col("seen_promotions").list.contains(promotion).fill_null(False),
+            _seen_evidence(promotion),
+        )
+    ]
+
+
+def _seen_evidence(promotion: str) -> pl.Expr:
+    """``promotion_seen=PROMO_X, place=app, at=2026-11-17T12:03Z`` from the latest sighting."""
+    seen = (
+        pl.col("promotion_history")
+        .list.filter(
+            (pl.element().struct.field("promotion_id") == promotion)
+            & (pl.element().struct.field("event") == "seen")
+        )
+        .list.last()
+    )
+    place = seen.struct.field("place").fill_null("unknown")
+    when = seen.struct.field("at").dt.to_string("%Y-%m-%dT%H:%MZ").fill_null("unknown")
+    return (
+        pl.when(seen.is_not_null())
+        .then(
+            pl.concat_str(
+                pl.lit(f"promotion_seen={promotion}, place="), place, pl.lit(", at="), when
+            )
+        )
+        .otherwise(pl.lit(f"promotion_seen=none ({promotion} not seen)"))
+    )
+
+
+def validity_checks(offer: Offer, local_date: pl.Expr) -> list[Check]:
+    """The offer is valid on the customer's local date at the decision time."""
+    from_text = offer.valid_from.isoformat()
+    checks = [
+        Check(
+            "catalog.validity.not_started",
+            "validity",
+            f"local_date >= {from_text}",
+            (local_date >= pl.lit(offer.valid_from)).fill_null(False),
+            (),
+            evidence=_date_evidence(local_date, f"valid_from={from_text}"),
+        )
+    ]
+    if offer.valid_to is not None:
+        to_text = offer.valid_to.isoformat()
+        checks.append(
+            Check(
+                "catalog.validity.expired",
+                "validity",
+                f"local_date <= {to_text}",
+                (local_date <= pl.lit(offer.valid_to)).fill_null(False),
+                (),
+                evidence=_date_evidence(local_date, f"valid_to={to_text}"),
+            )
+        )
+    return checks
+
+
+def channel_check(offer: Offer, channels: frozenset[str]) -> Check:
+    """The offer is offered on at least one of the channels being planned."""
+    usable = sorted(channels.intersection(offer.channels))
+    return Check(
+        "catalog.validity.channel",
+        "validity",
+        f"channels of the offer ({', '.join(offer.channels)}) include one of "
+        f"{', '.join(sorted(channels))}",
+        pl.lit(bool(usable)),
+        (),
+        evidence=pl.lit(
+            f"offer_channels={'|'.join(offer.channels)}, requested={'|'.join(sorted(channels))}"
+        ),
+    )
+
+
+def _date_evidence(local_date: pl.Expr, bound: str) -> pl.Expr:
+    return pl.concat_str(
+        pl.lit("local_date="), local_date.cast(pl.String).fill_null("unknown"), pl.lit(f", {bound}")
+    )
+

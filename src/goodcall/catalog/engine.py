@@ -1,0 +1,292 @@
+"""Evaluate the compiled catalog for a batch of customers (or one), with a reason for every answer.
+
+Both views share one implementation, :func:`_check_columns`: every check of every offer becomes a
+boolean column in a single wide pass over the profiles, and only then is the result melted to one
+row per customer × offer.
+
+* :func:`evaluate_offers_matrix` — the fast path for arbitration and learning: ``eligible``,
+  ``failed_tier`` and ``failed_mask`` (bit *j* set = check *j* of that offer failed; decode with
+  :func:`failed_codes`).
+* :func:`evaluate_offers` — the reasons view for explain, audit and the agent brief: every check
+  as a ``{code, ok, rule, evidence}`` struct, plus the notices (cautions that do not exclude).
+
+``at`` is the decision time (timezone-aware); validity dates are compared with the customer's
+*local* date at that time. It may also name a column of per-row decision times (the audit checks
+each planned call at its own time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from goodcall.catalog.checks import (
+    TIERS,
+    Check,
+    Notice,
+    channel_check,
+    validity_checks,
+)
+from goodcall.catalog.compile import CompiledCatalog, CompiledOffer
+from goodcall.policy.clock import to_local
+from goodcall.profiles.fields import PROFILE_SCHEMA, ProfileSchemaError
+from goodcall.profiles.frames import UTC_DATETIME
+from goodcall.reasons import REASON_LIST
+
+TIER_ENUM = pl.Enum(list(TIERS))
+CHANNELS = ("phone", "sms", "email", "app")
+
+
+@dataclass(frozen=True)
+class _OfferColumns:
+    """Where one offer's checks and notices live in the wide frame."""
+
+    offer: CompiledOffer
+    checks: tuple[Check, ...]
+    notices: tuple[Notice, ...]
+    check_columns: tuple[str, ...]
+    notice_columns: tuple[str, ...]
+
+
+def offer_checks(
+    offer: CompiledOffer, local_date: pl.Expr, channels: frozenset[str] | None
+) -> tuple[Check, ...]:
+    """Every check of an offer in evaluation order: validity first, then the rule tiers."""
+    checks = list(validity_checks(offer.offer, local_date))
+    if channels is not None:
+        checks.append(channel_check(offer.offer, channels))
+    return (*checks, *offer.checks)
+
+
+def failed_codes(
+    compiled: CompiledCatalog, offer_id: str, mask: int, at_channels: bool
+) -> list[str]:
+    """Decode a ``failed_mask`` of :func:`evaluate_offers_matrix` into check codes.
+
+    ``at_channels`` must say whether ``channels`` was given to the evaluation (it adds a check).
+    """
+    channels = frozenset(CHANNELS) if at_channels else None
+    checks = offer_checks(compiled.offer(offer_id), pl.lit(None, pl.Date), channels)
+    return [c.code for j, c in enumerate(checks) if mask >> j & 1]
+
+
+def evaluate_offers_matrix(
+    profiles: pl.LazyFrame,
+    compiled: CompiledCatalog,
+    at: dt.datetime | str,
+    channels: Sequence[str] | None = None,
+    *,
+    id_column: str = "customer_id",
+) -> pl.LazyFrame:
+    """One row per customer × offer: ``eligible``, ``failed_tier``, ``failed_mask``,
+    ``promotion_seen`` — booleans and bits only, for batch scoring."""
+    frame, layout = _check_columns(profiles, compiled, at, channels, id_column)
+    structs = []
+    for item in layout:
+        mask = _mask(item.check_columns)
+        seen = list(item.notice_columns)
+        structs.append(
+            pl.struct(
+                (mask == 0).alias("eligible"),
+                _failed_tier(item).alias("failed_tier"),
+                mask.alias("failed_mask"),
+                (pl.any_horizontal([pl.col(c) for c in seen]) if seen else pl.lit(False)).alias(
+                    "promotion_seen"
+                ),
+            ).alias(item.offer.id)
+        )
+    return _melt(frame.select(pl.col(id_column), *structs), compiled, id_column)
+
+
+def evaluate_offers(
+    profiles: pl.LazyFrame,
+    compiled: CompiledCatalog,
+    at: dt.datetime | str,
+    channels: Sequence[str] | None = None,
+    *,
+    id_column: str = "customer_id",
+) -> pl.LazyFrame:
+    """One row per customer × offer: ``customer_id``, ``offer_id``, ``eligible``,
+    ``failed_tier``, ``reasons`` (every check, ok or not, with evidence) and ``notices``."""
+    frame, layout = _check_columns(profiles, compiled, at, channels, id_column)
+    frame = frame.with_columns(_evidence_columns(layout))
+    structs = []
+    for item in layout:
+        reasons = [
+            _reason(check, pl.col(column))
+            for check, column in zip(item.checks, item.check_columns, strict=True)
+        ]
+        notices = [
+            _notice(notice, pl.col(column))
+            for notice, column in zip(item.notices, item.notice_columns, strict=True)
+        ]
+        structs.append(
+            pl.struct(
+                (_mask(item.check_columns) == 0).alias("eligible"),
+                _failed_tier(item).alias("failed_tier"),
+                pl.concat_list(reasons).alias("reasons"),
+                (pl.concat_list(notices) if notices else pl.lit([], REASON_LIST)).alias("notices"),
+            ).alias(item.offer.id)
+        )
+    return _melt(frame.select(pl.col(id_column), *structs), compiled, id_column)
+
+
+def _check_columns(
+    profiles: pl.LazyFrame,
+    compiled: CompiledCatalog,
+    at: dt.datetime | str,
+    channels: Sequence[str] | None,
+    id_column: str,
+) -> tuple[pl.LazyFrame, list[_OfferColumns]]:
+    """The profiles with one boolean column per check and per notice of every offer."""
+    at_expr = _at_expression(at)
+    wanted = frozenset(channels) if channels is not None else None
+    if wanted is not None and not wanted <= frozenset(CHANNELS):
+        unknown = sorted(wanted - frozenset(CHANNELS))
+        raise ValueError(f"unknown channel(s) {unknown}; expected some of {', '.join(CHANNELS)}")
+    local_date = pl.col("__local_date")
+    layout: list[_OfferColumns] = []
+    for i, offer in enumerate(compiled.offers):
+        checks = offer_checks(offer, local_date, wanted)
+        layout.append(
+            _OfferColumns(
+                offer,
+                checks,
+                offer.notices,
+                tuple(f"__o{i}_c{j}" for j in range(len(checks))),
+                tuple(f"__o{i}_n{k}" for k in range(len(offer.notices))),
+            )
+        )
+    needed = _needed_columns(layout, id_column, at)
+    _check_schema(profiles.collect_schema(), needed, id_column)
+    frame = profiles.select(sorted(needed | {id_column})).with_columns(
+        pl.coalesce(to_local(at_expr, pl.col("time_zone")), at_expr.dt.replace_time_zone(None))
+        .dt.date()
+        .alias("__local_date")
+    )
+    booleans: list[pl.Expr] = []
+    for item in layout:
+        booleans += [
+            c.passed.alias(n) for c, n in zip(item.checks, item.check_columns, strict=True)
+        ]
+        booleans += [
+            n.active.alias(col) for n, col in zip(item.notices, item.notice_columns, strict=True)
+        ]
+    return frame.with_columns(booleans), layout
+
+
+def _at_expression(at: dt.datetime | str) -> pl.Expr:
+    if isinstance(at, str):
+        return pl.col(at).cast(UTC_DATETIME)
+    if at.tzinfo is None:
+        raise ValueError("at must be timezone-aware (e.g. datetime(..., tzinfo=UTC))")
+    return pl.lit(at.astimezone(dt.UTC), UTC_DATETIME)
+
+
+def _needed_columns(layout: list[_OfferColumns], id_column: str, at: object) -> set[str]:
+    needed = {"time_zone"}
+    if isinstance(at, str):
+        needed.add(at)
+    for item in layout:
+        for check in item.checks:
+            needed.update(check.fields)
+            needed.update(_expression_columns(check.passed))
+        for notice in item.notices:
+            needed.update(_expression_columns(notice.active))
+            needed.update(_expression_columns(notice.evidence))
+    needed.discard(id_column)
+    return needed
+
+
+def _expression_columns(expr: pl.Expr) -> list[str]:
+    return [name for name in expr.meta.root_names() if name and not name.startswith("__")]
+
+
+def _check_schema(schema: pl.Schema, needed: set[str], id_column: str) -> None:
+    problems = [f"missing column {id_column!r}"] if id_column not in schema else []
+    for name in sorted(needed):
+        expected = PROFILE_SCHEMA.get(name)
+        if name not in schema:
+            problems.append(f"missing column {name!r}")
+        elif expected is not None and schema[name] != expected:
+            problems.append(f"column {name!r} is {schema[name]}, expected {expected}")
+    if problems:
+        raise ProfileSchemaError("profiles cannot be evaluated: " + "; ".join(problems))
+
+
+def _mask(columns: Sequence[str]) -> pl.Expr:
+    """Bit j set when check j failed."""
+    if not columns:
+        return pl.lit(0, pl.UInt64)
+    bits = [(~pl.col(c)).cast(pl.UInt64) * pl.lit(1 << j, pl.UInt64) for j, c in enumerate(columns)]
+    return pl.sum_horizontal(bits).cast(pl.UInt64)
+
+
+def _failed_tier(item: _OfferColumns) -> pl.Expr:
+    """The first tier (in :data:`TIERS` order) with a failing check, else null."""
+    tier_of = {c: check.tier for c, check in zip(item.check_columns, item.checks, strict=True)}
+    expr = pl.lit(None, pl.String)
+    for tier in reversed(TIERS):
+        columns = [pl.col(c) for c, t in tier_of.items() if t == tier]
+        if columns:
+            expr = pl.when(~pl.all_horizontal(columns)).then(pl.lit(tier)).otherwise(expr)
+    return expr.cast(TIER_ENUM)
+
+
+def _melt(frame: pl.LazyFrame, compiled: CompiledCatalog, id_column: str) -> pl.LazyFrame:
+    return frame.unpivot(
+        on=list(compiled.offer_ids),
+        index=id_column,
+        variable_name="offer_id",
+        value_name="__result",
+    ).unnest("__result")
+
+
+# --- reasons view ---------------------------------------------------------------------------
+
+
+def _evidence_columns(layout: list[_OfferColumns]) -> list[pl.Expr]:
+    fields = sorted({f for item in layout for check in item.checks for f in check.fields})
+    return [field_evidence(name).alias(f"__ev_{name}") for name in fields]
+
+
+def field_evidence(name: str) -> pl.Expr:
+    """``name=value`` for one profile field, formatted the same way everywhere."""
+    dtype = PROFILE_SCHEMA.get(name)
+    column = pl.col(name)
+    if isinstance(dtype, pl.List):
+        text = pl.concat_str(pl.lit("["), column.list.join("|"), pl.lit("]"))
+    elif dtype == pl.Float64():
+        text = column.round(3).cast(pl.String)
+    elif isinstance(dtype, pl.Datetime):
+        text = column.dt.to_string("%Y-%m-%dT%H:%MZ")
+    else:
+        text = column.cast(pl.String)
+    return pl.concat_str(pl.lit(f"{name}="), text.fill_null("null"))
+
+
+def _reason(check: Check, ok: pl.Expr) -> pl.Expr:
+    if check.evidence is not None:
+        evidence = check.evidence
+    elif check.fields:
+        evidence = pl.concat_str([pl.col(f"__ev_{f}") for f in check.fields], separator=", ")
+    else:
+        evidence = pl.lit("")
+    return pl.struct(
+        pl.lit(check.code).alias("code"),
+        ok.alias("ok"),
+        pl.lit(check.rule).alias("rule"),
+        evidence.cast(pl.String).alias("evidence"),
+    )
+
+
+def _notice(notice: Notice, active: pl.Expr) -> pl.Expr:
+    return pl.struct(
+        pl.lit(notice.code).alias("code"),
+        (~active).alias("ok"),
+        pl.lit(notice.rule).alias("rule"),
+        notice.evidence.cast(pl.String).alias("evidence"),
+    )

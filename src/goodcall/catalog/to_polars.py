@@ -1,0 +1,141 @@
+"""Compile a predicate tree to a Polars expression (the batch and real-time backend)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import reduce
+
+import polars as pl
+
+from goodcall.catalog.predicates import (
+    Arithmetic,
+    Between,
+    Call,
+    Column,
+    Compare,
+    Const,
+    InList,
+    IsNull,
+    Like,
+    Logical,
+    Negate,
+    Node,
+    Not,
+    Predicate,
+    Visitor,
+    like_regex,
+)
+from goodcall.profiles.frames import UTC_DATETIME
+
+_LITERAL_DTYPES: dict[str, pl.DataType] = {
+    "text": pl.String(),
+    "bool": pl.Boolean(),
+    "date": pl.Date(),
+    "datetime": UTC_DATETIME,
+    "time": pl.Time(),
+}
+
+
+class PolarsCompiler(Visitor[pl.Expr]):
+    """Predicate tree → ``pl.Expr`` over profile columns; SQL NULL semantics are preserved."""
+
+    def column(self, node: Column) -> pl.Expr:
+        return pl.col(node.name)
+
+    def const(self, node: Const) -> pl.Expr:
+        if node.type == "number":
+            dtype: pl.DataType = pl.Int64() if isinstance(node.value, int) else pl.Float64()
+            return pl.lit(node.value, dtype)
+        if node.type == "null":
+            return pl.lit(None)
+        if isinstance(node.value, dt.datetime):
+            return pl.lit(node.value.astimezone(dt.UTC), UTC_DATETIME)
+        return pl.lit(node.value, _LITERAL_DTYPES[node.type])
+
+    def compare(self, node: Compare) -> pl.Expr:
+        left, right = self.visit(node.left), self.visit(node.right)
+        match node.op:
+            case "=":
+                return left == right
+            case "<>":
+                return left != right
+            case "<":
+                return left < right
+            case "<=":
+                return left <= right
+            case ">":
+                return left > right
+        return left >= right
+
+    def logical(self, node: Logical) -> pl.Expr:
+        parts = [self.visit(o) for o in node.operands]
+        if node.op == "and":
+            return reduce(lambda a, b: a & b, parts)
+        return reduce(lambda a, b: a | b, parts)
+
+    def negation(self, node: Not) -> pl.Expr:
+        return ~self.visit(node.operand)
+
+    def in_list(self, node: InList) -> pl.Expr:
+        operand = self.visit(node.operand)
+        values = [v.value for v in node.values]
+        if node.operand.type == "number":
+            # Compare as floats so an integer field and 2.5 in the list meet on common ground.
+            return operand.cast(pl.Float64).is_in(_collection(values, pl.Float64()))
+        return operand.is_in(_collection(values, _LITERAL_DTYPES[node.operand.type]))
+
+    def between(self, node: Between) -> pl.Expr:
+        operand = self.visit(node.operand)
+        return (operand >= self.visit(node.low)) & (operand <= self.visit(node.high))
+
+    def is_null(self, node: IsNull) -> pl.Expr:
+        return self.visit(node.operand).is_null()
+
+    def like(self, node: Like) -> pl.Expr:
+        flags = "(?i)" if node.case_insensitive else ""
+        regex = f"^{flags}(?:{like_regex(node.pattern)})$"
+        return self.visit(node.operand).str.contains(regex)
+
+    def arithmetic(self, node: Arithmetic) -> pl.Expr:
+        left, right = self.visit(node.left), self.visit(node.right)
+        match node.op:
+            case "+":
+                return left + right
+            case "-":
+                return left - right
+            case "*":
+                return left * right
+        divisor = right.cast(pl.Float64)
+        return pl.when(divisor != 0).then(left.cast(pl.Float64) / divisor).otherwise(None)
+
+    def negate(self, node: Negate) -> pl.Expr:
+        return -self.visit(node.operand)
+
+    def call(self, node: Call) -> pl.Expr:
+        args = [self.visit(a) for a in node.args]
+        match node.name:
+            case "lower":
+                return args[0].str.to_lowercase()
+            case "upper":
+                return args[0].str.to_uppercase()
+            case "length":
+                return args[0].str.len_chars().cast(pl.Int64)
+            case "abs":
+                return args[0].abs()
+            case "coalesce":
+                return pl.coalesce(args)
+            case "least":
+                return pl.min_horizontal(args)
+        return pl.max_horizontal(args)
+
+
+def _collection(values: Sequence[object], dtype: pl.DataType) -> pl.Expr:
+    """A list literal for ``is_in`` (one list per row, never a column of values)."""
+    return pl.lit(pl.Series(values, dtype=dtype)).implode()
+
+
+def to_polars(predicate: Predicate | Node) -> pl.Expr:
+    """The Polars expression of a predicate: TRUE, FALSE or NULL per row (NULL excludes)."""
+    root = predicate.root if isinstance(predicate, Predicate) else predicate
+    return PolarsCompiler().visit(root)

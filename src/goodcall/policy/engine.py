@@ -1,0 +1,303 @@
+"""Evaluate contact policies: may this customer be contacted on this channel now, and if not, when?
+
+One implementation serves every caller: :func:`_evaluate` prepares each row (local clock,
+jurisdiction, history counts), evaluates every check of every channel as a boolean column in one
+wide pass, and works out when each block lifts. Then:
+
+* :func:`evaluate_channels` — one row per customer × channel with every reason and the next
+  allowed window (explain, brief, timing);
+* :func:`evaluate_channels_matrix` — the same answers as booleans and a bit mask, for batches;
+* :func:`check_contact` — a planned contact at its own time (the audit of a call list).
+
+``at`` is always an argument; nothing here reads the wall clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from goodcall.policy.checks import PolicyCheck, channel_checks
+from goodcall.policy.history import with_history
+from goodcall.policy.local import with_local_clock
+from goodcall.policy.model import ALL_CHANNELS, Policies
+from goodcall.policy.resolve import CompiledPolicies, compile_policies
+from goodcall.policy.schedule import next_window, schedule_key, windows_ahead
+from goodcall.profiles.fields import PROFILE_SCHEMA, ProfileSchemaError
+from goodcall.profiles.frames import UTC_DATETIME
+
+PROFILE_COLUMNS = (
+    "customer_id",
+    "jurisdiction",
+    "time_zone",
+    "preferred_start",
+    "preferred_end",
+    "internal_dnc",
+    "internal_dnc_at",
+    "national_dnc",
+    "national_dnc_snapshot",
+    "optin_phone",
+    "optin_sms",
+    "optin_email",
+    "channels_accepted",
+    "contact_only_on_request",
+    "last_complaint_at",
+    "has_open_complaint",
+    "contact_history",
+)
+
+
+class NationalListTooOld(ValueError):
+    """The national do-not-call list snapshot is too old to call from."""
+
+
+def check_national_list(snapshot: dt.date, at: dt.datetime, max_age_days: int = 31) -> None:
+    """Refuse to run a campaign with calls when the national list copy is over ``max_age_days``."""
+    today = at.astimezone(dt.UTC).date() if at.tzinfo is not None else at.date()
+    age = (today - snapshot).days
+    if age > max_age_days:
+        raise NationalListTooOld(
+            f"the national do-not-call list snapshot of {snapshot.isoformat()} is {age} days old "
+            f"on {today.isoformat()}; the rules allow at most {max_age_days} days. Import a fresh "
+            "copy before running a campaign with calls."
+        )
+    if age < 0:
+        raise NationalListTooOld(
+            f"the national do-not-call list snapshot date {snapshot.isoformat()} is after the "
+            f"decision date {today.isoformat()}"
+        )
+
+
+@dataclass(frozen=True)
+class _Channel:
+    name: str
+    checks: tuple[PolicyCheck, ...]
+    columns: tuple[str, ...]
+
+
+def evaluate_channels(
+    profiles: pl.LazyFrame,
+    policies: Policies | CompiledPolicies,
+    at: dt.datetime,
+    national_list_date: dt.date | None = None,
+) -> pl.LazyFrame:
+    """One row per customer × channel: ``customer_id``, ``channel``, ``contactable``,
+    ``reasons`` (every check with evidence), ``next_window_start``, ``next_window_end`` (UTC)."""
+    frame, layout = _evaluate(profiles, _compiled(policies), at, national_list_date)
+    structs = [
+        pl.struct(
+            pl.col(f"__ok_{c.name}").alias("contactable"),
+            pl.concat_list(
+                [_reason(check, col) for check, col in zip(c.checks, c.columns, strict=True)]
+            ).alias("reasons"),
+            pl.col(f"__next_{c.name}_start").alias("next_window_start"),
+            pl.col(f"__next_{c.name}_end").alias("next_window_end"),
+        ).alias(c.name)
+        for c in layout
+    ]
+    return _melt(frame.select("customer_id", *structs))
+
+
+def evaluate_channels_matrix(
+    profiles: pl.LazyFrame,
+    policies: Policies | CompiledPolicies,
+    at: dt.datetime,
+    national_list_date: dt.date | None = None,
+) -> pl.LazyFrame:
+    """Like :func:`evaluate_channels` without reason structs: ``contactable``, ``blocked_mask``
+    (bit j = check j of :func:`channel_check_codes` blocked) and the next window."""
+    frame, layout = _evaluate(profiles, _compiled(policies), at, national_list_date)
+    structs = [
+        pl.struct(
+            pl.col(f"__ok_{c.name}").alias("contactable"),
+            _mask(c.columns).alias("blocked_mask"),
+            pl.col(f"__next_{c.name}_start").alias("next_window_start"),
+            pl.col(f"__next_{c.name}_end").alias("next_window_end"),
+        ).alias(c.name)
+        for c in layout
+    ]
+    return _melt(frame.select("customer_id", *structs))
+
+
+def channel_check_codes(policies: Policies, channel: str) -> list[str]:
+    """The codes of a channel's checks in bit order of ``blocked_mask``."""
+    return [c.code for c in channel_checks(policies, channel, None)]
+
+
+def check_contact(
+    profiles: pl.LazyFrame,
+    policies: Policies | CompiledPolicies,
+    planned: pl.LazyFrame,
+    national_list_date: dt.date | None = None,
+) -> pl.LazyFrame:
+    """Check planned contacts, each at its own time.
+
+    ``planned`` needs ``customer_id``, ``channel`` and ``planned_at`` (UTC); other columns are kept.
+    Adds ``allowed``, ``reasons`` (every check of that channel) and ``violations`` (the failing
+    ones). Customers missing from ``profiles`` get null profile fields, hence violations.
+    """
+    compiled = _compiled(policies)
+    rows = planned.with_row_index("__planned").join(
+        profiles.select([c for c in PROFILE_COLUMNS if c != "customer_id"] + ["customer_id"]),
+        on="customer_id",
+        how="left",
+    )
+    frame, layout = _evaluate_rows(
+        rows.with_columns(pl.col("planned_at").cast(UTC_DATETIME).alias("__at")),
+        compiled,
+        national_list_date,
+        schedule_at=None,
+    )
+    channel = pl.col("channel")
+    allowed = pl.lit(None, pl.Boolean)
+    reasons = pl.lit(None, pl.List(_REASON))
+    for c in layout:
+        all_reasons = pl.concat_list(
+            [_reason(check, col) for check, col in zip(c.checks, c.columns, strict=True)]
+        )
+        allowed = pl.when(channel == c.name).then(pl.col(f"__ok_{c.name}")).otherwise(allowed)
+        reasons = pl.when(channel == c.name).then(all_reasons).otherwise(reasons)
+    kept = planned.collect_schema().names()
+    return (
+        frame.sort("__planned")
+        .select(
+            *kept,
+            allowed.alias("allowed"),
+            reasons.alias("reasons"),
+        )
+        .with_columns(
+            pl.col("reasons").list.filter(~pl.element().struct.field("ok")).alias("violations")
+        )
+    )
+
+
+# --- shared core -----------------------------------------------------------------------------
+
+
+def _compiled(policies: Policies | CompiledPolicies) -> CompiledPolicies:
+    return policies if isinstance(policies, CompiledPolicies) else compile_policies(policies)
+
+
+def _check_schema(schema: pl.Schema) -> None:
+    problems = []
+    for name in PROFILE_COLUMNS:
+        if name not in schema:
+            problems.append(f"missing column {name!r}")
+        elif schema[name] != PROFILE_SCHEMA[name]:
+            problems.append(f"column {name!r} is {schema[name]}, expected {PROFILE_SCHEMA[name]}")
+    if problems:
+        raise ProfileSchemaError("profiles cannot be evaluated: " + "; ".join(problems))
+
+
+def _evaluate(
+    profiles: pl.LazyFrame,
+    compiled: CompiledPolicies,
+    at: dt.datetime,
+    national_list_date: dt.date | None,
+) -> tuple[pl.LazyFrame, list[_Channel]]:
+    if at.tzinfo is None:
+        raise ValueError("at must be timezone-aware (e.g. datetime(..., tzinfo=UTC))")
+    _check_schema(profiles.collect_schema())
+    rows = profiles.select(PROFILE_COLUMNS).with_columns(
+        pl.lit(at.astimezone(dt.UTC), UTC_DATETIME).alias("__at")
+    )
+    return _evaluate_rows(rows, compiled, national_list_date, schedule_at=at)
+
+
+def _evaluate_rows(
+    rows: pl.LazyFrame,
+    compiled: CompiledPolicies,
+    national_list_date: dt.date | None,
+    schedule_at: dt.datetime | None,
+) -> tuple[pl.LazyFrame, list[_Channel]]:
+    policies = compiled.policies
+    frame = with_local_clock(rows.with_row_index("__row"), compiled)
+    frame = with_history(frame, policies)
+    layout: list[_Channel] = []
+    columns: list[pl.Expr] = []
+    for channel in ALL_CHANNELS:
+        checks = tuple(channel_checks(policies, channel, national_list_date))
+        names = tuple(f"__p_{channel}_{j}" for j in range(len(checks)))
+        layout.append(_Channel(channel, checks, names))
+        columns += [c.passed.alias(n) for c, n in zip(checks, names, strict=True)]
+    frame = frame.with_columns(columns).with_columns(
+        [pl.all_horizontal([pl.col(n) for n in c.columns]).alias(f"__ok_{c.name}") for c in layout]
+        + [_threshold(c).alias(f"__from_{c.name}") for c in layout]
+    )
+    if schedule_at is not None:
+        frame = _with_next_windows(frame, compiled, layout, schedule_at)
+    return frame, layout
+
+
+def _threshold(channel: _Channel) -> pl.Expr:
+    """The earliest instant every non-window block has lifted; null when one never lifts."""
+    never: list[pl.Expr] = []
+    until: list[pl.Expr] = []
+    for check, column in zip(channel.checks, channel.columns, strict=True):
+        failed = ~pl.col(column)
+        if check.lift == "never":
+            never.append(failed)
+        elif check.lift == "at" and check.until is not None:
+            never.append(failed & check.until.is_null())
+            until.append(pl.when(failed).then(check.until))
+        elif check.code == "policy.legal_window":
+            unknown = pl.col("__jur").is_null() | pl.col("__tz").is_null()
+            never.append(unknown)
+    blocked_for_good = pl.any_horizontal(never) if never else pl.lit(False)
+    lifted = pl.max_horizontal(pl.col("__at"), *until)
+    return pl.when(blocked_for_good).then(None).otherwise(lifted).cast(UTC_DATETIME)
+
+
+def _with_next_windows(
+    frame: pl.LazyFrame,
+    compiled: CompiledPolicies,
+    layout: list[_Channel],
+    at: dt.datetime,
+) -> pl.LazyFrame:
+    policies = compiled.policies
+    horizon_end = at.astimezone(dt.UTC) + dt.timedelta(days=policies.horizon_days)
+    frame = frame.with_columns(schedule_key().alias("__key"))
+    tables: dict[bool, pl.LazyFrame] = {}
+    for channel in layout:
+        rules = policies.channels[channel.name]  # type: ignore[index]
+        prefix = f"__next_{channel.name}"
+        start = pl.col(f"__from_{channel.name}")
+        if not rules.time_windows:
+            end = pl.lit(horizon_end, UTC_DATETIME)
+            frame = frame.with_columns(
+                pl.when(start < end).then(start).alias(f"{prefix}_start"),
+                pl.when(start < end).then(end).alias(f"{prefix}_end"),
+            )
+            continue
+        preferred = rules.preferred_hours
+        if preferred not in tables:
+            tables[preferred] = windows_ahead(frame, compiled, at, preferred=preferred).cache()
+        frame = next_window(frame, tables[preferred], f"__from_{channel.name}", horizon_end, prefix)
+    return frame
+
+
+_REASON = pl.Struct(
+    {"code": pl.String(), "ok": pl.Boolean(), "rule": pl.String(), "evidence": pl.String()}
+)
+
+
+def _reason(check: PolicyCheck, column: str) -> pl.Expr:
+    return pl.struct(
+        pl.lit(check.code).alias("code"),
+        pl.col(column).alias("ok"),
+        pl.lit(check.rule).alias("rule"),
+        check.evidence.cast(pl.String).alias("evidence"),
+    )
+
+
+def _mask(columns: tuple[str, ...]) -> pl.Expr:
+    bits = [(~pl.col(c)).cast(pl.UInt64) * pl.lit(1 << j, pl.UInt64) for j, c in enumerate(columns)]
+    return pl.sum_horizontal(bits).cast(pl.UInt64)
+
+
+def _melt(frame: pl.LazyFrame) -> pl.LazyFrame:
+    return frame.unpivot(
+        on=list(ALL_CHANNELS), index="customer_id", variable_name="channel", value_name="__r"
+    ).unnest("__r")

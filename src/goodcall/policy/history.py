@@ -1,0 +1,97 @@
+"""Counts over the contact history, relative to each row's own decision time.
+
+A profile's ``contact_history`` lists every attempt. For each row (a customer at ``at``, or a
+planned call at its own time) this module counts what matters to the policies: attempts and
+contacts per channel inside their periods, the last refusal and complaint, a do-not-call request
+made during a contact — and, for a limit that is reached, when it will lift (the moment the oldest
+counted contact leaves the period). Control-group rows (never contacted) never count.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from goodcall.policy.model import ALL_CHANNELS, Policies
+from goodcall.profiles.fields import CONTACT_STRUCT
+
+_AT = pl.col("at")
+_ROW_AT = pl.col("__at")
+
+
+def cap_count(channel: str) -> str:
+    return f"__cap_n_{channel}"
+
+
+def cap_release(channel: str) -> str:
+    return f"__cap_release_{channel}"
+
+
+def history_columns(policies: Policies) -> list[str]:
+    """Columns :func:`with_history` adds (besides ``__row``)."""
+    columns = ["__dnc_request_at", "__refusal_at", "__complaint_at", "__att_n", "__att_release"]
+    for channel, rules in policies.channels.items():
+        if rules.frequency_cap is not None:
+            columns += [cap_count(channel), cap_release(channel)]
+    return columns
+
+
+def with_history(rows: pl.LazyFrame, policies: Policies) -> pl.LazyFrame:
+    """``rows`` plus the history aggregates; needs ``__row``, ``__at``, ``__att_max``,
+    ``__att_days`` and ``contact_history``."""
+    contacts = (
+        rows.select("__row", "__at", "__att_max", "__att_days", "contact_history")
+        .explode("contact_history")
+        .filter(pl.col("contact_history").is_not_null())
+        .with_columns(
+            *[
+                pl.col("contact_history").struct.field(name).alias(name)
+                for name in ("at", "channel", "group", "outcome")
+            ]
+        )
+        .filter(
+            _AT.is_not_null()
+            & (_AT <= _ROW_AT)
+            & (pl.col("group") == "treatment")
+            & (pl.col("outcome") != "not_contacted")
+        )
+    )
+    outcome = pl.col("outcome")
+    attempt = pl.col("channel").is_in(list(policies.attempts.channels)) & (
+        _ROW_AT - pl.duration(days=pl.col("__att_days")) < _AT
+    )
+    aggregates: list[pl.Expr] = [
+        _AT.filter(outcome == "dnc_request").min().alias("__dnc_request_at"),
+        _AT.filter(outcome == "declined").max().alias("__refusal_at"),
+        _AT.filter(outcome == "complaint").max().alias("__complaint_at"),
+        attempt.sum().cast(pl.Int64).alias("__att_n"),
+        _kth_latest(attempt, pl.col("__att_max").first())
+        .add(pl.duration(days=pl.col("__att_days").first()))
+        .alias("__att_release"),
+    ]
+    for channel in ALL_CHANNELS:
+        cap = policies.channels[channel].frequency_cap
+        if cap is None:
+            continue
+        reached = ~((pl.col("channel") == "phone") & (outcome == "no_answer"))
+        counted = (
+            (pl.col("channel") == channel) & reached & (_ROW_AT - pl.duration(days=cap.days) < _AT)
+        )
+        aggregates += [
+            counted.sum().cast(pl.Int64).alias(cap_count(channel)),
+            (_kth_latest(counted, pl.lit(cap.max)) + pl.duration(days=cap.days)).alias(
+                cap_release(channel)
+            ),
+        ]
+    summary = contacts.group_by("__row").agg(aggregates)
+    counts = [c for c in history_columns(policies) if c.startswith(("__att_n", "__cap_n_"))]
+    return rows.join(summary, on="__row", how="left").with_columns(
+        [pl.col(c).fill_null(0) for c in counts]
+    )
+
+
+def _kth_latest(condition: pl.Expr, k: pl.Expr) -> pl.Expr:
+    """The k-th most recent contact time among those meeting ``condition`` (null if fewer)."""
+    return _AT.filter(condition).sort(descending=True).slice(k - 1, 1).first()
+
+
+EMPTY_HISTORY = pl.lit([], pl.List(CONTACT_STRUCT))

@@ -1,0 +1,120 @@
+"""The next allowed window: legal hours ∩ not a holiday ∩ preferred hours, from a given instant.
+
+Windows depend only on (jurisdiction, time zone, preferred hours), and customers share a few of
+those, so the calendar of the next days is built once per distinct key — never per customer —
+then each customer finds, with an as-of join, the first window that ends after the moment their
+blocks lift (a cool-down, a frequency cap) or after the decision time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from goodcall.policy.clock import to_utc
+from goodcall.policy.local import holiday, preferred_pieces, window_table
+from goodcall.policy.resolve import CompiledPolicies
+from goodcall.profiles.frames import UTC_DATETIME
+
+KEY_COLUMNS = ("__jur", "__tz", "preferred_start", "preferred_end")
+
+
+def schedule_key() -> pl.Expr:
+    """One string per (jurisdiction, zone, preferred hours) — the calendar's join key."""
+    return pl.concat_str(
+        [pl.col(c).cast(pl.String).fill_null("-") for c in KEY_COLUMNS], separator="|"
+    )
+
+
+def windows_ahead(
+    rows: pl.LazyFrame,
+    compiled: CompiledPolicies,
+    at: dt.datetime,
+    *,
+    preferred: bool,
+) -> pl.LazyFrame:
+    """``__key``, ``w_start_utc``, ``w_end_utc`` for every distinct key of ``rows``: the allowed
+    windows from ``at`` to the end of the horizon, sorted by end."""
+    horizon = compiled.policies.horizon_days
+    first = at.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+    days = pl.DataFrame(
+        {"__local_date": [first + dt.timedelta(days=d) for d in range(horizon + 3)]}
+    ).lazy()
+    keys = (
+        rows.select(*KEY_COLUMNS)
+        .unique()
+        .filter(pl.col("__jur").is_not_null() & pl.col("__tz").is_not_null())
+        .with_columns(schedule_key().alias("__key"))
+    )
+    spans = (
+        keys.join(days, how="cross")
+        .with_columns(
+            pl.col("__local_date").dt.weekday().cast(pl.Int64).alias("__weekday"),
+            holiday(pl.col("__jur"), pl.col("__local_date"), compiled).alias("__holiday"),
+        )
+        .filter(pl.col("__holiday").is_null())
+        .join(window_table(compiled).lazy(), on=["__jur", "__weekday"], how="inner")
+    )
+    pieces = preferred_pieces() if preferred else [(pl.lit(0), pl.lit(24 * 60))]
+    parts = [
+        spans.with_columns(
+            pl.max_horizontal("w_start", start).alias("__s"),
+            pl.min_horizontal("w_end", end).alias("__e"),
+        ).filter(pl.col("__s") < pl.col("__e"))
+        for start, end in pieces
+    ]
+    midnight = pl.col("__local_date").cast(pl.Datetime("us"))
+    horizon_end = at.astimezone(dt.UTC) + dt.timedelta(days=horizon)
+    return (
+        pl.concat(parts)
+        .select(
+            "__key",
+            to_utc(midnight + pl.duration(minutes=pl.col("__s")), pl.col("__tz")).alias(
+                "w_start_utc"
+            ),
+            to_utc(midnight + pl.duration(minutes=pl.col("__e")), pl.col("__tz")).alias(
+                "w_end_utc"
+            ),
+        )
+        .drop_nulls()
+        .filter(
+            (pl.col("w_end_utc") > pl.lit(at, UTC_DATETIME))
+            & (pl.col("w_start_utc") <= pl.lit(horizon_end, UTC_DATETIME))
+        )
+        .sort("w_end_utc")
+    )
+
+
+def next_window(
+    rows: pl.LazyFrame,
+    windows: pl.LazyFrame,
+    threshold: str,
+    horizon_end: dt.datetime,
+    prefix: str,
+) -> pl.LazyFrame:
+    """``rows`` plus ``{prefix}_start`` and ``{prefix}_end``: the first window ending after the
+    ``threshold`` column (null threshold: never; nothing within the horizon: null)."""
+    start, end = f"{prefix}_start", f"{prefix}_end"
+    found = (
+        rows.select("__row", "__key", pl.col(threshold).alias("__from"))
+        .filter(pl.col("__from").is_not_null())
+        .sort("__from")
+        .join_asof(
+            windows,
+            left_on="__from",
+            right_on="w_end_utc",
+            by="__key",
+            strategy="forward",
+            allow_exact_matches=False,
+            check_sortedness=False,
+        )
+        .filter(pl.col("w_end_utc").is_not_null())
+        .select(
+            "__row",
+            pl.max_horizontal("w_start_utc", "__from").alias(start),
+            pl.col("w_end_utc").alias(end),
+        )
+        .filter(pl.col(start) <= pl.lit(horizon_end, UTC_DATETIME))
+    )
+    return rows.join(found, on="__row", how="left")
