@@ -225,6 +225,7 @@ def import_directory(
             result.rejected = dict(quarantine.rows) if quarantine is not None else {}
             result.landed = run.writing
             if result.landed:
+                writer.finish()
                 mode = "replace" if opts.replace else f"merge ({opts.on_existing})"
                 _record_meta(connection, source, result, mode)
                 transaction.commit()

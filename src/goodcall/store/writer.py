@@ -8,6 +8,7 @@ Nothing here commits: the importer owns the single transaction.
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Protocol
 
@@ -26,6 +27,9 @@ class BulkWriter(Protocol):
 
     def write(self, table: Table, rows: pl.DataFrame, *, upsert: bool) -> None:
         """Insert ``rows`` (the table's Polars schema); upsert replaces rows with the same key."""
+
+    def finish(self) -> None:
+        """Work left before the commit (constraints set aside for speed are restored)."""
 
 
 def _quote(connection: sa.Connection, name: str) -> str:
@@ -70,6 +74,9 @@ class SQLiteWriter:
         finally:
             cursor.close()
 
+    def finish(self) -> None:
+        pass
+
 
 class PostgresWriter:
     """COPY in CSV; upserts go through a temporary staging table."""
@@ -77,10 +84,38 @@ class PostgresWriter:
     def __init__(self, connection: sa.Connection) -> None:
         self.connection = connection
         self.staged: set[str] = set()
+        self.dropped: list[str] = []
 
     def clear(self) -> None:
+        """Empty the tables and set their foreign keys aside until ``finish``.
+
+        Checking a foreign key row by row costs more than the COPY itself; adding the
+        constraint back validates every row at once with a join. The rows were already checked
+        by the import, so this is a safety net, and it is all in the one transaction.
+        """
         names = ", ".join(_quote(self.connection, t.name) for t in TABLES)
         self.connection.exec_driver_sql(f"TRUNCATE {names}")
+        inspector = sa.inspect(self.connection)
+        q = functools.partial(_quote, self.connection)
+        for table in TABLES:
+            for key in inspector.get_foreign_keys(table.name):
+                name = key["name"]
+                if name is None:
+                    continue
+                own = ", ".join(q(c) for c in key["constrained_columns"])
+                other = ", ".join(q(c) for c in key["referred_columns"])
+                self.connection.exec_driver_sql(
+                    f"ALTER TABLE {q(table.name)} DROP CONSTRAINT {q(name)}"
+                )
+                self.dropped.append(
+                    f"ALTER TABLE {q(table.name)} ADD CONSTRAINT {q(name)} FOREIGN KEY ({own}) "
+                    f"REFERENCES {q(key['referred_table'])} ({other})"
+                )
+
+    def finish(self) -> None:
+        for statement in self.dropped:
+            self.connection.exec_driver_sql(statement)
+        self.dropped = []
 
     def _copy(self, target: str, table: Table, rows: pl.DataFrame) -> None:
         buffer = io.BytesIO()
