@@ -1,0 +1,134 @@
+"""Funnel stages 1–2: which channels may be used, which offers pass the catalog, and the pairs.
+
+A *candidate* is a customer × offer × channel where the policy engine says the channel is
+contactable and the catalog says the offer is eligible, applicable and suitable, and the offer is
+sold on that channel. Everything that was refused is summarised as reasons per customer:
+
+* ``policy.*`` — the policy engine's own failing reasons, per channel considered;
+* ``catalog.*`` — one reason per failing check code, naming the offers it excluded
+  (``offers=HS_GALAXY_S25_FETES|HS_PIXEL_10``), so 30 offers do not make 30 reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+
+from goodcall.catalog.compile import CompiledCatalog
+from goodcall.catalog.engine import evaluate_offers_matrix, failed_codes
+from goodcall.catalog.model import Catalog
+from goodcall.policy.engine import evaluate_channels
+from goodcall.policy.model import Policies
+from goodcall.policy.resolve import CompiledPolicies
+from goodcall.reasons import REASON_LIST, REASON_STRUCT
+
+c = pl.col
+
+
+def channel_view(
+    profiles: pl.LazyFrame,
+    policies: Policies | CompiledPolicies,
+    at: dt.datetime,
+    channels: Sequence[str],
+) -> pl.DataFrame:
+    """Policy verdict per customer × channel: contactable, reasons and the next window (UTC)."""
+    frame = evaluate_channels(profiles, policies, at)
+    return (
+        frame.filter(c("channel").is_in(list(channels)))
+        .select(
+            "customer_id",
+            "channel",
+            "contactable",
+            "reasons",
+            "next_window_start",
+            "next_window_end",
+        )
+        .collect()
+    )
+
+
+def policy_reasons(channels: pl.DataFrame) -> pl.DataFrame:
+    """Per customer: every failing policy reason, over the channels considered."""
+    failing = channels.select(
+        "customer_id",
+        c("reasons").list.filter(~pl.element().struct.field("ok")).alias("reasons"),
+    )
+    return (
+        failing.explode("reasons")
+        .filter(c("reasons").is_not_null())
+        .unique(["customer_id", "reasons"], maintain_order=True)
+        .group_by("customer_id", maintain_order=True)
+        .agg(c("reasons").alias("policy_reasons"))
+    )
+
+
+def offer_view(
+    profiles: pl.LazyFrame,
+    compiled: CompiledCatalog,
+    at: dt.datetime,
+    channels: Sequence[str],
+    offers: Sequence[str] | None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(eligible customer × offer pairs, per-customer catalog reasons)."""
+    matrix = evaluate_offers_matrix(profiles, compiled, at, channels).select(
+        "customer_id", "offer_id", "eligible", "failed_mask"
+    )
+    if offers is not None:
+        matrix = matrix.filter(c("offer_id").is_in(list(offers)))
+    frame = matrix.collect()
+    eligible = frame.filter(c("eligible")).select("customer_id", "offer_id")
+    return eligible, _catalog_reasons(frame.filter(~c("eligible")), compiled)
+
+
+def _catalog_reasons(excluded: pl.DataFrame, compiled: CompiledCatalog) -> pl.DataFrame:
+    """One ``catalog.*`` reason per customer and failing check code, naming the offers."""
+    combos = excluded.select("offer_id", "failed_mask").unique()
+    decoded = pl.DataFrame(
+        [
+            {"offer_id": o, "failed_mask": m, "code": code}
+            for o, m in combos.iter_rows()
+            for code in failed_codes(compiled, o, int(m), at_channels=True)
+        ],
+        schema={
+            "offer_id": pl.String,
+            "failed_mask": combos.schema["failed_mask"],
+            "code": pl.String,
+        },
+    )
+    per_code = (
+        excluded.join(decoded, on=["offer_id", "failed_mask"], how="inner")
+        .group_by("customer_id", "code")
+        .agg(c("offer_id").sort().str.join("|").alias("offers"))
+        .sort("customer_id", "code")
+    )
+    reason = pl.struct(
+        c("code"),
+        pl.lit(False).alias("ok"),
+        pl.lit("catalog check").alias("rule"),
+        pl.concat_str(pl.lit("offers="), c("offers")).alias("evidence"),
+    ).cast(REASON_STRUCT)
+    return (
+        per_code.group_by("customer_id", maintain_order=True)
+        .agg(reason.alias("catalog_reasons"))
+        .with_columns(c("catalog_reasons").cast(REASON_LIST))
+    )
+
+
+def offer_channels(catalog: Catalog) -> pl.DataFrame:
+    """Which channel each offer is sold on."""
+    rows = [(o.id, ch) for o in catalog.offers for ch in o.channels]
+    return pl.DataFrame(rows, schema={"offer_id": pl.String, "channel": pl.String}, orient="row")
+
+
+def candidate_pairs(
+    eligible: pl.DataFrame, channels: pl.DataFrame, sold_on: pl.DataFrame
+) -> pl.DataFrame:
+    """customer × offer × channel: offer eligible, channel contactable, offer sold there."""
+    open_channels = channels.filter(c("contactable")).select(
+        "customer_id", "channel", "next_window_start", "next_window_end"
+    )
+    return eligible.join(sold_on, on="offer_id", how="inner").join(
+        open_channels, on=["customer_id", "channel"], how="inner"
+    )

@@ -1,0 +1,187 @@
+"""Funnel stage 5: turn scored items into the arbitration problem, solve it, read the plan back.
+
+Items are the candidate contacts with a positive value (an item worth ≤ 0 can never beat "no
+contact", so dropping it is exact). Exploration items are the cold offers' Thompson-sampled
+values; they use one more resource, ``explore``, whose capacity is the exploration share of the
+campaign's capacity. Resource names are readable (``calls:2026-11-20``, ``hour:2026-11-20T14``,
+``offer:HS_IPHONE17_FETES``, ``explore``, ``budget``) and so are the dual prices reported for
+them, which a real-time decision reuses.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from goodcall.arbitrate.lagrangian import choose_with_prices, solve
+from goodcall.arbitrate.problem import Problem
+from goodcall.catalog.model import Catalog
+from goodcall.decide.config import CampaignConfig
+
+c = pl.col
+FAMILIES = ("offer", "calls", "hour", "explore")
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What the optimisation found: value, bound, gap, prices and resource use."""
+
+    items: int
+    primal: float
+    dual_bound: float
+    sweeps: int
+    prices: dict[str, float]
+    capacity: dict[str, float]
+    used: dict[str, float] = field(default_factory=dict)
+    solved: bool = True  # False when decided at given prices (real time)
+
+    @property
+    def gap(self) -> float:
+        return max(0.0, self.dual_bound - self.primal)
+
+    @property
+    def relative_gap(self) -> float:
+        return self.gap / self.dual_bound if self.dual_bound > 0 else 0.0
+
+
+def positive_items(scored: pl.DataFrame, config: CampaignConfig) -> pl.DataFrame:
+    """Exploit items with EV > 0 and explore items with sampled EV > 0, one row each."""
+    base = scored.with_columns(pl.lit(False).alias("explore"), c("ev").alias("value"))
+    explore = scored.filter(c("explore_ev").is_not_null()).with_columns(
+        pl.lit(True).alias("explore"), c("explore_ev").alias("value")
+    )
+    items = pl.concat([base, explore], how="vertical_relaxed").filter(c("value") > 0)
+    if config.calls_per_hour is None:
+        items = items.sort("value", descending=True).unique(
+            ["customer_id", "offer_id", "channel", "explore"], keep="first", maintain_order=True
+        )
+    return items.sort(
+        "customer_id", "value", "offer_id", "channel", descending=[False, True, False, False]
+    )
+
+
+def _resource_names(items: pl.DataFrame, config: CampaignConfig, catalog: Catalog) -> pl.DataFrame:
+    limits = {o.id for o in catalog.offers if o.volume_limit is not None}
+    phone = c("channel") == "phone"
+    none = pl.lit(None, pl.String)
+    return items.select(
+        pl.when(c("offer_id").is_in(list(limits)))
+        .then(pl.lit("offer:") + c("offer_id"))
+        .otherwise(none)
+        .alias("offer"),
+        pl.when(phone & pl.lit(config.calls_per_day is not None))
+        .then(pl.lit("calls:") + c("planned_at").dt.strftime("%Y-%m-%d"))
+        .otherwise(none)
+        .alias("calls"),
+        pl.when(phone & pl.lit(config.calls_per_hour is not None))
+        .then(pl.lit("hour:") + c("planned_at").dt.strftime("%Y-%m-%dT%H"))
+        .otherwise(none)
+        .alias("hour"),
+        pl.when(c("explore")).then(pl.lit("explore")).otherwise(none).alias("explore"),
+    )
+
+
+def _capacity(name: str, config: CampaignConfig, catalog: Catalog, explore_cap: float) -> float:
+    kind, _, key = name.partition(":")
+    if kind == "offer":
+        limit = catalog.offer(key).volume_limit
+        return float(limit) if limit is not None else math.inf
+    if kind == "calls":
+        return float(config.calls_per_day) if config.calls_per_day is not None else math.inf
+    if kind == "hour":
+        return float(config.calls_per_hour) if config.calls_per_hour is not None else math.inf
+    return explore_cap
+
+
+def explore_capacity(config: CampaignConfig, customers: int) -> float:
+    """The exploration slice: a share of the daily calls, or of the customers when uncapped."""
+    base = config.calls_per_day if config.calls_per_day is not None else customers
+    return float(math.floor(config.explore_share * base))
+
+
+def build_problem(
+    items: pl.DataFrame, config: CampaignConfig, catalog: Catalog, explore_cap: float
+) -> tuple[Problem, list[str]]:
+    """The arbitration problem of ``items`` (sorted by customer) and its resource names."""
+    names_frame = _resource_names(items, config, catalog)
+    names = sorted(
+        {n for col in FAMILIES for n in names_frame[col].drop_nulls().unique().to_list()}
+    )
+    index = {n: i for i, n in enumerate(names)}
+    units = np.stack(
+        [
+            names_frame[col].replace_strict(index, default=-1, return_dtype=pl.Int64).to_numpy()
+            for col in FAMILIES
+        ],
+        axis=1,
+    )
+    capacity = np.array([_capacity(n, config, catalog, explore_cap) for n in names], dtype=float)
+    cost = items["channel"].replace_strict(config.contact_cost, return_dtype=pl.Float64)
+    weights = cost.to_numpy().reshape(-1, 1) if config.budget is not None else None
+    wcap = [config.budget] if config.budget is not None else None
+    group = items["customer_id"].rank("dense").cast(pl.Int64).to_numpy() - 1
+    problem = Problem(
+        group=group,
+        value=items["value"].to_numpy().astype(np.float64),
+        units=units.astype(np.int64),
+        unit_capacity=capacity,
+        weights=weights if weights is not None else np.zeros((items.height, 0)),
+        weight_capacity=np.asarray(wcap if wcap is not None else [], dtype=float),
+        unit_names=tuple(names),
+    )
+    return problem, names
+
+
+def _price_arrays(
+    problem: Problem, names: list[str], prices: dict[str, float]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    unit = np.array([prices.get(n, 0.0) for n in names], dtype=float)
+    weight = np.array([prices.get("budget", 0.0)] * problem.n_weighted, dtype=float)
+    return unit, weight
+
+
+def arbitrate(
+    items: pl.DataFrame,
+    config: CampaignConfig,
+    catalog: Catalog,
+    explore_cap: float,
+    prices: dict[str, float] | None = None,
+) -> tuple[npt.NDArray[np.bool_], PlanSummary]:
+    """Chosen flag per item, and the plan summary; at ``prices`` when given (no optimisation)."""
+    problem, names = build_problem(items, config, catalog, explore_cap)
+    capacity = dict(zip(names, problem.unit_capacity.tolist(), strict=True))
+    if config.budget is not None:
+        capacity["budget"] = config.budget
+    if prices is not None:
+        unit, weight = _price_arrays(problem, names, prices)
+        chosen = choose_with_prices(problem, unit, weight)
+        value = float(problem.value[chosen].sum())
+        return chosen, PlanSummary(
+            problem.n_items, value, value, 0, dict(prices), capacity, solved=False
+        )
+    plan = solve(problem)
+    found = dict(zip(names, plan.unit_prices.tolist(), strict=True))
+    if problem.n_weighted:
+        found["budget"] = float(plan.weight_prices[0])
+    used = dict(zip(names, problem.unit_usage(plan.chosen).tolist(), strict=True))
+    if problem.n_weighted:
+        used["budget"] = float(problem.weight_usage(plan.chosen)[0])
+    summary = PlanSummary(
+        problem.n_items, plan.primal, plan.dual_bound, plan.sweeps, found, capacity, used
+    )
+    return plan.chosen, summary
+
+
+def shadow_choice(
+    items: pl.DataFrame, config: CampaignConfig, catalog: Catalog, prices: dict[str, float]
+) -> npt.NDArray[np.bool_]:
+    """What control customers would have received at the plan's prices (no capacity used)."""
+    if items.height == 0:
+        return np.zeros(0, dtype=bool)
+    problem, names = build_problem(items, config, catalog, math.inf)
+    unit, weight = _price_arrays(problem, names, prices)
+    return choose_with_prices(problem, unit, weight)

@@ -1,0 +1,161 @@
+"""Cold start and exploration: Beta posteriors per offer × channel, and Thompson-sampling draws.
+
+Every offer × channel carries three Beta posteriors — acceptance when contacted, acceptance when
+not contacted, annoyance when contacted — starting from the catalog's ``Offer.prior``
+(``rate × strength`` successes, ``(1 − rate) × strength`` failures) and updated with the counts of
+the contact history. An offer × channel is *mature* once its history holds ``mature_rows`` treated
+contacts (Pega calls a per-action model mature at ~200 positives; ours is one pooled model that
+shares what it learns across offers, so what matters is that it has seen this offer on this
+channel often enough — not that this cell alone could fit a model); until then the decision
+core uses the posterior means instead of the model, and the exploration slice uses **Thompson
+draws**: one draw per customer × offer × channel from each posterior, so offers whose value is
+uncertain get tried in proportion to the chance that they are in fact the best.
+
+Draws are inverse-CDF transforms of stable hashed uniforms (``campaign:customer:offer:channel``),
+so the same customer gets the same draw whether decided alone or in a batch, and a campaign can
+be replayed exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+from scipy.special import betaincinv
+
+from goodcall.catalog.model import Offer, Prior
+from goodcall.decide.hashing import stable_uniform
+
+c = pl.col
+
+DEFAULT_PRIOR = Prior(
+    accept_rate_contacted=0.02, accept_rate_uncontacted=0.01, annoy_rate=0.01, strength=20.0
+)
+"""Weakly informative prior for offers whose catalog entry declares none."""
+
+MATURE_ROWS = 300
+
+POSTERIOR_SCHEMA = pl.Schema(
+    {
+        "offer_id": pl.String(),
+        "channel": pl.String(),
+        "alpha_t": pl.Float64(),
+        "beta_t": pl.Float64(),
+        "alpha_c": pl.Float64(),
+        "beta_c": pl.Float64(),
+        "alpha_a": pl.Float64(),
+        "beta_a": pl.Float64(),
+        "treated": pl.Int64(),
+        "control": pl.Int64(),
+        "treated_conversions": pl.Int64(),
+        "mature": pl.Boolean(),
+    }
+)
+
+
+def _priors(offers: Sequence[Offer], channels: Sequence[str]) -> pl.DataFrame:
+    rows = []
+    for offer in offers:
+        p = offer.prior or DEFAULT_PRIOR
+        s = p.strength
+        for channel in channels:
+            if channel not in offer.channels:
+                continue
+            rows.append(
+                {
+                    "offer_id": offer.id,
+                    "channel": channel,
+                    "alpha_t": p.accept_rate_contacted * s,
+                    "beta_t": (1 - p.accept_rate_contacted) * s,
+                    "alpha_c": p.accept_rate_uncontacted * s,
+                    "beta_c": (1 - p.accept_rate_uncontacted) * s,
+                    "alpha_a": p.annoy_rate * s,
+                    "beta_a": (1 - p.annoy_rate) * s,
+                }
+            )
+    return pl.DataFrame(rows, schema={k: POSTERIOR_SCHEMA[k] for k in list(POSTERIOR_SCHEMA)[:8]})
+
+
+def beta_posteriors(
+    history: pl.DataFrame,
+    offers: Sequence[Offer],
+    channels: Sequence[str] = ("phone", "sms", "email", "app"),
+    *,
+    mature_rows: int = MATURE_ROWS,
+) -> pl.DataFrame:
+    """Posterior parameters per catalog offer × channel from ``history``.
+
+    ``history`` needs ``offer_id``, ``channel``, ``treated``, ``converted``, ``annoyed`` (the
+    training rows of :func:`goodcall.models.response.training_rows`). Contacts with offers that
+    are no longer in the catalog are ignored.
+    """
+    counts = history.group_by("offer_id", "channel").agg(
+        c("treated").sum().cast(pl.Int64).alias("treated"),
+        (~c("treated")).sum().cast(pl.Int64).alias("control"),
+        (c("treated") & c("converted")).sum().cast(pl.Int64).alias("treated_conversions"),
+        (~c("treated") & c("converted")).sum().cast(pl.Int64).alias("_control_conversions"),
+        (c("treated") & c("annoyed")).sum().cast(pl.Int64).alias("_annoyed"),
+    )
+    zero = pl.lit(0, pl.Int64)
+    return (
+        _priors(offers, channels)
+        .join(counts, on=["offer_id", "channel"], how="left")
+        .with_columns(
+            *[c(n).fill_null(zero) for n in ("treated", "control", "treated_conversions")],
+            c("_control_conversions").fill_null(zero),
+            c("_annoyed").fill_null(zero),
+        )
+        .with_columns(
+            (c("alpha_t") + c("treated_conversions")).alias("alpha_t"),
+            (c("beta_t") + c("treated") - c("treated_conversions")).alias("beta_t"),
+            (c("alpha_c") + c("_control_conversions")).alias("alpha_c"),
+            (c("beta_c") + c("control") - c("_control_conversions")).alias("beta_c"),
+            (c("alpha_a") + c("_annoyed")).alias("alpha_a"),
+            (c("beta_a") + c("treated") - c("_annoyed")).alias("beta_a"),
+            (c("treated") >= mature_rows).alias("mature"),
+        )
+        .select(list(POSTERIOR_SCHEMA))
+        .sort("offer_id", "channel")
+    )
+
+
+def posterior_means() -> list[pl.Expr]:
+    """Expressions: posterior mean uplift and annoyance (on a frame joined to the posteriors)."""
+    p_t = c("alpha_t") / (c("alpha_t") + c("beta_t"))
+    p_c = c("alpha_c") / (c("alpha_c") + c("beta_c"))
+    return [
+        (p_t - p_c).alias("prior_uplift"),
+        p_t.alias("prior_p_contacted"),
+        (c("alpha_a") / (c("alpha_a") + c("beta_a"))).alias("prior_p_annoy"),
+    ]
+
+
+def beta_draw(
+    keys: pl.Series, alpha: npt.NDArray[np.float64], beta: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """One Beta(α, β) draw per key, from the key's stable uniform (inverse CDF)."""
+    u = np.clip(stable_uniform(keys), 1e-12, 1 - 1e-12)
+    return np.asarray(betaincinv(alpha, beta, u), dtype=np.float64)
+
+
+def thompson_draws(
+    frame: pl.DataFrame, campaign_id: str
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(sampled uplift, sampled P(annoy)) per row of ``frame`` (customer_id, offer_id, channel
+    and the posterior columns)."""
+    base = pl.concat_str(
+        pl.lit(campaign_id), c("customer_id"), c("offer_id"), c("channel"), separator=":"
+    )
+    keys = frame.select(
+        (base + ":t").alias("t"), (base + ":c").alias("c"), (base + ":a").alias("a")
+    )
+
+    def col(name: str) -> npt.NDArray[np.float64]:
+        return frame[name].to_numpy().astype(np.float64)
+
+    p_t = beta_draw(keys["t"], col("alpha_t"), col("beta_t"))
+    p_c = beta_draw(keys["c"], col("alpha_c"), col("beta_c"))
+    p_a = beta_draw(keys["a"], col("alpha_a"), col("beta_a"))
+    return p_t - p_c, p_a

@@ -1,0 +1,216 @@
+"""Saved model sets: everything the decision core needs to score candidates, with its metadata.
+
+A model set is a directory::
+
+    model_set.json        trained_at, cut-off, rows, per-model metrics, feature list, format
+    response/pooled/      the pooled uplift model (goodcall.models.uplift format)
+    response/segments/    one directory per specialised offer × channel model
+    annoyance/            calibrated P(annoy | contacted)
+    posteriors.parquet    Beta posteriors per offer × channel (cold start, exploration)
+    reference.json        training distributions of features and scores (drift checks)
+
+It is written into a temporary sibling directory and renamed into place, so a crash never leaves
+a half-written set where a campaign would load it. A set with no response model (``priors_only``)
+is valid: every offer is then cold and decided from the catalog's priors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from pydantic import BaseModel
+
+from goodcall.catalog.model import Offer
+from goodcall.decide.features import FEATURE_COLUMNS
+from goodcall.models.annoyance import AnnoyanceModel, CalibrationReport, fit_annoyance
+from goodcall.models.explore import MATURE_ROWS, beta_posteriors
+from goodcall.models.health import training_reference
+from goodcall.models.response import ResponseModel, ResponseReport, fit_response
+from goodcall.models.uplift import LightGBMParams, UpliftModel
+
+FORMAT = 1
+
+
+class ModelSetError(ValueError):
+    """A model-set directory that cannot be read or written."""
+
+
+class TrainingRows(BaseModel):
+    total: int
+    treated: int
+    control: int
+    conversions_treated: int
+    conversions_control: int
+    annoyed: int
+    campaigns: int
+    first_contact: dt.datetime | None
+    last_contact: dt.datetime | None
+
+
+class ModelSetMetadata(BaseModel):
+    format: int = FORMAT
+    trained_at: dt.datetime
+    cutoff: dt.datetime
+    seed: int
+    rows: TrainingRows
+    response: ResponseReport | None
+    annoyance: CalibrationReport | None
+    segments: list[str]
+    features: list[str]
+    training_seconds: float = 0.0
+
+
+@dataclass
+class ModelSet:
+    """The response and annoyance models, the posteriors, and what they were trained on."""
+
+    metadata: ModelSetMetadata
+    posteriors: pl.DataFrame
+    response: ResponseModel | None = None
+    annoyance: AnnoyanceModel | None = None
+    reference: dict[str, Any] | None = None
+
+    @classmethod
+    def priors_only(cls, offers: list[Offer], at: dt.datetime) -> ModelSet:
+        """A set with no history: every offer decided from its catalog prior (cold start)."""
+        empty = pl.DataFrame(
+            schema={
+                "offer_id": pl.String,
+                "channel": pl.String,
+                "treated": pl.Boolean,
+                "converted": pl.Boolean,
+                "annoyed": pl.Boolean,
+            }
+        )
+        rows = TrainingRows(
+            total=0,
+            treated=0,
+            control=0,
+            conversions_treated=0,
+            conversions_control=0,
+            annoyed=0,
+            campaigns=0,
+            first_contact=None,
+            last_contact=None,
+        )
+        meta = ModelSetMetadata(
+            trained_at=at,
+            cutoff=at,
+            seed=0,
+            rows=rows,
+            response=None,
+            annoyance=None,
+            segments=[],
+            features=[],
+        )
+        return cls(meta, beta_posteriors(empty, offers))
+
+    def save(self, directory: Path | str, *, overwrite: bool = False) -> Path:
+        """Write the set atomically (refuses an existing non-empty directory unless overwrite)."""
+        target = Path(directory)
+        if target.exists() and any(target.iterdir()) and not overwrite:
+            raise ModelSetError(f"{target} exists and is not empty (use overwrite)")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            self._write(tmp)
+            if target.exists():
+                shutil.rmtree(target)
+            tmp.rename(target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return target
+
+    def _write(self, root: Path) -> None:
+        if self.response is not None:
+            self.response.pooled.save(root / "response" / "pooled")
+            for key, model in self.response.segments.items():
+                model.save(root / "response" / "segments" / key.replace("/", "__"))
+        if self.annoyance is not None:
+            self.annoyance.save(root / "annoyance")
+        self.posteriors.write_parquet(root / "posteriors.parquet")
+        (root / "reference.json").write_text(json.dumps(self.reference or {}, indent=1))
+        (root / "model_set.json").write_text(self.metadata.model_dump_json(indent=2))
+
+    @classmethod
+    def load(cls, directory: Path | str) -> ModelSet:
+        """Read a set written by :meth:`save`, naming the file that is missing or wrong."""
+        root = Path(directory)
+        meta_path = root / "model_set.json"
+        if not meta_path.is_file():
+            raise ModelSetError(f"{root} is not a model set: {meta_path.name} is missing")
+        try:
+            meta = ModelSetMetadata.model_validate_json(meta_path.read_text())
+        except ValueError as err:
+            raise ModelSetError(f"{meta_path}: {err}") from err
+        if meta.format != FORMAT:
+            raise ModelSetError(f"{meta_path}: format {meta.format}, this version reads {FORMAT}")
+        response = None
+        if meta.response is not None:
+            pooled = UpliftModel.load(root / "response" / "pooled")
+            segments = {
+                key: UpliftModel.load(root / "response" / "segments" / key.replace("/", "__"))
+                for key in meta.segments
+            }
+            response = ResponseModel(pooled, segments, meta.response)
+        annoyance = AnnoyanceModel.load(root / "annoyance") if meta.annoyance else None
+        reference_path = root / "reference.json"
+        reference = json.loads(reference_path.read_text()) if reference_path.is_file() else None
+        posteriors = pl.read_parquet(root / "posteriors.parquet")
+        return cls(meta, posteriors, response, annoyance, reference)
+
+
+def _training_rows_summary(rows: pl.DataFrame) -> TrainingRows:
+    treated = rows["treated"]
+    converted = rows["converted"]
+    return TrainingRows(
+        total=rows.height,
+        treated=int(treated.sum()),
+        control=int((~treated).sum()),
+        conversions_treated=int((treated & converted).sum()),
+        conversions_control=int((~treated & converted).sum()),
+        annoyed=int(rows["annoyed"].sum()),
+        campaigns=int(rows["campaign_id"].n_unique()),
+        first_contact=rows["at"].min(),  # type: ignore[arg-type]
+        last_contact=rows["at"].max(),  # type: ignore[arg-type]
+    )
+
+
+def train_model_set(
+    rows: pl.DataFrame,
+    offers: list[Offer],
+    *,
+    cutoff: dt.datetime,
+    trained_at: dt.datetime,
+    seed: int = 0,
+    method: str = "auto",
+    params: LightGBMParams | None = None,
+    mature_rows: int = MATURE_ROWS,
+) -> ModelSet:
+    """Fit every model of a set from :func:`goodcall.models.response.training_rows`."""
+    started = time.perf_counter()
+    response = fit_response(rows, seed=seed, params=params, method=method, trained_at=trained_at)
+    annoyance = fit_annoyance(rows, seed=seed, params=params)
+    posteriors = beta_posteriors(rows, offers, mature_rows=mature_rows)
+    reference = training_reference(rows, response, annoyance)
+    meta = ModelSetMetadata(
+        trained_at=trained_at,
+        cutoff=cutoff,
+        seed=seed,
+        rows=_training_rows_summary(rows),
+        response=response.report,
+        annoyance=annoyance.report,
+        segments=sorted(response.segments),
+        features=list(FEATURE_COLUMNS),
+        training_seconds=time.perf_counter() - started,
+    )
+    return ModelSet(meta, posteriors, response, annoyance, reference)

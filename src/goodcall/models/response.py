@@ -1,0 +1,310 @@
+"""Response models: the uplift of acceptance caused by a contact, learned from contact history.
+
+**Training rows** — one per historical contact with an offer (treatment and control), with the
+customer as they were before the contact's campaign.
+
+Leakage rule: a contact of campaign K is described by the profile built *as of one second before
+K's first contact* (``build_profiles`` drops every event after that instant). Nothing the
+campaign caused — an accepted upgrade's promotion event, a complaint, a refusal — can leak into
+its own features; and only contacts before the training cut-off are read at all. Building one
+profile per campaign rather than per contact costs one ``build_profiles`` per campaign, not per
+row.
+
+What the import format cannot rewind: a line's device and plan are stored as they are now, so a
+customer who took a handset offer appears with the new handset in the features of earlier
+contacts. The purchase date is after the contact; we therefore blank the device age of such rows
+(``device_age_months`` null when the device was bought after the campaign started) so that the
+model cannot learn "new phone ⇒ accepted". Plan changes have no date in the format and cannot be
+corrected; the synthetic carrier's lines are drawn as of its generation date, which keeps that
+leak small (documented in ``docs/decisions.md``).
+
+**Model design** — one *pooled* uplift model over every offer and channel, with the offer's facts
+(kind, margin, target OS/maker/tier, promotion) and the contact's channel and hour as features,
+plus a *specialised* model for each offer × channel that has enough treated and control rows
+and whose held-out Qini coefficient beats the pooled model on that segment's held-out rows. Why:
+acceptances are rare (a few percent) and control groups small (≈5 %), so most offer × channel
+cells hold too few control conversions to learn an uplift alone; pooling lets the trees share
+what "fits", "persuadable" and "evening call" mean across offers, and still lets a segment with
+plenty of data have its own model when that measurably ranks better. Rows are split by customer
+(stable hash) into training and held-out parts, so held-out scores never see a customer that was
+trained on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+from pydantic import BaseModel
+
+from goodcall.decide.features import (
+    FEATURE_COLUMNS,
+    PROFILE_INPUTS,
+    candidate_features,
+    local_hour,
+)
+from goodcall.decide.hashing import stable_uniform
+from goodcall.evaluate.metrics import auuc, qini_coefficient, uplift_at_k
+from goodcall.models.uplift import LightGBMParams, UpliftModel, fit_uplift
+from goodcall.profiles.build import build_profiles
+
+c = pl.col
+ANNOY_OUTCOMES = ("complaint", "dnc_request")
+HISTORY_COLUMNS = ("customer_id", "campaign_id", "at", "channel", "offer_id", "group", "outcome")
+
+
+class HistoryError(ValueError):
+    """A contact history that cannot be learned from."""
+
+
+def _lazy(tables: Mapping[str, pl.LazyFrame | pl.DataFrame]) -> dict[str, pl.LazyFrame]:
+    return {name: t.lazy() for name, t in tables.items()}
+
+
+def history_contacts(
+    tables: Mapping[str, pl.LazyFrame | pl.DataFrame], cutoff: dt.datetime
+) -> pl.DataFrame:
+    """Contacts with an offer strictly before ``cutoff``, with their campaign's as-of instant."""
+    if cutoff.tzinfo is None:
+        raise HistoryError("the training cut-off must be timezone-aware")
+    if "contacts" not in tables:
+        raise HistoryError("the tables have no 'contacts' table: there is no history to learn")
+    contacts = (
+        tables["contacts"]
+        .lazy()
+        .filter((c("at") < cutoff) & c("offer_id").is_not_null())
+        .with_columns((c("at").min().over("campaign_id") - dt.timedelta(seconds=1)).alias("_as_of"))
+        .collect()
+    )
+    return contacts
+
+
+def training_rows(
+    tables: Mapping[str, pl.LazyFrame | pl.DataFrame],
+    cutoff: dt.datetime,
+    offers: pl.DataFrame,
+) -> pl.DataFrame:
+    """One row per historical contact: features as of its campaign, treated, converted, annoyed.
+
+    ``offers`` is :func:`goodcall.decide.features.offer_table` of the catalog.
+    """
+    contacts = history_contacts(tables, cutoff)
+    if contacts.height == 0:
+        raise HistoryError(f"no contact with an offer before {cutoff.isoformat()}")
+    lazy = _lazy(tables)
+    parts: list[pl.DataFrame] = []
+    for (as_of,), batch in contacts.group_by("_as_of", maintain_order=True):
+        assert isinstance(as_of, dt.datetime)
+        ids = batch.select("customer_id").unique()
+        scoped = dict(lazy)
+        scoped["customers"] = lazy["customers"].join(ids.lazy(), on="customer_id", how="semi")
+        profiles = build_profiles(scoped, as_of).select(*PROFILE_INPUTS, "time_zone")
+        parts.append(batch.join(profiles.collect(), on="customer_id", how="inner"))
+    rows = pl.concat(parts, how="vertical_relaxed")
+    zones = rows["time_zone"].unique().drop_nulls().to_list()
+    rows = rows.with_columns(local_hour(c("at"), zones).alias("local_hour"))
+    rows = _blank_later_devices(rows, lazy)
+    features = candidate_features(rows.lazy(), offers).collect()
+    return features.with_columns(
+        (c("group") == "treatment").alias("treated"),
+        c("converted").fill_null(False).alias("converted"),
+        c("outcome").is_in(list(ANNOY_OUTCOMES)).alias("annoyed"),
+    )
+
+
+def _blank_later_devices(rows: pl.DataFrame, tables: Mapping[str, pl.LazyFrame]) -> pl.DataFrame:
+    """Null the device age when the primary device was bought after the campaign began."""
+    if "lines" not in tables:
+        return rows
+    bought = (
+        tables["lines"]
+        .filter(c("is_primary"))
+        .group_by("customer_id")
+        .agg(c("device_purchase_date").max().alias("_bought"))
+        .collect()
+    )
+    return (
+        rows.join(bought, on="customer_id", how="left")
+        .with_columns(
+            pl.when(c("_bought") > c("_as_of").dt.date())
+            .then(None)
+            .otherwise(c("device_age_months"))
+            .alias("device_age_months")
+        )
+        .drop("_bought")
+    )
+
+
+HOLDOUT_SHARE = 0.2
+
+
+def holdout_mask(customer_ids: pl.Series, salt: str = "holdout") -> npt.NDArray[np.bool_]:
+    """Rows whose customer falls in the held-out fifth (stable across runs and row order)."""
+    keys = customer_ids.to_frame("k").select(pl.concat_str(pl.lit(salt + ":"), pl.col("k")))
+    return np.asarray(stable_uniform(keys.to_series()) < HOLDOUT_SHARE)
+
+
+class UpliftScores(BaseModel):
+    """Held-out ranking quality of an uplift model."""
+
+    rows: int
+    treated: int
+    control: int
+    qini: float | None
+    auuc: float | None
+    uplift_at_30: float | None
+
+
+class ResponseReport(BaseModel):
+    """What was trained and how well it ranks held-out customers."""
+
+    pooled: UpliftScores
+    pooled_method: str
+    segments: dict[str, UpliftScores]  # "OFFER/channel" → the specialised model's scores
+    segments_rejected: dict[str, str]  # why a segment kept the pooled model
+
+
+def score_uplift(
+    uplift: npt.NDArray[np.float64], treated: npt.NDArray[np.bool_], outcome: npt.NDArray[np.bool_]
+) -> UpliftScores:
+    """Qini coefficient, AUUC and uplift@30 % of a ranking (None when a group is empty)."""
+    n_t, n_c = int(treated.sum()), int((~treated).sum())
+    ok = n_t > 0 and n_c > 0 and outcome.any()
+    return UpliftScores(
+        rows=int(treated.size),
+        treated=n_t,
+        control=n_c,
+        qini=float(qini_coefficient(outcome, uplift, treated)) if ok else None,
+        auuc=float(auuc(outcome, uplift, treated)) if ok else None,
+        uplift_at_30=float(uplift_at_k(outcome, uplift, treated, 0.3)) if ok else None,
+    )
+
+
+def segment_key(offer_id: str, channel: str) -> str:
+    return f"{offer_id}/{channel}"
+
+
+class ResponseModel:
+    """Pooled uplift model plus the specialised offer × channel models that beat it."""
+
+    def __init__(
+        self, pooled: UpliftModel, segments: dict[str, UpliftModel], report: ResponseReport
+    ) -> None:
+        self.pooled = pooled
+        self.segments = segments
+        self.report = report
+
+    def predict(
+        self, features: pl.DataFrame
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """(uplift, P(accept | contacted), P(accept | not contacted)) per row."""
+        p_c, p_t = self.pooled.predict_outcomes(features)
+        p_c, p_t = np.array(p_c, dtype=np.float64), np.array(p_t, dtype=np.float64)
+        if self.segments and features.height:
+            keys = (features["offer_id"] + "/" + features["channel"]).to_numpy()
+            for key, model in self.segments.items():
+                rows = np.flatnonzero(keys == key)
+                if rows.size:
+                    seg_c, seg_t = model.predict_outcomes(features[rows])
+                    p_c[rows], p_t[rows] = seg_c, seg_t
+        p_c, p_t = np.clip(p_c, 0.0, 1.0), np.clip(p_t, 0.0, 1.0)
+        return p_t - p_c, p_t, p_c
+
+
+def _arrays(rows: pl.DataFrame) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    return rows["treated"].to_numpy().astype(bool), rows["converted"].to_numpy().astype(bool)
+
+
+def fit_response(
+    rows: pl.DataFrame,
+    *,
+    seed: int = 0,
+    params: LightGBMParams | None = None,
+    method: str = "auto",
+    segment_min_rows: int = 4000,
+    segment_min_control_conversions: int = 30,
+    trained_at: dt.datetime | None = None,
+) -> ResponseModel:
+    """Fit the pooled model and the specialised segment models (see the module docstring)."""
+    held = holdout_mask(rows["customer_id"])
+    train, test = rows.filter(~held), rows.filter(held)
+    pooled = _fit(train, seed, params, method, trained_at)
+    t_test, y_test = _arrays(test)
+    pooled_uplift = pooled.predict(test.select(FEATURE_COLUMNS))
+    report = ResponseReport(
+        pooled=score_uplift(pooled_uplift, t_test, y_test),
+        pooled_method=pooled.metadata.method,
+        segments={},
+        segments_rejected={},
+    )
+    segments: dict[str, UpliftModel] = {}
+    test_keys = (test["offer_id"] + "/" + test["channel"]).to_numpy()
+    stats = _segment_stats(train)
+    for row in stats.iter_rows(named=True):
+        key = segment_key(row["offer_id"], row["channel"])
+        why = _too_small(row, segment_min_rows, segment_min_control_conversions)
+        if why:
+            report.segments_rejected[key] = why
+            continue
+        seg_train = train.filter(
+            (c("offer_id") == row["offer_id"]) & (c("channel") == row["channel"])
+        )
+        model = _fit(seg_train, seed, params, method, trained_at)
+        in_seg = test_keys == key
+        seg_test = test.filter(pl.Series(in_seg))
+        t_s, y_s = _arrays(seg_test)
+        own = score_uplift(model.predict(seg_test.select(FEATURE_COLUMNS)), t_s, y_s)
+        base = score_uplift(pooled_uplift[in_seg], t_s, y_s)
+        if own.qini is not None and base.qini is not None and own.qini > base.qini:
+            segments[key] = model
+            report.segments[key] = own
+        else:
+            report.segments_rejected[key] = (
+                f"held-out Qini {own.qini} not above the pooled model's {base.qini}"
+            )
+    return ResponseModel(pooled, segments, report)
+
+
+def _fit(
+    rows: pl.DataFrame,
+    seed: int,
+    params: LightGBMParams | None,
+    method: str,
+    trained_at: dt.datetime | None,
+) -> UpliftModel:
+    treated, converted = _arrays(rows)
+    return fit_uplift(
+        rows.select(FEATURE_COLUMNS),
+        treated,
+        converted,
+        method=method,  # type: ignore[arg-type]
+        seed=seed,
+        params=params,
+        feature_columns=list(FEATURE_COLUMNS),
+        created_at=trained_at,
+    )
+
+
+def _segment_stats(rows: pl.DataFrame) -> pl.DataFrame:
+    return (
+        rows.group_by("offer_id", "channel")
+        .agg(
+            c("treated").sum().alias("treated"),
+            (~c("treated")).sum().alias("control"),
+            (c("converted") & ~c("treated")).sum().alias("control_conversions"),
+        )
+        .sort("offer_id", "channel")
+    )
+
+
+def _too_small(row: dict[str, object], min_rows: int, min_conversions: int) -> str | None:
+    treated, control = int(row["treated"]), int(row["control"])  # type: ignore[call-overload]
+    conversions = int(row["control_conversions"])  # type: ignore[call-overload]
+    if treated < min_rows or control < min_rows // 10:
+        return f"{treated} treated / {control} control rows (need {min_rows} / {min_rows // 10})"
+    if conversions < min_conversions:
+        return f"{conversions} control conversions (need {min_conversions})"
+    return None
