@@ -137,9 +137,13 @@ def _apply_dnc(history: History, consent: pl.DataFrame) -> pl.DataFrame:
         on="customer_id",
         how="left",
         maintain_order="left",
-    ).with_columns(
-        pl.coalesce("_at", "internal_dnc_at").alias("internal_dnc_at"),
-        pl.when(c("_at").is_not_null())
+    )
+    earlier = c("_at").is_not_null() & (
+        c("internal_dnc_at").is_null() | (c("_at") < c("internal_dnc_at"))
+    )
+    out = out.with_columns(
+        pl.when(earlier).then(c("_at")).otherwise(c("internal_dnc_at")).alias("internal_dnc_at"),
+        pl.when(earlier)
         .then(c("_ch"))
         .otherwise(c("internal_dnc_channel"))
         .alias("internal_dnc_channel"),

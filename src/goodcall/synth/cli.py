@@ -25,7 +25,7 @@ def synth(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from goodcall.synth.generate import SynthError, write_carrier
+    from goodcall.synth.generate import SynthError, check_out_dir, write_carrier
 
     console = Console(stderr=True)
     try:
@@ -33,6 +33,11 @@ def synth(
     except ValueError as exc:
         message = f"expected a date YYYY-MM-DD, got {as_of!r}"
         raise typer.BadParameter(message, param_hint="--as-of") from exc
+    try:
+        check_out_dir(out, overwrite)
+    except SynthError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     started = time.perf_counter()
     columns = (
         TextColumn("[bold]synth"),

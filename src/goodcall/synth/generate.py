@@ -103,8 +103,8 @@ def carrier_tables(
     }
 
 
-def _prepare(out_dir: Path, overwrite: bool) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
+def check_out_dir(out_dir: Path, overwrite: bool) -> None:
+    """Refuse a directory that already holds carrier files, unless ``overwrite``."""
     existing = [
         p.name
         for t in TABLES
@@ -114,8 +114,13 @@ def _prepare(out_dir: Path, overwrite: bool) -> Path:
     if existing and not overwrite:
         raise SynthError(
             f"{out_dir} already holds carrier files ({', '.join(sorted(existing)[:3])}…); "
-            "choose an empty directory or pass overwrite"
+            "choose an empty directory or pass overwrite (--overwrite)"
         )
+
+
+def _prepare(out_dir: Path, overwrite: bool) -> Path:
+    check_out_dir(out_dir, overwrite)
+    out_dir.mkdir(parents=True, exist_ok=True)
     partial = out_dir / f".synth-partial-{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()

@@ -103,10 +103,10 @@ BASE_ANNOY = {"phone": 0.015, "sms": 0.004, "email": 0.002, "app": 0.001}
 MISSED_ANNOY_SHARE = {"phone": 0.15, "sms": 0.0, "email": 0.0, "app": 0.0}
 BACKLASH = {"phone": 1.0, "sms": 0.5, "email": 0.2, "app": 0.1}
 ORGANIC_BASE = {
-    "handset": 0.010,
-    "plan": 0.008,
-    "addon": 0.005,
-    "bundle": 0.003,
+    "handset": 0.014,
+    "plan": 0.012,
+    "addon": 0.006,
+    "bundle": 0.004,
     "retention": 0.002,
 }
 # Share of phone calls answered by a person, by local hour (outbound consumer calling).
@@ -243,7 +243,7 @@ def _hour_annoyance() -> pl.Expr:
 
 def _lift() -> pl.Expr:
     sd = c("truth_self_directedness")
-    persuasion = (0.45 * c("_z_persuade")).exp() * 1.2 / (1.0 + (2.0 * (sd - 0.8)).exp())
+    persuasion = (0.45 * c("_z_persuade")).exp() * 1.2 / (1.0 + (2.5 * (sd - 0.6)).exp())
     language = pl.when(c("language_ok")).then(1.0).otherwise(0.35)
     register = pl.when(c("register_ok")).then(1.0).when(_is_french()).then(0.65).otherwise(0.9)
     tenure = 0.85 + 0.3 * (c("tenure_months").cast(pl.Float64) / 120.0).clip(0.0, 1.0)
@@ -264,7 +264,7 @@ def _lift() -> pl.Expr:
 
 def _backlash() -> pl.Expr:
     sd = c("truth_self_directedness")
-    share = (0.4 * (sd - 0.4)).clip(0.0, 0.85) * _by_channel(BACKLASH)
+    share = (0.6 * (sd - 0.2)).clip(0.0, 0.9) * _by_channel(BACKLASH)
     share = share + pl.when(c("language_ok")).then(0.0).otherwise(0.25)
     share = share + pl.when(c("register_ok")).then(0.0).otherwise(0.15)
     outside = (c("channel") == "phone") & _outside_preferred_hours()
@@ -296,7 +296,7 @@ def _organic() -> pl.Expr:
     sd = c("truth_self_directedness")
     aware = pl.when(promotion_seen()).then(2.5).otherwise(1.0)
     base = c("o_kind").replace_strict(ORGANIC_BASE, return_dtype=pl.Float64)
-    return (base * c("truth_fit") * (0.6 * sd).exp() * aware).clip(0.0, 0.6)
+    return (base * c("truth_fit") * (0.8 * sd).exp() * aware).clip(0.0, 0.6)
 
 
 class ResponseTruth:
