@@ -152,7 +152,7 @@ def reason_text(
     return {"fr": "exclue par les règles", "en": "excluded by the rules"}[lang]
 
 
-SEEN = {"code": "catalog.notice.promotion_seen", "ok": True, "rule": "seen", "evidence": ""}
+SEEN = {"code": "catalog.notice.promotion_seen", "ok": False, "rule": "seen", "evidence": ""}
 
 
 def seed_rows(customer_id: str) -> list[dict[str, Any]]:

@@ -103,7 +103,10 @@ def _promotion_seen(
     if offer.promotion_id is None:
         return None
     seen = [e for e in knowledge.seen if e.promotion_id == offer.promotion_id]
-    flagged = any(n.get("code") == PROMOTION_SEEN_NOTICE for n in row.get("notices") or ())
+    # A notice, like a reason, is ``ok`` when nothing needs saying: not ok means "seen".
+    flagged = any(
+        n.get("code") == PROMOTION_SEEN_NOTICE and not n.get("ok") for n in row.get("notices") or ()
+    )
     if not seen and flagged:
         cid = row.get("customer_id")
         raise BriefError(

@@ -94,7 +94,10 @@ def fit_codes(offer: Offer, knowledge: Knowledge) -> list[FitCode]:
         "financing_left": months_left > 0,
         "usage_over": level == "over",
         "usage_high": level == "high",
-        "usage_low": level == "low" and offer.kind == "retention",
+        "usage_low": level == "low"
+        and offer.target.plan_tier is not None
+        and plan is not None
+        and offer.target.plan_tier < plan.plan_tier,
         "top_plan": plan is not None and plan.plan_is_top,
         "lines": len(knowledge.lines) >= 2,
         "tenure": knowledge.tenure_months >= LOYAL_MONTHS,
