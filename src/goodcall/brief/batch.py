@@ -62,7 +62,7 @@ BRIEF_FIELDS = (
     "contact_history",
     "open_cases",
 )
-"""The profile columns a brief reads (and all that the batch converts to Python)."""
+"""The profile columns the brief itself reads (the catalog's reason texts may read others)."""
 
 
 def _require(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -222,9 +222,8 @@ def briefs(
     if contacts.select(pl.col("customer_id").is_duplicated().any()).item():
         raise BriefError("the contacts frame has the same customer twice: one contact per customer")
     inputs = Inputs(catalog, at, promotion_names, reason_text)
-    wanted = profiles.select(BRIEF_FIELDS).join(
-        contacts.select("customer_id"), on="customer_id", how="semi"
-    )
+    # Every column: the catalog's reason sentences may name any profile field.
+    wanted = profiles.join(contacts.select("customer_id"), on="customer_id", how="semi")
     by_customer: dict[str, dict[str, Any]] = {
         row["customer_id"]: row for row in wanted.iter_rows(named=True)
     }

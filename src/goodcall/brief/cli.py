@@ -55,8 +55,8 @@ def _one_brief(
     profiles = load_profiles(at, db, [customer_id]).collect()
     if profiles.height == 0:
         raise _fail(f"customer {customer_id!r} is not in the store")
-    rows = evaluate_offers(profiles.lazy(), compile_catalog(catalog), at).collect()
-    rows = rows.filter(pl.col("customer_id") == customer_id).to_dicts()
+    evaluated = evaluate_offers(profiles.lazy(), compile_catalog(catalog), at).collect()
+    rows = evaluated.filter(pl.col("customer_id") == customer_id).to_dicts()
     if offer is None:
         offer = best_eligible_offer(rows, catalog, channel, customer_id)
         typer.echo(

@@ -16,7 +16,7 @@ from goodcall.brief.model import DoNotOffer, Knowledge, Lang, TopicCode
 from goodcall.catalog.model import Catalog, Offer
 
 Row = Mapping[str, Any]
-ReasonText = Callable[[dict[str, Any], Mapping[str, Any], Catalog, str, str], str]
+ReasonText = Callable[[Mapping[str, Any], Mapping[str, Any], Catalog, str, Lang], str]
 
 MAX_GROUPS = 5
 MAX_NAMES = 6
@@ -46,13 +46,26 @@ def failed_reason(row: Row) -> dict[str, Any] | None:
     who may have the offer at all, then whether it suits them; the offer's own validity
     (dates, channels) last, since it says nothing about the customer.
     """
-    failed = [r for r in row.get("reasons") or () if not r.get("ok")]
-    return dict(min(failed, key=_tier_rank)) if failed else None
+    failed: list[dict[str, Any]] = [dict(r) for r in row.get("reasons") or () if not r.get("ok")]
+    return min(failed, key=_tier_rank) if failed else None
 
 
 def about_customer(reason: Mapping[str, Any]) -> bool:
     """Whether an exclusion says something about the customer (not just the offer's dates)."""
     return _tier_rank(reason) < len(_TIER_ORDER)
+
+
+_ORDERS: dict[int, tuple[Catalog, dict[str, int]]] = {}
+
+
+def catalog_order(catalog: Catalog) -> dict[str, int]:
+    """Position of each offer in the catalog (the order in which excluded offers are named)."""
+    cached = _ORDERS.get(id(catalog))
+    if cached is None or cached[0] is not catalog:
+        if len(_ORDERS) > 16:
+            _ORDERS.clear()
+        cached = _ORDERS[id(catalog)] = (catalog, {o.id: n for n, o in enumerate(catalog.offers)})
+    return cached[1]
 
 
 def relevance(excluded: Offer, pitched: Offer, redeemed: frozenset[str]) -> int | None:
@@ -80,10 +93,12 @@ def do_not_offers(
     """Excluded offers (``rows`` with ``eligible`` false) grouped by reason, most relevant first."""
     redeemed = frozenset(profile.get("redeemed_promotions") or ())
     picked: list[tuple[int, int, Offer, dict[str, Any]]] = []
-    for position, row in enumerate(rows):
+    order = catalog_order(catalog)
+    for row in rows:
         if row.get("eligible", True):
             continue
-        offer = catalog.offer(row["offer_id"])
+        position = order[row["offer_id"]]
+        offer = catalog.offers[position]
         rank = relevance(offer, pitched, redeemed)
         reason = failed_reason(row)
         if rank is not None and reason is not None and about_customer(reason):

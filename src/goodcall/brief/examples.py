@@ -453,7 +453,7 @@ def render_examples(out: Path, catalog_path: Path | None = None) -> list[Path]:
     interrupted run never leaves a half-written example.
     """
     from goodcall.brief.build import build_brief
-    from goodcall.brief.render import render
+    from goodcall.brief.render import Format, render
     from goodcall.catalog.compile import compile_catalog
     from goodcall.catalog.engine import evaluate_offers
     from goodcall.catalog.loader import load_catalog
@@ -468,7 +468,12 @@ def render_examples(out: Path, catalog_path: Path | None = None) -> list[Path]:
         profile = profiles.filter(pl.col("customer_id") == ex.customer_id).row(0, named=True)
         rows = evaluated.filter(pl.col("customer_id") == ex.customer_id)
         brief = build_brief(profile, ex.offer_id, ex.channel, catalog, rows, AT)
-        for fmt, suffix in (("text", "txt"), ("html", "html"), ("json", "json")):
+        suffixes: tuple[tuple[Format, str], ...] = (
+            ("text", "txt"),
+            ("html", "html"),
+            ("json", "json"),
+        )
+        for fmt, suffix in suffixes:
             path = out / f"{ex.name}.{suffix}"
             tmp = path.with_suffix(path.suffix + ".tmp")
             tmp.write_text(render(brief, fmt), encoding="utf-8")
