@@ -99,7 +99,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 # Per channel: lift when reached, annoyance when reached, share of that annoyance a contact that
 # did not reach still causes, and how strongly it provokes backlash in self-directed customers.
 BASE_LIFT = {"phone": 0.10, "sms": 0.030, "email": 0.025, "app": 0.035}
-BASE_ANNOY = {"phone": 0.015, "sms": 0.004, "email": 0.002, "app": 0.001}
+BASE_ANNOY = {"phone": 0.015, "sms": 0.002, "email": 0.002, "app": 0.001}
 MISSED_ANNOY_SHARE = {"phone": 0.15, "sms": 0.0, "email": 0.0, "app": 0.0}
 BACKLASH = {"phone": 1.0, "sms": 0.5, "email": 0.2, "app": 0.1}
 ORGANIC_BASE = {
