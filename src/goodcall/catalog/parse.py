@@ -36,6 +36,7 @@ from goodcall.catalog.predicates import (
     Predicate,
     ValueType,
 )
+from goodcall.catalog.to_python import PythonEvaluator
 from goodcall.profiles import schema
 
 KNOWN_VALUES: dict[str, tuple[str, ...]] = {
@@ -143,6 +144,9 @@ class _Builder:
         }
 
     def build(self, node: exp.Expression) -> Node:
+        return _fold(self._build(node))
+
+    def _build(self, node: exp.Expression) -> Node:
         kind = type(node)
         if kind in _COMPARISONS:
             return self._compare(_COMPARISONS[kind], node)
@@ -330,6 +334,29 @@ class _Builder:
         raise PredicateError(
             f"unknown function {name}{suggest(name, ALLOWED_FUNCTIONS)}; allowed: {_allowed()}"
         )
+
+
+def _fold(node: Node) -> Node:
+    """Evaluate a column-free subtree once, here (``ABS(-3)`` → ``3``, ``1 / 0`` → NULL).
+
+    Besides saving work per row, this keeps computed constants out of the Polars expressions,
+    where Polars 2.1 can fail to broadcast them against a column.
+    """
+    if isinstance(node, Const | Column) or _has_column(node):
+        return node
+    return Const(node.type, PythonEvaluator({}).visit(node))
+
+
+def _has_column(node: Node) -> bool:
+    if isinstance(node, Column):
+        return True
+    children: list[Node] = []
+    for value in vars(node).values():
+        if isinstance(value, Node):
+            children.append(value)
+        elif isinstance(value, tuple):
+            children.extend(v for v in value if isinstance(v, Node))
+    return any(_has_column(child) for child in children)
 
 
 def _allowed() -> str:

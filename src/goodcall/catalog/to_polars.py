@@ -28,7 +28,7 @@ from goodcall.catalog.predicates import (
 )
 from goodcall.profiles.frames import UTC_DATETIME
 
-_LITERAL_DTYPES: dict[str, pl.DataType] = {
+_SERIES_DTYPES: dict[str, pl.DataType] = {
     "text": pl.String(),
     "bool": pl.Boolean(),
     "date": pl.Date(),
@@ -44,14 +44,11 @@ class PolarsCompiler(Visitor[pl.Expr]):
         return pl.col(node.name)
 
     def const(self, node: Const) -> pl.Expr:
-        if node.type == "number":
-            dtype: pl.DataType = pl.Int64() if isinstance(node.value, int) else pl.Float64()
-            return pl.lit(node.value, dtype)
-        if node.type == "null":
-            return pl.lit(None)
+        # Plain (untyped) literals: Polars 2.1 fails to broadcast a *typed* literal compared with
+        # a when/then that resolves to its literal branch; the column's dtype decides anyway.
         if isinstance(node.value, dt.datetime):
-            return pl.lit(node.value.astimezone(dt.UTC), UTC_DATETIME)
-        return pl.lit(node.value, _LITERAL_DTYPES[node.type])
+            return pl.lit(node.value.astimezone(dt.UTC))
+        return pl.lit(node.value)
 
     def compare(self, node: Compare) -> pl.Expr:
         left, right = self.visit(node.left), self.visit(node.right)
@@ -83,7 +80,7 @@ class PolarsCompiler(Visitor[pl.Expr]):
         if node.operand.type == "number":
             # Compare as floats so an integer field and 2.5 in the list meet on common ground.
             return operand.cast(pl.Float64).is_in(_collection(values, pl.Float64()))
-        return operand.is_in(_collection(values, _LITERAL_DTYPES[node.operand.type]))
+        return operand.is_in(_collection(values, _SERIES_DTYPES[node.operand.type]))
 
     def between(self, node: Between) -> pl.Expr:
         operand = self.visit(node.operand)
@@ -124,7 +121,12 @@ class PolarsCompiler(Visitor[pl.Expr]):
             case "abs":
                 return args[0].abs()
             case "coalesce":
-                return pl.coalesce(args)
+                # when/then rather than pl.coalesce: on an all-null column, pl.coalesce returns
+                # an unbroadcast literal that then fails to line up with the frame (Polars 2.1).
+                result = args[-1]
+                for arg in reversed(args[:-1]):
+                    result = pl.when(arg.is_not_null()).then(arg).otherwise(result)
+                return result
             case "least":
                 return pl.min_horizontal(args)
         return pl.max_horizontal(args)
