@@ -33,6 +33,7 @@ def _register_all() -> None:
 
     for register in (register_store, register_synth):
         register(app)
+    __import__("goodcall.brief.cli", fromlist=["register"]).register(app)  # brief
 
 
 _register_all()
