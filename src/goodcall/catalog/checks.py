@@ -191,4 +191,3 @@ def _date_evidence(local_date: pl.Expr, bound: str) -> pl.Expr:
     return pl.concat_str(
         pl.lit("local_date="), local_date.cast(pl.String).fill_null("unknown"), pl.lit(f", {bound}")
     )
-

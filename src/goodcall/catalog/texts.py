@@ -111,6 +111,15 @@ class _Context:
     def say(self, fr: str, en: str) -> str:
         return fr if self.lang == "fr" else en
 
+    def a_device(self) -> str:
+        """``un iPhone 13 (iOS)`` / ``an iPhone 13 (iOS)``."""
+        device = self.device()
+        if self.lang == "fr":
+            return f"un {device}" if self.profile.get("device_model") else device
+        if not (self.profile.get("device_model") or self.profile.get("device_make")):
+            return device
+        return f"{'an' if device[:1].lower() in 'aeiou' else 'a'} {device}"
+
     def device(self) -> str:
         model = self.profile.get("device_model") or self.profile.get("device_make")
         if not model:
@@ -141,12 +150,12 @@ def _device_os(c: _Context) -> str:
     wanted = c.offer.target.device_os
     if c.ok:
         return c.say(
-            f"le client utilise un {c.device()}, compatible avec cette offre",
-            f"the customer uses a {c.device()}, compatible with this offer",
+            f"le client utilise {c.a_device()}, compatible avec cette offre",
+            f"the customer uses {c.a_device()}, compatible with this offer",
         )
     return c.say(
-        f"le client utilise un {c.device()} : cette offre est pour {wanted}",
-        f"the customer uses a {c.device()}: this offer is for {wanted}",
+        f"le client utilise {c.a_device()} : cette offre est pour {wanted}",
+        f"the customer uses {c.a_device()}: this offer is for {wanted}",
     )
 
 
@@ -155,8 +164,8 @@ def _already_owns(c: _Context) -> str:
     if target.device_model is not None:
         if c.ok:
             return c.say(
-                f"le client n'a pas de {target.device_model} (il utilise un {c.device()})",
-                f"the customer has no {target.device_model} (uses a {c.device()})",
+                f"le client n'a pas de {target.device_model} (il utilise {c.a_device()})",
+                f"the customer has no {target.device_model} (uses {c.a_device()})",
             )
         return c.say(
             f"le client a déjà un {target.device_model}",

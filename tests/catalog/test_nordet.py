@@ -1,0 +1,87 @@
+"""The shipped Nordet Mobile catalog agrees with the carrier's offer facts and reads right.
+
+The synthetic world decides who wants what from ``goodcall.synth.carrier.OFFERS``; the catalog
+decides who may be offered what. If the two drift (a handset for the wrong OS, a plan to the wrong
+tier, a promotion that differs), every measurement on the demo would be wrong — hence this test.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from goodcall.catalog.compile import compile_catalog
+from goodcall.catalog.loader import load_catalog
+from goodcall.catalog.model import Offer
+from goodcall.synth.carrier import OFFERS, PLANS, PROMOTIONS
+
+CATALOG = load_catalog()
+SPECS = {spec.offer_id: spec for spec in OFFERS}
+
+
+def test_exactly_the_carriers_thirty_offers_in_the_same_order() -> None:
+    assert [o.id for o in CATALOG.offers] == [spec.offer_id for spec in OFFERS]
+    assert len(CATALOG.offers) == 30
+
+
+@pytest.mark.parametrize("offer", CATALOG.offers, ids=lambda o: o.id)
+def test_offer_facts_match_the_carrier(offer: Offer) -> None:
+    spec = SPECS[offer.id]
+    assert offer.kind == spec.kind
+    assert offer.value == spec.value
+    assert offer.target.device_os == spec.target_os
+    assert offer.target.device_make == spec.target_make
+    assert offer.target.plan_tier == spec.plan_tier
+    assert offer.promotion_id == spec.promotion_id
+
+
+@pytest.mark.parametrize("offer", CATALOG.offers, ids=lambda o: o.id)
+def test_plan_targets_name_the_carriers_plan_of_that_tier(offer: Offer) -> None:
+    if offer.target.plan_id is None:
+        return
+    plan = next(p for p in PLANS if p.plan_id == offer.target.plan_id)
+    assert plan.tier == offer.target.plan_tier
+
+
+def test_promotions_are_the_carriers() -> None:
+    assert set(CATALOG.promotions) == {p.promotion_id for p in PROMOTIONS}
+    holiday = [o for o in CATALOG.offers if o.promotion_id == "PROMO_FETES_2026"]
+    assert {o.valid_from.isoformat() for o in holiday} == {"2026-11-15"}
+    assert {str(o.valid_to) for o in holiday} == {"2026-12-31"}
+
+
+VOUS = re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE)
+TU = re.compile(r"\b(tu|ton|ta|tes|te|toi)\b|\bt'|\bt’", re.IGNORECASE)
+
+
+def voiced_texts(offer: Offer) -> list[tuple[str, str, str]]:
+    texts = [offer.why_we_call, *offer.talking_points]
+    if offer.objection is not None:
+        texts.append(offer.objection.answer)
+    return [(t.fr_formal, t.fr_informal, t.en) for t in texts]
+
+
+@pytest.mark.parametrize("offer", CATALOG.offers, ids=lambda o: o.id)
+def test_formal_french_says_vous_and_informal_says_tu(offer: Offer) -> None:
+    for formal, informal, english in voiced_texts(offer):
+        assert not TU.search(formal), formal
+        assert not VOUS.search(informal), informal
+        if VOUS.search(formal):
+            assert TU.search(informal), (formal, informal)
+        assert english and english != formal
+
+
+def test_the_catalog_compiles_with_builtin_checks_where_they_belong() -> None:
+    compiled = compile_catalog(CATALOG)
+    for offer in compiled.offers:
+        codes = {c.code for c in offer.checks}
+        spec = SPECS[offer.id]
+        assert ("catalog.applicability.device_os" in codes) == (spec.target_os is not None)
+        assert ("catalog.applicability.not_an_upgrade" in codes) == (spec.kind == "plan")
+        assert ("catalog.applicability.promotion_redeemed" in codes) == (
+            spec.promotion_id is not None
+        )
+        assert [n.code for n in offer.notices] == (
+            ["catalog.notice.promotion_seen"] if spec.promotion_id else []
+        )
