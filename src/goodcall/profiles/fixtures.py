@@ -119,7 +119,7 @@ def seed_customer_rows() -> dict[str, list[dict[str, object]]]:
                 "at": dt.datetime(2026, 5, 6, 14, 30, tzinfo=_UTC),
                 "channel": "email",
                 "campaign_id": "CMP-PRINTEMPS-2026",
-                "offer_id": "PROMO_PRINTEMPS_2026",
+                "offer_id": "AO_US_ROAMING",
                 "group": "treatment",
                 "outcome": "no_answer",
                 "converted": False,
