@@ -38,6 +38,9 @@ class CampaignConfig(BaseModel):
     annoyance_value_share: float = Field(default=0.10, ge=0.0, le=1.0)
     explore_share: float = Field(default=0.05, ge=0.0, le=0.5)
     call_hours: int = Field(default=4, ge=1, le=24, description="candidate hours per call window")
+    horizon_hours: float = Field(
+        default=72.0, gt=0, description="plan contacts whose window opens within this time"
+    )
     prices: dict[str, float] | None = Field(
         default=None, description="fixed dual prices by resource name (real-time decisions)"
     )

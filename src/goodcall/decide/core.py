@@ -94,6 +94,49 @@ class Decisions:
         return self.frame.filter(c("decision") == "contact")
 
 
+@dataclass(frozen=True)
+class Funnel:
+    """What the policy and catalog stages leave: customers, channels, offers, candidate moments."""
+
+    base: pl.DataFrame  # profile inputs, one row per customer
+    channels: pl.DataFrame  # policy verdict per customer × channel
+    eligible: pl.DataFrame  # eligible customer × offer
+    catalog_reasons: pl.DataFrame
+    groups: pl.DataFrame  # customers with a candidate, and whether they are held out
+    items: pl.DataFrame  # candidate customer × offer × channel × moment, with profile inputs
+
+
+def funnel(
+    profiles: pl.LazyFrame,
+    *,
+    catalog: Catalog,
+    compiled: CompiledCatalog,
+    policies: Policies | CompiledPolicies,
+    at: dt.datetime,
+    config: CampaignConfig,
+) -> Funnel:
+    """Stages 1–3 and the candidate moments (evaluation scores the same candidates)."""
+    if at.tzinfo is None:
+        raise ValueError("at must be timezone-aware (the decision time, e.g. in UTC)")
+    needed = list(dict.fromkeys((*PROFILE_INPUTS, "time_zone", "language", "register")))
+    base = profiles.select(needed).collect()
+    channels = channel_view(profiles, policies, at, config.channels)
+    eligible, catalog_reasons = offer_view(profiles, compiled, at, config.channels, config.offers)
+    pairs = candidate_pairs(eligible, channels, offer_channels(catalog)).filter(
+        c("next_window_start") < at + dt.timedelta(hours=config.horizon_hours)
+    )
+    groups = (
+        pairs.select("customer_id")
+        .unique()
+        .sort("customer_id")
+        .with_columns((control_draw(config.campaign_id) < config.control_share).alias("in_control"))
+    )
+    items = expand_moments(
+        pairs.join(base.select("customer_id", "time_zone"), on="customer_id"), config.call_hours
+    ).join(base.drop("time_zone"), on="customer_id")
+    return Funnel(base, channels, eligible, catalog_reasons, groups, items)
+
+
 def decide(
     profiles: pl.LazyFrame,
     *,
@@ -105,21 +148,11 @@ def decide(
     config: CampaignConfig,
 ) -> Decisions:
     """Run the funnel for every profile row; see the module docstring."""
-    if at.tzinfo is None:
-        raise ValueError("at must be timezone-aware (the decision time, e.g. in UTC)")
-    needed = list(dict.fromkeys((*PROFILE_INPUTS, "time_zone", "language", "register")))
-    base = profiles.select(needed).collect()
-    channels = channel_view(profiles, policies, at, config.channels)
-    eligible, catalog_reasons = offer_view(profiles, compiled, at, config.channels, config.offers)
-    pairs = candidate_pairs(eligible, channels, offer_channels(catalog))
-    with_candidates = pairs.select("customer_id").unique()
-    groups = with_candidates.with_columns(
-        (control_draw(config.campaign_id) < config.control_share).alias("in_control")
+    stages = funnel(
+        profiles, catalog=catalog, compiled=compiled, policies=policies, at=at, config=config
     )
-    items = expand_moments(
-        pairs.join(base.select("customer_id", "time_zone"), on="customer_id"), config.call_hours
-    ).join(base.drop("time_zone"), on="customer_id")
-    scored = score_items(items, models, offer_table(catalog.offers), config, at, ITEM_KEYS)
+    groups = stages.groups
+    scored = score_items(stages.items, models, offer_table(catalog.offers), config, at, ITEM_KEYS)
     scored = scored.join(groups, on="customer_id", how="left")
     positive = positive_items(scored, config)
     treat = positive.filter(~c("in_control"))
@@ -131,8 +164,8 @@ def decide(
     shadows = ctrl.filter(pl.Series(shadow_chosen)).select(
         "customer_id", *[c(n).alias("shadow_" + n) for n in CHOICE_COLUMNS]
     )
-    frame = _assemble(base, channels, eligible, groups, scored, picks, shadows)
-    frame = _with_reasons(frame, channels, catalog_reasons, config)
+    frame = _assemble(stages.base, stages.channels, stages.eligible, groups, scored, picks, shadows)
+    frame = _with_reasons(frame, stages.channels, stages.catalog_reasons, config)
     return Decisions(frame.select(list(DECISION_SCHEMA)).cast(DECISION_SCHEMA), summary)
 
 

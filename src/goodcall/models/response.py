@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -65,9 +66,12 @@ def _lazy(tables: Mapping[str, pl.LazyFrame | pl.DataFrame]) -> dict[str, pl.Laz
 
 
 def history_contacts(
-    tables: Mapping[str, pl.LazyFrame | pl.DataFrame], cutoff: dt.datetime
+    tables: Mapping[str, pl.LazyFrame | pl.DataFrame],
+    cutoff: dt.datetime,
+    as_of: Literal["campaign", "cutoff"] = "campaign",
 ) -> pl.DataFrame:
-    """Contacts with an offer strictly before ``cutoff``, with their campaign's as-of instant."""
+    """Contacts with an offer strictly before ``cutoff``, with the instant their features are
+    taken at (``_as_of``: just before their campaign began, or the cut-off itself)."""
     if cutoff.tzinfo is None:
         raise HistoryError("the training cut-off must be timezone-aware")
     if "contacts" not in tables:
@@ -76,7 +80,11 @@ def history_contacts(
         tables["contacts"]
         .lazy()
         .filter((c("at") < cutoff) & c("offer_id").is_not_null())
-        .with_columns((c("at").min().over("campaign_id") - dt.timedelta(seconds=1)).alias("_as_of"))
+        .with_columns(
+            (c("at").min().over("campaign_id") - dt.timedelta(seconds=1)).alias("_as_of")
+            if as_of == "campaign"
+            else pl.lit(cutoff).alias("_as_of")
+        )
         .collect()
     )
     return contacts
@@ -86,12 +94,13 @@ def training_rows(
     tables: Mapping[str, pl.LazyFrame | pl.DataFrame],
     cutoff: dt.datetime,
     offers: pl.DataFrame,
+    as_of: Literal["campaign", "cutoff"] = "campaign",
 ) -> pl.DataFrame:
     """One row per historical contact: features as of its campaign, treated, converted, annoyed.
 
     ``offers`` is :func:`goodcall.decide.features.offer_table` of the catalog.
     """
-    contacts = history_contacts(tables, cutoff)
+    contacts = history_contacts(tables, cutoff, as_of)
     if contacts.height == 0:
         raise HistoryError(f"no contact with an offer before {cutoff.isoformat()}")
     lazy = _lazy(tables)

@@ -1,0 +1,149 @@
+"""A batch campaign: load, check, decide, write — the I/O around the pure decision core.
+
+Output directory (written to a temporary sibling and renamed into place, so a failed run never
+leaves a half-written campaign that someone could send):
+
+* ``decisions.parquet`` — one row per customer, every reason (``goodcall.decide.core``);
+* ``call_list.csv`` — the contacts to make: ``customer_id, offer_id, channel, planned_at``
+  (ISO 8601 UTC), ``language, register`` — the format ``goodcall audit`` checks;
+* ``briefs.jsonl`` — the agent's brief of every call (``goodcall.brief``), one JSON per line;
+* ``report.json`` — what the plan contains (:func:`goodcall.campaign.report.plan_report`).
+
+Before deciding, a campaign with calls refuses to run when the national do-not-call list copy
+the profiles were matched against is more than 31 days old.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from goodcall.campaign.report import plan_report
+from goodcall.catalog.compile import compile_catalog
+from goodcall.catalog.engine import evaluate_offers
+from goodcall.catalog.loader import load_catalog
+from goodcall.catalog.model import Catalog
+from goodcall.decide.config import CampaignConfig
+from goodcall.decide.core import Decisions, decide
+from goodcall.models.registry import ModelSet
+from goodcall.policy.engine import check_national_list
+from goodcall.policy.loader import load_policies
+
+c = pl.col
+CALL_LIST_COLUMNS = ("customer_id", "offer_id", "channel", "planned_at", "language", "register")
+
+
+class CampaignError(ValueError):
+    """A campaign that cannot be run as asked."""
+
+
+@dataclass(frozen=True)
+class CampaignRun:
+    out_dir: Path
+    decisions: Decisions
+    report: dict[str, Any]
+
+
+def national_list_date(profiles: pl.DataFrame) -> dt.date | None:
+    """The oldest national-list snapshot the profiles were matched against (None if unknown)."""
+    dates = profiles["national_dnc_snapshot"].drop_nulls()
+    return dates.min() if dates.len() else None  # type: ignore[return-value]
+
+
+def check_calls_allowed(profiles: pl.DataFrame, config: CampaignConfig, at: dt.datetime) -> None:
+    """Refuse a campaign with calls when the national list copy is too old or unknown."""
+    if "phone" not in config.channels or config.calls_per_day == 0 or profiles.height == 0:
+        return
+    snapshot = national_list_date(profiles)
+    if snapshot is None:
+        raise CampaignError(
+            "no national do-not-call list snapshot date in the profiles: import the list before "
+            "running a campaign with calls (or plan without the phone channel)"
+        )
+    check_national_list(snapshot, at)
+
+
+def call_list(decisions: pl.DataFrame) -> pl.DataFrame:
+    """The contacts to make, in the audit's format."""
+    return (
+        decisions.filter(c("decision") == "contact")
+        .select(CALL_LIST_COLUMNS)
+        .sort("planned_at", "customer_id")
+        .with_columns(c("planned_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    )
+
+
+def _briefs(
+    decisions: pl.DataFrame, profiles: pl.DataFrame, catalog: Catalog, at: dt.datetime
+) -> pl.DataFrame:
+    from goodcall.brief.batch import render_briefs
+
+    calls = decisions.filter((c("decision") == "contact") & (c("channel") == "phone")).select(
+        "customer_id", "offer_id", "channel"
+    )
+    if calls.height == 0:
+        return calls.with_columns(pl.lit(None, pl.String).alias("brief"))
+    called = profiles.join(calls.select("customer_id"), on="customer_id", how="semi")
+    evaluated = evaluate_offers(called.lazy(), compile_catalog(catalog), at).collect()
+    return render_briefs(calls, called, evaluated, catalog, at, "text", as_frame=True)
+
+
+def _write(tmp: Path, decisions: Decisions, briefs: pl.DataFrame, report: dict[str, Any]) -> None:
+    decisions.frame.write_parquet(tmp / "decisions.parquet")
+    call_list(decisions.frame).write_csv(tmp / "call_list.csv")
+    briefs.write_ndjson(tmp / "briefs.jsonl")
+    (tmp / "report.json").write_text(json.dumps(report, indent=2, default=str))
+
+
+def run_campaign(
+    profiles: pl.DataFrame,
+    *,
+    config: CampaignConfig,
+    at: dt.datetime,
+    out_dir: Path,
+    models: ModelSet | None = None,
+    catalog: Catalog | None = None,
+    policies_path: Path | None = None,
+    overwrite: bool = False,
+) -> CampaignRun:
+    """Check, decide and write one campaign (see the module docstring)."""
+    if out_dir.exists() and any(out_dir.iterdir()) and not overwrite:
+        raise CampaignError(f"{out_dir} exists and is not empty (use --overwrite)")
+    check_calls_allowed(profiles, config, at)
+    catalog = catalog or load_catalog()
+    policies = load_policies(policies_path)
+    models = models or ModelSet.priors_only(list(catalog.offers), at)
+    decisions = decide(
+        profiles.lazy(),
+        catalog=catalog,
+        compiled=compile_catalog(catalog),
+        policies=policies,
+        models=models,
+        at=at,
+        config=config,
+    )
+    report = plan_report(decisions) | {
+        "campaign_id": config.campaign_id,
+        "decided_at": at.isoformat(),
+        "models_trained_at": models.metadata.trained_at.isoformat(),
+        "national_list_snapshot": str(national_list_date(profiles)),
+    }
+    briefs = _briefs(decisions.frame, profiles, catalog, at)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        _write(tmp, decisions, briefs, report)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return CampaignRun(out_dir, decisions, report)
