@@ -8,6 +8,7 @@ file validates or a :class:`SourceError` lists every problem found.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import types
 import typing
@@ -167,11 +168,19 @@ def validation_problems(
             message = f"unknown key {loc[-1]!r}; {hint}allowed keys: {', '.join(allowed)}"
         elif error["type"] == "missing":
             message = "required key is missing"
-        elif "input" in error and error["type"] not in ("model_type", "dict_type"):
+        elif error["type"] == "value_error":
+            message = message.removeprefix("Value error, ")
+            if _is_scalar(error.get("input")):
+                message = f"{message} (got {error['input']!r})"
+        elif _is_scalar(error.get("input")) or isinstance(error.get("input"), list):
             message = f"{message} (got {error['input']!r})"
         where = located.where(loc, key=error["type"] == "extra_forbidden")
         problems.append(Problem(where, label, dotted(rest), message))
     return problems
+
+
+def _is_scalar(value: object) -> bool:
+    return isinstance(value, str | int | float | bool | dt.date) and len(repr(value)) < 80
 
 
 def dotted(loc: Loc) -> str:

@@ -67,7 +67,7 @@ class Window(Strict):
             key = str(day).strip().lower()
             if key not in _DAY_ALIASES:
                 close = difflib.get_close_matches(key, list(_DAY_ALIASES), n=1, cutoff=0.5)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = f" (did you mean {_DAY_ALIASES[close[0]]!r}?)" if close else ""
                 raise ValueError(f"unknown weekday {day!r}{hint}; use {', '.join(WEEKDAYS)}")
             if _DAY_ALIASES[key] in out:
                 raise ValueError(f"weekday {day!r} is listed twice")
@@ -132,18 +132,19 @@ class Jurisdiction(Strict):
         default=None, description="used only when a customer's own time zone is missing or unknown"
     )
 
-    @model_validator(mode="after")
-    def _no_overlap(self) -> Jurisdiction:
+    @field_validator("windows")
+    @classmethod
+    def _no_overlap(cls, windows: list[Window] | None) -> list[Window] | None:
         for day in WEEKDAYS:
             spans = sorted(
                 (w.start_minute, w.end_minute, f"{w.start}–{w.end}")
-                for w in self.windows or []
+                for w in windows or []
                 if day in w.days
             )
             for before, after in itertools.pairwise(spans):
                 if after[0] < before[1]:
                     raise ValueError(f"windows {before[2]} and {after[2]} overlap on {day}")
-        return self
+        return windows
 
 
 class ChannelPolicy(Strict):
