@@ -33,6 +33,8 @@ def _register_all() -> None:
 
     for register in (register_store, register_synth):
         register(app)
+    __import__("goodcall.models.cli", fromlist=["register"]).register(app)  # models
+    __import__("goodcall.campaign.cli", fromlist=["register"]).register(app)  # campaign
     __import__("goodcall.brief.cli", fromlist=["register"]).register(app)  # brief
 
 
