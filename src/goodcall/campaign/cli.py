@@ -1,0 +1,162 @@
+"""``goodcall campaign run`` and ``goodcall campaign report``.
+
+Heavy libraries are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from goodcall.models.cli import AtOption, DbOption, parse_at
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from goodcall.campaign.report import MeasuredUplift
+
+campaign_app = typer.Typer(help="Decide and write a campaign; measure it once outcomes are known.")
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+def _fail(message: str) -> typer.Exit:
+    _console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(2)
+
+
+@campaign_app.command("run")
+def run_command(
+    name: Annotated[str, typer.Option("--name", help="Campaign id (letters, digits, -_.:).")],
+    out: Annotated[Path, typer.Option("--out", help="Directory to write the campaign to.")],
+    at: AtOption = None,
+    db: DbOption = None,
+    models: Annotated[
+        Path | None, typer.Option("--models", help="Model set (default: catalog priors only).")
+    ] = None,
+    calls_per_day: Annotated[int | None, typer.Option(help="Calls the centre can make.")] = None,
+    calls_per_hour: Annotated[int | None, typer.Option(help="Calls per clock hour.")] = None,
+    budget: Annotated[float | None, typer.Option(help="Total contact cost allowed.")] = None,
+    control_share: Annotated[float, typer.Option(help="Random hold-out share.")] = 0.05,
+    explore_share: Annotated[float, typer.Option(help="Share of capacity for exploration.")] = 0.05,
+    catalog: Annotated[Path | None, typer.Option(help="Offer catalog YAML.")] = None,
+    policies: Annotated[Path | None, typer.Option(help="Contact policy YAML.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing output directory.")] = False,
+) -> None:
+    """Decide a campaign for every stored customer and write it (decisions, call list, briefs)."""
+    from pydantic import ValidationError
+
+    from goodcall.campaign.run import CampaignError, run_campaign
+    from goodcall.catalog.loader import load_catalog
+    from goodcall.decide.config import CampaignConfig
+    from goodcall.models.registry import ModelSet, ModelSetError
+    from goodcall.policy.engine import NationalListTooOld
+    from goodcall.store.reader import load_profiles
+
+    when = parse_at(at)
+    try:
+        config = CampaignConfig(
+            campaign_id=name, calls_per_day=calls_per_day, calls_per_hour=calls_per_hour,
+            budget=budget, control_share=control_share, explore_share=explore_share,
+        )  # fmt: skip
+        model_set = ModelSet.load(models) if models is not None else None
+        result = run_campaign(
+            load_profiles(when, db).collect(), config=config, at=when, out_dir=out,
+            models=model_set, catalog=load_catalog(catalog), policies_path=policies,
+            overwrite=overwrite,
+        )  # fmt: skip
+    except (ValidationError, CampaignError, NationalListTooOld, ModelSetError) as err:
+        raise _fail(str(err)) from err
+    _show_plan(result.report, out)
+
+
+def _show_plan(report: dict[str, Any], out: Path) -> None:
+    from rich.table import Table
+
+    console = _console()
+    opt = report["optimisation"]
+    console.print(
+        f"[bold]campaign[/] {report['campaign_id']} → {out}: {report['contacts']:,} contacts "
+        f"({report['calls']:,} calls) of {report['customers']:,} customers; control group "
+        f"{report['control_group']:,}; expected value {report['expected_value']:,.2f}; "
+        f"optimality gap {opt['gap']:,.2f} ({100 * opt['relative_gap']:.3f} %)"
+    )
+    table = Table(title="contacts per offer and channel", title_justify="left")
+    for column in ("offer", "channel", "contacts", "expected value"):
+        table.add_column(
+            column, justify="right" if column in ("contacts", "expected value") else "left"
+        )
+    for row in report["per_offer_channel"][:30]:
+        table.add_row(
+            row["offer_id"], row["channel"], f"{row['contacts']:,}", f"{row['expected_value']:,.2f}"
+        )
+    console.print(table)
+
+
+@campaign_app.command("report")
+def report_command(
+    decisions: Annotated[Path, typer.Option(help="decisions.parquet of a campaign run.")],
+    outcomes: Annotated[Path, typer.Option(help="CSV or Parquet: customer_id, converted.")],
+    alpha: Annotated[float, typer.Option(help="1 − confidence level of the intervals.")] = 0.05,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the figures as JSON here.")
+    ] = None,
+) -> None:
+    """Measured uplift (treatment vs control acceptance) with confidence intervals."""
+    import polars as pl
+
+    from goodcall.campaign.report import OutcomeError, measure
+
+    try:
+        frame = pl.read_parquet(decisions)
+        table = (
+            pl.read_parquet(outcomes)
+            if outcomes.suffix == ".parquet"
+            else pl.read_csv(outcomes, schema_overrides={"customer_id": pl.String})
+        )
+        results = measure(frame, table, alpha)
+    except (OSError, OutcomeError, pl.exceptions.PolarsError) as err:
+        raise _fail(str(err)) from err
+    _show_measures(results, alpha)
+    if json_out is not None:
+        json_out.write_text(json.dumps([r.model_dump() for r in results], indent=2))
+
+
+def _show_measures(results: list[MeasuredUplift], alpha: float) -> None:
+    from rich.table import Table
+
+    def pct(x: float | None) -> str:
+        return "n/a" if x is None else f"{100 * x:+.2f} %"
+
+    table = Table(
+        title=f"measured uplift ({100 * (1 - alpha):.0f} % intervals)", title_justify="left"
+    )
+    for column in (
+        "scope",
+        "treated",
+        "control",
+        "rate treated",
+        "rate control",
+        "uplift",
+        "interval",
+    ):
+        table.add_column(column)
+    for r in results:
+        interval = "n/a" if r.lower is None else f"[{pct(r.lower)}, {pct(r.upper)}]"
+        table.add_row(
+            r.scope, f"{r.n_treated:,}", f"{r.n_control:,}", pct(r.rate_treated),
+            pct(r.rate_control), pct(r.effect), interval,
+        )  # fmt: skip
+    _console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``campaign`` commands to the ``goodcall`` app."""
+    app.add_typer(campaign_app, name="campaign")

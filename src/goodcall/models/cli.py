@@ -1,0 +1,176 @@
+"""``goodcall models train`` and ``goodcall models health``.
+
+Heavy libraries (Polars, LightGBM) are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from goodcall.models.health import HealthReport
+    from goodcall.models.registry import ModelSet
+
+models_app = typer.Typer(help="Train response and annoyance models, check their health.")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        "--data",
+        help="Store URL to read (default $GOODCALL_DB_URL, else sqlite:///goodcall.db).",
+        show_default=False,
+    ),
+]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="Time as of which to train or check (ISO 8601 with offset; default: now).",
+        show_default=False,
+    ),
+]
+STATUS_STYLE = {"healthy": "green", "warning": "yellow", "drifted": "bold red"}
+
+
+def parse_at(text: str | None) -> dt.datetime:
+    """An aware datetime from ``--at`` (now, in UTC, when omitted)."""
+    if text is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"--at {text!r} is not an ISO 8601 time") from None
+    if value.tzinfo is None:
+        raise typer.BadParameter(f"--at {text!r} needs a UTC offset (e.g. 2026-11-20T09:00-05:00)")
+    return value.astimezone(dt.UTC)
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+def _fail(message: str) -> typer.Exit:
+    _console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(2)
+
+
+@models_app.command("train")
+def train_command(
+    out: Annotated[Path, typer.Option("--out", help="Directory of the model set to write.")],
+    db: DbOption = None,
+    at: AtOption = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the learners.")] = 0,
+    method: Annotated[str, typer.Option(help="auto (by held-out Qini), t, x or ct.")] = "auto",
+    catalog: Annotated[
+        Path | None, typer.Option(help="Offer catalog YAML (default: shipped example).")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing model set.")] = False,
+) -> None:
+    """Train a model set on the stored contact history before --at."""
+    from goodcall.catalog.loader import load_catalog
+    from goodcall.decide.features import offer_table
+    from goodcall.models.registry import ModelSetError, train_model_set
+    from goodcall.models.response import HistoryError, training_rows
+    from goodcall.store.reader import load_tables
+
+    cutoff = parse_at(at)
+    offers = load_catalog(catalog).offers
+    try:
+        rows = training_rows(load_tables(db), cutoff, offer_table(offers))
+        models = train_model_set(
+            rows, list(offers), cutoff=cutoff, trained_at=dt.datetime.now(dt.UTC), seed=seed,
+            method=method,
+        )  # fmt: skip
+        models.save(out, overwrite=overwrite)
+    except (HistoryError, ModelSetError) as err:
+        raise _fail(str(err)) from err
+    _show_training(models, out)
+
+
+def _show_training(models: ModelSet, out: Path) -> None:
+    meta = models.metadata
+    console = _console()
+    console.print(
+        f"[bold]model set[/] {out} — {meta.rows.total:,} contacts "
+        f"({meta.rows.treated:,} treated, {meta.rows.control:,} control) from "
+        f"{meta.rows.campaigns} campaigns before {meta.cutoff:%Y-%m-%d %H:%M}Z, "
+        f"in {meta.training_seconds:.1f} s"
+    )
+    if meta.response is not None:
+        p = meta.response.pooled
+        console.print(
+            f"uplift: pooled {meta.response.pooled_method}-learner, held-out Qini "
+            f"{p.qini}, AUUC {p.auuc}; specialised segments: {len(meta.segments)}"
+        )
+    if meta.annoyance is not None:
+        a = meta.annoyance
+        console.print(
+            f"annoyance: AUC {a.auc}, calibration error {a.ece:.4f} ({a.calibration}), "
+            f"base rate {a.base_rate:.4f}"
+        )
+
+
+@models_app.command("health")
+def health_command(
+    directory: Annotated[Path, typer.Argument(help="A model set written by models train.")],
+    db: DbOption = None,
+    at: AtOption = None,
+    current: Annotated[
+        bool, typer.Option(help="Measure drift against the store's current profiles.")
+    ] = True,
+) -> None:
+    """Check a model set: AUC band, calibration, uplift ranking, drift (PSI)."""
+    from goodcall.models.health import health_report
+    from goodcall.models.registry import ModelSet, ModelSetError
+
+    try:
+        models = ModelSet.load(directory)
+    except (ModelSetError, OSError) as err:
+        raise _fail(str(err)) from err
+    when = parse_at(at)
+    profiles = None
+    if current:
+        from goodcall.store.reader import load_profiles
+
+        profiles = load_profiles(when, db).collect()
+    report = health_report(models, profiles, when)
+    _show_health(report)
+    if report.status == "drifted":
+        raise typer.Exit(1)
+
+
+def _show_health(report: HealthReport) -> None:
+    from rich.table import Table
+
+    console = _console()
+    style = STATUS_STYLE[report.status]
+    console.print(
+        f"[bold]model health:[/] [{style}]{report.status}[/] "
+        f"(trained {report.trained_at:%Y-%m-%d}, cut-off {report.cutoff:%Y-%m-%d})"
+    )
+    for title, checks in (("quality", report.checks), ("drift (PSI)", report.drift)):
+        if not checks:
+            continue
+        table = Table(title=title, title_justify="left")
+        for column in ("check", "value", "status", "detail"):
+            table.add_column(column)
+        for check in checks:
+            value = "n/a" if check.value is None else f"{check.value:.4f}"
+            table.add_row(
+                check.name, value, f"[{STATUS_STYLE[check.status]}]{check.status}[/]", check.detail
+            )
+        console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``models`` commands to the ``goodcall`` app."""
+    app.add_typer(models_app, name="models")
