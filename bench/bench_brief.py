@@ -2,8 +2,9 @@
 
     .venv/bin/python -m bench.bench_brief --n 20000
 
-Customers: the five example customers (French vous and tu, English, a four-line family, a recent
-complaint) repeated under new ids, evaluated once by the real catalog engine (not timed). Timed:
+Customers: the synthetic carrier (``goodcall.synth.generate.carrier_tables``: Canadian mixes of
+languages, registers, devices, plans, histories), evaluated once by the real catalog engine (not
+timed); each callable customer is briefed for their highest-value eligible phone offer. Timed:
 ``render_briefs`` over all contacts, text then HTML — everything from the profile frame to the
 rendered strings. Baseline: the text layout alone rendered N times from one prepared document (no
 facts, no wording, no formatting), i.e. the floor any Jinja2-based renderer pays.
@@ -15,39 +16,51 @@ import os
 
 os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
-import argparse  # noqa: E402
-import resource  # noqa: E402
-import time  # noqa: E402
+import argparse
+import resource
+import time
 
-import polars as pl  # noqa: E402
+import polars as pl
 
-from goodcall.brief.batch import render_briefs  # noqa: E402
-from goodcall.brief.build import build_brief  # noqa: E402
-from goodcall.brief.examples import AT, EXAMPLES, example_tables  # noqa: E402
-from goodcall.brief.render import brief_document, layout  # noqa: E402
-from goodcall.catalog.compile import compile_catalog  # noqa: E402
-from goodcall.catalog.engine import evaluate_offers  # noqa: E402
-from goodcall.catalog.loader import load_catalog  # noqa: E402
-from goodcall.profiles.build import build_profiles  # noqa: E402
+from goodcall.brief.batch import render_briefs
+from goodcall.brief.build import build_brief
+from goodcall.brief.examples import AT
+from goodcall.brief.render import brief_document, layout
+from goodcall.catalog.compile import compile_catalog
+from goodcall.catalog.engine import evaluate_offers
+from goodcall.catalog.loader import load_catalog
+from goodcall.catalog.model import Catalog
+from goodcall.profiles.build import build_profiles
+from goodcall.synth.generate import carrier_tables
 
 
-def _population(n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Profiles and contacts: the example customers repeated to ``n`` under new ids."""
-    base = build_profiles(example_tables(), AT).collect()
-    offers = {e.customer_id: e.offer_id for e in EXAMPLES}
-    base = base.with_columns(pl.col("customer_id").replace_strict(offers).alias("_offer"))
-    reps = -(-n // base.height)
-    frame = (
-        pl.concat([base] * reps)
-        .head(n)
-        .with_columns(
-            (pl.lit("C-BENCH-") + pl.int_range(pl.len()).cast(pl.String)).alias("customer_id")
-        )
+def _population(n: int, catalog: Catalog) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Profiles, engine rows and contacts for ``n`` synthetic customers (not timed).
+
+    Each customer who may be called is briefed for the highest-value offer the rules leave
+    eligible on the phone (the CLI's stand-in rule), as a campaign would brief decided contacts.
+    """
+    tables = {name: frame.lazy() for name, frame in carrier_tables(n, seed=11).items()}
+    profiles = build_profiles(tables, AT).collect()
+    evaluated = evaluate_offers(profiles.lazy(), compile_catalog(catalog), AT).collect()
+    values = pl.DataFrame(
+        {
+            "offer_id": [o.id for o in catalog.offers],
+            "_value": [o.value for o in catalog.offers],
+            "_phone": ["phone" in o.channels for o in catalog.offers],
+        }
     )
-    contacts = frame.select(
-        "customer_id", pl.col("_offer").alias("offer_id"), pl.lit("phone").alias("channel")
+    contacts = (
+        evaluated.filter("eligible")
+        .join(values, on="offer_id")
+        .filter("_phone")
+        .join(profiles.filter(~pl.col("internal_dnc")).select("customer_id"), on="customer_id")
+        .sort(["customer_id", "_value"], descending=[False, True])
+        .group_by("customer_id", maintain_order=True)
+        .first()
+        .select("customer_id", "offer_id", pl.lit("phone").alias("channel"))
     )
-    return frame.drop("_offer"), contacts
+    return profiles, evaluated, contacts
 
 
 def _time(label: str, n: int, run: object) -> float:
@@ -65,8 +78,8 @@ def main() -> None:
     n = args.n
 
     catalog = load_catalog()
-    profiles, contacts = _population(n)
-    evaluated = evaluate_offers(profiles.lazy(), compile_catalog(catalog), AT).collect()
+    profiles, evaluated, contacts = _population(n, catalog)
+    n = contacts.height
     print(
         f"{n:,} contacts, {evaluated.height:,} engine rows, POLARS_MAX_THREADS="
         f"{os.environ['POLARS_MAX_THREADS']}"
@@ -87,10 +100,10 @@ def main() -> None:
         lambda: render_briefs(contacts, profiles, evaluated, catalog, AT, "html"),
     )
 
-    ex = EXAMPLES[0]
-    one = profiles.row(0, named=True)
-    rows = evaluated.filter(pl.col("customer_id") == one["customer_id"]).to_dicts()
-    doc = brief_document(build_brief(one, ex.offer_id, "phone", catalog, rows, AT))
+    cid, offer_id, _ = contacts.row(0)
+    one = profiles.filter(pl.col("customer_id") == cid).row(0, named=True)
+    rows = evaluated.filter(pl.col("customer_id") == cid).to_dicts()
+    doc = brief_document(build_brief(one, offer_id, "phone", catalog, rows, AT))
     template = layout("text")
     base_s = _time(
         "baseline: bare Jinja2 layout", n, lambda: [template.render(d=doc) for _ in range(n)]

@@ -90,17 +90,37 @@ def _catalog_frame(catalog: Catalog) -> pl.DataFrame:
     )
 
 
+def _tier_rank(code: pl.Expr) -> pl.Expr:
+    """Polars twin of ``donot._tier_rank``: facts about the customer first, validity last."""
+    return (
+        pl.when(code.str.starts_with("catalog.applicability."))
+        .then(0)
+        .when(code.str.starts_with("catalog.eligibility."))
+        .then(1)
+        .when(code.str.starts_with("catalog.suitability."))
+        .then(2)
+        .otherwise(3)
+    )
+
+
 def _failed_reasons() -> pl.Expr:
-    """Only the checks that failed (the brief names one of them)."""
-    ok = pl.element().struct.field("ok")
-    return pl.col("reasons").list.filter(ok.not_()).alias("reasons")
+    """The checks that failed, most telling first."""
+    element = pl.element()
+    return (
+        pl.col("reasons")
+        .list.filter(element.struct.field("ok").not_())
+        .list.eval(element.sort_by(_tier_rank(element.struct.field("code"))))
+        .alias("reasons")
+    )
 
 
 def engine_rows(contacts: pl.DataFrame, offer_eval: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
     """One row per contacted customer: all excluded ids and the rows the brief may name.
 
-    A superset of what :func:`goodcall.brief.donot.relevance` keeps: same kind as the offer of the
-    call, or any offer that could ever be relevant; only the failing reason is kept.
+    Kept for naming: excluded offers of the same kind as the offer of the call, or of a kind that
+    can ever be relevant (a superset of :func:`goodcall.brief.donot.relevance`), excluded for a
+    reason about the customer; each with only its most telling failed check. The contact's own
+    row keeps its notices (and its failed checks, for the error if it was excluded).
     """
     _require(offer_eval, EVAL_COLUMNS, "the offer evaluation frame")
     offers = _catalog_frame(catalog)
@@ -114,9 +134,15 @@ def engine_rows(contacts: pl.DataFrame, offer_eval: pl.DataFrame, catalog: Catal
         .select(EVAL_COLUMNS)
         .join(pitched.lazy(), on="customer_id", how="inner")
         .join(offers.lazy(), on="offer_id", how="left")
+        .with_columns(_failed_reasons())
     )
     own = pl.col("offer_id") == pl.col("_pitched")
-    named = ~pl.col("eligible") & (pl.col("_nameable") | (pl.col("_kind") == pl.col("_pk")))
+    best = pl.col("reasons").list.first().struct.field("code")
+    named = (
+        ~pl.col("eligible")
+        & (pl.col("_nameable") | (pl.col("_kind") == pl.col("_pk")))
+        & (_tier_rank(best) < 3)
+    )
     return (
         rows.group_by("customer_id", "_pitched")
         .agg(
@@ -125,11 +151,7 @@ def engine_rows(contacts: pl.DataFrame, offer_eval: pl.DataFrame, catalog: Catal
             .first()
             .alias("contact_row"),
             pl.col("offer_id").filter(~pl.col("eligible")).alias("excluded_ids"),
-            pl.struct(
-                "offer_id",
-                "eligible",
-                _failed_reasons(),
-            )
+            pl.struct("offer_id", "eligible", pl.col("reasons").list.head(1))
             .filter(named & ~own)
             .alias("excluded_rows"),
         )

@@ -151,7 +151,9 @@ class Inputs:
         self.at = at.astimezone(dt.UTC)
         self.index = _index(catalog)
         self.promotion_names = {**catalog.promotions, **(promotion_names or {})}
-        self.reason_text = reason_text or donot.default_reason_text()
+        self.reason_text: donot.ReasonText = donot.MemoReasonText(
+            reason_text or donot.default_reason_text()
+        )
 
 
 def assemble(
@@ -199,14 +201,14 @@ def assemble(
         lambda o: str(getattr(o.name, lang)),
         inputs.reason_text,
     )
-    return Brief(
+    return Brief.model_construct(
         customer_id=str(profile["customer_id"]),
         offer_id=offer.id,
         channel=channel,
         currency=catalog.currency,
         at=at,
         address=address,
-        opening=Opening(
+        opening=Opening.model_construct(
             agent_name=agent_name.strip() if agent_name and agent_name.strip() else None,
             company=getattr(catalog.company, lang),
             why=pitch.fill(pitch.voice(offer.why_we_call, address), values, offer.id),
@@ -214,12 +216,12 @@ def assemble(
         ),
         knowledge=knowledge,
         offer=pitch.pitch(offer, getattr(offer.name, lang), address, knowledge, seen, values),
-        avoid=Avoid(
+        avoid=Avoid.model_construct(
             offers=do_not,
             topics=donot.topics(knowledge),
             excluded_total=len(excluded_ids),
         ),
-        closing=Closing(outcomes=list(OUTCOMES)),
+        closing=Closing.model_construct(outcomes=list(OUTCOMES), dnc_immediate=True),
     )
 
 
@@ -243,7 +245,7 @@ def build_brief(
     """
     rows = _rows(offer_rows)
     excluded = [r for r in rows if not r["eligible"]]
-    return assemble(
+    brief = assemble(
         profile,
         offer_id,
         channel,
@@ -253,3 +255,6 @@ def build_brief(
         Inputs(catalog, at, promotion_names, reason_text),
         agent_name,
     )
+    # The parts are assembled without validation (the batch path's speed); one brief at a time,
+    # the whole model is validated, so a type slip anywhere in assembly fails loudly.
+    return Brief.model_validate(brief.model_dump())

@@ -58,6 +58,24 @@ def _same(text: str) -> str:
     return text
 
 
+_ONCE: dict[tuple[int, str, tuple[Any, ...]], str] = {}
+
+
+def _once(t: Any, s: Callable[[str], str], name: str, key: tuple[Any, ...], *args: Any) -> str:
+    """A sentence that depends only on ``key`` (register, company…), worded once per module.
+
+    About a third of a brief's sentences are the same for every customer of a language and
+    register; wording them once keeps the per-brief work to the sentences that carry facts.
+    """
+    cache_key = (id(t), name, key)
+    text = _ONCE.get(cache_key)
+    if text is None:
+        if len(_ONCE) > 4096:
+            _ONCE.clear()
+        text = _ONCE[cache_key] = s(getattr(t, name)(*args))
+    return text
+
+
 def _complaint_date(k: Knowledge) -> dt.datetime | None:
     opened = [c.opened_at for c in k.open_cases if c.kind == "complaint"]
     return max([*opened, *([k.recent_complaint_at] if k.recent_complaint_at else [])], default=None)
@@ -65,7 +83,10 @@ def _complaint_date(k: Knowledge) -> dt.datetime | None:
 
 def _address(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item]:
     a = b.address
-    items = [Item(s(t.register(a))), Item(s(t.name_to_use(a)))]
+    items = [
+        Item(_once(t, s, "register", (a.formality, a.register_source), a)),
+        Item(s(t.name_to_use(a))),
+    ]
     if a.preferred_start or a.preferred_end:
         items.append(Item(s(t.hours(a, f))))
     return items
@@ -73,7 +94,10 @@ def _address(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item
 
 def _opening(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item]:
     a, o, k = b.address, b.opening, b.knowledge
-    items = [Item(s(t.no_silence())), Item(s(t.greet(a, o.agent_name, o.company)), "say")]
+    items = [
+        Item(_once(t, s, "no_silence", ())),
+        Item(s(t.greet(a, o.agent_name, o.company)), "say"),
+    ]
     complaint_at = _complaint_date(k)
     if "complaint" in o.acknowledge and complaint_at is not None:
         items.append(Item(s(t.ack_complaint(a, complaint_at, f)), "say"))
@@ -81,7 +105,7 @@ def _opening(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item
         repair = min(c.opened_at for c in k.open_cases if c.kind == "repair")
         items.append(Item(s(t.ack_repair(a, repair, f)), "say"))
     items.append(Item(s(t.why(o.why)), "say"))
-    items.append(Item(s(t.ask_time(a)), "say"))
+    items.append(Item(_once(t, s, "ask_time", (a.formality,), a), "say"))
     return items
 
 
@@ -116,11 +140,16 @@ def _offer(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item]:
     items = [Item(s(t.offer_name(p)))]
     if p.fit:
         items.append(
-            Item(s(t.fit_heading()), children=tuple(s(t.fit(code, k, f)) for code in p.fit))
+            Item(
+                _once(t, s, "fit_heading", ()),
+                children=tuple(s(t.fit(code, k, f)) for code in p.fit),
+            )
         )
     if p.promotion_seen is not None:
         items.append(Item(s(t.promotion_seen(p.promotion_seen, f)), "warn"))
-    items.append(Item(s(t.points_heading()), children=tuple(s(x) for x in p.talking_points)))
+    items.append(
+        Item(_once(t, s, "points_heading", ()), children=tuple(s(x) for x in p.talking_points))
+    )
     if p.objection and p.answer:
         items.append(Item(s(t.objection(p.objection))))
         items.append(Item(s(t.answer(p.answer)), "say"))
@@ -136,10 +165,16 @@ def _avoid(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item]:
 def _closing(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item]:
     a = b.address
     return [
-        Item(s(t.outcomes(b.closing.outcomes))),
-        Item(s(t.callback_note())),
-        Item(s(t.voicemail_note(b.opening.company))),
-        Item(s(t.dnc_heading()), children=(s(t.dnc_say(a)), s(t.dnc_do()))),
+        Item(_once(t, s, "outcomes", tuple(b.closing.outcomes), b.closing.outcomes)),
+        Item(_once(t, s, "callback_note", ())),
+        Item(_once(t, s, "voicemail_note", (b.opening.company,), b.opening.company)),
+        Item(
+            _once(t, s, "dnc_heading", ()),
+            children=(
+                _once(t, s, "dnc_say", (a.formality,), a),
+                _once(t, s, "dnc_do", ()),
+            ),
+        ),
     ]
 
 
@@ -170,6 +205,6 @@ def document(b: Brief, t: Any, f: Formats) -> Document:
         language=b.address.language,
         title=s(t.doc_title(b.address)),
         meta=s(t.doc_meta(b, b.offer.name, f)),
-        preface=s(t.not_a_script()),
+        preface=_once(t, s, "not_a_script", ()),
         sections=sections,
     )

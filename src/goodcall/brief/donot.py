@@ -109,7 +109,7 @@ def do_not_offers(
         text = reason_text(reason, profile, catalog, offer.id, lang).strip().rstrip(".")
         groups.setdefault(text, (str(reason.get("code") or ""), []))[1].append(offer)
     result = [
-        DoNotOffer(
+        DoNotOffer.model_construct(
             offer_ids=[o.id for o in offers[:MAX_NAMES]],
             names=[offer_name(o) for o in offers[:MAX_NAMES]],
             reason=text,
@@ -136,3 +136,106 @@ def topics(knowledge: Knowledge) -> list[TopicCode]:
         out.append("basic_plan")
     out.append("no_pressure")
     return out
+
+
+class _Recording(Mapping[str, Any]):
+    """A profile that remembers which fields were read."""
+
+    __slots__ = ("_profile", "read")
+
+    def __init__(self, profile: Mapping[str, Any]) -> None:
+        self._profile = profile
+        self.read: list[str] = []
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.append(key)
+        return self._profile[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.append(key)
+        return self._profile.get(key, default)
+
+    def __iter__(self) -> Any:
+        raise TypeError("reason texts may read fields, not list them")
+
+    def __len__(self) -> int:
+        return len(self._profile)
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a profile value (lists of structs become tuples)."""
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    return value
+
+
+class MemoReasonText:
+    """``reason_text`` computed once per distinct input, across the briefs of a campaign.
+
+    A reason sentence depends on the reason, the offer, the language and the profile fields the
+    sentence reads. The first call records which fields it read; a later call for the same
+    reason whose profile has the same values in those fields gets the same sentence. Sound for
+    any pure wording function, whatever fields it reads, since the fields are observed rather
+    than assumed.
+    """
+
+    def __init__(self, inner: ReasonText, max_entries: int = 200_000) -> None:
+        self.inner = inner
+        self.max_entries = max_entries
+        self._fields: dict[tuple[Any, ...], list[tuple[str, ...]]] = {}
+        self._texts: dict[tuple[Any, ...], str] = {}
+        self._profile: Mapping[str, Any] | None = None
+        self._cache: dict[str, Any] = {}
+
+    def __call__(
+        self,
+        reason: Mapping[str, Any],
+        profile: Mapping[str, Any],
+        catalog: Catalog,
+        offer_id: str,
+        lang: Lang,
+    ) -> str:
+        head = (
+            id(catalog),
+            offer_id,
+            lang,
+            reason.get("code"),
+            reason.get("ok"),
+            reason.get("rule"),
+            reason.get("evidence"),
+        )
+        frozen = self._frozen_values(profile)
+        for fields in self._fields.get(head, ()):
+            key = (head, fields, tuple([frozen(f) for f in fields]))
+            text = self._texts.get(key)
+            if text is not None:
+                return text
+        recording = _Recording(profile)
+        text = self.inner(reason, recording, catalog, offer_id, lang)
+        fields = tuple(dict.fromkeys(recording.read))
+        if len(self._texts) >= self.max_entries:
+            self._texts.clear()
+            self._fields.clear()
+        known = self._fields.setdefault(head, [])
+        if fields not in known:
+            known.append(fields)
+        self._texts[(head, fields, tuple([frozen(f) for f in fields]))] = text
+        return text
+
+    def _frozen_values(self, profile: Mapping[str, Any]) -> Any:
+        """Hashable profile values, frozen once per profile (a brief asks for many reasons)."""
+        if self._profile is not profile:
+            self._profile = profile
+            self._cache = {}
+        cache = self._cache
+
+        def frozen(field: str) -> Any:
+            try:
+                return cache[field]
+            except KeyError:
+                value = cache[field] = _frozen(profile.get(field))
+                return value
+
+        return frozen

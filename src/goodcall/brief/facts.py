@@ -103,7 +103,7 @@ def address(profile: Profile) -> Address:
         )
     lang_ = cast(Lang, lang)
     reg = cast(Register, register)
-    return Address(
+    return Address.model_construct(
         lang=lang_,
         language=str(profile.get("language") or lang_),
         formality=reg,
@@ -124,7 +124,7 @@ def lines(profile: Profile, lang: Lang) -> list[Line]:
     out: list[Line] = []
     for row in profile.get("lines") or ():
         out.append(
-            Line(
+            Line.model_construct(
                 line_id=row["line_id"],
                 is_primary=bool(row["is_primary"]),
                 user_label=row.get("user_label"),
@@ -164,7 +164,7 @@ def plan(profile: Profile, account_lines: Sequence[Line]) -> Plan | None:
         return None
     name = next((ln.plan_name for ln in account_lines if ln.plan_id == plan_id), plan_id)
     ratio = profile.get("data_usage_ratio")
-    return Plan(
+    return Plan.model_construct(
         plan_id=plan_id,
         plan_name=name,
         plan_tier=profile["plan_tier"],
@@ -180,7 +180,7 @@ def plan(profile: Profile, account_lines: Sequence[Line]) -> Plan | None:
 def promotions(profile: Profile, promotion_name: NameOf) -> list[PromotionEvent]:
     """Promotion events, oldest first, named in the customer's language when the name is known."""
     return [
-        PromotionEvent(
+        PromotionEvent.model_construct(
             promotion_id=ev["promotion_id"],
             name=promotion_name(ev["promotion_id"]),
             event=ev["event"],
@@ -196,7 +196,7 @@ def last_contacts(profile: Profile, offer_name: NameOf) -> list[Contact]:
     treated = [c for c in profile.get("contact_history") or () if c["group"] == "treatment"]
     treated.sort(key=lambda c: c["at"], reverse=True)
     return [
-        Contact(
+        Contact.model_construct(
             at=c["at"],
             channel=c["channel"],
             outcome=c["outcome"],
@@ -222,7 +222,7 @@ def knowledge(
 ) -> Knowledge:
     account_lines = lines(profile, lang)
     events = promotions(profile, promotion_name)
-    return Knowledge(
+    return Knowledge.model_construct(
         lines=account_lines,
         plan=plan(profile, account_lines),
         device_age_months=profile.get("device_age_months"),
@@ -232,7 +232,7 @@ def knowledge(
         tenure_months=int(profile.get("tenure_months") or 0),
         last_contacts=last_contacts(profile, offer_name),
         open_cases=[
-            Case(
+            Case.model_construct(
                 case_id=c["case_id"],
                 kind=c["kind"],
                 opened_at=c["opened_at"],

@@ -1,5 +1,8 @@
 """The brief as data: every fact the agent reads is a field.
 
+Parts are built with ``model_construct`` on the batch path (inputs come typed from Polars) and
+validated as a whole by ``build_brief``; the tests validate every brief they build.
+
 Templates only lay these fields out in words; they never look anything up. So a test can hold a
 brief against the profile it came from, field by field, and the JSON output is the same facts the
 text and HTML show.

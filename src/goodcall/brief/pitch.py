@@ -122,7 +122,7 @@ def pitch(
     def say(text: Voiced) -> str:
         return fill(voice(text, address), values, offer.id)
 
-    return Pitch(
+    return Pitch.model_construct(
         offer_id=offer.id,
         name=offer_name,
         kind=offer.kind,

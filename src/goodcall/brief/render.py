@@ -1,8 +1,8 @@
 """Text, HTML and JSON renderings of a brief.
 
-Templates are compiled once per process: two Jinja2 environments (plain text, and HTML with
-autoescaping, so a customer or product name can never inject markup), and for each the language
-modules in both registers. Rendering a brief is then a few macro calls and one layout render.
+Templates are compiled once per process: the language modules (in both registers) and the two
+layouts. The sentences are worded once, as plain text, into a :class:`Document`; the HTML layout
+autoescapes every one of them, so a customer or product name can never inject markup.
 """
 
 from __future__ import annotations
@@ -55,25 +55,25 @@ def _formats(brief: Brief) -> Formats:
     return formats_for(a.language, a.lang, a.time_zone, brief.currency)
 
 
-def brief_document(brief: Brief, flavour: Flavour = "text") -> Document:
-    """The brief's sections worded for its language and register."""
-    module = language_module(flavour, brief.address.lang, brief.address.formal)
+def brief_document(brief: Brief) -> Document:
+    """The brief's sections worded for its language and register (plain text)."""
+    module = language_module("text", brief.address.lang, brief.address.formal)
     return document(brief, module, _formats(brief))
 
 
 def render_text(brief: Brief) -> str:
     """Plain text for dialers and CRMs: numbered sections, one cue per line."""
-    return layout("text").render(d=brief_document(brief, "text"))
+    return layout("text").render(d=brief_document(brief))
 
 
 def render_html(brief: Brief, page: bool = True) -> str:
     """HTML for the agent page: a whole page, or (``page=False``) a fragment to embed."""
-    return layout("html").render(d=brief_document(brief, "html"), page=page)
+    return layout("html").render(d=brief_document(brief), page=page)
 
 
 def json_payload(brief: Brief) -> dict[str, Any]:
     """The facts and the worded sections, as JSON-ready data."""
-    d = brief_document(brief, "text")
+    d = brief_document(brief)
     return {
         "brief": brief.model_dump(mode="json"),
         "document": asdict(d),
