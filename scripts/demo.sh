@@ -9,7 +9,7 @@ mkdir -p "$DIR"
 export GOODCALL_DB_URL="sqlite:///$DIR/goodcall.db"
 
 echo "== 1. A synthetic carrier of $CUSTOMERS customers"
-"$GC" synth --customers "$CUSTOMERS" --seed 7 --out "$DIR/carrier"
+"$GC" synth --customers "$CUSTOMERS" --seed 7 --out "$DIR/carrier" --overwrite
 
 echo "== 2. Import it into the embedded store ($GOODCALL_DB_URL)"
 "$GC" import "$DIR/carrier" --replace
