@@ -3,13 +3,14 @@
 Every offer × channel carries three Beta posteriors — acceptance when contacted, acceptance when
 not contacted, annoyance when contacted — starting from the catalog's ``Offer.prior``
 (``rate × strength`` successes, ``(1 − rate) × strength`` failures) and updated with the counts of
-the contact history. An offer × channel is *mature* once its history holds ``mature_rows`` treated
-contacts (Pega calls a per-action model mature at ~200 positives; ours is one pooled model that
-shares what it learns across offers, so what matters is that it has seen this offer on this
-channel often enough — not that this cell alone could fit a model); until then the decision
-core uses the posterior means instead of the model, and the exploration slice uses **Thompson
-draws**: one draw per customer × offer × channel from each posterior, so offers whose value is
-uncertain get tried in proportion to the chance that they are in fact the best.
+the contact history. An offer × channel is *mature* once the history holds ``mature_rows`` treated
+contacts with this offer (any channel) and as many on this channel (any offer). Pega calls a
+per-action model mature at ~200 positives; ours is one pooled model that learns offers and
+channels as features and shares the rest across them, so it can score an offer on a channel it
+was rarely sent on — what it cannot do is score an offer it has never seen. Until then the
+decision core uses the posterior means instead of the model, and the exploration slice uses
+**Thompson draws**: one draw per customer × offer × channel from each posterior, so offers whose
+value is uncertain get tried in proportion to the chance that they are in fact the best.
 
 Draws are inverse-CDF transforms of stable hashed uniforms (``campaign:customer:offer:channel``),
 so the same customer gets the same draw whether decided alone or in a batch, and a campaign can
@@ -35,7 +36,7 @@ DEFAULT_PRIOR = Prior(
 )
 """Weakly informative prior for offers whose catalog entry declares none."""
 
-MATURE_ROWS = 300
+MATURE_ROWS = 50
 
 POSTERIOR_SCHEMA = pl.Schema(
     {
@@ -114,7 +115,12 @@ def beta_posteriors(
             (c("beta_c") + c("control") - c("_control_conversions")).alias("beta_c"),
             (c("alpha_a") + c("_annoyed")).alias("alpha_a"),
             (c("beta_a") + c("treated") - c("_annoyed")).alias("beta_a"),
-            (c("treated") >= mature_rows).alias("mature"),
+        )
+        .with_columns(
+            (
+                (c("treated").sum().over("offer_id") >= mature_rows)
+                & (c("treated").sum().over("channel") >= mature_rows)
+            ).alias("mature"),
         )
         .select(list(POSTERIOR_SCHEMA))
         .sort("offer_id", "channel")

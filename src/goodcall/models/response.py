@@ -11,12 +11,16 @@ profile per campaign rather than per contact costs one ``build_profiles`` per ca
 row.
 
 What the import format cannot rewind: a line's device and plan are stored as they are now, so a
-customer who took a handset offer appears with the new handset in the features of earlier
-contacts. The purchase date is after the contact; we therefore blank the device age of such rows
-(``device_age_months`` null when the device was bought after the campaign started) so that the
-model cannot learn "new phone ⇒ accepted". Plan changes have no date in the format and cannot be
-corrected; the synthetic carrier's lines are drawn as of its generation date, which keeps that
-leak small (documented in ``docs/decisions.md``).
+customer who *took* a handset (or plan) offer appears with the new handset (plan) in the features
+of every contact up to that acceptance — including the accepting contact itself. A model would
+learn "new phone, financing just started ⇒ accepts a phone" and then predict almost nothing for
+the customers with old phones it should call. We therefore detect these rows (the customer later
+converted on an offer that replaces the device or moves the plan) and replace their device (plan)
+columns by those of a random *unchanged* customer of the same campaign and offer — a hot-deck
+imputation from the same targeted audience, which carries no information about the outcome.
+The price: for these offers the model learns less from device or plan facts of the accepting
+customers themselves; the catalog's rules (eligibility, suitability) still encode that fit. A
+customer-360 export that keeps line history would remove the need (see ``docs/decisions.md``).
 
 **Model design** — one *pooled* uplift model over every offer and channel, with the offer's facts
 (kind, margin, target OS/maker/tier, promotion) and the contact's channel and hour as features,
@@ -115,7 +119,7 @@ def training_rows(
     rows = pl.concat(parts, how="vertical_relaxed")
     zones = rows["time_zone"].unique().drop_nulls().to_list()
     rows = rows.with_columns(local_hour(c("at"), zones).alias("local_hour"))
-    rows = _blank_later_devices(rows, lazy)
+    rows = _impute_changed_state(rows, contacts, offers)
     features = candidate_features(rows.lazy(), offers).collect()
     return features.with_columns(
         (c("group") == "treatment").alias("treated"),
@@ -124,27 +128,75 @@ def training_rows(
     )
 
 
-def _blank_later_devices(rows: pl.DataFrame, tables: Mapping[str, pl.LazyFrame]) -> pl.DataFrame:
-    """Null the device age when the primary device was bought after the campaign began."""
-    if "lines" not in tables:
-        return rows
-    bought = (
-        tables["lines"]
-        .filter(c("is_primary"))
-        .group_by("customer_id")
-        .agg(c("device_purchase_date").max().alias("_bought"))
-        .collect()
-    )
+DEVICE_COLUMNS = (
+    "device_make",
+    "device_os",
+    "device_age_months",
+    "financing_months_left",
+    "has_ios",
+    "has_android",
+)
+PLAN_COLUMNS = ("plan_tier", "plan_data_gb", "plan_is_top", "data_usage_ratio", "monthly_revenue")
+
+
+def _changed_at(contacts: pl.DataFrame, offers: pl.DataFrame, changes: pl.Expr) -> pl.DataFrame:
+    """Per customer: the last conversion on an offer that changes their device (or plan)."""
     return (
-        rows.join(bought, on="customer_id", how="left")
-        .with_columns(
-            pl.when(c("_bought") > c("_as_of").dt.date())
-            .then(None)
-            .otherwise(c("device_age_months"))
-            .alias("device_age_months")
-        )
-        .drop("_bought")
+        contacts.filter(c("converted").fill_null(False))
+        .join(offers, on="offer_id", how="inner")
+        .filter(changes)
+        .group_by("customer_id")
+        .agg(c("at").max().alias("_changed_at"))
     )
+
+
+def _hot_deck(
+    rows: pl.DataFrame, changed: pl.DataFrame, columns: tuple[str, ...], salt: str
+) -> pl.DataFrame:
+    """Replace ``columns`` of rows taken before the customer's change by a random clean donor's
+    (same campaign and offer); null when the group has no clean row."""
+    flagged = (
+        rows.join(changed, on="customer_id", how="left")
+        .with_columns(
+            (c("_changed_at").is_not_null() & (c("_as_of") < c("_changed_at"))).alias("_dirty")
+        )
+        .drop("_changed_at")
+        .with_row_index("_row")
+    )
+    if not flagged["_dirty"].any():
+        return flagged.drop("_dirty", "_row")
+    key = ["campaign_id", "offer_id"]
+    clean = (
+        flagged.filter(~c("_dirty"))
+        .select(*key, *columns)
+        .with_columns((pl.int_range(pl.len()).over(key)).alias("_slot"))
+    )
+    sizes = clean.group_by(key).agg(pl.len().alias("_n"))
+    dirty = flagged.filter(c("_dirty")).join(sizes, on=key, how="left")
+    keys = dirty.select(
+        pl.concat_str(
+            pl.lit(salt), c("customer_id"), c("campaign_id"), c("offer_id"), separator=":"
+        )
+    )
+    draw = stable_uniform(keys.to_series())
+    dirty = dirty.with_columns(
+        (pl.Series(draw) * c("_n")).floor().cast(pl.Int64).alias("_slot")
+    ).drop(*columns)
+    donated = dirty.join(clean, on=[*key, "_slot"], how="left").drop("_slot", "_n")
+    kept = flagged.filter(~c("_dirty"))
+    return pl.concat([kept, donated.select(kept.columns)]).sort("_row").drop("_dirty", "_row")
+
+
+def _impute_changed_state(
+    rows: pl.DataFrame, contacts: pl.DataFrame, offers: pl.DataFrame
+) -> pl.DataFrame:
+    """See the module docstring: device and plan columns of rows before a state change."""
+    device = _changed_at(
+        contacts, offers, (c("offer_kind") == "handset") & c("offer_target_os").is_not_null()
+    )
+    plan = _changed_at(contacts, offers, c("offer_plan_tier").is_not_null())
+    rows = _hot_deck(rows, device, DEVICE_COLUMNS, "device")
+    return _hot_deck(rows, plan, PLAN_COLUMNS, "plan")
 
 
 HOLDOUT_SHARE = 0.2
