@@ -34,7 +34,7 @@ from goodcall.models.annoyance import AnnoyanceModel, CalibrationReport, fit_ann
 from goodcall.models.explore import MATURE_ROWS, beta_posteriors
 from goodcall.models.health import training_reference
 from goodcall.models.response import ResponseModel, ResponseReport, fit_response
-from goodcall.models.uplift import LightGBMParams, UpliftModel
+from goodcall.models.uplift import LightGBMParams, UpliftInputError, UpliftModel
 
 FORMAT = 1
 
@@ -66,6 +66,7 @@ class ModelSetMetadata(BaseModel):
     segments: list[str]
     features: list[str]
     training_seconds: float = 0.0
+    notes: list[str] = []
 
 
 @dataclass
@@ -198,7 +199,14 @@ def train_model_set(
 ) -> ModelSet:
     """Fit every model of a set from :func:`goodcall.models.response.training_rows`."""
     started = time.perf_counter()
-    response = fit_response(rows, seed=seed, params=params, method=method, trained_at=trained_at)
+    response: ResponseModel | None = None
+    notes: list[str] = []
+    try:
+        response = fit_response(
+            rows, seed=seed, params=params, method=method, trained_at=trained_at
+        )
+    except UpliftInputError as err:  # too little history: every offer stays on its prior
+        notes.append(f"no uplift model: {err}")
     annoyance = fit_annoyance(rows, seed=seed, params=params)
     posteriors = beta_posteriors(rows, offers, mature_rows=mature_rows)
     reference = training_reference(rows, response, annoyance)
@@ -207,9 +215,10 @@ def train_model_set(
         cutoff=cutoff,
         seed=seed,
         rows=_training_rows_summary(rows),
-        response=response.report,
+        response=response.report if response is not None else None,
         annoyance=annoyance.report,
-        segments=sorted(response.segments),
+        segments=sorted(response.segments) if response is not None else [],
+        notes=notes,
         features=list(FEATURE_COLUMNS),
         training_seconds=time.perf_counter() - started,
     )
