@@ -31,10 +31,10 @@ from goodcall.catalog.checks import (
     validity_checks,
 )
 from goodcall.catalog.compile import CompiledCatalog, CompiledOffer
+from goodcall.catalog.reasonlist import reason_list
 from goodcall.policy.clock import to_local
 from goodcall.profiles.fields import PROFILE_SCHEMA, ProfileSchemaError
 from goodcall.profiles.frames import UTC_DATETIME
-from goodcall.reasons import REASON_LIST
 
 TIER_ENUM = pl.Enum(list(TIERS))
 CHANNELS = ("phone", "sms", "email", "app")
@@ -115,20 +115,24 @@ def evaluate_offers(
     frame = frame.with_columns(_evidence_columns(layout))
     structs = []
     for item in layout:
-        reasons = [
-            _reason(check, pl.col(column))
-            for check, column in zip(item.checks, item.check_columns, strict=True)
-        ]
-        notices = [
-            _notice(notice, pl.col(column))
-            for notice, column in zip(item.notices, item.notice_columns, strict=True)
-        ]
+        reasons = reason_list(
+            [c.code for c in item.checks],
+            [pl.col(column) for column in item.check_columns],
+            [c.rule for c in item.checks],
+            [_evidence(c) for c in item.checks],
+        )
+        notices = reason_list(
+            [n.code for n in item.notices],
+            [~pl.col(column) for column in item.notice_columns],
+            [n.rule for n in item.notices],
+            [n.evidence for n in item.notices],
+        )
         structs.append(
             pl.struct(
                 (_mask(item.check_columns) == 0).alias("eligible"),
                 _failed_tier(item).alias("failed_tier"),
-                pl.concat_list(reasons).alias("reasons"),
-                (pl.concat_list(notices) if notices else pl.lit([], REASON_LIST)).alias("notices"),
+                reasons.alias("reasons"),
+                notices.alias("notices"),
             ).alias(item.offer.id)
         )
     return _melt(frame.select(pl.col(id_column), *structs), compiled, id_column)
@@ -268,25 +272,9 @@ def field_evidence(name: str) -> pl.Expr:
     return pl.concat_str(pl.lit(f"{name}="), text.fill_null("null"))
 
 
-def _reason(check: Check, ok: pl.Expr) -> pl.Expr:
+def _evidence(check: Check) -> pl.Expr:
     if check.evidence is not None:
-        evidence = check.evidence
-    elif check.fields:
-        evidence = pl.concat_str([pl.col(f"__ev_{f}") for f in check.fields], separator=", ")
-    else:
-        evidence = pl.lit("")
-    return pl.struct(
-        pl.lit(check.code).alias("code"),
-        ok.alias("ok"),
-        pl.lit(check.rule).alias("rule"),
-        evidence.cast(pl.String).alias("evidence"),
-    )
-
-
-def _notice(notice: Notice, active: pl.Expr) -> pl.Expr:
-    return pl.struct(
-        pl.lit(notice.code).alias("code"),
-        (~active).alias("ok"),
-        pl.lit(notice.rule).alias("rule"),
-        notice.evidence.cast(pl.String).alias("evidence"),
-    )
+        return check.evidence
+    if check.fields:
+        return pl.concat_str([pl.col(f"__ev_{f}") for f in check.fields], separator=", ")
+    return pl.lit("")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from goodcall.catalog.reasonlist import reason_list
 from goodcall.policy.checks import PolicyCheck, channel_checks
 from goodcall.policy.history import with_history
 from goodcall.policy.local import with_local_clock
@@ -27,6 +28,7 @@ from goodcall.policy.resolve import CompiledPolicies, compile_policies
 from goodcall.policy.schedule import next_window, schedule_key, windows_ahead
 from goodcall.profiles.fields import PROFILE_SCHEMA, ProfileSchemaError
 from goodcall.profiles.frames import UTC_DATETIME
+from goodcall.reasons import REASON_LIST
 
 PROFILE_COLUMNS = (
     "customer_id",
@@ -89,9 +91,7 @@ def evaluate_channels(
     structs = [
         pl.struct(
             pl.col(f"__ok_{c.name}").alias("contactable"),
-            pl.concat_list(
-                [_reason(check, col) for check, col in zip(c.checks, c.columns, strict=True)]
-            ).alias("reasons"),
+            _reasons(c).alias("reasons"),
             pl.col(f"__next_{c.name}_start").alias("next_window_start"),
             pl.col(f"__next_{c.name}_end").alias("next_window_end"),
         ).alias(c.name)
@@ -139,10 +139,12 @@ def check_contact(
     ones). Customers missing from ``profiles`` get null profile fields, hence violations.
     """
     compiled = _compiled(policies)
+    _check_schema(profiles.collect_schema())
     rows = planned.with_row_index("__planned").join(
-        profiles.select([c for c in PROFILE_COLUMNS if c != "customer_id"] + ["customer_id"]),
+        profiles.select(PROFILE_COLUMNS),
         on="customer_id",
         how="left",
+        maintain_order="left",
     )
     frame, layout = _evaluate_rows(
         rows.with_columns(pl.col("planned_at").cast(UTC_DATETIME).alias("__at")),
@@ -152,11 +154,9 @@ def check_contact(
     )
     channel = pl.col("channel")
     allowed = pl.lit(None, pl.Boolean)
-    reasons = pl.lit(None, pl.List(_REASON))
+    reasons = pl.lit(None, REASON_LIST)
     for c in layout:
-        all_reasons = pl.concat_list(
-            [_reason(check, col) for check, col in zip(c.checks, c.columns, strict=True)]
-        )
+        all_reasons = _reasons(c)
         allowed = pl.when(channel == c.name).then(pl.col(f"__ok_{c.name}")).otherwise(allowed)
         reasons = pl.when(channel == c.name).then(all_reasons).otherwise(reasons)
     kept = planned.collect_schema().names()
@@ -214,7 +214,15 @@ def _evaluate_rows(
 ) -> tuple[pl.LazyFrame, list[_Channel]]:
     policies = compiled.policies
     frame = with_local_clock(rows.with_row_index("__row"), compiled)
-    frame = with_history(frame, policies)
+    longest_cooldown = max(
+        [policies.refusal_cooldown.days]
+        + [r.refusal_cooldown_days or 0 for r in compiled.jurisdictions.values()]
+    )
+    longest_attempts = max(
+        [policies.attempts.days]
+        + [r.attempts.days for r in compiled.jurisdictions.values() if r.attempts]
+    )
+    frame = with_history(frame, policies, longest_cooldown, longest_attempts)
     layout: list[_Channel] = []
     columns: list[pl.Expr] = []
     for channel in ALL_CHANNELS:
@@ -258,7 +266,7 @@ def _with_next_windows(
 ) -> pl.LazyFrame:
     policies = compiled.policies
     horizon_end = at.astimezone(dt.UTC) + dt.timedelta(days=policies.horizon_days)
-    frame = frame.with_columns(schedule_key().alias("__key"))
+    frame = frame.with_columns(schedule_key().alias("__key")).cache()
     tables: dict[bool, pl.LazyFrame] = {}
     for channel in layout:
         rules = policies.channels[channel.name]  # type: ignore[index]
@@ -278,17 +286,12 @@ def _with_next_windows(
     return frame
 
 
-_REASON = pl.Struct(
-    {"code": pl.String(), "ok": pl.Boolean(), "rule": pl.String(), "evidence": pl.String()}
-)
-
-
-def _reason(check: PolicyCheck, column: str) -> pl.Expr:
-    return pl.struct(
-        pl.lit(check.code).alias("code"),
-        pl.col(column).alias("ok"),
-        pl.lit(check.rule).alias("rule"),
-        check.evidence.cast(pl.String).alias("evidence"),
+def _reasons(channel: _Channel) -> pl.Expr:
+    return reason_list(
+        [c.code for c in channel.checks],
+        [pl.col(column) for column in channel.columns],
+        [c.rule for c in channel.checks],
+        [c.evidence for c in channel.checks],
     )
 
 

@@ -35,13 +35,37 @@ def history_columns(policies: Policies) -> list[str]:
     return columns
 
 
-def with_history(rows: pl.LazyFrame, policies: Policies) -> pl.LazyFrame:
+def lookback_days(policies: Policies, longest_attempts_period: int) -> int:
+    """How far back any count or block looks (do-not-call requests count at any age)."""
+    caps = [c.frequency_cap.days for c in policies.channels.values() if c.frequency_cap]
+    return max(
+        [
+            *caps,
+            longest_attempts_period,
+            policies.attempts.days,
+            policies.complaints.suppression_days,
+            policies.refusal_cooldown.days,
+        ]
+    )
+
+
+def with_history(
+    rows: pl.LazyFrame, policies: Policies, longest_cooldown: int, longest_attempts: int
+) -> pl.LazyFrame:
     """``rows`` plus the history aggregates; needs ``__row``, ``__at``, ``__att_max``,
-    ``__att_days`` and ``contact_history``."""
+    ``__att_days`` and ``contact_history``.
+
+    ``longest_cooldown`` and ``longest_attempts`` are the longest refusal cool-down and attempts
+    period of any jurisdiction: older contacts cannot matter (except do-not-call requests) and are
+    dropped before anything is counted. Contacts are sorted newest first once, so the k-th most
+    recent is a plain slice in each group.
+    """
+    outcome = pl.col("outcome")
+    days = max(lookback_days(policies, longest_attempts), longest_cooldown)
     contacts = (
         rows.select("__row", "__at", "__att_max", "__att_days", "contact_history")
         .explode("contact_history")
-        .filter(pl.col("contact_history").is_not_null())
+        .drop_nulls("contact_history")
         .with_columns(
             *[
                 pl.col("contact_history").struct.field(name).alias(name)
@@ -52,10 +76,12 @@ def with_history(rows: pl.LazyFrame, policies: Policies) -> pl.LazyFrame:
             _AT.is_not_null()
             & (_AT <= _ROW_AT)
             & (pl.col("group") == "treatment")
-            & (pl.col("outcome") != "not_contacted")
+            & (outcome != "not_contacted")
+            & ((_ROW_AT - pl.duration(days=days) < _AT) | (outcome == "dnc_request"))
         )
+        .drop("contact_history")
+        .sort(["__row", "at"], descending=[False, True])
     )
-    outcome = pl.col("outcome")
     attempt = pl.col("channel").is_in(list(policies.attempts.channels)) & (
         _ROW_AT - pl.duration(days=pl.col("__att_days")) < _AT
     )
@@ -84,14 +110,15 @@ def with_history(rows: pl.LazyFrame, policies: Policies) -> pl.LazyFrame:
         ]
     summary = contacts.group_by("__row").agg(aggregates)
     counts = [c for c in history_columns(policies) if c.startswith(("__att_n", "__cap_n_"))]
-    return rows.join(summary, on="__row", how="left").with_columns(
+    return rows.join(summary, on="__row", how="left", maintain_order="left").with_columns(
         [pl.col(c).fill_null(0) for c in counts]
     )
 
 
 def _kth_latest(condition: pl.Expr, k: pl.Expr) -> pl.Expr:
-    """The k-th most recent contact time among those meeting ``condition`` (null if fewer)."""
-    return _AT.filter(condition).sort(descending=True).slice(k - 1, 1).first()
+    """The k-th most recent contact time among those meeting ``condition`` (null if fewer);
+    the contacts are already sorted newest first."""
+    return _AT.filter(condition).slice(k - 1, 1).first()
 
 
 EMPTY_HISTORY = pl.lit([], pl.List(CONTACT_STRUCT))

@@ -187,4 +187,3 @@ def local_text() -> pl.Expr:
         pl.lit(" "),
         pl.col("__weekday").replace_strict(day_names, default="?", return_dtype=pl.String),
     ).fill_null("unknown")
-

@@ -117,4 +117,4 @@ def next_window(
         )
         .filter(pl.col(start) <= pl.lit(horizon_end, UTC_DATETIME))
     )
-    return rows.join(found, on="__row", how="left")
+    return rows.join(found, on="__row", how="left", maintain_order="left")
