@@ -171,7 +171,8 @@ def decide(
 
 def _best_by_customer(scored: pl.DataFrame, prefix: str) -> pl.DataFrame:
     best = scored.sort(
-        ["customer_id", "ev", "offer_id", "channel"], descending=[False, True, False, False]
+        ["customer_id", "ev", "offer_id", "channel", "planned_at"],
+        descending=[False, True, False, False, False],
     )
     return best.unique("customer_id", keep="first", maintain_order=True).select(
         "customer_id",

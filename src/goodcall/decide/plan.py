@@ -56,11 +56,12 @@ def positive_items(scored: pl.DataFrame, config: CampaignConfig) -> pl.DataFrame
     )
     items = pl.concat([base, explore], how="vertical_relaxed").filter(c("value") > 0)
     if config.calls_per_hour is None:
-        items = items.sort("value", descending=True).unique(
+        items = items.sort(["value", "planned_at"], descending=[True, False]).unique(
             ["customer_id", "offer_id", "channel", "explore"], keep="first", maintain_order=True
         )
     return items.sort(
-        "customer_id", "value", "offer_id", "channel", descending=[False, True, False, False]
+        ["customer_id", "value", "offer_id", "channel", "planned_at", "explore"],
+        descending=[False, True, False, False, False, False],
     )
 
 

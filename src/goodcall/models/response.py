@@ -121,7 +121,7 @@ def training_rows(
     rows = rows.with_columns(local_hour(c("at"), zones).alias("local_hour"))
     rows = _impute_changed_state(rows, contacts, offers)
     features = candidate_features(rows.lazy(), offers).collect()
-    return features.with_columns(
+    return features.sort("campaign_id", "customer_id", "at", "offer_id", "channel").with_columns(
         (c("group") == "treatment").alias("treated"),
         c("converted").fill_null(False).alias("converted"),
         c("outcome").is_in(list(ANNOY_OUTCOMES)).alias("annoyed"),
