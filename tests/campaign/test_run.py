@@ -1,0 +1,74 @@
+"""A campaign run end to end on the small carrier: files, call-list format, nothing the policy
+audit objects to; refusals before anything is written.
+
+Bad inputs tried: a national do-not-call snapshot 40 days old, a profile frame without any
+snapshot date, an output directory that already holds files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from goodcall.campaign.run import CALL_LIST_COLUMNS, CampaignError, run_campaign
+from goodcall.decide.config import CampaignConfig
+from goodcall.models.registry import ModelSet
+from goodcall.policy.engine import NationalListTooOld, check_contact
+from tests.decide.world import AT, World
+
+c = pl.col
+
+
+def test_run_writes_a_campaign_the_audit_accepts(
+    world: World, trained: ModelSet, tmp_path: Path
+) -> None:
+    out = tmp_path / "cmp"
+    config = CampaignConfig(campaign_id="CMP-TEST", calls_per_day=30)
+    run = run_campaign(
+        world.profiles, config=config, at=AT, out_dir=out, models=trained, catalog=world.catalog
+    )
+    assert sorted(p.name for p in out.iterdir()) == [
+        "briefs.jsonl",
+        "call_list.csv",
+        "decisions.parquet",
+        "report.json",
+    ]
+    decisions = pl.read_parquet(out / "decisions.parquet")
+    assert decisions.height == world.profiles.height
+    calls = pl.read_csv(out / "call_list.csv", schema_overrides={"customer_id": pl.String})
+    assert tuple(calls.columns) == CALL_LIST_COLUMNS
+    assert calls.height == run.decisions.contacts.height
+    assert calls["planned_at"].str.contains(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$").all()
+    planned = calls.with_columns(
+        c("planned_at").str.to_datetime("%Y-%m-%dT%H:%M:%SZ", time_zone="UTC")
+    )
+    audit = check_contact(world.profiles.lazy(), world.policies, planned.lazy()).collect()
+    assert audit["violations"].list.len().sum() == 0
+    briefs = pl.read_ndjson(out / "briefs.jsonl")
+    assert briefs.height == int((calls["channel"] == "phone").sum())
+    assert briefs["brief"].str.len_chars().min() > 50  # type: ignore[operator]
+    report = json.loads((out / "report.json").read_text())
+    assert report["calls"] <= 30
+    assert report["control_group"] == int((decisions["group"] == "control").sum())
+    assert report["optimisation"]["gap"] >= 0
+
+
+def test_refusals_write_nothing(world: World, tmp_path: Path) -> None:
+    config = CampaignConfig(campaign_id="CMP-OLD")
+    stale = world.profiles.with_columns(
+        pl.lit(AT.date() - dt.timedelta(days=40)).alias("national_dnc_snapshot")
+    )
+    with pytest.raises(NationalListTooOld, match="40 days old"):
+        run_campaign(stale, config=config, at=AT, out_dir=tmp_path / "a")
+    unknown = world.profiles.with_columns(pl.lit(None, pl.Date).alias("national_dnc_snapshot"))
+    with pytest.raises(CampaignError, match="no national do-not-call list snapshot"):
+        run_campaign(unknown, config=config, at=AT, out_dir=tmp_path / "b")
+    emails_only = CampaignConfig(campaign_id="CMP-MAIL", channels=("email",))
+    run_campaign(stale, config=emails_only, at=AT, out_dir=tmp_path / "c")  # no calls: allowed
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    with pytest.raises(CampaignError, match="not empty"):
+        run_campaign(world.profiles, config=config, at=AT, out_dir=tmp_path / "c")
