@@ -175,7 +175,9 @@ def _placeholder_problems(text: str) -> list[str]:
 
 
 def _compile_offer(offer: Offer) -> CompiledOffer:
-    checks: list[Check] = []
+    # Built-in checks first: within a tier, "this phone is for Android" is the fact to show
+    # before a marketer's own rule.
+    checks: list[Check] = builtin_checks(offer)
     predicates: dict[str, Predicate] = {}
     for tier, rule in offer.rules():
         predicate = parse_predicate(rule.when, PREDICATE_FIELDS)
@@ -191,7 +193,6 @@ def _compile_offer(offer: Offer) -> CompiledOffer:
                 rule_id=rule.id,
             )
         )
-    checks.extend(builtin_checks(offer))
     ordered = sorted(checks, key=lambda c: _TIER_RANK[c.tier])
     return CompiledOffer(offer, tuple(ordered), tuple(builtin_notices(offer)), predicates)
 

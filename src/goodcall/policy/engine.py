@@ -26,7 +26,7 @@ from goodcall.policy.local import with_local_clock
 from goodcall.policy.model import ALL_CHANNELS, Policies
 from goodcall.policy.resolve import CompiledPolicies, compile_policies
 from goodcall.policy.schedule import next_window, schedule_key, windows_ahead
-from goodcall.profiles.fields import PROFILE_SCHEMA, ProfileSchemaError
+from goodcall.profiles.fields import CONTACT_STRUCT, PROFILE_SCHEMA, ProfileSchemaError
 from goodcall.profiles.frames import UTC_DATETIME
 from goodcall.reasons import REASON_LIST
 
@@ -135,8 +135,10 @@ def check_contact(
     """Check planned contacts, each at its own time.
 
     ``planned`` needs ``customer_id``, ``channel`` and ``planned_at`` (UTC); other columns are kept.
-    Adds ``allowed``, ``reasons`` (every check of that channel) and ``violations`` (the failing
-    ones). Customers missing from ``profiles`` get null profile fields, hence violations.
+    An optional ``earlier_contacts`` column (``List(CONTACT_STRUCT)``) adds contacts to that row's
+    history — the same list's earlier calls, so that caps and attempts count them. Adds
+    ``allowed``, ``reasons`` (every check of that channel) and ``violations`` (the failing ones).
+    Customers missing from ``profiles`` get null profile fields, hence violations.
     """
     compiled = _compiled(policies)
     _check_schema(profiles.collect_schema())
@@ -146,6 +148,14 @@ def check_contact(
         how="left",
         maintain_order="left",
     )
+    if "earlier_contacts" in planned.collect_schema().names():
+        empty = pl.lit([], pl.List(CONTACT_STRUCT))
+        rows = rows.with_columns(
+            pl.concat_list(
+                pl.col("contact_history").fill_null(empty),
+                pl.col("earlier_contacts").fill_null(empty),
+            ).alias("contact_history")
+        )
     frame, layout = _evaluate_rows(
         rows.with_columns(pl.col("planned_at").cast(UTC_DATETIME).alias("__at")),
         compiled,
@@ -159,7 +169,7 @@ def check_contact(
         all_reasons = _reasons(c)
         allowed = pl.when(channel == c.name).then(pl.col(f"__ok_{c.name}")).otherwise(allowed)
         reasons = pl.when(channel == c.name).then(all_reasons).otherwise(reasons)
-    kept = planned.collect_schema().names()
+    kept = [c for c in planned.collect_schema().names() if c != "earlier_contacts"]
     return (
         frame.sort("__planned")
         .select(
@@ -199,6 +209,7 @@ def _evaluate(
 ) -> tuple[pl.LazyFrame, list[_Channel]]:
     if at.tzinfo is None:
         raise ValueError("at must be timezone-aware (e.g. datetime(..., tzinfo=UTC))")
+    at = at.astimezone(dt.UTC)
     _check_schema(profiles.collect_schema())
     rows = profiles.select(PROFILE_COLUMNS).with_columns(
         pl.lit(at.astimezone(dt.UTC), UTC_DATETIME).alias("__at")

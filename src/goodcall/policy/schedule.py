@@ -36,8 +36,9 @@ def windows_ahead(
 ) -> pl.LazyFrame:
     """``__key``, ``w_start_utc``, ``w_end_utc`` for every distinct key of ``rows``: the allowed
     windows from ``at`` to the end of the horizon, sorted by end."""
+    at = at.astimezone(dt.UTC)
     horizon = compiled.policies.horizon_days
-    first = at.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+    first = at.date() - dt.timedelta(days=1)
     days = pl.DataFrame(
         {"__local_date": [first + dt.timedelta(days=d) for d in range(horizon + 3)]}
     ).lazy()

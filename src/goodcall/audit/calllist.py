@@ -1,0 +1,174 @@
+"""Read a call list produced by any system: CSV or Parquet, the columns the audit needs.
+
+Required columns: ``customer_id``, ``offer_id``, ``planned_at``, ``channel``, ``language``,
+``register``; other columns are ignored. ``planned_at`` is ISO 8601; with an offset
+(``2026-11-20T19:00:00-05:00``, ``…Z``) it is an instant, without one (``2026-11-20 19:00``) it is
+the *customer's* local wall-clock time, placed with the customer's time zone. ``register`` is
+``formal`` or ``informal`` (``vous`` and ``tu`` are accepted). A file that cannot be read, a
+missing column or a value that cannot be understood is an :class:`CallListError` listing every
+bad row — the audit does not start on half a list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from goodcall.profiles.frames import UTC_DATETIME
+from goodcall.profiles.schema import CHANNELS
+
+REQUIRED = ("customer_id", "offer_id", "planned_at", "channel", "language", "register")
+REGISTERS = {"formal": "formal", "informal": "informal", "vous": "formal", "tu": "informal"}
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z]{2})?$")
+MAX_LISTED = 20
+
+
+@dataclass(frozen=True)
+class BadValue:
+    row: int  # 1-based data row (the CSV line is row + 1)
+    column: str
+    value: str
+    expected: str
+
+
+class CallListError(ValueError):
+    """The call list cannot be audited; ``problems`` says where and why."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        shown = problems[:MAX_LISTED]
+        more = f"\n  … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+        lines = "\n".join(f"  {p}" for p in shown)
+        super().__init__(f"{path}: {len(problems)} problem(s):\n{lines}{more}")
+
+
+def read_call_list(path: Path) -> pl.DataFrame:
+    """The call list, validated: ``row``, the required columns (``register`` normalised,
+    ``planned_at`` UTC or null), ``planned_local`` (naive local time, or null) and ``lang``."""
+    frame = _read(path)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        hints = []
+        for name in missing:
+            close = difflib.get_close_matches(name, frame.columns, n=1, cutoff=0.6)
+            hints.append(f"{name!r}" + (f" (is {close[0]!r} meant?)" if close else ""))
+        raise CallListError(
+            str(path),
+            [
+                f"missing required column(s): {', '.join(hints)}; the file has: "
+                f"{', '.join(frame.columns) or 'no columns'}"
+            ],
+        )
+    return validate_calls(frame.select(REQUIRED), str(path))
+
+
+def _read(path: Path) -> pl.DataFrame:
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pl.read_parquet(path)
+        return pl.read_csv(path, infer_schema=False, encoding="utf8")
+    except FileNotFoundError as err:
+        raise CallListError(str(path), ["file not found"]) from err
+    except (OSError, pl.exceptions.PolarsError) as err:
+        raise CallListError(str(path), [f"cannot read the file: {err}"]) from err
+
+
+def validate_calls(frame: pl.DataFrame, source: str) -> pl.DataFrame:
+    """Check and normalise the required columns (any dtype for ``planned_at``)."""
+    frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
+    texts = [c for c in REQUIRED if c != "planned_at"]
+    frame = frame.with_columns(
+        [pl.col(c).cast(pl.String).str.strip_chars().alias(f"raw_{c}") for c in texts]
+    )
+    instant, local, planned_problems = _planned(frame)
+    frame = frame.with_columns(
+        pl.col("raw_customer_id").alias("customer_id"),
+        pl.col("raw_offer_id").alias("offer_id"),
+        pl.Series("planned_at", instant, dtype=UTC_DATETIME),
+        pl.Series("planned_local", local, dtype=pl.Datetime("us")),
+        pl.col("raw_channel").str.to_lowercase().alias("channel"),
+        pl.col("raw_language").str.replace("_", "-").alias("language"),
+        pl.col("raw_register")
+        .str.to_lowercase()
+        .replace_strict(REGISTERS, default=None, return_dtype=pl.String)
+        .alias("register"),
+    ).with_columns(pl.col("language").str.split("-").list.first().str.to_lowercase().alias("lang"))
+    bad = planned_problems + _bad_values(frame)
+    if bad:
+        bad.sort(key=lambda b: (b.row, REQUIRED.index(b.column)))
+        raise CallListError(
+            source,
+            [f"row {b.row}, column {b.column}: {b.value!r} — expected {b.expected}" for b in bad],
+        )
+    return frame.drop([f"raw_{c}" for c in texts])
+
+
+def _bad_values(frame: pl.DataFrame) -> list[BadValue]:
+    checks = {
+        "customer_id": (pl.col("customer_id").fill_null("") == "", "a customer id"),
+        "offer_id": (pl.col("offer_id").fill_null("") == "", "an offer id"),
+        "channel": (
+            ~pl.col("channel").is_in(list(CHANNELS)).fill_null(False),
+            f"one of {', '.join(CHANNELS)}",
+        ),
+        "language": (
+            ~pl.col("language").fill_null("").str.contains(_LANGUAGE.pattern),
+            "a language tag such as fr-CA or en",
+        ),
+        "register": (pl.col("register").is_null(), "formal or informal (vous or tu)"),
+    }
+    problems: list[BadValue] = []
+    for column, (condition, expected) in checks.items():
+        for row, value in frame.filter(condition).select("row", f"raw_{column}").iter_rows():
+            problems.append(BadValue(row, column, "" if value is None else str(value), expected))
+    return problems
+
+
+def _planned(
+    frame: pl.DataFrame,
+) -> tuple[list[dt.datetime | None], list[dt.datetime | None], list[BadValue]]:
+    """Instants (UTC) for values with an offset, local times for values without one."""
+    column = frame.get_column("planned_at")
+    rows = frame.get_column("row").to_list()
+    if isinstance(column.dtype, pl.Datetime):
+        if column.dtype.time_zone is not None:
+            return column.dt.convert_time_zone("UTC").to_list(), [None] * len(column), []
+        return [None] * len(column), column.to_list(), []
+    instants: list[dt.datetime | None] = []
+    locals_: list[dt.datetime | None] = []
+    problems: list[BadValue] = []
+    parsed: dict[str, dt.datetime | None] = {}
+    for row, value in zip(rows, column.cast(pl.String).to_list(), strict=True):
+        text = (value or "").strip()
+        if text not in parsed:
+            parsed[text] = _parse_stamp(text)
+        stamp = parsed[text]
+        if stamp is None:
+            problems.append(
+                BadValue(row, "planned_at", text, "an ISO 8601 time, e.g. 2026-11-20T19:00-05:00")
+            )
+            instants.append(None)
+            locals_.append(None)
+        elif stamp.tzinfo is None:
+            instants.append(None)
+            locals_.append(stamp)
+        else:
+            instants.append(stamp.astimezone(dt.UTC))
+            locals_.append(None)
+    return instants, locals_, problems
+
+
+def _parse_stamp(text: str) -> dt.datetime | None:
+    if not text or not text[:1].isdigit():
+        return None
+    try:
+        stamp = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return stamp

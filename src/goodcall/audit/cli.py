@@ -1,0 +1,180 @@
+"""``goodcall audit CALL_LIST``: every blunder of a call list, one row per finding.
+
+Exit status: 0 when nothing is found, 1 when there are findings (so the command can gate a
+pipeline), 2 when the input cannot be audited (unreadable file, missing columns, bad values, bad
+catalog or policy file, unreadable store).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+
+if TYPE_CHECKING:
+    import polars as pl
+
+FOUND = 1
+
+
+def audit_command(
+    call_list: Annotated[
+        Path, typer.Argument(help="Call list, CSV or Parquet.", show_default=False)
+    ],
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Store URL (default $GOODCALL_DB_URL).")
+    ] = None,
+    catalog: Annotated[
+        Path | None, typer.Option("--catalog", help="Offer catalog YAML (default: shipped).")
+    ] = None,
+    policies: Annotated[
+        Path | None, typer.Option("--policies", help="Contact policies YAML (default: shipped).")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Profiles as known at this time (ISO 8601; default: now)."),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write every finding to this file (.csv, .parquet, .json)."),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the messages: en or fr.")] = "en",
+    national_list_date: Annotated[
+        str | None,
+        typer.Option("--national-list-date", help="Date of the national DNC list copy in use."),
+    ] = None,
+    show: Annotated[int, typer.Option("--show", help="Findings shown on screen.")] = 50,
+) -> None:
+    """Audit a call list from any system: every blunder, one row per finding.
+
+    Columns: customer_id, offer_id, planned_at, channel, language, register (others ignored).
+    planned_at without an offset is the customer's local time. Exit status: 0 clean, 1 findings,
+    2 input error.
+    """
+    from goodcall.audit.calllist import CallListError, read_call_list
+    from goodcall.audit.findings import audit_calls
+    from goodcall.audit.report import summary, with_messages
+    from goodcall.explain.inputs import (
+        INPUT_ERROR,
+        InputError,
+        load_profiles,
+        load_rules,
+        parse_at,
+        parse_date,
+    )
+
+    try:
+        language = _lang(lang)
+        when = parse_at(at)
+        snapshot = parse_date(national_list_date, "--national-list-date")
+        calls = read_call_list(call_list)
+        rules = load_rules(catalog, policies)
+        ids = calls.get_column("customer_id").unique().to_list()
+        profiles = load_profiles(when, db, ids)
+    except (InputError, CallListError) as err:
+        _error(str(err))
+        raise typer.Exit(INPUT_ERROR) from err
+    findings = audit_calls(calls, profiles, rules.catalog, rules.policies, snapshot)
+    by_id = {r["customer_id"]: r for r in profiles.collect().iter_rows(named=True)}
+    findings = with_messages(findings, by_id, rules.catalog, language)
+    kinds = summary(findings)
+    if report is not None:
+        _write_report(findings, report)
+    if json_output:
+        typer.echo(json.dumps(_as_json(call_list, calls.height, when.isoformat(), findings, kinds)))
+    else:
+        _render(call_list, calls.height, findings, kinds, show)
+    if findings.height:
+        raise typer.Exit(FOUND)
+
+
+def _lang(value: str) -> Literal["fr", "en"]:
+    from goodcall.explain.inputs import InputError
+
+    if value not in ("fr", "en"):
+        raise InputError(f"--lang {value!r}: expected en or fr")
+    return "fr" if value == "fr" else "en"
+
+
+def _error(message: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+
+
+def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    import datetime as dt
+
+    out = []
+    for row in frame.iter_rows(named=True):
+        out.append({k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in row.items()})
+    return out
+
+
+def _as_json(
+    path: Path, rows: int, at: str, findings: pl.DataFrame, kinds: pl.DataFrame
+) -> dict[str, Any]:
+    return {
+        "call_list": str(path),
+        "rows": rows,
+        "at": at,
+        "findings_count": findings.height,
+        "rows_with_findings": findings.get_column("row").n_unique(),
+        "summary": _rows(kinds),
+        "findings": _rows(findings),
+    }
+
+
+def _write_report(findings: pl.DataFrame, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        findings.write_parquet(path)
+    elif suffix == ".json":
+        path.write_text(json.dumps(_rows(findings), ensure_ascii=False, indent=1), "utf-8")
+    else:
+        findings.write_csv(path)
+
+
+def _render(path: Path, rows: int, findings: pl.DataFrame, kinds: pl.DataFrame, show: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if findings.height == 0:
+        console.print(f"[bold green]{path}: {rows} planned contacts, no finding.[/]")
+        return
+    errors = findings.filter(findings.get_column("severity") == "error").height
+    table = Table(title=f"Findings (first {min(show, findings.height)} of {findings.height})")
+    for name in ("row", "customer", "offer", "channel", "finding", "severity", "why"):
+        table.add_column(name, overflow="fold")
+    for f in findings.head(show).iter_rows(named=True):
+        colour = "red" if f["severity"] == "error" else "yellow"
+        table.add_row(
+            str(f["row"]),
+            str(f["customer_id"]),
+            str(f["offer_id"]),
+            str(f["channel"]),
+            str(f["code"]),
+            f"[{colour}]{f['severity']}[/]",
+            str(f["message"]),
+        )
+    console.print(table)
+    totals = Table(title="Summary by kind of finding")
+    for name in ("code", "finding", "severity", "findings", "rows"):
+        totals.add_column(name, justify="right" if name in ("findings", "rows") else "left")
+    for k in kinds.iter_rows(named=True):
+        totals.add_row(k["code"], k["title"], k["severity"], str(k["findings"]), str(k["rows"]))
+    console.print(totals)
+    affected = findings.get_column("row").n_unique()
+    console.print(
+        f"[bold red]{path}: {findings.height} finding(s) ({errors} error(s)) on {affected} of "
+        f"{rows} planned contacts.[/]"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``audit`` to the ``goodcall`` app."""
+    app.command("audit")(audit_command)

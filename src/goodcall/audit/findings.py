@@ -1,0 +1,300 @@
+"""Audit a call list against the catalog, the policies and the customers' profiles.
+
+Every planned contact is checked at its own planned time with the same engines that make
+goodcall's own decisions: the offer's rules and built-in checks (:func:`evaluate_offers`), the
+contact policies (:func:`check_contact`, counting the list's own earlier calls toward caps and
+attempts), plus what only a call list can get wrong — the language and the register it plans to
+use. One row per finding: the rule's code, a severity, the rule and the evidence.
+
+Unknown customers and unknown offers are findings (``audit.unknown_customer``,
+``audit.unknown_offer``), not input errors: the audit still reports everything else in the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from goodcall.catalog.compile import CompiledCatalog
+from goodcall.catalog.engine import evaluate_offers
+from goodcall.catalog.parse import suggest
+from goodcall.policy.clock import to_utc
+from goodcall.policy.engine import check_contact
+from goodcall.policy.resolve import CompiledPolicies
+from goodcall.profiles.fields import CONTACT_STRUCT
+from goodcall.profiles.frames import UTC_DATETIME
+
+FINDINGS_SCHEMA = pl.Schema(
+    {
+        "row": pl.Int64(),
+        "customer_id": pl.String(),
+        "offer_id": pl.String(),
+        "channel": pl.String(),
+        "planned_at": UTC_DATETIME,
+        "code": pl.String(),
+        "severity": pl.String(),
+        "rule": pl.String(),
+        "evidence": pl.String(),
+    }
+)
+WARNING_CODES = frozenset({"catalog.notice.promotion_seen"})
+_KEYS = ["row", "customer_id", "offer_id", "channel", "planned_at"]
+
+
+def audit_calls(
+    calls: pl.DataFrame,
+    profiles: pl.LazyFrame,
+    catalog: CompiledCatalog,
+    policies: CompiledPolicies,
+    national_list_date: dt.date | None = None,
+) -> pl.DataFrame:
+    """Every finding of a validated call list (see :mod:`goodcall.audit.calllist`), sorted by
+    row then code."""
+    known_ids = calls.get_column("customer_id").unique().to_list()
+    customers = profiles.filter(pl.col("customer_id").is_in(known_ids)).collect()
+    rows = _place_local_times(calls, customers)
+    parts = [
+        _unknown_customers(rows, customers),
+        _unknown_offers(rows, catalog),
+        _unplaced(rows, customers),
+    ]
+    usable = rows.filter(
+        pl.col("customer_id").is_in(customers.get_column("customer_id").implode())
+        & pl.col("planned_at").is_not_null()
+    )
+    if usable.height:
+        parts += [
+            _language_and_register(usable, customers),
+            _channel_not_offered(usable, catalog),
+            _offer_checks(usable, customers, catalog),
+            _policy_checks(usable, customers, policies, national_list_date),
+        ]
+    findings = pl.concat([p.select(FINDINGS_SCHEMA.names()).cast(FINDINGS_SCHEMA) for p in parts])
+    return findings.unique(maintain_order=True).sort(["row", "code"], maintain_order=True)
+
+
+def _finding(
+    frame: pl.DataFrame,
+    code: str | pl.Expr,
+    severity: str | pl.Expr,
+    rule: str | pl.Expr,
+    evidence: pl.Expr,
+) -> pl.DataFrame:
+    def lit(value: str | pl.Expr) -> pl.Expr:
+        return pl.lit(value) if isinstance(value, str) else value
+
+    return frame.select(
+        *_KEYS,
+        lit(code).alias("code"),
+        lit(severity).alias("severity"),
+        lit(rule).alias("rule"),
+        evidence.alias("evidence"),
+    )
+
+
+def _place_local_times(calls: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame:
+    """A planned time without an offset is the customer's local time: place it in UTC."""
+    zones = customers.select("customer_id", "time_zone")
+    return (
+        calls.join(zones, on="customer_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce(
+                pl.col("planned_at"),
+                to_utc(pl.col("planned_local"), pl.col("time_zone")),
+            ).alias("planned_at")
+        )
+        .drop("time_zone")
+    )
+
+
+def _unknown_customers(rows: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame:
+    missing = rows.filter(
+        ~pl.col("customer_id").is_in(customers.get_column("customer_id").implode())
+    )
+    return _finding(
+        missing,
+        "audit.unknown_customer",
+        "error",
+        "the customer exists in the store",
+        pl.concat_str(pl.lit("customer_id="), pl.col("customer_id"), pl.lit(" (not found)")),
+    )
+
+
+def _unknown_offers(rows: pl.DataFrame, catalog: CompiledCatalog) -> pl.DataFrame:
+    ids = catalog.offer_ids
+    missing = rows.filter(~pl.col("offer_id").is_in(list(ids)))
+    hints = {o: suggest(o, ids) for o in missing.get_column("offer_id").unique().to_list()}
+    return _finding(
+        missing,
+        "audit.unknown_offer",
+        "error",
+        "the offer exists in the catalog",
+        pl.concat_str(
+            pl.lit("offer_id="),
+            pl.col("offer_id"),
+            pl.lit(" (not in the catalog"),
+            pl.col("offer_id").replace_strict(hints, default="", return_dtype=pl.String),
+            pl.lit(")"),
+        ),
+    )
+
+
+def _unplaced(rows: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame:
+    known = pl.col("customer_id").is_in(customers.get_column("customer_id").implode())
+    lost = rows.filter(known & pl.col("planned_at").is_null()).join(
+        customers.select("customer_id", "time_zone"), on="customer_id", how="left"
+    )
+    return _finding(
+        lost,
+        "audit.planned_at",
+        "error",
+        "a local planned time can be placed in the customer's time zone",
+        pl.concat_str(
+            pl.lit("planned_local="),
+            pl.col("planned_local").dt.to_string("%Y-%m-%dT%H:%M"),
+            pl.lit(", time_zone="),
+            pl.col("time_zone").fill_null("none"),
+        ),
+    )
+
+
+def _language_and_register(rows: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame:
+    joined = rows.join(
+        customers.select(
+            "customer_id",
+            pl.col("language").alias("customer_language"),
+            pl.col("lang").alias("customer_lang"),
+            pl.col("register").alias("customer_register"),
+            "register_source",
+        ),
+        on="customer_id",
+        how="left",
+    )
+    language = _finding(
+        joined.filter(pl.col("lang") != pl.col("customer_lang")),
+        "audit.language",
+        "error",
+        "the call is in the customer's language of service",
+        pl.concat_str(
+            pl.lit("list_language="),
+            pl.col("language"),
+            pl.lit(", customer_language="),
+            pl.col("customer_language"),
+        ),
+    )
+    mismatch = joined.filter(pl.col("register") != pl.col("customer_register"))
+    register = _finding(
+        mismatch,
+        "audit.register",
+        pl.when(pl.col("register") == "informal")
+        .then(pl.lit("error"))
+        .otherwise(pl.lit("warning")),
+        "the call uses the register the customer has (formal unless they chose informal)",
+        pl.concat_str(
+            pl.lit("list_register="),
+            pl.col("register"),
+            pl.lit(", customer_register="),
+            pl.col("customer_register"),
+            pl.lit(", register_source="),
+            pl.col("register_source").fill_null("unknown"),
+        ),
+    )
+    return pl.concat([language, register])
+
+
+def _channel_not_offered(rows: pl.DataFrame, catalog: CompiledCatalog) -> pl.DataFrame:
+    allowed = {o.id: "|".join(o.offer.channels) for o in catalog.offers}
+    known = rows.filter(pl.col("offer_id").is_in(list(allowed)))
+    offered = pl.col("offer_id").replace_strict(allowed, default="", return_dtype=pl.String)
+    return _finding(
+        known.filter(~offered.str.split("|").list.contains(pl.col("channel"))),
+        "catalog.validity.channel",
+        "error",
+        "the offer is made on this channel",
+        pl.concat_str(pl.lit("offer_channels="), offered, pl.lit(", channel="), pl.col("channel")),
+    )
+
+
+def _offer_checks(
+    rows: pl.DataFrame, customers: pl.DataFrame, catalog: CompiledCatalog
+) -> pl.DataFrame:
+    """Each row's own offer, evaluated at the row's planned time (one offer at a time)."""
+    parts = []
+    for offer in catalog.offers:
+        mine = rows.filter(pl.col("offer_id") == offer.id)
+        if mine.height == 0:
+            continue
+        frame = mine.select("row", "planned_at", "customer_id").join(
+            customers, on="customer_id", how="left"
+        )
+        single = CompiledCatalog(catalog.catalog, (offer,))
+        result = evaluate_offers(
+            frame.lazy().rename({"row": "__row"}), single, "planned_at", id_column="__row"
+        ).collect()
+        failed = (
+            result.select(
+                pl.col("__row").alias("row"),
+                pl.concat_list("reasons", "notices").alias("why"),
+            )
+            .explode("why")
+            .unnest("why")
+            .filter(~pl.col("ok"))
+            .join(mine.select(_KEYS), on="row", how="left")
+        )
+        parts.append(
+            _finding(
+                failed,
+                pl.col("code"),
+                pl.when(pl.col("code").is_in(list(WARNING_CODES)))
+                .then(pl.lit("warning"))
+                .otherwise(pl.lit("error")),
+                pl.col("rule"),
+                pl.col("evidence"),
+            )
+        )
+    return pl.concat(parts) if parts else pl.DataFrame(schema=FINDINGS_SCHEMA)
+
+
+def _policy_checks(
+    rows: pl.DataFrame,
+    customers: pl.DataFrame,
+    policies: CompiledPolicies,
+    national_list_date: dt.date | None,
+) -> pl.DataFrame:
+    planned = rows.select(*_KEYS).join(_earlier_in_list(rows), on="row", how="left")
+    checked = check_contact(customers.lazy(), policies, planned.lazy(), national_list_date)
+    violations = (
+        checked.select(*_KEYS, "violations")
+        .explode("violations")
+        .unnest("violations")
+        .filter(pl.col("code").is_not_null())
+        .collect()
+    )
+    return _finding(violations, pl.col("code"), "error", pl.col("rule"), pl.col("evidence"))
+
+
+def _earlier_in_list(rows: pl.DataFrame) -> pl.DataFrame:
+    """For each row, the list's earlier contacts with the same customer, as history entries."""
+    left = rows.select("row", "customer_id", "planned_at")
+    right = rows.select(
+        pl.col("row").alias("other"),
+        "customer_id",
+        pl.col("planned_at").alias("at"),
+        "channel",
+        "offer_id",
+    )
+    pairs = left.join(right, on="customer_id").filter(
+        (pl.col("at") < pl.col("planned_at"))
+        | ((pl.col("at") == pl.col("planned_at")) & (pl.col("other") < pl.col("row")))
+    )
+    entry = pl.struct(
+        pl.col("at"),
+        pl.col("channel"),
+        pl.lit("call-list").alias("campaign_id"),
+        pl.col("offer_id"),
+        pl.lit("treatment").alias("group"),
+        pl.lit("planned").alias("outcome"),
+        pl.lit(False).alias("converted"),
+    ).cast(CONTACT_STRUCT)
+    return pairs.group_by("row").agg(entry.alias("earlier_contacts"))

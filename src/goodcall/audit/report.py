@@ -1,0 +1,149 @@
+"""Words for audit findings: a sentence per finding and a title per kind, for the summary.
+
+Catalog and policy findings reuse the sentences of :mod:`goodcall.catalog.texts` and
+:mod:`goodcall.policy.texts`, so the audit says exactly what ``explain`` and the agent brief say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import polars as pl
+
+from goodcall.catalog.compile import CompiledCatalog
+from goodcall.catalog.texts import CHANNEL_NAMES, parse_evidence, reason_text
+from goodcall.policy.texts import policy_reason_text
+
+Lang = Literal["fr", "en"]
+
+TITLES: dict[str, str] = {
+    "audit.unknown_customer": "customer not in the store",
+    "audit.unknown_offer": "offer not in the catalog",
+    "audit.planned_at": "local time that cannot be placed",
+    "audit.language": "wrong language",
+    "audit.register": "wrong register (tu/vous)",
+    "catalog.applicability.device_os": "offer for another device OS",
+    "catalog.applicability.already_owns": "customer already has it",
+    "catalog.applicability.not_an_upgrade": "plan 'upgrade' that is not one",
+    "catalog.applicability.promotion_redeemed": "promotion already redeemed",
+    "catalog.notice.promotion_seen": "promotion already seen, presented as news",
+    "catalog.validity.not_started": "offer not yet valid",
+    "catalog.validity.expired": "offer expired",
+    "catalog.validity.channel": "channel not allowed for the offer",
+    "policy.dnc_internal": "internal do-not-call list",
+    "policy.dnc_national": "national do-not-call list",
+    "policy.no_consent": "no consent for the channel",
+    "policy.channel_not_accepted": "channel refused by the customer",
+    "policy.only_on_request": "contact only on request",
+    "policy.legal_window": "outside legal hours (customer's local time)",
+    "policy.holiday": "public holiday",
+    "policy.preferred_hours": "outside the customer's preferred hours",
+    "policy.frequency_cap": "over a frequency cap",
+    "policy.cooldown_refusal": "inside a cool-down after a refusal",
+    "policy.complaint_suppression": "suppressed after a complaint",
+    "policy.attempts": "too many attempts",
+}
+
+
+def title(code: str) -> str:
+    """A short title for a finding's code (offer rules: 'offer rule <id> (<tier>)')."""
+    if code in TITLES:
+        return TITLES[code]
+    parts = code.split(".")
+    if len(parts) == 3 and parts[0] == "catalog":
+        return f"offer rule {parts[2]} ({parts[1]})"
+    return code
+
+
+def summary(findings: pl.DataFrame) -> pl.DataFrame:
+    """One row per finding kind: ``code``, ``title``, ``severity``, ``findings``, ``rows``."""
+    return (
+        findings.group_by("code", "severity")
+        .agg(pl.len().alias("findings"), pl.col("row").n_unique().alias("rows"))
+        .with_columns(pl.col("code").map_elements(title, return_dtype=pl.String).alias("title"))
+        .sort(["severity", "findings", "code"], descending=[False, True, False])
+        .select("code", "title", "severity", "findings", "rows")
+    )
+
+
+def with_messages(
+    findings: pl.DataFrame,
+    profiles: Mapping[str, Mapping[str, Any]],
+    catalog: CompiledCatalog,
+    lang: Lang,
+) -> pl.DataFrame:
+    """``findings`` plus a ``message`` column: the sentence for each finding."""
+    messages = [
+        message(row, profiles.get(str(row["customer_id"]), {}), catalog, lang)
+        for row in findings.iter_rows(named=True)
+    ]
+    return findings.with_columns(pl.Series("message", messages, dtype=pl.String))
+
+
+def message(
+    finding: Mapping[str, Any],
+    profile: Mapping[str, Any],
+    catalog: CompiledCatalog,
+    lang: Lang,
+) -> str:
+    code = str(finding["code"])
+    reason = {"code": code, "ok": False, "rule": finding["rule"], "evidence": finding["evidence"]}
+    if code.startswith("policy."):
+        return policy_reason_text(reason, str(finding["channel"]), lang)
+    if code.startswith("catalog.") and str(finding["offer_id"]) in catalog.offer_ids:
+        if code == "catalog.validity.channel":
+            return _channel(finding, lang)
+        return reason_text(reason, profile, catalog.catalog, str(finding["offer_id"]), lang)
+    return _audit_text(code, parse_evidence(str(finding["evidence"] or "")), lang)
+
+
+def _channel(finding: Mapping[str, Any], lang: Lang) -> str:
+    ev = parse_evidence(str(finding["evidence"]))
+    names = [
+        CHANNEL_NAMES.get(c, {"fr": c, "en": c})[lang]
+        for c in ev.get("offer_channels", "").split("|")
+    ]
+    planned = CHANNEL_NAMES.get(ev.get("channel", ""), {"fr": "?", "en": "?"})[lang]
+    if lang == "fr":
+        return f"l'offre n'est pas proposée par {planned} (seulement : {', '.join(names)})"
+    return f"the offer is not made by {planned} (only: {', '.join(names)})"
+
+
+_LANGUAGE_NAMES = {"fr": ("français", "French"), "en": ("anglais", "English")}
+
+
+def _language(tag: str | None, lang: Lang) -> str:
+    primary = (tag or "?").split("-")[0].lower()
+    names = _LANGUAGE_NAMES.get(primary)
+    name = (names[0] if lang == "fr" else names[1]) if names else primary
+    return f"{name} ({tag})"
+
+
+def _audit_text(code: str, ev: dict[str, str], lang: Lang) -> str:
+    fr = lang == "fr"
+    if code == "audit.language":
+        listed = _language(ev.get("list_language"), lang)
+        customer = _language(ev.get("customer_language"), lang)
+        if fr:
+            return f"appel prévu en {listed}; le client est servi en {customer}"
+        return f"call planned in {listed}; the customer is served in {customer}"
+    if code == "audit.register":
+        if ev.get("list_register") == "informal":
+            if fr:
+                return "tutoiement prévu : le client n'a pas choisi le tu (vouvoiement)"
+            return "informal (tu) planned: the customer has not chosen it (use formal)"
+        if fr:
+            return "vouvoiement prévu : le client a choisi le tu"
+        return "formal planned: the customer chose the informal register"
+    if code == "audit.unknown_customer":
+        return "client introuvable" if fr else "no such customer in the store"
+    if code == "audit.unknown_offer":
+        detail = ev.get("offer_id", "")
+        return f"offre inconnue : {detail}" if fr else f"unknown offer: {detail}"
+    if code == "audit.planned_at":
+        zone = ev.get("time_zone", "none")
+        if fr:
+            return f"heure locale impossible à situer (fuseau : {zone})"
+        return f"local time cannot be placed (time zone: {zone})"
+    return code

@@ -1,0 +1,49 @@
+"""``goodcall catalog check [FILE]``: validate an offer catalog and say what it holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+catalog_app = typer.Typer(help="The offer catalog.", no_args_is_help=True)
+
+
+@catalog_app.command("check")
+def check_command(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Catalog YAML (default: the shipped Nordet example).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Validate a catalog (keys, values, every predicate); exit 2 listing every problem."""
+    from rich.console import Console
+
+    from goodcall.catalog.compile import CatalogError, compile_catalog
+    from goodcall.catalog.loader import load_catalog
+    from goodcall.catalog.yamlsource import SourceError
+
+    try:
+        compiled = compile_catalog(load_catalog(path))
+    except (SourceError, CatalogError) as err:
+        Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from err
+    kinds: dict[str, int] = {}
+    for offer in compiled.offers:
+        kinds[offer.offer.kind] = kinds.get(offer.offer.kind, 0) + 1
+    checks = sum(len(o.checks) for o in compiled.offers)
+    rules = sum(1 for o in compiled.offers for c in o.checks if c.rule_id is not None)
+    listing = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    Console().print(
+        f"[green]ok[/] {path or 'shipped catalog'}: {len(compiled.offers)} offers ({listing}); "
+        f"{rules} rules and {checks - rules} built-in checks",
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``catalog`` to the ``goodcall`` app."""
+    app.add_typer(catalog_app, name="catalog")

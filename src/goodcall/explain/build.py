@@ -1,0 +1,160 @@
+"""Everything ``explain`` shows about one customer, as plain data (rendered by the command).
+
+The offers and channels come from the same engines as every decision (the real-time path: one
+customer through the batch code), and every reason carries its sentence in the chosen language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+import polars as pl
+
+from goodcall.catalog.engine import evaluate_offers
+from goodcall.catalog.texts import reason_text
+from goodcall.explain.inputs import InputError, Rules
+from goodcall.policy.engine import evaluate_channels
+from goodcall.policy.texts import clock, day, policy_reason_text
+
+Lang = Literal["fr", "en"]
+
+
+def explain_customer(
+    profiles: pl.LazyFrame,
+    customer_id: str,
+    rules: Rules,
+    at: dt.datetime,
+    lang: Lang = "en",
+    national_list_date: dt.date | None = None,
+) -> dict[str, Any]:
+    """The customer's profile in brief, every offer and every channel with its reasons."""
+    mine = profiles.filter(pl.col("customer_id") == customer_id).collect()
+    if mine.height == 0:
+        raise InputError(f"no customer {customer_id!r} in the store")
+    profile = mine.row(0, named=True)
+    offers = evaluate_offers(mine.lazy(), rules.catalog, at).collect()
+    channels = evaluate_channels(mine.lazy(), rules.policies, at, national_list_date).collect()
+    return {
+        "customer_id": customer_id,
+        "at": at.isoformat(),
+        "profile": profile_summary(profile, at),
+        "offers": [_offer(row, profile, rules, lang) for row in offers.iter_rows(named=True)],
+        "channels": [_channel(row, profile, lang) for row in channels.iter_rows(named=True)],
+    }
+
+
+def profile_summary(p: dict[str, Any], at: dt.datetime) -> dict[str, Any]:
+    """The few facts an analyst checks first, JSON-ready."""
+
+    def iso(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, dt.date | dt.time) else value
+
+    return {
+        "name": " ".join(
+            str(x) for x in (p.get("title"), p.get("first_name"), p.get("last_name")) if x
+        ),
+        "jurisdiction": p.get("jurisdiction"),
+        "time_zone": p.get("time_zone"),
+        "local_time": _local(at, p.get("time_zone")),
+        "language": p.get("language"),
+        "register": p.get("register"),
+        "register_source": p.get("register_source"),
+        "tenure_months": p.get("tenure_months"),
+        "device": f"{p.get('device_make')} {p.get('device_model')} ({p.get('device_os')})",
+        "device_age_months": p.get("device_age_months"),
+        "plan": p.get("plan_id"),
+        "plan_tier": p.get("plan_tier"),
+        "plan_is_top": p.get("plan_is_top"),
+        "plan_data_gb": p.get("plan_data_gb"),
+        "data_usage_gb": None if p.get("data_usage_gb") is None else round(p["data_usage_gb"], 1),
+        "data_usage_ratio": None
+        if p.get("data_usage_ratio") is None
+        else round(p["data_usage_ratio"], 2),
+        "lines_count": p.get("lines_count"),
+        "redeemed_promotions": p.get("redeemed_promotions"),
+        "seen_promotions": p.get("seen_promotions"),
+        "channels_accepted": p.get("channels_accepted"),
+        "optin": {c: p.get(f"optin_{c}") for c in ("phone", "sms", "email")},
+        "preferred_hours": None
+        if p.get("preferred_start") is None
+        else f"{iso(p['preferred_start'])[:5]}-{iso(p.get('preferred_end'))[:5]}",
+        "contact_only_on_request": p.get("contact_only_on_request"),
+        "national_dnc": p.get("national_dnc"),
+        "internal_dnc": p.get("internal_dnc"),
+        "last_contact_at": iso(p.get("last_contact_at")),
+    }
+
+
+def _local(at: dt.datetime, zone: str | None) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not zone:
+        return None
+    try:
+        return at.astimezone(ZoneInfo(zone)).isoformat(timespec="minutes")
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _offer(
+    row: dict[str, Any], profile: dict[str, Any], rules: Rules, lang: Lang
+) -> dict[str, Any]:
+    catalog = rules.catalog.catalog
+    offer_id = row["offer_id"]
+    reasons = [
+        {**r, "text": reason_text(r, profile, catalog, offer_id, lang)} for r in row["reasons"]
+    ]
+    notices = [
+        {**n, "text": reason_text(n, profile, catalog, offer_id, lang)}
+        for n in row["notices"]
+        if not n["ok"]
+    ]
+    failed = [r for r in reasons if not r["ok"]]
+    return {
+        "offer_id": offer_id,
+        "name": getattr(catalog.offer(offer_id).name, lang),
+        "kind": catalog.offer(offer_id).kind,
+        "eligible": row["eligible"],
+        "failed_tier": row["failed_tier"],
+        "decided_by": failed[0] if failed else None,
+        "reasons": reasons,
+        "notices": notices,
+    }
+
+
+def _channel(row: dict[str, Any], profile: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    channel = row["channel"]
+    reasons = [{**r, "text": policy_reason_text(r, channel, lang)} for r in row["reasons"]]
+    start, end = row["next_window_start"], row["next_window_end"]
+    return {
+        "channel": channel,
+        "contactable": row["contactable"],
+        "blocked_by": [r for r in reasons if not r["ok"]],
+        "reasons": reasons,
+        "next_window_start": None if start is None else start.isoformat(),
+        "next_window_end": None if end is None else end.isoformat(),
+        "next_window_local": _window_text(start, end, profile.get("time_zone"), lang),
+    }
+
+
+def _window_text(
+    start: dt.datetime | None, end: dt.datetime | None, zone: str | None, lang: Lang
+) -> str | None:
+    """``vendredi 20 novembre 2026, 10 h 00 – 17 h 00 (America/Montreal)``."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if start is None or end is None:
+        return None
+    try:
+        tz = ZoneInfo(zone) if zone else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = dt.UTC
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    from babel.dates import format_date
+
+    weekday = format_date(local_start.date(), "EEEE", locale="fr_CA" if lang == "fr" else "en_CA")
+    first = f"{weekday} {day(local_start.date(), lang)}, {clock(local_start, lang)}"
+    if local_end.date() == local_start.date():
+        return f"{first} – {clock(local_end, lang)} ({zone or 'UTC'})"
+    return f"{first} – {day(local_end.date(), lang)} {clock(local_end, lang)} ({zone or 'UTC'})"

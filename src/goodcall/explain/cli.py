@@ -1,0 +1,124 @@
+"""``goodcall explain CUSTOMER_ID``: the profile in a few lines, then every offer and channel with
+the rule that admitted or excluded it and the next allowed window in the customer's local time.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def explain_command(
+    customer_id: Annotated[str, typer.Argument(help="Customer id.", show_default=False)],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Decision time, ISO 8601 (no offset = UTC; default: now)."),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Store URL (default $GOODCALL_DB_URL).")
+    ] = None,
+    catalog: Annotated[
+        Path | None, typer.Option("--catalog", help="Offer catalog YAML (default: shipped).")
+    ] = None,
+    policies: Annotated[
+        Path | None, typer.Option("--policies", help="Contact policies YAML (default: shipped).")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: en or fr.")] = "en",
+    national_list_date: Annotated[
+        str | None,
+        typer.Option("--national-list-date", help="Date of the national DNC list copy in use."),
+    ] = None,
+) -> None:
+    """Why each offer is (not) eligible and each channel is (not) allowed for one customer."""
+    from goodcall.explain.build import explain_customer
+    from goodcall.explain.inputs import (
+        INPUT_ERROR,
+        InputError,
+        load_profiles,
+        load_rules,
+        parse_at,
+        parse_date,
+    )
+
+    try:
+        if lang not in ("en", "fr"):
+            raise InputError(f"--lang {lang!r}: expected en or fr")
+        when = parse_at(at)
+        snapshot = parse_date(national_list_date, "--national-list-date")
+        rules = load_rules(catalog, policies)
+        profiles = load_profiles(when, db, [customer_id])
+        result = explain_customer(
+            profiles, customer_id, rules, when, "fr" if lang == "fr" else "en", snapshot
+        )
+    except InputError as err:
+        _console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+        raise typer.Exit(INPUT_ERROR) from err
+    if json_output:
+        typer.echo(json.dumps(result, ensure_ascii=False, default=str))
+    else:
+        render(result, _console())
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+def render(result: dict[str, Any], console: Console) -> None:
+    """Profile panel, offers table, channels table."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    p = result["profile"]
+    lines = [
+        f"{p['name']} — {result['customer_id']} — {p['jurisdiction']}, {p['time_zone']} "
+        f"(local time {p['local_time']})",
+        f"device {p['device']}, {p['device_age_months']} months old; {p['lines_count']} line(s)",
+        f"plan {p['plan']} (tier {p['plan_tier']}{', top plan' if p['plan_is_top'] else ''}, "
+        f"{p['plan_data_gb']} GB); uses {p['data_usage_gb']} GB a month "
+        f"({p['data_usage_ratio']} of it)",
+        f"language {p['language']}, register {p['register']} ({p['register_source']}); "
+        f"customer for {p['tenure_months']} months",
+        f"accepts {', '.join(p['channels_accepted'] or [])}; opt-in "
+        + ", ".join(f"{c}={'yes' if v else 'no'}" for c, v in p["optin"].items())
+        + f"; preferred hours {p['preferred_hours'] or 'none'}"
+        + ("; contact only on request" if p["contact_only_on_request"] else "")
+        + ("; NATIONAL DNC" if p["national_dnc"] else "")
+        + ("; INTERNAL DNC" if p["internal_dnc"] else ""),
+        f"promotions redeemed {p['redeemed_promotions'] or '-'}, "
+        f"seen {p['seen_promotions'] or '-'}",
+    ]
+    console.print(Panel("\n".join(lines), title=f"Profile at {result['at']}"))
+    offers = Table(title="Offers")
+    for name in ("", "offer", "kind", "why"):
+        offers.add_column(name, overflow="fold")
+    for o in result["offers"]:
+        why = o["decided_by"]["text"] if o["decided_by"] else "every rule passes"
+        if o["notices"]:
+            why += "; ⚠ " + "; ".join(n["text"] for n in o["notices"])
+        mark = "[green]✓[/]" if o["eligible"] else f"[red]✗ {o['failed_tier']}[/]"
+        offers.add_row(mark, f"{o['offer_id']}\n{o['name']}", o["kind"], why)
+    console.print(offers)
+    channels = Table(title="Channels")
+    for name in ("", "channel", "why", "next allowed window (customer's local time)"):
+        channels.add_column(name, overflow="fold")
+    for c in result["channels"]:
+        why = "; ".join(r["text"] for r in c["blocked_by"]) or "every policy allows it"
+        mark = "[green]✓[/]" if c["contactable"] else "[red]✗[/]"
+        channels.add_row(
+            mark, c["channel"], why, c["next_window_local"] or "none within the horizon"
+        )
+    console.print(channels)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``explain`` to the ``goodcall`` app."""
+    app.command("explain")(explain_command)

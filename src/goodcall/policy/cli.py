@@ -1,0 +1,46 @@
+"""``goodcall policies check [FILE]``: validate contact policies and show the calling windows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+policies_app = typer.Typer(help="Contact policies.", no_args_is_help=True)
+
+
+@policies_app.command("check")
+def check_command(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Policy YAML (default: the shipped policies).", show_default=False),
+    ] = None,
+) -> None:
+    """Validate a policy file; exit 2 listing every problem. Prints each jurisdiction's windows."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from goodcall.catalog.yamlsource import SourceError
+    from goodcall.policy.loader import load_policies
+
+    try:
+        policies = load_policies(path)
+    except SourceError as err:
+        Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from err
+    table = Table(title=f"Calling windows ({path or 'shipped policies'})")
+    for name in ("jurisdiction", "windows (customer's local time)", "holidays", "attempts"):
+        table.add_column(name, overflow="fold")
+    for key, entry in policies.jurisdictions.items():
+        windows = "; ".join(f"{','.join(w.days)} {w.start}–{w.end}" for w in entry.windows or [])
+        holidays = entry.holidays
+        blocked = "inherited" if holidays is None else ("blocked" if holidays.block else "allowed")
+        attempts = f"{entry.attempts.max}/{entry.attempts.days} d" if entry.attempts else "default"
+        table.add_row(key, windows or "inherited", blocked, attempts)
+    Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``policies`` to the ``goodcall`` app."""
+    app.add_typer(policies_app, name="policies")
