@@ -33,9 +33,13 @@ def _register_all() -> None:
 
     for register in (register_store, register_synth):
         register(app)
+    __import__("goodcall.brief.cli", fromlist=["register"]).register(app)  # brief
     __import__("goodcall.models.cli", fromlist=["register"]).register(app)  # models
     __import__("goodcall.campaign.cli", fromlist=["register"]).register(app)  # campaign
-    __import__("goodcall.brief.cli", fromlist=["register"]).register(app)  # brief
+    __import__("goodcall.catalog.cli", fromlist=["register"]).register(app)  # catalog
+    __import__("goodcall.policy.cli", fromlist=["register"]).register(app)  # policies
+    __import__("goodcall.explain.cli", fromlist=["register"]).register(app)  # explain
+    __import__("goodcall.audit.cli", fromlist=["register"]).register(app)  # audit
 
 
 _register_all()
