@@ -72,6 +72,17 @@ def test_formal_french_says_vous_and_informal_says_tu(offer: Offer) -> None:
         assert english and english != formal
 
 
+@pytest.mark.parametrize("offer", CATALOG.offers, ids=lambda o: o.id)
+def test_texts_shown_in_both_registers_say_neither_tu_nor_vous(offer: Offer) -> None:
+    """Names, objections and exclusion reasons appear in formal and informal briefs alike."""
+    texts = [offer.name.fr, *(rule.because.fr for _, rule in offer.rules())]
+    if offer.objection is not None:
+        texts.append(offer.objection.objection.fr)
+    for text in texts:
+        assert not VOUS.search(text), text
+        assert not TU.search(text), text
+
+
 def test_the_catalog_compiles_with_builtin_checks_where_they_belong() -> None:
     compiled = compile_catalog(CATALOG)
     for offer in compiled.offers:
