@@ -7,13 +7,14 @@ a reader can check each one against a calendar. 2026-11-20 is a Friday.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 
 from goodcall.policy.engine import evaluate_channels
-from goodcall.policy.loader import load_policies
+from goodcall.policy.loader import load_policies, shipped_policies_text
 from goodcall.policy.resolve import compile_policies
 from tests.policy.helpers import profiles, seed_row, variant
 
@@ -241,3 +242,29 @@ def test_overnight_preference_and_contactable_means_now() -> None:
     owl = phone(night_owl, utc(2026, 11, 21, 1, 30))  # Friday 20:30: legal and his time
     assert owl["contactable"] is True
     assert owl["next_window_end"] == utc(2026, 11, 21, 2, 30)  # the legal window ends at 21:30
+
+
+def test_holiday_rules_are_configurable_per_jurisdiction(tmp_path: Path) -> None:
+    text = shipped_policies_text().replace(
+        "      block: true          # our stricter default: the CRTC rules do not forbid holiday "
+        "calls",
+        "      block: false\n      extra_dates: [2026-11-24]",
+    )
+    path = tmp_path / "policies.yaml"
+    path.write_text(text, encoding="utf-8")
+    custom = compile_policies(load_policies(path))
+
+    def holiday_ok(at: dt.datetime) -> bool:
+        frame = evaluate_channels(profiles(MONTREAL), custom, at, at.date()).collect()
+        row = frame.filter(pl.col("channel") == "phone").row(0, named=True)
+        return {r["code"]: r["ok"] for r in row["reasons"]}["policy.holiday"]
+
+    assert holiday_ok(utc(2026, 12, 25, 17, 0)) is True  # Christmas no longer blocks
+    assert holiday_ok(utc(2026, 11, 24, 17, 0)) is True  # block: false also silences extra dates
+    blocking = text.replace("      block: false\n", "      block: true\n")
+    path.write_text(blocking, encoding="utf-8")
+    strict = compile_policies(load_policies(path))
+    frame = evaluate_channels(profiles(MONTREAL), strict, utc(2026, 11, 24, 17, 0)).collect()
+    reasons = frame.filter(pl.col("channel") == "phone").row(0, named=True)["reasons"]
+    holiday = next(r for r in reasons if r["code"] == "policy.holiday")
+    assert holiday["evidence"] == "holiday=extra day off (policy), local_date=2026-11-24"

@@ -1,0 +1,126 @@
+"""Invariants on customers the engines were not written for: a synthetic carrier's profiles.
+
+The rules of the story must hold for everyone, not only for the seed customer: no eligible handset
+or OS add-on for another OS, no eligible plan "upgrade" to the same tier or below, nobody reachable
+by phone outside the legal window of their own jurisdiction in their own time zone (checked here
+with an independent per-row computation: ``zoneinfo`` + the ``holidays`` package), and the next
+window never in the past. The fast matrix views and the reasons views must agree, and
+``check_contact`` at the decision time must agree with ``evaluate_channels``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import holidays
+import polars as pl
+import pytest
+
+from goodcall.catalog.compile import compile_catalog
+from goodcall.catalog.engine import evaluate_offers, evaluate_offers_matrix
+from goodcall.catalog.loader import load_catalog
+from goodcall.policy.engine import check_contact, evaluate_channels, evaluate_channels_matrix
+from goodcall.policy.loader import load_policies
+from goodcall.policy.model import WEEKDAYS
+from goodcall.policy.resolve import compile_policies
+from goodcall.profiles.build import build_profiles
+from goodcall.synth.carrier import OFFERS
+from goodcall.synth.generate import carrier_tables
+
+CATALOG = compile_catalog(load_catalog())
+POLICIES = compile_policies(load_policies())
+MOMENTS = [
+    dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.UTC),  # Friday evening in the east
+    dt.datetime(2026, 11, 22, 16, 0, tzinfo=dt.UTC),  # Sunday mid-day
+    dt.datetime(2026, 12, 25, 15, 0, tzinfo=dt.UTC),  # Christmas
+]
+
+
+@pytest.fixture(scope="module")
+def profiles() -> pl.DataFrame:
+    tables = carrier_tables(400, seed=11)
+    frame = build_profiles({k: v.lazy() for k, v in tables.items()}, MOMENTS[0]).collect()
+    assert frame.get_column("jurisdiction").n_unique() >= 5
+    return frame
+
+
+def test_no_offer_for_another_os_and_no_fake_upgrade(profiles: pl.DataFrame) -> None:
+    result = evaluate_offers_matrix(profiles.lazy(), CATALOG, MOMENTS[0]).collect()
+    joined = result.join(
+        profiles.select("customer_id", "device_os", "plan_tier"), on="customer_id"
+    ).filter(pl.col("eligible"))
+    assert joined.height > 0
+    for spec in OFFERS:
+        mine = joined.filter(pl.col("offer_id") == spec.offer_id)
+        if spec.target_os is not None:
+            assert (mine.get_column("device_os") == spec.target_os).all(), spec.offer_id
+        if spec.kind == "plan" and spec.plan_tier is not None:
+            assert (mine.get_column("plan_tier") < spec.plan_tier).all(), spec.offer_id
+
+
+def test_matrix_and_reasons_views_agree(profiles: pl.DataFrame) -> None:
+    at = MOMENTS[1]
+    fast = evaluate_offers_matrix(profiles.lazy(), CATALOG, at).collect()
+    full = evaluate_offers(profiles.lazy(), CATALOG, at).collect()
+    assert fast.select("customer_id", "offer_id", "eligible").equals(
+        full.select("customer_id", "offer_id", "eligible")
+    )
+    assert (
+        full.get_column("reasons").list.eval(pl.element().struct.field("ok").all()).list.first()
+        == full.get_column("eligible")
+    ).all()
+    keys = ["customer_id", "channel", "contactable", "next_window_start", "next_window_end"]
+    channels = evaluate_channels(profiles.lazy(), POLICIES, at, at.date()).collect()
+    matrix = evaluate_channels_matrix(profiles.lazy(), POLICIES, at, at.date()).collect()
+    assert channels.select(keys).equals(matrix.select(keys))
+
+
+def expected_legal(row: dict[str, object], at: dt.datetime) -> bool:
+    """Independent reading of the shipped rules for one customer at one instant."""
+    resolved = POLICIES.resolve(str(row["jurisdiction"]))
+    assert resolved is not None
+    local = at.astimezone(ZoneInfo(str(row["time_zone"])))
+    minute = local.hour * 60 + local.minute
+    day = WEEKDAYS[local.weekday()]
+    inside = any(
+        day in w.days and w.start_minute <= minute < w.end_minute for w in resolved.windows
+    )
+    sub = resolved.subdivision if resolved.holidays.subdivisions else None
+    calendar = holidays.country_holidays(resolved.country, subdiv=sub, years=local.year)
+    return inside and local.date() not in calendar
+
+
+@pytest.mark.parametrize("at", MOMENTS, ids=["friday-evening", "sunday", "christmas"])
+def test_nobody_is_called_outside_their_own_legal_window(
+    profiles: pl.DataFrame, at: dt.datetime
+) -> None:
+    result = evaluate_channels(profiles.lazy(), POLICIES, at, at.date()).collect()
+    phone = result.filter(pl.col("channel") == "phone").join(profiles, on="customer_id")
+    checked = 0
+    for row in phone.iter_rows(named=True):
+        why = {r["code"]: r["ok"] for r in row["reasons"]}
+        legal = expected_legal(row, at)
+        assert (why["policy.legal_window"] and why["policy.holiday"]) is legal, row["customer_id"]
+        if row["contactable"]:
+            assert legal
+            assert row["next_window_start"] == at
+        elif row["next_window_start"] is not None:
+            assert row["next_window_start"] > at
+            assert expected_legal(row, row["next_window_start"])
+            assert row["next_window_end"] > row["next_window_start"]
+        checked += 1
+    assert checked == profiles.height
+
+
+def test_check_contact_agrees_with_evaluate_channels(profiles: pl.DataFrame) -> None:
+    at = MOMENTS[0]
+    channels = evaluate_channels(profiles.lazy(), POLICIES, at, at.date()).collect()
+    planned = channels.select(
+        "customer_id", "channel", pl.lit(at, pl.Datetime("us", "UTC")).alias("planned_at")
+    )
+    checked = check_contact(profiles.lazy(), POLICIES, planned.lazy(), at.date()).collect()
+    assert checked.get_column("allowed").equals(
+        channels.get_column("contactable"), check_names=False
+    )
+    assert checked.get_column("reasons").equals(channels.get_column("reasons"))
