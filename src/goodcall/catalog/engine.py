@@ -62,7 +62,7 @@ def offer_checks(
 
 
 def failed_codes(
-    compiled: CompiledCatalog, offer_id: str, mask: int, at_channels: bool
+    compiled: CompiledCatalog, offer_id: str, mask: int, at_channels: bool = False
 ) -> list[str]:
     """Decode a ``failed_mask`` of :func:`evaluate_offers_matrix` into check codes.
 
