@@ -28,13 +28,12 @@ import polars as pl
 from goodcall.campaign.control import control_draw
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.model import Catalog
-from goodcall.decide import explain
+from goodcall.decide.assemble import assemble, customer_summary, top_offers
 from goodcall.decide.candidates import (
     candidate_pairs,
     channel_view,
     offer_channels,
     offer_view,
-    policy_reasons,
 )
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.features import PROFILE_INPUTS, offer_table
@@ -50,6 +49,8 @@ from goodcall.reasons import REASON_LIST
 c = pl.col
 ITEM_KEYS = ("customer_id", "offer_id", "channel", "planned_at", "local_hour")
 CHOICE_COLUMNS = (*ITEM_KEYS[1:], "ev", "uplift", "p_accept", "p_annoy", "explore", "value")
+ITEM_COLUMNS = (*ITEM_KEYS, "ev", "uplift", "p_accept", "p_annoy", "explore", "value", "in_control")
+CHUNK_CUSTOMERS = 100_000
 
 DECISION_SCHEMA = pl.Schema(
     {
@@ -137,6 +138,13 @@ def funnel(
     return Funnel(base, channels, eligible, catalog_reasons, groups, items)
 
 
+def _sorted_items(items: pl.DataFrame) -> pl.DataFrame:
+    return items.sort(
+        ["customer_id", "value", "offer_id", "channel", "planned_at", "explore"],
+        descending=[False, True, False, False, False, False],
+    )
+
+
 def decide(
     profiles: pl.LazyFrame,
     *,
@@ -147,125 +155,36 @@ def decide(
     at: dt.datetime,
     config: CampaignConfig,
 ) -> Decisions:
-    """Run the funnel for every profile row; see the module docstring."""
-    stages = funnel(
-        profiles, catalog=catalog, compiled=compiled, policies=policies, at=at, config=config
-    )
-    groups = stages.groups
-    scored = score_items(stages.items, models, offer_table(catalog.offers), config, at, ITEM_KEYS)
-    scored = scored.join(groups, on="customer_id", how="left")
-    positive = positive_items(scored, config)
+    """Run the funnel for every profile row; see the module docstring.
+
+    Stages 1–4 run on chunks of :data:`CHUNK_CUSTOMERS` customers, keeping only what the global
+    arbitration and the reasons need (positive items, a summary row per customer, each
+    customer's two best offers), so a million customers fit in memory.
+    """
+    frame = profiles.collect()
+    offers = offer_table(catalog.offers)
+    summaries, tops, positives = [], [], []
+    for start in range(0, max(frame.height, 1), CHUNK_CUSTOMERS):
+        chunk = frame.slice(start, CHUNK_CUSTOMERS).lazy()
+        stages = funnel(
+            chunk, catalog=catalog, compiled=compiled, policies=policies, at=at, config=config
+        )
+        scored = score_items(stages.items, models, offers, config, at, ITEM_KEYS).join(
+            stages.groups, on="customer_id", how="left"
+        )
+        summaries.append(customer_summary(stages, scored))
+        tops.append(top_offers(scored))
+        positives.append(positive_items(scored, config).select(*ITEM_COLUMNS))
+    summary = pl.concat(summaries, how="vertical_relaxed")
+    positive = _sorted_items(pl.concat(positives, how="vertical_relaxed"))
     treat = positive.filter(~c("in_control"))
     ctrl = positive.filter(c("in_control"))
-    cap = explore_capacity(config, int((~groups["in_control"]).sum()))
-    chosen, summary = arbitrate(treat, config, catalog, cap, config.prices)
-    shadow_chosen = shadow(ctrl, config, catalog, summary.prices)
+    cap = explore_capacity(config, int(summary["in_control"].not_().sum()))
+    chosen, plan = arbitrate(treat, config, catalog, cap, config.prices)
+    shadow_chosen = shadow(ctrl, config, catalog, plan.prices)
     picks = treat.filter(pl.Series(chosen)).select("customer_id", *CHOICE_COLUMNS)
     shadows = ctrl.filter(pl.Series(shadow_chosen)).select(
         "customer_id", *[c(n).alias("shadow_" + n) for n in CHOICE_COLUMNS]
     )
-    frame = _assemble(stages.base, stages.channels, stages.eligible, groups, scored, picks, shadows)
-    frame = _with_reasons(frame, stages.channels, stages.catalog_reasons, config)
-    return Decisions(frame.select(list(DECISION_SCHEMA)).cast(DECISION_SCHEMA), summary)
-
-
-def _best_by_customer(scored: pl.DataFrame, prefix: str) -> pl.DataFrame:
-    best = scored.sort(
-        ["customer_id", "ev", "offer_id", "channel", "planned_at"],
-        descending=[False, True, False, False, False],
-    )
-    return best.unique("customer_id", keep="first", maintain_order=True).select(
-        "customer_id",
-        c("offer_id").alias(prefix + "offer_id"),
-        c("channel").alias(prefix + "channel"),
-        c("ev").alias(prefix + "ev"),
-    )
-
-
-def _assemble(
-    base: pl.DataFrame,
-    channels: pl.DataFrame,
-    eligible: pl.DataFrame,
-    groups: pl.DataFrame,
-    scored: pl.DataFrame,
-    picks: pl.DataFrame,
-    shadows: pl.DataFrame,
-) -> pl.DataFrame:
-    counts = (
-        base.select("customer_id")
-        .join(eligible.group_by("customer_id").len("eligible_offers"), on="customer_id", how="left")
-        .join(
-            channels.filter(c("contactable")).group_by("customer_id").len("contactable_channels"),
-            on="customer_id",
-            how="left",
-        )
-        .fill_null(0)
-    )
-    chosen_offer = picks.select("customer_id", c("offer_id").alias("_chosen_offer"))
-    others = scored.join(chosen_offer, on="customer_id", how="left").filter(
-        c("_chosen_offer").is_null() | (c("offer_id") != c("_chosen_offer"))
-    )
-    frame = (
-        base.select("customer_id", "language", "register")
-        .join(groups, on="customer_id", how="left")
-        .join(counts, on="customer_id", how="left")
-        .join(picks, on="customer_id", how="left")
-        .join(shadows, on="customer_id", how="left")
-        .join(_best_by_customer(scored, "best_"), on="customer_id", how="left")
-        .join(_best_by_customer(others, "runner_up_"), on="customer_id", how="left")
-    )
-    contacted = c("offer_id").is_not_null()
-    return frame.with_columns(
-        pl.when(c("in_control"))
-        .then(pl.lit("control"))
-        .when(contacted)
-        .then(pl.lit("contact"))
-        .otherwise(pl.lit("no_contact"))
-        .alias("decision"),
-        pl.when(c("in_control").is_null())
-        .then(None)
-        .when(c("in_control"))
-        .then(pl.lit("control"))
-        .otherwise(pl.lit("treatment"))
-        .alias("group"),
-        pl.when(contacted).then(True).otherwise(None).alias("language_ok"),
-        pl.when(contacted).then(True).otherwise(None).alias("register_ok"),
-        c("explore").fill_null(False),
-        c("value").alias("explore_value"),
-    )
-
-
-def _with_reasons(
-    frame: pl.DataFrame,
-    channels: pl.DataFrame,
-    catalog_reasons: pl.DataFrame,
-    config: CampaignConfig,
-) -> pl.DataFrame:
-    frame = frame.join(policy_reasons(channels), on="customer_id", how="left").join(
-        catalog_reasons, on="customer_id", how="left"
-    )
-    empty = pl.lit([], REASON_LIST)
-    decision = c("decision")
-
-    def one(reason: pl.Expr, when: pl.Expr) -> pl.Expr:
-        return pl.when(when).then(pl.concat_list(reason)).otherwise(empty)
-
-    has_candidates = c("group").is_not_null()
-    parts = [
-        c("policy_reasons").fill_null(empty),
-        c("catalog_reasons").fill_null(empty),
-        one(explain.no_candidate_reason(), ~has_candidates),
-        one(explain.control_reason(config.control_share), decision == "control"),
-        one(explain.contact_reason(), decision == "contact"),
-        one(explain.explore_reason(), (decision == "contact") & c("explore")),
-        one(
-            explain.capacity_reason(),
-            (decision == "no_contact") & has_candidates & (c("best_ev") > 0),
-        ),
-        one(
-            explain.negative_ev_reason(),
-            (decision == "no_contact") & has_candidates & ~(c("best_ev") > 0),
-        ),
-        one(explain.runner_up_reason(), (decision == "contact") & c("runner_up_ev").is_not_null()),
-    ]
-    return frame.with_columns(pl.concat_list(parts).alias("reasons"))
+    decided = assemble(summary, pl.concat(tops, how="vertical_relaxed"), picks, shadows, config)
+    return Decisions(decided.select(list(DECISION_SCHEMA)).cast(DECISION_SCHEMA), plan)

@@ -33,7 +33,12 @@ from goodcall.decide.features import FEATURE_COLUMNS
 from goodcall.models.annoyance import AnnoyanceModel, CalibrationReport, fit_annoyance
 from goodcall.models.explore import MATURE_ROWS, beta_posteriors
 from goodcall.models.health import training_reference
-from goodcall.models.response import ResponseModel, ResponseReport, fit_response
+from goodcall.models.response import (
+    TRAINING_PARAMS,
+    ResponseModel,
+    ResponseReport,
+    fit_response,
+)
 from goodcall.models.uplift import LightGBMParams, UpliftInputError, UpliftModel
 
 FORMAT = 1
@@ -199,6 +204,7 @@ def train_model_set(
 ) -> ModelSet:
     """Fit every model of a set from :func:`goodcall.models.response.training_rows`."""
     started = time.perf_counter()
+    params = params if params is not None else TRAINING_PARAMS
     response: ResponseModel | None = None
     notes: list[str] = []
     try:

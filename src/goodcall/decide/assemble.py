@@ -1,0 +1,147 @@
+"""Funnel stage 7: one decision row per customer, with every reason.
+
+Per chunk of customers the core keeps a *summary* (language, register, control draw, how many
+offers were eligible and channels open, the failing policy and catalog reasons, the best
+candidate) and each customer's *two best offers*; after the global arbitration these are joined
+with the chosen contact (or the control customer's shadow choice) and the reasons are written.
+The runner-up is the best offer other than the chosen one, which is always among the two best.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from goodcall.decide import explain
+from goodcall.decide.candidates import policy_reasons
+from goodcall.decide.config import CampaignConfig
+from goodcall.reasons import REASON_LIST
+
+if TYPE_CHECKING:
+    from goodcall.decide.core import Funnel
+
+c = pl.col
+BEST_ORDER = (
+    ["customer_id", "ev", "offer_id", "channel", "planned_at"],
+    [False, True, False, False, False],
+)
+
+
+def _best(scored: pl.DataFrame, prefix: str) -> pl.DataFrame:
+    keys, descending = BEST_ORDER
+    return (
+        scored.sort(keys, descending=descending)
+        .unique("customer_id", keep="first", maintain_order=True)
+        .select(
+            "customer_id",
+            c("offer_id").alias(prefix + "offer_id"),
+            c("channel").alias(prefix + "channel"),
+            c("ev").alias(prefix + "ev"),
+        )
+    )
+
+
+def top_offers(scored: pl.DataFrame) -> pl.DataFrame:
+    """Each customer's best candidate for each of their two best offers (by EV)."""
+    keys, descending = BEST_ORDER
+    per_offer = scored.sort(keys, descending=descending).unique(
+        ["customer_id", "offer_id"], keep="first", maintain_order=True
+    )
+    return (
+        per_offer.sort(keys, descending=descending)
+        .group_by("customer_id", maintain_order=True)
+        .head(2)
+        .select("customer_id", "offer_id", "channel", "planned_at", "ev")
+    )
+
+
+def customer_summary(stages: Funnel, scored: pl.DataFrame) -> pl.DataFrame:
+    """One row per customer of the chunk: what the reasons and the decision row need."""
+    counts = (
+        stages.base.select("customer_id")
+        .join(
+            stages.eligible.group_by("customer_id").len("eligible_offers"),
+            on="customer_id",
+            how="left",
+        )
+        .join(
+            stages.channels.filter(c("contactable"))
+            .group_by("customer_id")
+            .len("contactable_channels"),
+            on="customer_id",
+            how="left",
+        )
+        .fill_null(0)
+    )
+    return (
+        stages.base.select("customer_id", "language", "register")
+        .join(stages.groups, on="customer_id", how="left")
+        .join(counts, on="customer_id", how="left")
+        .join(policy_reasons(stages.channels), on="customer_id", how="left")
+        .join(stages.catalog_reasons, on="customer_id", how="left")
+        .join(_best(scored, "best_"), on="customer_id", how="left")
+    )
+
+
+def assemble(
+    summary: pl.DataFrame,
+    top: pl.DataFrame,
+    picks: pl.DataFrame,
+    shadows: pl.DataFrame,
+    config: CampaignConfig,
+) -> pl.DataFrame:
+    """Decision rows (in the order of ``summary``) with the reasons."""
+    chosen = picks.select("customer_id", c("offer_id").alias("_chosen"))
+    runner_up = (
+        top.join(chosen, on="customer_id", how="left")
+        .filter(c("_chosen").is_null() | (c("offer_id") != c("_chosen")))
+        .pipe(_best, "runner_up_")
+    )
+    frame = (
+        summary.join(picks, on="customer_id", how="left", maintain_order="left")
+        .join(shadows, on="customer_id", how="left", maintain_order="left")
+        .join(runner_up, on="customer_id", how="left", maintain_order="left")
+    )
+    contacted = c("offer_id").is_not_null()
+    frame = frame.with_columns(
+        pl.when(c("in_control"))
+        .then(pl.lit("control"))
+        .when(contacted)
+        .then(pl.lit("contact"))
+        .otherwise(pl.lit("no_contact"))
+        .alias("decision"),
+        pl.when(c("in_control").is_null())
+        .then(None)
+        .when(c("in_control"))
+        .then(pl.lit("control"))
+        .otherwise(pl.lit("treatment"))
+        .alias("group"),
+        pl.when(contacted).then(True).otherwise(None).alias("language_ok"),
+        pl.when(contacted).then(True).otherwise(None).alias("register_ok"),
+        c("explore").fill_null(False),
+        c("value").alias("explore_value"),
+    )
+    return frame.with_columns(_reasons(config).alias("reasons"))
+
+
+def _reasons(config: CampaignConfig) -> pl.Expr:
+    empty = pl.lit([], REASON_LIST)
+    decision = c("decision")
+
+    def one(reason: pl.Expr, when: pl.Expr) -> pl.Expr:
+        return pl.when(when).then(pl.concat_list(reason)).otherwise(empty)
+
+    has_candidates = c("group").is_not_null()
+    no_contact = (decision == "no_contact") & has_candidates
+    return pl.concat_list(
+        c("policy_reasons").fill_null(empty),
+        c("catalog_reasons").fill_null(empty),
+        one(explain.no_candidate_reason(), ~has_candidates),
+        one(explain.control_reason(config.control_share), decision == "control"),
+        one(explain.contact_reason(), decision == "contact"),
+        one(explain.explore_reason(), (decision == "contact") & c("explore")),
+        one(explain.capacity_reason(), no_contact & (c("best_ev") > 0)),
+        one(explain.negative_ev_reason(), no_contact & ~(c("best_ev") > 0)),
+        one(explain.runner_up_reason(), (decision == "contact") & c("runner_up_ev").is_not_null()),
+    )
