@@ -33,6 +33,7 @@ from goodcall.models.features import FeatureEncoder
 from goodcall.models.uplift import LightGBMParams
 
 ISOTONIC_MIN_POSITIVES = 50
+NEGATIVES_KEPT = 300_000
 MIN_POSITIVES = 20
 Floats = npt.NDArray[np.float64]
 
@@ -166,12 +167,18 @@ def fit_annoyance(
     rows: pl.DataFrame, *, seed: int = 0, params: LightGBMParams | None = None
 ) -> AnnoyanceModel:
     """Fit on treated rows (``annoyed`` label): 60 % train, 10 % early stopping, 10 %
-    calibration, 20 % held out for the report — split by customer."""
+    calibration, 20 % held out for the report — split by customer. Past ``NEGATIVES_KEPT``
+    non-annoyed training rows, the rest are sampled out (every annoyed row is kept); the
+    calibration split is not, so the calibrated probabilities stay unbiased."""
     treated = rows.filter(pl.col("treated"))
     y_all = treated["annoyed"].to_numpy().astype(bool)
     u = _buckets(treated["customer_id"])
     test, calib, valid = u < 0.2, (u >= 0.2) & (u < 0.3), (u >= 0.3) & (u < 0.4)
     train = u >= 0.4
+    negatives = train & ~y_all
+    keep_rate = min(1.0, NEGATIVES_KEPT / max(int(negatives.sum()), 1))
+    if keep_rate < 1.0:  # the calibration split, untouched, puts the probabilities right
+        train &= y_all | (_buckets(treated["customer_id"] + "#neg") < keep_rate)
     encoder = FeatureEncoder().fit(treated.select(FEATURE_COLUMNS), list(FEATURE_COLUMNS))
     if y_all[train].sum() < MIN_POSITIVES or y_all[calib].sum() == 0:
         rate = float((y_all.sum() + 1.0) / (y_all.size + 2.0))

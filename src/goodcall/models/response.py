@@ -200,6 +200,9 @@ def _impute_changed_state(
 
 
 HOLDOUT_SHARE = 0.2
+LARGE_ROWS = 300_000  # above: "auto" chooses the learner on a sample, T down-samples negatives
+SELECTION_ROWS = 200_000
+NEGATIVES_KEPT = 300_000
 TRAINING_PARAMS = LightGBMParams(
     learning_rate=0.1,
     n_estimators=300,
@@ -238,6 +241,8 @@ class ResponseReport(BaseModel):
     pooled_method: str
     segments: dict[str, UpliftScores]  # "OFFER/channel" → the specialised model's scores
     segments_rejected: dict[str, str]  # why a segment kept the pooled model
+    treated_negative_rate: float = 1.0  # share of treated non-converters kept (T-learner)
+    method_chosen_on_rows: int | None = None  # rows of the sample "auto" chose the learner on
 
 
 def score_uplift(
@@ -284,6 +289,9 @@ class ResponseModel:
                     seg_c, seg_t = model.predict_outcomes(features[rows])
                     p_c[rows], p_t[rows] = seg_c, seg_t
         p_c, p_t = np.clip(p_c, 0.0, 1.0), np.clip(p_t, 0.0, 1.0)
+        q = self.report.treated_negative_rate
+        if q < 1.0:  # undo the negative down-sampling of the treated arm (prior correction)
+            p_t = q * p_t / (1.0 - p_t + q * p_t)
         return p_t - p_c, p_t, p_c
 
 
@@ -306,19 +314,36 @@ def fit_response(
 
     Segment models are tried for at most ``max_segments`` offer × channel cells, the largest
     first: each costs a full fit, and on rare outcomes a cell rarely beats the pooled model.
+
+    Above ``LARGE_ROWS`` training rows: ``auto`` picks the learner by held-out Qini on a
+    customer sample of ``SELECTION_ROWS`` rows, then fits it on every row; the T-learner keeps
+    every conversion and control row but at most ``NEGATIVES_KEPT`` treated non-converters,
+    and corrects P(accept | contacted) for it (negative down-sampling with prior correction:
+    p = q·p′ / (1 − p′ + q·p′)), which is exact for the treated arm's model.
     """
     params = params if params is not None else TRAINING_PARAMS
     held = holdout_mask(rows["customer_id"])
     train, test = rows.filter(~held), rows.filter(held)
+    chosen_on = None
+    if method == "auto" and train.height > LARGE_ROWS:  # choose on a sample, fit on all rows
+        chosen_on = SELECTION_ROWS
+        selector = _fit(_sample(train, SELECTION_ROWS, "select"), seed, params, "auto", None)
+        method = selector.metadata.method
+    q = 1.0
+    if method == "t" and train.height > LARGE_ROWS:
+        train, q = _downsample_treated_negatives(train)
     pooled = _fit(train, seed, params, method, trained_at)
     t_test, y_test = _arrays(test)
-    pooled_uplift = pooled.predict(test.select(FEATURE_COLUMNS))
     report = ResponseReport(
-        pooled=score_uplift(pooled_uplift, t_test, y_test),
+        pooled=score_uplift(np.zeros(0), t_test[:0], y_test[:0]),
         pooled_method=pooled.metadata.method,
         segments={},
         segments_rejected={},
+        treated_negative_rate=q,
+        method_chosen_on_rows=chosen_on,
     )
+    pooled_uplift = ResponseModel(pooled, {}, report).predict(test.select(FEATURE_COLUMNS))[0]
+    report.pooled = score_uplift(pooled_uplift, t_test, y_test)
     segments: dict[str, UpliftModel] = {}
     test_keys = (test["offer_id"] + "/" + test["channel"]).to_numpy()
     stats = _segment_stats(train)
@@ -339,7 +364,8 @@ def fit_response(
         in_seg = test_keys == key
         seg_test = test.filter(pl.Series(in_seg))
         t_s, y_s = _arrays(seg_test)
-        own = score_uplift(model.predict(seg_test.select(FEATURE_COLUMNS)), t_s, y_s)
+        alone = ResponseModel(model, {}, report).predict(seg_test.select(FEATURE_COLUMNS))[0]
+        own = score_uplift(alone, t_s, y_s)
         base = score_uplift(pooled_uplift[in_seg], t_s, y_s)
         if own.qini is not None and base.qini is not None and own.qini > base.qini:
             segments[key] = model
@@ -349,6 +375,24 @@ def fit_response(
                 f"held-out Qini {own.qini} not above the pooled model's {base.qini}"
             )
     return ResponseModel(pooled, segments, report)
+
+
+def _sample(rows: pl.DataFrame, n: int, salt: str) -> pl.DataFrame:
+    keys = rows["customer_id"].to_frame("k").select(pl.concat_str(pl.lit(salt + ":"), c("k")))
+    return rows.filter(pl.Series(stable_uniform(keys.to_series()) < n / rows.height))
+
+
+def _downsample_treated_negatives(rows: pl.DataFrame) -> tuple[pl.DataFrame, float]:
+    """Keep every conversion and control row, and a stable random share of treated
+    non-converters (at most ``NEGATIVES_KEPT``); ``ResponseModel.predict`` undoes the shift."""
+    negative = c("treated") & ~c("converted")
+    count = int(rows.select(negative.sum()).item())
+    q = min(1.0, NEGATIVES_KEPT / max(count, 1))
+    if q >= 1.0:
+        return rows, 1.0
+    keys = rows.select(pl.concat_str(pl.lit("neg:"), c("customer_id"), c("campaign_id")))
+    keep = pl.Series(stable_uniform(keys.to_series()) < q)
+    return rows.filter(keep | ~rows.select(negative).to_series()), q
 
 
 def _fit(
