@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from goodcall.catalog.checks import PROMOTION_SEEN
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.engine import evaluate_offers_matrix, failed_codes
 from goodcall.catalog.model import Catalog
@@ -71,18 +72,30 @@ def offer_view(
     channels: Sequence[str],
     offers: Sequence[str] | None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(eligible customer × offer pairs, per-customer catalog reasons)."""
+    """(eligible customer × offer pairs, per-customer catalog reasons).
+
+    An offer whose promotion the customer has already seen is a catalog *notice*, not an
+    exclusion; the decision core still does not contact anyone about it — telling a customer
+    about a promotion they know is the seed story's second blunder — and says so with the
+    notice's code (``catalog.notice.promotion_seen``).
+    """
     matrix = evaluate_offers_matrix(profiles, compiled, at, channels).select(
-        "customer_id", "offer_id", "eligible", "failed_mask"
+        "customer_id", "offer_id", "eligible", "failed_mask", "promotion_seen"
     )
     if offers is not None:
         matrix = matrix.filter(c("offer_id").is_in(list(offers)))
     frame = matrix.collect()
-    eligible = frame.filter(c("eligible")).select("customer_id", "offer_id")
-    return eligible, _catalog_reasons(frame.filter(~c("eligible")), compiled)
+    usable = c("eligible") & ~c("promotion_seen")
+    eligible = frame.filter(usable).select("customer_id", "offer_id")
+    seen = frame.filter(c("eligible") & c("promotion_seen")).select(
+        "customer_id", "offer_id", pl.lit(PROMOTION_SEEN).alias("code")
+    )
+    return eligible, _catalog_reasons(frame.filter(~c("eligible")), seen, compiled)
 
 
-def _catalog_reasons(excluded: pl.DataFrame, compiled: CompiledCatalog) -> pl.DataFrame:
+def _catalog_reasons(
+    excluded: pl.DataFrame, seen: pl.DataFrame, compiled: CompiledCatalog
+) -> pl.DataFrame:
     """One ``catalog.*`` reason per customer and failing check code, naming the offers."""
     combos = excluded.select("offer_id", "failed_mask").unique()
     decoded = pl.DataFrame(
@@ -97,8 +110,11 @@ def _catalog_reasons(excluded: pl.DataFrame, compiled: CompiledCatalog) -> pl.Da
             "code": pl.String,
         },
     )
+    codes = excluded.join(decoded, on=["offer_id", "failed_mask"], how="inner").select(
+        "customer_id", "offer_id", "code"
+    )
     per_code = (
-        excluded.join(decoded, on=["offer_id", "failed_mask"], how="inner")
+        pl.concat([codes, seen])
         .group_by("customer_id", "code")
         .agg(c("offer_id").sort().str.join("|").alias("offers"))
         .sort("customer_id", "code")
