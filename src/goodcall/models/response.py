@@ -108,12 +108,17 @@ def training_rows(
     if contacts.height == 0:
         raise HistoryError(f"no contact with an offer before {cutoff.isoformat()}")
     lazy = _lazy(tables)
+    per_customer = {n for n, t in lazy.items() if "customer_id" in t.collect_schema().names()}
     parts: list[pl.DataFrame] = []
     for (as_of,), batch in contacts.group_by("_as_of", maintain_order=True):
         assert isinstance(as_of, dt.datetime)
         ids = batch.select("customer_id").unique()
-        scoped = dict(lazy)
-        scoped["customers"] = lazy["customers"].join(ids.lazy(), on="customer_id", how="semi")
+        scoped = {
+            name: table.join(ids.lazy(), on="customer_id", how="semi")
+            if name in per_customer
+            else table
+            for name, table in lazy.items()
+        }
         profiles = build_profiles(scoped, as_of).select(*PROFILE_INPUTS, "time_zone")
         parts.append(batch.join(profiles.collect(), on="customer_id", how="inner"))
     rows = pl.concat(parts, how="vertical_relaxed")
