@@ -35,6 +35,8 @@ def _register_all() -> None:
         register(app)
     __import__("goodcall.brief.cli", fromlist=["register"]).register(app)  # brief
     __import__("goodcall.models.cli", fromlist=["register"]).register(app)  # models
+    __import__("goodcall.models.uplift.cli", fromlist=["register"]).register(app)  # uplift
+    __import__("goodcall.evaluate.cli", fromlist=["register"]).register(app)  # evaluate
     __import__("goodcall.campaign.cli", fromlist=["register"]).register(app)  # campaign
     __import__("goodcall.catalog.cli", fromlist=["register"]).register(app)  # catalog
     __import__("goodcall.policy.cli", fromlist=["register"]).register(app)  # policies

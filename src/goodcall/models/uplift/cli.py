@@ -1,0 +1,248 @@
+"""``goodcall uplift``: fit, score and evaluate uplift models on any experiment table (CSV).
+
+Heavy libraries (Polars, LightGBM, scikit-learn) are imported inside the commands, so that
+``goodcall --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from goodcall.models.uplift.evaluation import EvaluationReport
+    from goodcall.models.uplift.tabular import UpliftTable
+
+uplift_app = typer.Typer(
+    help="Uplift models: who will a contact persuade, and whom would it push away?",
+    no_args_is_help=True,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DataOption = Annotated[Path, typer.Option("--data", help="Experiment table (CSV).")]
+TreatmentOption = Annotated[
+    str,
+    typer.Option("--treatment", help="Treated group as COLUMN=VALUE, e.g. segment=Womens E-Mail"),
+]
+ControlOption = Annotated[
+    str, typer.Option("--control", help="Control group as COLUMN=VALUE, e.g. segment=No E-Mail")
+]
+OutcomeOption = Annotated[
+    str, typer.Option("--outcome", help="Outcome column: 0/1, true/false, yes/no or a number.")
+]
+FeaturesOption = Annotated[
+    str | None, typer.Option("--features", help="Comma-separated feature columns (default: all).")
+]
+ExcludeOption = Annotated[
+    str | None,
+    typer.Option("--exclude", help="Comma-separated columns to leave out (other outcomes!)."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Seed of every split and model.")]
+METHODS: dict[str, Literal["auto", "t", "x", "ct"]] = {m: m for m in ("auto", "t", "x", "ct")}
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``goodcall uplift`` to the main application."""
+    app.add_typer(uplift_app, name="uplift")
+
+
+def _fail(error: Exception) -> None:
+    errors.print(f"[bold red]error:[/] {error}")
+    raise typer.Exit(code=2)
+
+
+def _split_list(text: str | None) -> list[str] | None:
+    return None if text is None else [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _load_table(
+    data: Path,
+    treatment: str,
+    control: str,
+    outcome: str,
+    features: str | None,
+    exclude: str | None,
+) -> UpliftTable:
+    from goodcall.models.uplift.tabular import GroupValue, prepare_uplift_table, read_table
+
+    table = prepare_uplift_table(
+        read_table(data),
+        treatment=GroupValue.parse(treatment, "--treatment"),
+        control=GroupValue.parse(control, "--control"),
+        outcome=outcome,
+        features=_split_list(features),
+        exclude=_split_list(exclude) or (),
+    )
+    treated = int(table.treated.sum())
+    errors.print(
+        f"{data}: {table.rows_read:,} rows read, {table.rows_dropped:,} dropped (neither group), "
+        f"{treated:,} treated, {table.treated.size - treated:,} control; outcome "
+        f"{outcome!r} ({table.outcome_kind}); {table.features.width} feature columns: "
+        f"{', '.join(table.features.columns)}"
+    )
+    return table
+
+
+@uplift_app.command("fit")
+def fit_command(
+    data: DataOption,
+    treatment: TreatmentOption,
+    control: ControlOption,
+    outcome: OutcomeOption,
+    model_out: Annotated[Path, typer.Option("--model-out", help="Directory to write.")],
+    features: FeaturesOption = None,
+    exclude: ExcludeOption = None,
+    method: Annotated[str, typer.Option("--method", help="auto, t, x or ct.")] = "auto",
+    seed: SeedOption = 0,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace DIR.")] = False,
+) -> None:
+    """Fit an uplift model and save it (metadata.json + LightGBM text files)."""
+    from goodcall.models.uplift import UpliftInputError, fit_uplift
+    from goodcall.models.uplift.storage import ModelDirectoryError
+
+    try:
+        if method not in METHODS:
+            raise UpliftInputError(f"--method must be auto, t, x or ct; got {method!r}")
+        table = _load_table(data, treatment, control, outcome, features, exclude)
+        with console.status("fitting uplift learners"):
+            model = fit_uplift(
+                table.features,
+                table.treated,
+                table.outcome,
+                method=METHODS[method],
+                seed=seed,
+            )
+            path = model.save(model_out, overwrite=overwrite)
+    except (ValueError, ModelDirectoryError) as error:
+        _fail(error)
+        return
+    table_out = Table(title=f"Candidates on held-out validation rows ({method})")
+    for header in ("learner", "Qini coefficient", "AUUC", "SE vs first", "chosen"):
+        table_out.add_column(header)
+    for score in model.metadata.candidates:
+        table_out.add_row(
+            score.label,
+            _fmt(score.qini_coefficient),
+            _fmt(score.auuc),
+            _fmt(score.qini_gain_se),
+            "✓" if score.chosen else "",
+        )
+    console.print(table_out)
+    console.print(f"saved [bold]{model.metadata.method}[/] model to {path}")
+
+
+@uplift_app.command("score")
+def score_command(
+    model: Annotated[Path, typer.Option("--model", help="Model directory from `uplift fit`.")],
+    data: DataOption,
+    out: Annotated[Path, typer.Option("--out", help="CSV to write: data + uplift columns.")],
+) -> None:
+    """Add uplift, p_control and p_treated columns to a table."""
+    import polars as pl
+
+    from goodcall.models.uplift import load_uplift_model
+    from goodcall.models.uplift.storage import ModelDirectoryError
+    from goodcall.models.uplift.tabular import read_table
+
+    try:
+        fitted = load_uplift_model(model)
+        frame = read_table(data)
+        uplift = fitted.predict(frame)
+        p_control, p_treated = fitted.predict_outcomes(frame)
+    except (ValueError, ModelDirectoryError) as error:
+        _fail(error)
+        return
+    replaced = [c for c in ("uplift", "p_control", "p_treated") if c in frame.columns]
+    scored = frame.with_columns(
+        pl.Series("uplift", uplift),
+        pl.Series("p_control", p_control),
+        pl.Series("p_treated", p_treated),
+    )
+    _write_csv_atomically(scored, out)
+    if replaced:
+        errors.print(f"note: replaced existing column(s) {', '.join(replaced)}")
+    console.print(f"scored {scored.height:,} rows → {out}")
+
+
+def _write_csv_atomically(frame: Any, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(handle)
+    try:
+        frame.write_csv(temporary)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@uplift_app.command("evaluate")
+def evaluate_command(
+    data: DataOption,
+    treatment: TreatmentOption,
+    control: ControlOption,
+    outcome: OutcomeOption,
+    features: FeaturesOption = None,
+    exclude: ExcludeOption = None,
+    test_share: Annotated[float, typer.Option("--test-share", help="Held-out share.")] = 0.5,
+    seed: SeedOption = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Compare our learners with the two-model logistic baseline on a held-out split."""
+    from goodcall.models.uplift.evaluation import evaluate_uplift
+
+    try:
+        table = _load_table(data, treatment, control, outcome, features, exclude)
+        with console.status("evaluating") as status:
+            report = evaluate_uplift(
+                table.features,
+                table.treated,
+                table.outcome,
+                test_share=test_share,
+                seed=seed,
+                progress=lambda message: status.update(message),
+            )
+    except ValueError as error:
+        _fail(error)
+        return
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
+        return
+    _print_report(report)
+
+
+def _fmt(value: float | None, digits: int = 4) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _print_report(report: EvaluationReport) -> None:
+    effect = report.test_effect
+    console.print(
+        f"held-out rows: {report.rows_test:,} (trained on {report.rows_train:,}); measured "
+        f"effect {effect.effect:+.4f} [{effect.lower:+.4f}, {effect.upper:+.4f}] "
+        f"(treated {effect.rate_treated:.4f} vs control {effect.rate_control:.4f})"
+    )
+    ks = list(report.baseline.uplift_at)
+    table = Table(title="Held-out scores (ratio to the logistic baseline)")
+    for header in ("learner", "Qini coefficient", "AUUC", *ks):
+        table.add_column(header, justify="right" if header != "learner" else "left")
+    for learner in report.learners:
+        cells = [learner.name]
+        for metric, value in (
+            ("qini_coefficient", learner.qini_coefficient),
+            ("auuc", learner.auuc),
+            *((k, learner.uplift_at[k]) for k in ks),
+        ):
+            ratio = report.ratio(learner, metric)
+            cells.append(_fmt(value) + ("" if ratio is None else f" ({ratio:.2f}×)"))
+        style = "bold" if learner.role == "auto" else None
+        table.add_row(*cells, style=style)
+    console.print(table)

@@ -1,0 +1,234 @@
+"""The three meta-learners, built from plain LightGBM boosters.
+
+* **T-learner**: one outcome model per group, ``μ0(x)`` on control rows and ``μ1(x)`` on
+  treated rows; uplift ``τ(x) = μ1(x) − μ0(x)``.
+* **X-learner** (Künzel et al. 2019): from the T-learner's models, impute each row's effect —
+  ``D1 = y − μ0(x)`` on treated rows, ``D0 = μ1(x) − y`` on control rows — regress them
+  (``τ1``, ``τ0``) and blend ``τ(x) = e(x)·τ0(x) + (1 − e(x))·τ1(x)`` with the propensity
+  ``e(x)`` (the known randomisation share, or a propensity model for observational logs).
+* **Class transformation** (Jaśkowski & Jaroszewicz 2012): ``z = 1`` for treated responders and
+  control non-responders; with rows weighted so that both groups weigh the same
+  (``1/(2e)`` treated, ``1/(2(1−e))`` control — this is what makes it valid for unequal
+  treatment shares), ``τ(x) = 2·P(z = 1 | x) − 1``. For a continuous outcome the same idea is
+  the transformed-outcome regression ``z = y·(t − e)/(e(1 − e))``, ``τ(x) = E[z | x]``
+  (unbiased, but noisier than T/X: prefer those for spend-like outcomes).
+
+Every booster early-stops on the held-out rows of its own target when a validation part exists.
+The outcome models (and the propensity model) use ``num_leaves``; the effect models of X and
+class transformation take their own number of leaves, which ``auto`` chooses (``candidates``):
+the effect is a much weaker signal than the outcome, and often an additive one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import lightgbm as lgb
+import numpy as np
+from numpy.typing import NDArray
+
+from goodcall.models.uplift.data import OutcomeKind
+from goodcall.models.uplift.params import LightGBMParams, Objective
+
+Method = Literal["t", "x", "ct"]
+METHODS: tuple[Method, ...] = ("t", "x", "ct")
+PROPENSITY_CLIP = (0.01, 0.99)
+Matrix = NDArray[np.float32]
+Vector = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Part:
+    """Rows of one part of the data: encoded features, treatment flags, outcomes."""
+
+    x: Matrix
+    treated: NDArray[np.bool_]
+    outcome: Vector
+
+
+_SEED_OFFSETS = {"mu0": 1, "mu1": 2, "propensity": 3, "tau0": 4, "tau1": 5, "ct": 6}
+
+
+@dataclass(frozen=True)
+class FitContext:
+    """What every booster of one fit shares.
+
+    With ``rounds`` (trees per booster name, from an earlier early-stopped fit) each booster
+    grows exactly that many trees and ``valid`` is not used: this is the refit on every row.
+    """
+
+    params: LightGBMParams
+    seed: int
+    categorical: list[int]
+    kind: OutcomeKind
+    train: Part
+    valid: Part | None
+    rounds: Mapping[str, int] | None = None
+
+
+def _train(
+    ctx: FitContext,
+    name: str,
+    objective: Objective,
+    train: tuple[Matrix, Vector, Vector | None],
+    valid: tuple[Matrix, Vector, Vector | None] | None,
+    num_leaves: int | None = None,
+) -> lgb.Booster:
+    params = ctx.params.booster_params(objective, ctx.seed + _SEED_OFFSETS[name])
+    if num_leaves is not None:
+        params["num_leaves"] = num_leaves
+    rounds = ctx.params.n_estimators if ctx.rounds is None else max(1, ctx.rounds[name])
+    if ctx.rounds is not None:
+        valid = None
+    x, y, w = train
+    dataset = lgb.Dataset(
+        x, label=y, weight=w, categorical_feature=ctx.categorical, params=params,
+        free_raw_data=True,
+    )  # fmt: skip
+    callbacks: list[Callable[..., Any]] = []
+    valid_sets: list[lgb.Dataset] = []
+    if valid is not None and ctx.params.early_stopping_rounds > 0 and valid[0].shape[0] > 0:
+        xv, yv, wv = valid
+        valid_sets.append(lgb.Dataset(xv, label=yv, weight=wv, reference=dataset))
+        callbacks.append(lgb.early_stopping(ctx.params.early_stopping_rounds, verbose=False))
+    booster = lgb.train(
+        params,
+        dataset,
+        num_boost_round=rounds,
+        valid_sets=valid_sets,
+        callbacks=callbacks,
+    )
+    if booster.best_iteration <= 0:
+        booster.best_iteration = booster.current_iteration()
+    return booster
+
+
+def _group(part: Part, treated: bool) -> tuple[Matrix, Vector, None]:
+    mask = part.treated == treated
+    return part.x[mask], part.outcome[mask], None
+
+
+def _outcome_objective(kind: OutcomeKind) -> Objective:
+    return "binary" if kind == "binary" else "regression"
+
+
+def predict(booster: lgb.Booster, x: Matrix) -> Vector:
+    """A booster's prediction with its best number of trees, as float64."""
+    return np.asarray(booster.predict(x, num_iteration=booster.best_iteration), dtype=np.float64)
+
+
+def fit_outcome_models(ctx: FitContext) -> dict[str, lgb.Booster]:
+    """``mu0`` on control rows and ``mu1`` on treated rows (the T-learner)."""
+    objective = _outcome_objective(ctx.kind)
+    boosters = {}
+    for name, treated in (("mu0", False), ("mu1", True)):
+        valid = _group(ctx.valid, treated) if ctx.valid is not None else None
+        boosters[name] = _train(ctx, name, objective, _group(ctx.train, treated), valid)
+    return boosters
+
+
+def fit_propensity_model(ctx: FitContext) -> lgb.Booster:
+    """``P(treated | x)``, for logs where treatment was not assigned at random."""
+    train = (ctx.train.x, ctx.train.treated.astype(np.float64), None)
+    valid = None
+    if ctx.valid is not None:
+        valid = (ctx.valid.x, ctx.valid.treated.astype(np.float64), None)
+    return _train(ctx, "propensity", "binary", train, valid)
+
+
+def _imputed_effects(
+    part: Part, mu0: lgb.Booster, mu1: lgb.Booster, treated: bool
+) -> tuple[Matrix, Vector, None]:
+    x, y, _ = _group(part, treated)
+    effect = y - predict(mu0, x) if treated else predict(mu1, x) - y
+    return x, effect, None
+
+
+def fit_x_effects(
+    ctx: FitContext, mu0: lgb.Booster, mu1: lgb.Booster, num_leaves: int
+) -> dict[str, lgb.Booster]:
+    """``tau0`` and ``tau1``: regressions of the imputed effects of each group."""
+    boosters = {}
+    for name, treated in (("tau0", False), ("tau1", True)):
+        train = _imputed_effects(ctx.train, mu0, mu1, treated)
+        valid = None
+        if ctx.valid is not None:
+            valid = _imputed_effects(ctx.valid, mu0, mu1, treated)
+        boosters[name] = _train(ctx, name, "regression", train, valid, num_leaves)
+    return boosters
+
+
+def _transformed(
+    part: Part, propensity: Vector, kind: OutcomeKind
+) -> tuple[Matrix, Vector, Vector | None]:
+    t = part.treated.astype(np.float64)
+    if kind == "binary":
+        z = (t == part.outcome).astype(np.float64)
+        weight = np.where(part.treated, 0.5 / propensity, 0.5 / (1.0 - propensity))
+        return part.x, z, weight
+    z = part.outcome * (t - propensity) / (propensity * (1.0 - propensity))
+    return part.x, z, None
+
+
+def fit_class_transformation(
+    ctx: FitContext, propensity_train: Vector, propensity_valid: Vector | None, num_leaves: int
+) -> lgb.Booster:
+    """The class-transformation model (or transformed-outcome regression if continuous)."""
+    objective = _outcome_objective(ctx.kind)
+    train = _transformed(ctx.train, propensity_train, ctx.kind)
+    valid = None
+    if ctx.valid is not None and propensity_valid is not None:
+        valid = _transformed(ctx.valid, propensity_valid, ctx.kind)
+    return _train(ctx, "ct", objective, train, valid, num_leaves)
+
+
+def uplift_of(
+    method: Method,
+    boosters: Mapping[str, lgb.Booster],
+    x: Matrix,
+    kind: OutcomeKind,
+    propensity: Vector,
+) -> Vector:
+    """Predicted uplift of ``method`` from its fitted boosters."""
+    if method == "t":
+        return predict(boosters["mu1"], x) - predict(boosters["mu0"], x)
+    if method == "x":
+        return propensity * predict(boosters["tau0"], x) + (1.0 - propensity) * predict(
+            boosters["tau1"], x
+        )
+    score = predict(boosters["ct"], x)
+    return 2.0 * score - 1.0 if kind == "binary" else score
+
+
+def outcomes_of(
+    method: Method,
+    boosters: Mapping[str, lgb.Booster],
+    x: Matrix,
+    kind: OutcomeKind,
+    propensity: Vector,
+) -> tuple[Vector, Vector]:
+    """Expected outcome without and with the contact.
+
+    The T-learner returns its two models. X and class transformation model the uplift
+    directly, so the treated outcome is the control model plus that uplift (clipped to [0, 1]
+    for a binary outcome): ``p_treated − p_control`` then equals ``predict`` except where
+    clipping applies.
+    """
+    control = predict(boosters["mu0"], x)
+    if method == "t":
+        return control, predict(boosters["mu1"], x)
+    treated = control + uplift_of(method, boosters, x, kind, propensity)
+    if kind == "binary":
+        treated = np.clip(treated, 0.0, 1.0)
+    return control, treated
+
+
+def components_of(method: Method) -> tuple[str, ...]:
+    """Names of the boosters a method needs at prediction time (besides a propensity model)."""
+    return {"t": ("mu0", "mu1"), "x": ("mu0", "tau0", "tau1"), "ct": ("mu0", "ct")}[method]
+
+
+def clip_propensity(values: Vector) -> Vector:
+    return np.clip(values, *PROPENSITY_CLIP)
