@@ -5,13 +5,12 @@
 Profiles: a synthetic carrier of ``--base`` customers (its history trains the model set, not
 timed), whose profile rows are replicated with new customer ids up to ``--customers``. The
 campaign has a daily call capacity of 1 % of the customers and a per-hour capacity, so the
-arbitration has binding constraints. Stages are timed by calling the same functions
-:func:`goodcall.decide.core.decide` calls, in the same order:
-
-policy (channels and windows) → catalog (offers) → candidates and moments → control group →
-scoring (features, uplift, annoyance, EV) → arbitration (Lagrangian + plan recovery) → assembly
-and reasons. Baseline for the ratio: the same arbitration solved as a greedy cut (sort every
-customer's best item by value, take while capacity lasts) in the same run.
+arbitration has binding constraints. Stages are timed by running the same loop as
+:func:`goodcall.decide.core.decide`, chunk by chunk of 100,000 customers: funnel (policy,
+catalog, candidates and moments, control group) → scoring (features, uplift, annoyance, EV) →
+summaries (what the reasons need) → arbitration over all chunks (Lagrangian + plan recovery) →
+assembly and reasons. Baseline for the ratio: a greedy cut of the same problem (each customer's
+best item, best first, taken while every capacity lasts) in the same run.
 """
 
 from __future__ import annotations
@@ -26,16 +25,15 @@ from typing import TypeVar
 import numpy as np
 import polars as pl
 
-from goodcall.campaign.control import control_draw
+from goodcall.arbitrate.problem import Problem
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.decide import core
-from goodcall.decide.candidates import candidate_pairs, channel_view, offer_channels, offer_view
+from goodcall.decide.assemble import assemble, customer_summary, top_offers
 from goodcall.decide.config import CampaignConfig
-from goodcall.decide.features import PROFILE_INPUTS, offer_table
+from goodcall.decide.features import offer_table
 from goodcall.decide.plan import arbitrate, build_problem, explore_capacity, positive_items
 from goodcall.decide.score import score_items
-from goodcall.decide.timing import expand_moments
 from goodcall.models.registry import train_model_set
 from goodcall.models.response import training_rows
 from goodcall.policy.loader import load_policies
@@ -92,72 +90,78 @@ def main(argv: list[str] | None = None) -> None:
     def stage(name: str, fn: Callable[[], T]) -> T:
         tick = time.perf_counter()
         out = fn()
-        seconds[name] = time.perf_counter() - tick
-        print(f"  {name:<12} {seconds[name]:8.1f} s   peak {_peak_mb():,.0f} MB", flush=True)
+        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - tick
         return out
 
-    lazy = profiles.lazy()
-    needed = list(dict.fromkeys((*PROFILE_INPUTS, "time_zone", "language", "register")))
-    base = stage("profiles", lambda: lazy.select(needed).collect())
-    channels = stage("policy", lambda: channel_view(lazy, policies, AT, config.channels))
-    eligible, _reasons = stage(
-        "catalog", lambda: offer_view(lazy, compiled, AT, config.channels, None)
-    )
-    pairs = stage(
-        "candidates",
-        lambda: candidate_pairs(eligible, channels, offer_channels(catalog)).filter(
-            pl.col("next_window_start") < AT + dt.timedelta(hours=config.horizon_hours)
-        ),
-    )
-    groups = stage(
-        "control",
-        lambda: (
-            pairs.select("customer_id")
-            .unique()
-            .with_columns(
-                (control_draw(config.campaign_id) < config.control_share).alias("in_control")
+    offers = offer_table(catalog.offers)
+    summaries, tops, positives = [], [], []
+    scored_rows = 0
+    for start in range(0, profiles.height, core.CHUNK_CUSTOMERS):
+        lazy = profiles.slice(start, core.CHUNK_CUSTOMERS).lazy()
+        stages = stage(
+            "funnel",
+            lambda lazy=lazy: core.funnel(
+                lazy, catalog=catalog, compiled=compiled, policies=policies, at=AT, config=config
+            ),
+        )
+        scored = stage(
+            "scoring",
+            lambda stages=stages: score_items(
+                stages.items, models, offers, config, AT, core.ITEM_KEYS
+            ).join(stages.groups, on="customer_id", how="left"),
+        )
+        scored_rows += scored.height
+        summaries.append(stage("summaries", lambda s=stages, x=scored: customer_summary(s, x)))
+        tops.append(stage("summaries", lambda x=scored: top_offers(x)))
+        positives.append(
+            stage(
+                "summaries", lambda x=scored: positive_items(x, config).select(*core.ITEM_COLUMNS)
             )
-        ),
-    )
-    items = stage(
-        "moments",
-        lambda: expand_moments(
-            pairs.join(base.select("customer_id", "time_zone"), on="customer_id"),
-            config.call_hours,
-        ).join(base.drop("time_zone"), on="customer_id"),
-    )
-    scored = stage(
-        "scoring",
-        lambda: score_items(items, models, offer_table(catalog.offers), config, AT, core.ITEM_KEYS),
-    )
-    positive = positive_items(scored.join(groups, on="customer_id"), config)
+        )
+        print(f"  chunk {start:>9,}: {', '.join(f'{k} {v:.1f} s' for k, v in seconds.items())}, "
+              f"peak {_peak_mb():,.0f} MB", flush=True)  # fmt: skip
+    summary = pl.concat(summaries)
+    positive = core.sorted_items(pl.concat(positives))
     treat = positive.filter(~pl.col("in_control"))
-    cap = explore_capacity(config, int((~groups["in_control"]).sum()))
+    cap = explore_capacity(config, int(summary["in_control"].not_().sum()))
     chosen, plan = stage("arbitration", lambda: arbitrate(treat, config, catalog, cap))
-    greedy = stage("greedy-cut", lambda: _greedy_value(treat, calls))
-    total = sum(v for k, v in seconds.items() if k != "greedy-cut")
     problem, _ = build_problem(treat, config, catalog, cap)
-    print(
-        f"items {problem.n_items:,} (of {scored.height:,} scored); plan value {plan.primal:,.0f}, "
-        f"bound {plan.dual_bound:,.0f}, gap {100 * plan.relative_gap:.4f} %, "
-        f"{plan.sweeps} sweeps; greedy cut {greedy:,.0f} "
-        f"({100 * (plan.primal / greedy - 1):+.2f} % for the plan); "
-        f"contacts {int(np.sum(chosen)):,}"
+    greedy = stage("greedy-cut", lambda: greedy_cut(problem))
+    picks = treat.filter(pl.Series(chosen)).select("customer_id", *core.CHOICE_COLUMNS)
+    empty = picks.head(0).select(
+        "customer_id", *[pl.col(n).alias("shadow_" + n) for n in core.CHOICE_COLUMNS]
     )
+    decided = stage("assembly", lambda: assemble(summary, pl.concat(tops), picks, empty, config))
+    total = sum(v for k, v in seconds.items() if k != "greedy-cut")
     print(
-        f"decide stages total {total:.1f} s ({args.customers / total:,.0f} customers/s); "
-        f"arbitration / greedy cut time = {seconds['arbitration'] / seconds['greedy-cut']:.1f}; "
-        f"peak memory {_peak_mb():,.0f} MB"
+        f"{decided.height:,} decisions; {scored_rows:,} candidate moments scored; "
+        f"{problem.n_items:,} positive items; plan value {plan.primal:,.0f}, bound "
+        f"{plan.dual_bound:,.0f}, gap {100 * plan.relative_gap:.4f} % after {plan.sweeps} sweeps; "
+        f"greedy cut (same constraints) {greedy:,.0f}: "
+        f"plan {100 * (plan.primal / greedy - 1):+.2f} %"
     )
-    tick = time.perf_counter()
-    decisions = core.decide(
-        lazy, catalog=catalog, compiled=compiled, policies=policies, models=models, at=AT,
-        config=config,
-    )  # fmt: skip
+    print("stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
     print(
-        f"decide() end to end (with assembly and reasons): {time.perf_counter() - tick:.1f} s, "
-        f"{decisions.frame.height:,} decisions, peak {_peak_mb():,.0f} MB"
+        f"total {total:.1f} s ({args.customers / total:,.0f} customers/s); arbitration / greedy "
+        f"cut time = {seconds['arbitration'] / seconds['greedy-cut']:.1f}; contacts "
+        f"{int(np.sum(chosen)):,}; peak memory {_peak_mb():,.0f} MB"
     )
+
+
+def greedy_cut(problem: Problem) -> float:
+    """The baseline we never ship: customers by their best value, take while capacity lasts."""
+    order = np.lexsort((-problem.value, problem.group))
+    first = order[np.concatenate([[True], problem.group[order][1:] != problem.group[order][:-1]])]
+    left_u = problem.unit_capacity.copy()
+    left_w = problem.weight_capacity.copy()
+    total = 0.0
+    for i in first[np.argsort(-problem.value[first], kind="stable")]:
+        res = problem.units[i][problem.units[i] >= 0]
+        if np.all(left_u[res] >= 1) and np.all(problem.weights[i] <= left_w):
+            left_u[res] -= 1
+            left_w -= problem.weights[i]
+            total += float(problem.value[i])
+    return total
 
 
 if __name__ == "__main__":

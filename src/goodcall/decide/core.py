@@ -138,7 +138,7 @@ def funnel(
     return Funnel(base, channels, eligible, catalog_reasons, groups, items)
 
 
-def _sorted_items(items: pl.DataFrame) -> pl.DataFrame:
+def sorted_items(items: pl.DataFrame) -> pl.DataFrame:
     return items.sort(
         ["customer_id", "value", "offer_id", "channel", "planned_at", "explore"],
         descending=[False, True, False, False, False, False],
@@ -176,7 +176,7 @@ def decide(
         tops.append(top_offers(scored))
         positives.append(positive_items(scored, config).select(*ITEM_COLUMNS))
     summary = pl.concat(summaries, how="vertical_relaxed")
-    positive = _sorted_items(pl.concat(positives, how="vertical_relaxed"))
+    positive = sorted_items(pl.concat(positives, how="vertical_relaxed"))
     treat = positive.filter(~c("in_control"))
     ctrl = positive.filter(c("in_control"))
     cap = explore_capacity(config, int(summary["in_control"].not_().sum()))
