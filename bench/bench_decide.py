@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> None:
         tops.append(stage("summaries", lambda x=scored: top_offers(x)))
         positives.append(
             stage(
-                "summaries", lambda x=scored: positive_items(x, config).select(*core.ITEM_COLUMNS)
+                "summaries",
+                lambda x=scored: positive_items(x, config, AT).select(*core.ITEM_COLUMNS),
             )
         )
         print(f"  chunk {start:>9,}: {', '.join(f'{k} {v:.1f} s' for k, v in seconds.items())}, "

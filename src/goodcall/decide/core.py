@@ -49,7 +49,17 @@ from goodcall.reasons import REASON_LIST
 c = pl.col
 ITEM_KEYS = ("customer_id", "offer_id", "channel", "planned_at", "local_hour")
 CHOICE_COLUMNS = (*ITEM_KEYS[1:], "ev", "uplift", "p_accept", "p_annoy", "explore", "value")
-ITEM_COLUMNS = (*ITEM_KEYS, "ev", "uplift", "p_accept", "p_annoy", "explore", "value", "in_control")
+ITEM_COLUMNS = (
+    *ITEM_KEYS,
+    "ev",
+    "uplift",
+    "p_accept",
+    "p_annoy",
+    "explore",
+    "value",
+    "in_control",
+    "day",
+)
 CHUNK_CUSTOMERS = 100_000
 
 DECISION_SCHEMA = pl.Schema(
@@ -174,7 +184,7 @@ def decide(
         )
         summaries.append(customer_summary(stages, scored))
         tops.append(top_offers(scored))
-        positives.append(positive_items(scored, config).select(*ITEM_COLUMNS))
+        positives.append(positive_items(scored, config, at).select(*ITEM_COLUMNS))
     summary = pl.concat(summaries, how="vertical_relaxed")
     positive = sorted_items(pl.concat(positives, how="vertical_relaxed"))
     treat = positive.filter(~c("in_control"))

@@ -3,13 +3,15 @@
 Items are the candidate contacts with a positive value (an item worth ≤ 0 can never beat "no
 contact", so dropping it is exact). Exploration items are the cold offers' Thompson-sampled
 values; they use one more resource, ``explore``, whose capacity is the exploration share of the
-campaign's capacity. Resource names are readable (``calls:2026-11-20``, ``hour:2026-11-20T14``,
+campaign's capacity. Resource names are readable (``calls:day0`` — the 24 hours from the
+decision time —, ``hour:2026-11-20T14`` (UTC),
 ``offer:HS_IPHONE17_FETES``, ``explore``, ``budget``) and so are the dual prices reported for
 them, which a real-time decision reuses.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 
@@ -48,11 +50,13 @@ class PlanSummary:
         return self.gap / self.dual_bound if self.dual_bound > 0 else 0.0
 
 
-def positive_items(scored: pl.DataFrame, config: CampaignConfig) -> pl.DataFrame:
-    """Exploit items with EV > 0 and explore items with sampled EV > 0, one row each."""
-    base = scored.with_columns(pl.lit(False).alias("explore"), c("ev").alias("value"))
+def positive_items(scored: pl.DataFrame, config: CampaignConfig, at: dt.datetime) -> pl.DataFrame:
+    """Exploit items with EV > 0 and explore items with sampled EV > 0, one row each, with the
+    campaign ``day`` of each: 0 is the 24 hours from ``at``; calls per day count per such day."""
+    day = ((c("planned_at") - at).dt.total_seconds() // 86_400).cast(pl.Int64).alias("day")
+    base = scored.with_columns(pl.lit(False).alias("explore"), c("ev").alias("value"), day)
     explore = scored.filter(c("explore_ev").is_not_null()).with_columns(
-        pl.lit(True).alias("explore"), c("explore_ev").alias("value")
+        pl.lit(True).alias("explore"), c("explore_ev").alias("value"), day
     )
     items = pl.concat([base, explore], how="vertical_relaxed").filter(c("value") > 0)
     if config.calls_per_hour is None:
@@ -75,7 +79,7 @@ def _resource_names(items: pl.DataFrame, config: CampaignConfig, catalog: Catalo
         .otherwise(none)
         .alias("offer"),
         pl.when(phone & pl.lit(config.calls_per_day is not None))
-        .then(pl.lit("calls:") + c("planned_at").dt.strftime("%Y-%m-%d"))
+        .then(pl.lit("calls:day") + c("day").cast(pl.String))
         .otherwise(none)
         .alias("calls"),
         pl.when(phone & pl.lit(config.calls_per_hour is not None))

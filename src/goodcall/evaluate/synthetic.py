@@ -35,11 +35,12 @@ import polars as pl
 
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
+from goodcall.catalog.model import Catalog
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import ITEM_KEYS, Decisions, decide, funnel
 from goodcall.decide.features import offer_table
 from goodcall.decide.hashing import stable_uniform
-from goodcall.decide.plan import arbitrate
+from goodcall.decide.plan import arbitrate, positive_items
 from goodcall.decide.score import score_items
 from goodcall.models.registry import ModelSet, train_model_set
 from goodcall.models.response import training_rows
@@ -132,16 +133,15 @@ def oracle_plan(
     profiles: pl.DataFrame,
     truth: ResponseTruth,
     config: CampaignConfig,
-    catalog_offers: object,
+    catalog: Catalog,
+    at: dt.datetime,
 ) -> tuple[pl.DataFrame, float]:
     """The truth-optimal plan on our candidates under our capacity, and its optimality gap."""
-    from goodcall.decide.plan import positive_items
-
     scored = truth_values(items, profiles, truth).with_columns(
         pl.lit(None, pl.Float64).alias("explore_ev")
     )
-    positive = positive_items(scored, config)
-    chosen, summary = arbitrate(positive, config, catalog_offers, 0.0)  # type: ignore[arg-type]
+    positive = positive_items(scored, config, at)
+    chosen, summary = arbitrate(positive, config, catalog, 0.0)
     return positive.filter(pl.Series(chosen)), summary.relative_gap
 
 
@@ -232,7 +232,7 @@ def run_synthetic(
     )  # fmt: skip
     truth = ResponseTruth(seed)
     everyone = profiles.select("customer_id")
-    oracle, gap = oracle_plan(stages.items.select(ITEM_KEYS), profiles, truth, config, catalog)
+    oracle, gap = oracle_plan(stages.items.select(ITEM_KEYS), profiles, truth, config, catalog, at)
     scored = score_items(stages.items, models, offers, config, at, ITEM_KEYS)
     contacted = ours.contacts
     calls = int((contacted["channel"] == "phone").sum())
