@@ -134,9 +134,7 @@ def test_findings_carry_the_evidence_and_a_sentence(
     by_code = {f["code"]: f for f in result["findings"]}
     handset = by_code["catalog.applicability.device_os"]
     assert handset["evidence"] == "device_os=iOS, device_make=Apple, device_model=iPhone 13"
-    assert (
-        handset["message"] == "le client utilise un iPhone 13 (iOS) : cette offre est pour Android"
-    )
+    assert handset["message"] == "la ligne principale a un iPhone 13 (iOS), pas un appareil Android"
     evening = by_code["policy.preferred_hours"]
     assert evening["evidence"] == "preferred=09:00-17:00, local_time=2026-11-24T19:00 tue"
     assert evening["planned_at"] == "2026-11-25T00:00:00+00:00"  # 19:00 Montreal, placed in UTC

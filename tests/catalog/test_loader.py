@@ -4,9 +4,9 @@ offer id and the field, and nothing is returned half-loaded.
 Bad inputs tried: malformed YAML, a duplicate key, a top-level list, a misspelt key (offer level
 and rule level), a missing required key, a wrong type, an unknown offer kind, reversed validity
 dates, duplicate offer ids, a predicate with an unknown field, an unknown function and a type
-mismatch, a ``because`` placeholder naming no field, a rule id that shadows a built-in check, a
-repeated rule id, a handset without its OS, a plan without its tier, a promotion the catalog does
-not declare, a file that does not exist.
+mismatch, a ``because`` placeholder naming no field (or a misspelt derived field), a broken
+plural form, a rule id that shadows a built-in check, a repeated rule id, a handset without its
+OS, a plan without its tier, a promotion the catalog does not declare, a file that does not exist.
 """
 
 from __future__ import annotations
@@ -128,6 +128,18 @@ def test_because_placeholders_must_be_profile_fields(tmp_path: Path) -> None:
     message = problems(tmp_path, text)
     assert "field eligibility[0].because.fr: unknown field {device_age_month}" in message
     assert "did you mean 'device_age_months'?" in message
+
+
+def test_because_may_name_derived_fields_and_plural_forms(tmp_path: Path) -> None:
+    """Derived names ({plan_name}, {the_device}) load; a misspelt one and a broken plural do not."""
+    good = '"{the_device} a {device_age_months:mois|mois}, forfait {plan_name}"'
+    catalog = load_text(tmp_path, OFFER.replace('"appareil récent"', good))
+    assert "{plan_name}" in compile_catalog(catalog).offers[0].offer.eligibility[0].because.fr
+    message = problems(tmp_path, OFFER.replace('"appareil récent"', '"forfait {plan_nme}"'))
+    assert "unknown field {plan_nme} (did you mean 'plan_name'?)" in message
+    broken = '"{lines_count:ligne|}"'
+    message = problems(tmp_path, OFFER.replace('"appareil récent"', broken))
+    assert "{lines_count:ligne|}: plural form 'ligne|' must be 'singular|plural'" in message
 
 
 def test_rule_ids_cannot_shadow_builtins_or_repeat(tmp_path: Path) -> None:

@@ -40,9 +40,7 @@ def test_offers_say_which_rule_decided(app: typer.Typer, store_url: str) -> None
     assert (
         lg["decided_by"]["evidence"] == "device_os=iOS, device_make=Apple, device_model=iPhone 13"
     )
-    assert lg["decided_by"]["text"] == (
-        "the customer uses an iPhone 13 (iOS): this offer is for Android"
-    )
+    assert lg["decided_by"]["text"] == "the main line has an iPhone 13 (iOS), not an Android device"
     for plan in ("PL_UP_PLUS_20", "PL_UP_MAX_60", "PL_UP_ULT_150", "PL_FETES_ULT_150"):
         codes = [r["code"] for r in offers[plan]["reasons"] if not r["ok"]]
         assert "catalog.applicability.not_an_upgrade" in codes, plan

@@ -22,6 +22,7 @@ from goodcall.catalog.model import Catalog, Offer, Rule, RuleTier
 from goodcall.catalog.parse import PredicateError, parse_predicate, suggest
 from goodcall.catalog.predicates import Predicate
 from goodcall.catalog.to_polars import to_polars
+from goodcall.catalog.wording import DERIVED_FIELDS, plural_problem
 from goodcall.profiles.fields import PREDICATE_FIELDS
 
 MAX_CHECKS_PER_OFFER = 63  # failed checks are kept as bits of one unsigned 64-bit integer
@@ -166,11 +167,15 @@ def _placeholder_problems(text: str) -> list[str]:
         parsed = list(string.Formatter().parse(text))
     except ValueError as err:
         return [f"bad placeholder in {text!r}: {err}"]
-    for _, name, _, _ in parsed:
+    known = [*PREDICATE_FIELDS, *DERIVED_FIELDS]
+    for _, name, spec, _ in parsed:
         if name is None:
             continue
-        if name not in PREDICATE_FIELDS:
-            problems.append(f"unknown field {{{name}}}{suggest(name, PREDICATE_FIELDS)}")
+        if name not in PREDICATE_FIELDS and name not in DERIVED_FIELDS:
+            problems.append(f"unknown field {{{name}}}{suggest(name, known)}")
+        plural = plural_problem(spec or "")
+        if plural is not None:
+            problems.append(f"{{{name}:{spec}}}: {plural}")
     return problems
 
 

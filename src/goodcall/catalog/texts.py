@@ -1,24 +1,37 @@
 """Human sentences for catalog reasons, in Canadian French and English.
 
-Rule-written checks carry their own wording (``because``, formatted with the customer's profile);
-built-in checks are worded here. The agent brief reads these for its "Do not" section, so they
-describe the customer plainly: « le client utilise un iPhone 13 (iOS) : cette offre est pour
-Android ».
+Rule-written checks carry their own wording (``because``, filled from the customer's profile);
+built-in checks are worded here. The agent brief puts these after « Ne proposez pas X : » /
+"Don't offer X:", so each is a complete clause about the facts, never about « il » or « le
+client » (the customer may be a woman): « la ligne principale a un iPhone 13 (iOS), alors que
+cette offre est réservée aux appareils Android ». Plans and promotions are named as the customer
+knows them, never by their ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import string
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from babel.dates import format_date
 
 from goodcall.catalog.model import Catalog, Offer
+from goodcall.catalog.wording import (
+    DERIVED_FIELDS,
+    LOCALES,
+    Lang,
+    ProfileFormatter,
+    derived_value,
+    device_label,
+    device_name,
+    format_profile,
+    placeholder_names,
+    plan_name,
+    with_article,
+)
 
-Lang = Literal["fr", "en"]
-_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+__all__ = ["CHANNEL_NAMES", "PLACES", "Lang", "format_profile", "parse_evidence", "reason_text"]
 
 PLACES: dict[str, dict[Lang, str]] = {
     "app": {"fr": "dans l'appli", "en": "in the app"},
@@ -35,6 +48,16 @@ CHANNEL_NAMES: dict[str, dict[Lang, str]] = {
     "email": {"fr": "courriel", "en": "email"},
     "app": {"fr": "appli", "en": "app"},
 }
+OS_NAMES: dict[str, dict[Lang, str]] = {
+    "iOS": {"fr": "iOS", "en": "iOS"},
+    "Android": {"fr": "Android", "en": "Android"},
+    "Other": {"fr": "autre système", "en": "another system"},
+}
+MISSING_FACTS: dict[Lang, str] = {
+    "fr": "le dossier n'a pas les renseignements qu'il faut pour vérifier cette condition",
+    "en": "the customer file lacks the information needed to check this condition",
+}
+"""Said instead of a ``because`` whose profile values are unknown (never « inconnu mois »)."""
 
 
 def reason_text(
@@ -54,37 +77,20 @@ def reason_text(
             if tier == parts[1] and rule.id == parts[2]:
                 if ok:
                     return _met(str(reason.get("rule", rule.when)), lang)
-                return format_profile(getattr(rule.because, lang), profile, lang)
+                return rule_sentence(getattr(rule.because, lang), profile, lang)
     builder = _BUILTINS.get(code)
     if builder is None:
         return f"{code}: {reason.get('evidence', '')}"
     return builder(_Context(profile, catalog, offer, lang, ok, str(reason.get("evidence", ""))))
 
 
-def format_profile(template: str, profile: Mapping[str, Any], lang: Lang) -> str:
-    """Fill ``{field}`` / ``{field:.1f}`` placeholders from the profile, numbers in the locale."""
-    return _ProfileFormatter(lang).vformat(template, (), profile)
-
-
-class _ProfileFormatter(string.Formatter):
-    def __init__(self, lang: Lang) -> None:
-        self.lang = lang
-
-    def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
-        return kwargs.get(str(key))
-
-    def format_field(self, value: Any, format_spec: str) -> str:
+def rule_sentence(template: str, profile: Mapping[str, Any], lang: Lang) -> str:
+    """A rule's ``because`` filled from the profile; :data:`MISSING_FACTS` if a value is unknown."""
+    for name in placeholder_names(template):
+        value = derived_value(name, profile, lang) if name in DERIVED_FIELDS else profile.get(name)
         if value is None:
-            return "inconnu" if self.lang == "fr" else "unknown"
-        if isinstance(value, dt.date):
-            return format_date(value, "long", locale=_LOCALES[self.lang])
-        try:
-            text = format(value, format_spec)
-        except (TypeError, ValueError):
-            text = str(value)
-        if self.lang == "fr" and isinstance(value, float | int) and not isinstance(value, bool):
-            text = text.replace(",", "\u202f").replace(".", ",")
-        return text
+            return MISSING_FACTS[lang]
+    return ProfileFormatter(lang).vformat(template, (), profile)
 
 
 def _met(rule: str, lang: Lang) -> str:
@@ -111,112 +117,130 @@ class _Context:
     def say(self, fr: str, en: str) -> str:
         return fr if self.lang == "fr" else en
 
-    def a_device(self) -> str:
-        """``un iPhone 13 (iOS)`` / ``an iPhone 13 (iOS)``."""
-        device = self.device()
-        if self.lang == "fr":
-            return f"un {device}" if self.profile.get("device_model") else device
-        if not (self.profile.get("device_model") or self.profile.get("device_make")):
-            return device
-        return f"{'an' if device[:1].lower() in 'aeiou' else 'a'} {device}"
+    def a_device(self) -> str | None:
+        """``un iPhone 13 (iOS)`` / ``an iPhone 13 (iOS)``; None when no device is on file."""
+        name = device_name(self.profile)
+        if name is None:
+            return None
+        os_name = OS_NAMES.get(str(self.profile.get("device_os")), {}).get(self.lang)
+        named = f"{name} ({os_name})" if os_name else name
+        return with_article(named, self.lang, definite=False)
 
-    def device(self) -> str:
-        model = self.profile.get("device_model") or self.profile.get("device_make")
-        if not model:
-            return self.say("aucun appareil connu", "no known device")
-        os_name = self.profile.get("device_os") or "?"
-        return f"{model} ({os_name})"
-
-    def plan_name(self) -> str:
-        plan_id = self.profile.get("plan_id")
-        for line in self.profile.get("lines") or []:
-            if line.get("plan_id") == plan_id and line.get(f"plan_name_{self.lang}"):
-                return str(line[f"plan_name_{self.lang}"])
-        return str(plan_id) if plan_id else self.say("inconnu", "unknown")
+    def plan(self) -> str | None:
+        return plan_name(self.profile, self.lang)
 
     def promotion(self) -> str:
         promo = self.offer.promotion_id or ""
         names = self.catalog.promotions.get(promo)
         return getattr(names, self.lang) if names is not None else promo
 
-    def offer_name(self) -> str:
-        return str(getattr(self.offer.name, self.lang))
-
     def date(self, value: dt.date) -> str:
-        return format_date(value, "long", locale=_LOCALES[self.lang])
+        return format_date(value, "long", locale=LOCALES[self.lang])
 
 
 def _device_os(c: _Context) -> str:
-    wanted = c.offer.target.device_os
+    """Said of one offer or of several at once (the brief groups offers by sentence)."""
+    wanted = str(c.offer.target.device_os)
+    an_os = with_article(wanted, "en", definite=False)
+    device = c.a_device()
+    if device is None:
+        return c.say(
+            "aucun appareil n'est connu pour la ligne principale, donc rien ne dit qu'il "
+            f"s'agit d'un appareil {wanted}",
+            f"no device is on file for the main line, so nothing says it is {an_os} device",
+        )
     if c.ok:
         return c.say(
-            f"le client utilise {c.a_device()}, compatible avec cette offre",
-            f"the customer uses {c.a_device()}, compatible with this offer",
+            f"la ligne principale a {device}, un appareil {wanted} comme le demande l'offre",
+            f"the main line has {device}, {an_os} device as the offer requires",
         )
     return c.say(
-        f"le client utilise {c.a_device()} : cette offre est pour {wanted}",
-        f"the customer uses {c.a_device()}: this offer is for {wanted}",
+        f"la ligne principale a {device}, pas un appareil {wanted}",
+        f"the main line has {device}, not {an_os} device",
     )
 
 
 def _already_owns(c: _Context) -> str:
     target = c.offer.target
     if target.device_model is not None:
+        wanted = with_article(
+            device_label(target.device_make, target.device_model) or target.device_model,
+            c.lang,
+            definite=False,
+        )
         if c.ok:
+            device = c.a_device() or with_article(
+                c.say("appareil inconnu", "unknown device"), c.lang, definite=False
+            )
             return c.say(
-                f"le client n'a pas de {target.device_model} (il utilise {c.a_device()})",
-                f"the customer has no {target.device_model} (uses {c.a_device()})",
+                f"la ligne principale a {device}, pas {wanted}",
+                f"the main line has {device}, not {wanted}",
             )
         return c.say(
-            f"le client a déjà un {target.device_model}",
-            f"the customer already has a {target.device_model}",
+            f"la ligne principale a déjà {wanted}",
+            f"the main line already has {wanted}",
+        )
+    plan = c.plan()
+    if plan is None:
+        return c.say(
+            "aucun forfait n'est connu pour la ligne principale",
+            "no plan is on file for the main line",
         )
     if c.ok:
         return c.say(
-            f"le client n'a pas ce forfait (il a {c.plan_name()})",
-            f"the customer does not have this plan (has {c.plan_name()})",
+            f"la ligne principale a le forfait {plan}, pas celui de l'offre",
+            f"the main line is on the {plan} plan, not the offer's",
         )
     return c.say(
-        f"le client a déjà le forfait {c.plan_name()}",
-        f"the customer already has the {c.plan_name()} plan",
+        f"la ligne principale a déjà le forfait {plan}",
+        f"the main line is already on the {plan} plan",
     )
 
 
 def _not_an_upgrade(c: _Context) -> str:
     tier = c.profile.get("plan_tier")
     target = c.offer.target.plan_tier
+    plan = c.plan()
+    if plan is None or tier is None or target is None:
+        return c.say(
+            "le forfait de la ligne principale n'est pas connu, donc rien ne garantit que ce "
+            "serait une amélioration",
+            "the main line's plan is not on file, so there is no telling this would be an upgrade",
+        )
     if c.ok:
         return c.say(
-            f"le forfait {c.plan_name()} (niveau {tier}) est sous le niveau {target} de l'offre",
-            f"the {c.plan_name()} plan (tier {tier}) is below the offer's tier {target}",
+            f"la ligne principale a le forfait {plan}, plus petit que celui de l'offre",
+            f"the main line is on the {plan} plan, smaller than the offer's",
         )
-    top = bool(c.profile.get("plan_is_top"))
-    fr_top = ", notre plus gros forfait" if top else ""
-    en_top = ", our biggest plan" if top else ""
+    if c.profile.get("plan_is_top"):
+        fr, en = "notre plus gros forfait", "our biggest plan"
+    elif tier == target:
+        fr, en = "un forfait du même niveau", "a plan on the same level"
+    else:
+        fr, en = "un forfait plus gros", "a bigger plan"
     return c.say(
-        f"le client a déjà le forfait {c.plan_name()} (niveau {tier}{fr_top}) : "
-        f"« {c.offer_name()} » (niveau {target}) n'est pas une amélioration",
-        f"the customer already has the {c.plan_name()} plan (tier {tier}{en_top}): "
-        f"“{c.offer_name()}” (tier {target}) is not an upgrade",
+        f"la ligne principale a déjà le forfait {plan}, {fr}, donc ce ne serait pas une "
+        "amélioration",
+        f"the main line is already on the {plan} plan, {en}, so that would not be an upgrade",
     )
 
 
 def _promotion_redeemed(c: _Context) -> str:
     if c.ok:
         return c.say(
-            f"le client n'a pas encore profité de {c.promotion()}",
-            f"the customer has not used {c.promotion()} yet",
+            f"la personne n'a pas encore profité de {c.promotion()}",
+            f"the customer has not redeemed {c.promotion()} yet",
         )
     return c.say(
-        f"le client a déjà profité de {c.promotion()}",
-        f"the customer already took {c.promotion()}",
+        f"la personne a déjà profité de {c.promotion()}",
+        f"the customer has already redeemed {c.promotion()}",
     )
 
 
 def _promotion_seen(c: _Context) -> str:
     if c.ok:
         return c.say(
-            f"le client n'a pas encore vu {c.promotion()}",
+            f"la personne n'a pas encore vu {c.promotion()}",
             f"the customer has not seen {c.promotion()} yet",
         )
     fields = parse_evidence(c.evidence)
@@ -229,7 +253,7 @@ def _promotion_seen(c: _Context) -> str:
     seen = f"{where}{when}".strip()
     detail = f" ({seen})" if seen else ""
     return c.say(
-        f"le client a déjà vu {c.promotion()}{detail} : ne la présentez pas comme une nouveauté",
+        f"la personne a déjà vu {c.promotion()}{detail} : ne la présentez pas comme une nouveauté",
         f"the customer already saw {c.promotion()}{detail}: do not present it as news",
     )
 
