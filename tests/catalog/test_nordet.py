@@ -96,3 +96,61 @@ def test_the_catalog_compiles_with_builtin_checks_where_they_belong() -> None:
         assert [n.code for n in offer.notices] == (
             ["catalog.notice.promotion_seen"] if spec.promotion_id else []
         )
+
+
+@pytest.mark.parametrize("offer", CATALOG.offers, ids=lambda o: o.id)
+def test_two_or_three_talking_points_and_an_answered_objection(offer: Offer) -> None:
+    """The brief gives the agent 2–3 talking points and the answer to the likely objection."""
+    assert 2 <= len(offer.talking_points) <= 3, len(offer.talking_points)
+    assert offer.objection is not None
+    assert offer.objection.objection.fr.strip() and offer.objection.objection.en.strip()
+    answer = offer.objection.answer
+    assert answer.fr_formal.strip() and answer.fr_informal.strip() and answer.en.strip()
+    points = [p.fr_formal for p in offer.talking_points]
+    assert len(set(points)) == len(points), "a talking point repeats"
+
+
+def french_texts(offer: Offer) -> list[str]:
+    texts = [offer.name.fr, *(rule.because.fr for _, rule in offer.rules())]
+    for voiced in (offer.why_we_call, *offer.talking_points):
+        texts += [voiced.fr_formal, voiced.fr_informal]
+    if offer.objection is not None:
+        texts += [offer.objection.objection.fr]
+        texts += [offer.objection.answer.fr_formal, offer.objection.answer.fr_informal]
+    return texts
+
+
+def english_texts(offer: Offer) -> list[str]:
+    texts = [offer.name.en, *(rule.because.en for _, rule in offer.rules())]
+    texts += [offer.why_we_call.en, *(p.en for p in offer.talking_points)]
+    if offer.objection is not None:
+        texts += [offer.objection.objection.en, offer.objection.answer.en]
+    return texts
+
+
+# Words Quebec French has a natural word for: forfait, données, itinérance, cellulaire, annuler…
+ANGLICISMS = re.compile(
+    r"\b(plan|plans|data|roaming|cell|cellphone|upgrade|upgrader|deal|bill|canceller|"
+    r"canceler|céduler|checker|switcher|downloader|chatter|call|full|cool|cash|refund)\b",
+    re.IGNORECASE,
+)
+MONEY_FR_WRONG = re.compile(r"\$\s*[\d{]")  # « $10 » — French writes « 10 $ »
+MONEY_EN_WRONG = re.compile(r"[\d}]\s*\$")  # "10 $" — English writes "$10"
+
+
+@pytest.mark.parametrize("offer", CATALOG.offers, ids=lambda o: o.id)
+def test_french_has_no_anglicism_and_money_is_written_each_way(offer: Offer) -> None:
+    for text in french_texts(offer):
+        assert not ANGLICISMS.search(text), text
+        assert not MONEY_FR_WRONG.search(text), text
+    for text in english_texts(offer):
+        assert not MONEY_EN_WRONG.search(text), text
+
+
+@pytest.mark.parametrize("offer", CATALOG.offers, ids=lambda o: o.id)
+def test_exclusion_reasons_never_say_il_or_le_client(offer: Offer) -> None:
+    """The customer may be a woman: reasons speak of the line, the account or « la personne »."""
+    he = re.compile(r"\b(client|cliente|il utilise|il a|il n'|son appareil|sa ligne)\b", re.I)
+    for _, rule in offer.rules():
+        assert not he.search(rule.because.fr), rule.because.fr
+        assert not re.search(r"\b(he|she|his|her)\b", rule.because.en, re.I), rule.because.en
