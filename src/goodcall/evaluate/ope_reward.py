@@ -37,7 +37,7 @@ def _train(
     """A booster, or the mean reward when the training rows hold a single reward value."""
     if np.unique(y).size < 2:
         return float(y.mean())
-    settings = params.booster_params("binary" if binary else "regression", seed)
+    settings = params.booster_params("binary" if binary else "regression", seed, rows=y.size)
     rng = np.random.default_rng(seed)
     order = rng.permutation(y.size)
     cut = int(y.size * EARLY_STOPPING_SHARE)

@@ -76,7 +76,9 @@ def _train(
     valid: tuple[Matrix, Vector, Vector | None] | None,
     num_leaves: int | None = None,
 ) -> lgb.Booster:
-    params = ctx.params.booster_params(objective, ctx.seed + _SEED_OFFSETS[name])
+    params = ctx.params.booster_params(
+        objective, ctx.seed + _SEED_OFFSETS[name], rows=train[0].shape[0]
+    )
     if num_leaves is not None:
         params["num_leaves"] = num_leaves
     rounds = ctx.params.n_estimators if ctx.rounds is None else max(1, ctx.rounds[name])
