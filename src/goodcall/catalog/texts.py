@@ -16,7 +16,7 @@ from typing import Any
 
 from babel.dates import format_date
 
-from goodcall.catalog.model import Catalog, Offer
+from goodcall.catalog.model import Catalog, Offer, Rule
 from goodcall.catalog.wording import (
     DERIVED_FIELDS,
     LOCALES,
@@ -68,29 +68,48 @@ def reason_text(
     lang: Lang,
 ) -> str:
     """The sentence for one reason of one offer for one customer, in ``lang``."""
-    offer = catalog.offer(offer_id)
+    offers, rules = _index(catalog)
+    if offer_id not in offers:
+        raise KeyError(offer_id)
     code = str(reason["code"])
     ok = bool(reason["ok"])
-    parts = code.split(".")
-    if len(parts) == 3 and parts[1] in ("eligibility", "applicability", "suitability"):
-        for tier, rule in offer.rules():
-            if tier == parts[1] and rule.id == parts[2]:
-                if ok:
-                    return _met(str(reason.get("rule", rule.when)), lang)
-                return rule_sentence(getattr(rule.because, lang), profile, lang)
+    rule = rules.get((offer_id, code))
+    if rule is not None:
+        if ok:
+            return _met(str(reason.get("rule", rule.when)), lang)
+        return rule_sentence(getattr(rule.because, lang), profile, lang)
     builder = _BUILTINS.get(code)
     if builder is None:
         return f"{code}: {reason.get('evidence', '')}"
+    offer = offers[offer_id]
     return builder(_Context(profile, catalog, offer, lang, ok, str(reason.get("evidence", ""))))
 
 
 def rule_sentence(template: str, profile: Mapping[str, Any], lang: Lang) -> str:
     """A rule's ``because`` filled from the profile; :data:`MISSING_FACTS` if a value is unknown."""
+    values: dict[str, Any] = {}
     for name in placeholder_names(template):
         value = derived_value(name, profile, lang) if name in DERIVED_FIELDS else profile.get(name)
         if value is None:
             return MISSING_FACTS[lang]
-    return ProfileFormatter(lang).vformat(template, (), profile)
+        values[name] = value
+    return ProfileFormatter(lang, resolved=True).vformat(template, (), values)
+
+
+_Index = tuple[dict[str, Offer], dict[tuple[str, str], Rule]]
+_INDEXES: dict[int, tuple[Catalog, _Index]] = {}
+
+
+def _index(catalog: Catalog) -> _Index:
+    """Offers by id and rules by (offer id, code), built once per catalog (sentences are hot)."""
+    cached = _INDEXES.get(id(catalog))
+    if cached is None or cached[0] is not catalog:
+        if len(_INDEXES) > 16:
+            _INDEXES.clear()
+        offers = {o.id: o for o in catalog.offers}
+        rules = {(o.id, f"catalog.{t}.{r.id}"): r for o in catalog.offers for t, r in o.rules()}
+        cached = _INDEXES[id(catalog)] = (catalog, (offers, rules))
+    return cached[1]
 
 
 def _met(rule: str, lang: Lang) -> str:

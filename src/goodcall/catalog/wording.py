@@ -13,6 +13,7 @@ brief can observe which values a sentence depends on.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -114,9 +115,10 @@ def derived_value(name: str, profile: Mapping[str, Any], lang: Lang) -> str | No
     raise KeyError(name)
 
 
-def placeholder_names(template: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def placeholder_names(template: str) -> tuple[str, ...]:
     """The field names a template fills, in order (``ValueError`` on a malformed template)."""
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name is not None)
 
 
 def plural_problem(spec: str) -> str | None:
@@ -142,12 +144,13 @@ def format_profile(template: str, profile: Mapping[str, Any], lang: Lang) -> str
 class ProfileFormatter(string.Formatter):
     """``str.format`` over a profile, with derived fields and locale-aware numbers."""
 
-    def __init__(self, lang: Lang) -> None:
+    def __init__(self, lang: Lang, resolved: bool = False) -> None:
         self.lang = lang
+        self.resolved = resolved  # the mapping already holds every value, derived ones included
 
     def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
         name = str(key)
-        if name in DERIVED_FIELDS:
+        if name in DERIVED_FIELDS and not self.resolved:
             return derived_value(name, kwargs, self.lang)
         return kwargs.get(name)
 
