@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         positives.append(
             stage(
                 "summaries",
-                lambda x=scored: positive_items(x, config, AT).select(*core.ITEM_COLUMNS),
+                lambda x=scored: positive_items(x, config, AT, catalog).select(*core.ITEM_COLUMNS),
             )
         )
         print(f"  chunk {start:>9,}: {', '.join(f'{k} {v:.1f} s' for k, v in seconds.items())}, "

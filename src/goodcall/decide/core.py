@@ -184,7 +184,7 @@ def decide(
         )
         summaries.append(customer_summary(stages, scored))
         tops.append(top_offers(scored))
-        positives.append(positive_items(scored, config, at).select(*ITEM_COLUMNS))
+        positives.append(positive_items(scored, config, at, catalog).select(*ITEM_COLUMNS))
     summary = pl.concat(summaries, how="vertical_relaxed")
     positive = sorted_items(pl.concat(positives, how="vertical_relaxed"))
     treat = positive.filter(~c("in_control"))

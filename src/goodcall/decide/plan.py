@@ -50,23 +50,41 @@ class PlanSummary:
         return self.gap / self.dual_bound if self.dual_bound > 0 else 0.0
 
 
-def positive_items(scored: pl.DataFrame, config: CampaignConfig, at: dt.datetime) -> pl.DataFrame:
-    """Exploit items with EV > 0 and explore items with sampled EV > 0, one row each, with the
-    campaign ``day`` of each: 0 is the 24 hours from ``at``; calls per day count per such day."""
+def positive_items(
+    scored: pl.DataFrame, config: CampaignConfig, at: dt.datetime, catalog: Catalog
+) -> pl.DataFrame:
+    """The items worth arbitrating, one row each, with the campaign ``day`` of each (0 is the
+    24 hours from ``at``; calls per day count per such day).
+
+    Exploit items with EV > 0 and explore items with sampled EV > 0 — then, per customer, only
+    the best item of each *resource signature* (the resources it would use and its cost): an item
+    that uses exactly the same resources as a better one of the same customer can never be
+    chosen, in the optimum or by the prices (exact pruning). Two e-mails about offers without a
+    volume limit use nothing that binds, so only the better survives; calls keep one item per
+    campaign day and hour slot (when those are limited) and per limited offer.
+    """
     day = ((c("planned_at") - at).dt.total_seconds() // 86_400).cast(pl.Int64).alias("day")
     base = scored.with_columns(pl.lit(False).alias("explore"), c("ev").alias("value"), day)
     explore = scored.filter(c("explore_ev").is_not_null()).with_columns(
         pl.lit(True).alias("explore"), c("explore_ev").alias("value"), day
     )
     items = pl.concat([base, explore], how="vertical_relaxed").filter(c("value") > 0)
-    if config.calls_per_hour is None:
-        items = items.sort(["value", "planned_at"], descending=[True, False]).unique(
-            ["customer_id", "offer_id", "channel", "explore"], keep="first", maintain_order=True
-        )
-    return items.sort(
+    signature = _resource_names(items, config, catalog).with_columns(
+        c("calls").fill_null(""), c("hour").fill_null(""), c("offer").fill_null("")
+    )
+    budget = c("channel") if config.budget is not None else pl.lit("")
+    items = items.with_columns(
+        pl.concat_str(
+            signature["offer"], signature["calls"], signature["hour"], budget, separator="|"
+        ).alias("_signature")
+    )
+    items = items.sort(
         ["customer_id", "value", "offer_id", "channel", "planned_at", "explore"],
         descending=[False, True, False, False, False, False],
     )
+    return items.unique(
+        ["customer_id", "_signature", "explore"], keep="first", maintain_order=True
+    ).drop("_signature")
 
 
 def _resource_names(items: pl.DataFrame, config: CampaignConfig, catalog: Catalog) -> pl.DataFrame:

@@ -140,7 +140,7 @@ def oracle_plan(
     scored = truth_values(items, profiles, truth).with_columns(
         pl.lit(None, pl.Float64).alias("explore_ev")
     )
-    positive = positive_items(scored, config, at)
+    positive = positive_items(scored, config, at, catalog)
     chosen, summary = arbitrate(positive, config, catalog, 0.0)
     return positive.filter(pl.Series(chosen)), summary.relative_gap
 
