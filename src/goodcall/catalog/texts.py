@@ -3,9 +3,9 @@
 Rule-written checks carry their own wording (``because``, filled from the customer's profile);
 built-in checks are worded here. The agent brief puts these after « Ne proposez pas X : » /
 "Don't offer X:", so each is a complete clause about the facts, never about « il » or « le
-client » (the customer may be a woman): « la ligne principale a un iPhone 13 (iOS), alors que
-cette offre est réservée aux appareils Android ». Plans and promotions are named as the customer
-knows them, never by their ids.
+client » (the customer may be a woman): « la ligne principale a un iPhone 13 (iOS), pas un
+appareil Android ». The brief groups offers that share a sentence, so a sentence never says
+« cette offre ». Plans and promotions are named as the customer knows them, never by their ids.
 """
 
 from __future__ import annotations
