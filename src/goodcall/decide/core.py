@@ -196,5 +196,10 @@ def decide(
     shadows = ctrl.filter(pl.Series(shadow_chosen)).select(
         "customer_id", *[c(n).alias("shadow_" + n) for n in CHOICE_COLUMNS]
     )
-    decided = assemble(summary, pl.concat(tops, how="vertical_relaxed"), picks, shadows, config)
-    return Decisions(decided.select(list(DECISION_SCHEMA)).cast(DECISION_SCHEMA), plan)
+    decided = [  # chunk by chunk: the reasons lists are the bulk of the output
+        assemble(part, top, picks, shadows, config)
+        .select(list(DECISION_SCHEMA))
+        .cast(DECISION_SCHEMA)
+        for part, top in zip(summaries, tops, strict=True)
+    ]
+    return Decisions(pl.concat(decided), plan)
