@@ -132,7 +132,15 @@ def main(argv: list[str] | None = None) -> None:
     empty = picks.head(0).select(
         "customer_id", *[pl.col(n).alias("shadow_" + n) for n in core.CHOICE_COLUMNS]
     )
-    decided = stage("assembly", lambda: assemble(summary, pl.concat(tops), picks, empty, config))
+    decided = stage(
+        "assembly",
+        lambda: pl.concat(
+            [
+                assemble(part, top, picks, empty, config)
+                for part, top in zip(summaries, tops, strict=True)
+            ]
+        ),
+    )
     total = sum(v for k, v in seconds.items() if k != "greedy-cut")
     print(
         f"{decided.height:,} decisions; {scored_rows:,} candidate moments scored; "
