@@ -5,3 +5,5 @@ control group; ``ope`` estimates what a new targeting policy would have earned f
 collected under another policy, before it is rolled out. ``cli`` holds the ``goodcall
 evaluate`` command group that other modules attach their own evaluations to.
 """
+
+import goodcall.models  # noqa: F401  (sets OpenMP's passive waiting before LightGBM loads)

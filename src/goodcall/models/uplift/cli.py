@@ -136,6 +136,8 @@ def fit_command(
             "✓" if score.chosen else "",
         )
     console.print(table_out)
+    for column, reason in model.encoder.skipped.items():
+        errors.print(f"note: column {column!r} not used as a feature: {reason}")
     console.print(f"saved [bold]{model.metadata.method}[/] model to {path}")
 
 

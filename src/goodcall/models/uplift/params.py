@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Objective = Literal["binary", "regression"]
-THREADED_ROWS = 200_000
+THREADED_ROWS = 50_000
 
 
 class LightGBMParams(BaseModel):
@@ -49,7 +49,7 @@ class LightGBMParams(BaseModel):
     num_threads: int | None = Field(
         default=None,
         ge=0,
-        description="None: 1 thread below 200,000 training rows, else 2; 0: every core",
+        description="None: 1 thread below 50,000 training rows, else 2; 0: every core",
     )
 
     @field_validator("effect_num_leaves")
@@ -62,9 +62,9 @@ class LightGBMParams(BaseModel):
     def threads(self, rows: int | None) -> int:
         """Threads for a booster trained on ``rows`` rows.
 
-        Why one thread on small data: on a shared two-core machine, LightGBM's OpenMP threads
-        spin while waiting for each other, and a small booster trained with two threads was
-        measured up to ten times slower than with one whenever another process held a core.
+        Why one thread on small data: a second thread saves little on a small booster, and on a
+        shared two-core machine it can cost a lot when another process holds a core (see
+        ``goodcall.models``: OpenMP waiting policy).
         """
         if self.num_threads is not None:
             return self.num_threads

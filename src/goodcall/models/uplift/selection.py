@@ -9,7 +9,7 @@ splits it picked a worse learner on most of them). The rule here:
    deeper ones, the X-learner before class transformation;
 2. another candidate replaces the first only if its validation Qini coefficient exceeds the
    first's by more than 1.5 standard errors of the paired difference, estimated by a bootstrap
-   of the validation rows (200 resamples of at most 50,000 rows, seeded);
+   of the validation rows (200 resamples, seeded);
 3. among the candidates that clear that bar, the highest Qini coefficient wins;
 4. the T-learner is scored and recorded (its two outcome models are the X-learner's first
    stage, so it costs nothing) but is not eligible when other learners are: the X-learner
@@ -23,7 +23,7 @@ and must be able to win. Every score and standard error is recorded in the model
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,34 +36,40 @@ from goodcall.models.uplift.metadata import CandidateScore
 
 STANDARD_ERRORS = 1.5
 BOOTSTRAP_SAMPLES = 200
-BOOTSTRAP_MAX_ROWS = 50_000
+BOOTSTRAP_MAX_ROWS = 20_000
 
 
-def _bootstrap_gain_se(
-    uplift: NDArray[np.float64],
+def _bootstrap_gain_ses(
+    challengers: Sequence[NDArray[np.float64]],
     reference: NDArray[np.float64],
     part: Part,
     seed: int,
-) -> float:
-    """Standard error of ``qini(uplift) − qini(reference)`` over bootstrap resamples."""
+) -> list[float]:
+    """Standard error of ``qini(challenger) − qini(reference)`` for each challenger.
+
+    Every resample serves all challengers (the differences are paired). On more than
+    ``BOOTSTRAP_MAX_ROWS`` validation rows the resamples are drawn from a random subset of that
+    size and the standard errors scaled by ``sqrt(subset / rows)``: a Qini coefficient's
+    sampling error shrinks as one over the square root of the rows it is computed on.
+    """
     rng = np.random.default_rng(seed)
     n = part.outcome.size
-    rows_all = (
-        rng.choice(n, size=BOOTSTRAP_MAX_ROWS, replace=False)
-        if n > BOOTSTRAP_MAX_ROWS
-        else np.arange(n)
-    )
+    size = min(n, BOOTSTRAP_MAX_ROWS)
+    pool = rng.choice(n, size=size, replace=False) if n > size else np.arange(n)
     treated = part.treated.astype(np.float64)
-    gains: list[float] = []
+    gains: list[list[float]] = []
     for _ in range(BOOTSTRAP_SAMPLES):
-        rows = rows_all[rng.integers(rows_all.size, size=rows_all.size)]
+        rows = pool[rng.integers(size, size=size)]
         y, t = part.outcome[rows], treated[rows]
         try:
-            gain = qini_coefficient(y, uplift[rows], t) - qini_coefficient(y, reference[rows], t)
+            base = qini_coefficient(y, reference[rows], t)
+            gains.append([qini_coefficient(y, c[rows], t) - base for c in challengers])
         except MetricInputError:
             continue  # a resample with one group only, or without any responder: skip it
-        gains.append(gain)
-    return float(np.std(gains, ddof=1)) if len(gains) > 1 else float("inf")
+    if len(gains) < 2:
+        return [float("inf")] * len(challengers)
+    scale = np.sqrt(size / n)
+    return [float(v) * scale for v in np.std(np.asarray(gains), axis=0, ddof=1)]
 
 
 def score_and_choose(
@@ -77,9 +83,11 @@ def score_and_choose(
     candidates = list(uplifts)
     treated = part.treated.astype(np.float64)
     qini = {c: qini_coefficient(part.outcome, uplifts[c], treated) for c in candidates}
-    first = candidates[0]
-    se = {c: _bootstrap_gain_se(uplifts[c], uplifts[first], part, seed) for c in candidates[1:]}
-    clears_bar = [c for c in candidates[1:] if qini[c] - qini[first] > STANDARD_ERRORS * se[c]]
+    eligible = [c for c in candidates if c.method != "t"] or candidates
+    first, challengers = eligible[0], eligible[1:]
+    ses = _bootstrap_gain_ses([uplifts[c] for c in challengers], uplifts[first], part, seed)
+    se = dict(zip(challengers, ses, strict=True))
+    clears_bar = [c for c in challengers if qini[c] - qini[first] > STANDARD_ERRORS * se[c]]
     chosen = max(clears_bar, key=lambda c: qini[c]) if clears_bar else first
     scores = [
         CandidateScore(
