@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from goodcall.brief.document import Document, _french_spaces
+from goodcall.brief.document import Document
 from goodcall.brief.model import Brief
+from goodcall.brief.words import french_spaces
 from goodcall.catalog.model import Catalog
 
 # Common English words that are not French words (so they never occur in good French).
@@ -195,7 +196,7 @@ def data_strings(brief: Brief, catalog: Catalog) -> list[str]:
         out += [name.fr, name.en]
     out += [e.promotion_id for e in (*k.redeemed, *k.seen)]
     out += ["iOS", "Android", "Apple", "Samsung", "Google", "LG", "Motorola"]
-    out += [_french_spaces(s) for s in out if s]  # as the French typography renders them
+    out += [french_spaces(s) for s in out if s]  # as the French typography renders them
     return sorted({s for s in out if s}, key=len, reverse=True)
 
 

@@ -30,6 +30,7 @@ from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.model import Catalog
 from goodcall.profiles.build import build_profiles
+from tests.brief.batches import batch, rounds
 from tests.brief.conftest import tables_from_rows
 from tests.brief.language import (
     FRENCH_WORDS,
@@ -80,7 +81,7 @@ def test_layouts_have_no_words_of_their_own() -> None:
     """
     item = Item("§", "note", ("§",))
     section = Section("opening", 2, "§", (item, Item("§", "say"), Item("§", "warn")))
-    doc = Document("fr", "fr-CA", "§", "§", "§", (section,))
+    doc = Document.of("fr", "fr-CA", "§", "§", "§", (section,))
     for flavour in ("text", "html"):
         out = layout(flavour).render(d=doc, page=True)  # type: ignore[arg-type]
         out = re.sub(r"<style>.*?</style>|<[^>]*>", " ", out, flags=re.S).replace("§", "")
@@ -110,10 +111,17 @@ def test_the_checks_catch_what_they_are_for() -> None:
 
 
 def check_brief(
-    brief: Brief, profile: dict[str, Any], rows: list[dict[str, Any]], catalog: Catalog
+    brief: Brief,
+    profile: dict[str, Any],
+    rows: list[dict[str, Any]],
+    catalog: Catalog,
+    d: Document | None = None,
+    text: str | None = None,
 ) -> None:
+    """Every check on one brief; ``d`` and ``text`` are its document and text when the brief
+    came from a batch (else they are rendered here, one brief at a time)."""
     a = brief.address
-    d = brief_document(brief)
+    d = brief_document(brief) if d is None else d
     full = document_text(d)
     data = data_strings(brief, catalog)
     clean = without(full, data)
@@ -131,7 +139,7 @@ def check_brief(
     for item in brief.avoid.offers:
         assert set(item.offer_ids) <= {o.id for o in excluded}
     check_facts(brief, profile)
-    assert render_text(brief).count("\n") > 20
+    assert (render_text(brief) if text is None else text).count("\n") > 20
 
 
 def check_facts(brief: Brief, p: dict[str, Any]) -> None:
@@ -183,17 +191,20 @@ def check_facts(brief: Brief, p: dict[str, Any]) -> None:
 def _briefs_for(
     population: dict[str, list[dict[str, Any]]], compiled: CompiledCatalog, catalog: Catalog
 ) -> int:
+    """Every eligible phone offer of every customer, briefed in batches and checked; the first
+    round is also built one brief at a time, which must read the same."""
     profiles = build_profiles(tables_from_rows(population), AT).collect()
     evaluated = evaluate_offers(profiles.lazy(), compiled, AT).collect()
+    by_id = {p["customer_id"]: p for p in profiles.iter_rows(named=True)}
     count = 0
-    for profile in profiles.iter_rows(named=True):
-        rows = evaluated.filter(pl.col("customer_id") == profile["customer_id"]).to_dicts()
-        for row in rows:
-            offer = catalog.offer(row["offer_id"])
-            if not row["eligible"] or "phone" not in offer.channels:
-                continue
-            brief = build_brief(profile, offer.id, "phone", catalog, rows, AT)
-            check_brief(brief, profile, rows, catalog)
+    for number, contacts in enumerate(rounds(evaluated, catalog)):
+        for brief, d, text in batch(contacts, profiles, evaluated, catalog, AT):
+            profile = by_id[brief.customer_id]
+            rows = evaluated.filter(pl.col("customer_id") == brief.customer_id).to_dicts()
+            check_brief(brief, profile, rows, catalog, d, text)
+            if number == 0:
+                single = build_brief(profile, brief.offer_id, "phone", catalog, rows, AT)
+                assert render_text(single) == text
             count += 1
     return count
 

@@ -1,8 +1,9 @@
 """Every quality check on customers of the synthetic carrier (not in the repository).
 
 300 customers drawn by ``carrier_tables`` (Canadian mixes of languages, registers, devices,
-plans, families, histories); every eligible phone offer of the first 60 gets a brief, and every
-callable customer gets one through the batch path, which must agree with the single path.
+plans, families, histories); every eligible phone offer of the first 60 gets a brief, every
+callable customer gets one through the batch path, and every one of those must read exactly as
+the same brief built on its own (text, and HTML and JSON for a sample).
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from goodcall.brief.batch import briefs
+from goodcall.brief.batch import render_briefs
 from goodcall.brief.build import build_brief
 from goodcall.brief.examples import AT
-from goodcall.brief.render import render_text
+from goodcall.brief.render import render
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.model import Catalog
 from goodcall.profiles.build import build_profiles
 from goodcall.synth.generate import carrier_tables
+from tests.brief.batches import batch, rounds
 from tests.brief.test_quality import check_brief
 
 
@@ -33,42 +35,39 @@ def test_every_eligible_phone_offer(
     carrier: tuple[pl.DataFrame, pl.DataFrame], catalog: Catalog
 ) -> None:
     profiles, evaluated = carrier
-    phone = {o.id for o in catalog.offers if "phone" in o.channels}
+    first = profiles.head(60).filter(~pl.col("internal_dnc"))
+    chosen = evaluated.join(first.select("customer_id"), on="customer_id", how="semi")
+    by_id = {p["customer_id"]: p for p in first.iter_rows(named=True)}
     count = 0
-    for profile in profiles.head(60).iter_rows(named=True):
-        if profile["internal_dnc"]:
-            continue
-        rows = evaluated.filter(pl.col("customer_id") == profile["customer_id"]).to_dicts()
-        for row in rows:
-            if row["eligible"] and row["offer_id"] in phone:
-                brief = build_brief(profile, row["offer_id"], "phone", catalog, rows, AT)
-                check_brief(brief, profile, rows, catalog)
-                count += 1
+    for contacts in rounds(chosen, catalog):
+        for brief, d, text in batch(contacts, profiles, evaluated, catalog, AT):
+            rows = evaluated.filter(pl.col("customer_id") == brief.customer_id).to_dicts()
+            check_brief(brief, by_id[brief.customer_id], rows, catalog, d, text)
+            count += 1
     assert count >= 200
     assert {"fr", "en"} <= set(profiles.head(60)["lang"].to_list())
 
 
-def test_batch_path_passes_the_same_checks(
+def test_batch_path_passes_the_same_checks_and_equals_one_by_one(
     carrier: tuple[pl.DataFrame, pl.DataFrame], catalog: Catalog
 ) -> None:
     profiles, evaluated = carrier
-    phone = [o.id for o in catalog.offers if "phone" in o.channels]
-    contacts = (
-        evaluated.filter(pl.col("eligible") & pl.col("offer_id").is_in(phone))
-        .join(profiles.filter(~pl.col("internal_dnc")).select("customer_id"), on="customer_id")
-        .group_by("customer_id", maintain_order=True)
-        .first()
-        .select("customer_id", "offer_id", pl.lit("phone").alias("channel"))
+    callable_ = evaluated.join(
+        profiles.filter(~pl.col("internal_dnc")).select("customer_id"), on="customer_id"
     )
+    contacts = rounds(callable_, catalog)[0]
     assert contacts.height >= 250
-    made = briefs(contacts, profiles, evaluated, catalog, AT)
+    made = batch(contacts, profiles, evaluated, catalog, AT)
+    html = render_briefs(contacts.head(30), profiles, evaluated, catalog, AT, "html")
+    json = render_briefs(contacts.head(30), profiles, evaluated, catalog, AT, "json")
     by_id = {p["customer_id"]: p for p in profiles.iter_rows(named=True)}
-    for brief in made:
+    for number, (brief, d, text) in enumerate(made):
         profile = by_id[brief.customer_id]
         rows = evaluated.filter(pl.col("customer_id") == brief.customer_id).to_dicts()
-        check_brief(brief, profile, rows, catalog)
-    for brief in made[:40]:
-        profile = by_id[brief.customer_id]
-        rows = evaluated.filter(pl.col("customer_id") == brief.customer_id).to_dicts()
+        check_brief(brief, profile, rows, catalog, d, text)
         single = build_brief(profile, brief.offer_id, "phone", catalog, rows, AT)
-        assert render_text(brief) == render_text(single)
+        assert single == brief
+        assert render(single, "text") == text
+        if number < len(html):
+            assert render(single, "html") == html[number]
+            assert render(single, "json") == json[number]

@@ -1,68 +1,29 @@
 """Briefs for a whole campaign: one pass over decided contacts.
 
-The heavy lifting stays in Polars: the engine's rows are cut down to the contact's own row and the
-excluded offers an agent could reach for (about a dozen per customer instead of the whole
-catalog, each with only the reason that failed), grouped per customer, and only then handed to
-Python. Templates are compiled once and locale formatting is memoised, so each brief costs a few
-dictionary look-ups, one model and one layout render.
+The facts of every brief are computed as columns in Polars (:func:`goodcall.brief.build.
+brief_frame`), every sentence is worded once per distinct input (:mod:`goodcall.brief.words`),
+and Python only lays out each finished document with the compiled layout template. A single
+brief (:func:`goodcall.brief.build.build_brief`) is the same computation on a batch of one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any, Literal, overload
+from typing import Literal, overload
 
 import polars as pl
 
-from goodcall.brief import donot
-from goodcall.brief.build import Inputs, assemble
+from goodcall.brief.build import BRIEF_FIELDS, EVAL_COLUMNS, Inputs, brief_frame
+from goodcall.brief.distinct import RowError
 from goodcall.brief.facts import BriefError
+from goodcall.brief.memo import ReasonText
 from goodcall.brief.model import Brief
-from goodcall.brief.render import FORMATS, Format, render
+from goodcall.brief.render import FORMATS, Format, render_frame
+from goodcall.brief.schema import briefs_of
 from goodcall.catalog.model import Bilingual, Catalog
 
 CONTACT_COLUMNS = ("customer_id", "offer_id", "channel")
-EVAL_COLUMNS = ("customer_id", "offer_id", "eligible", "reasons", "notices")
-
-BRIEF_FIELDS = (
-    "customer_id",
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "title",
-    "time_zone",
-    "language",
-    "lang",
-    "register",
-    "register_source",
-    "tenure_months",
-    "device_make",
-    "device_model",
-    "device_os",
-    "device_age_months",
-    "financing_months_left",
-    "plan_id",
-    "plan_tier",
-    "plan_data_gb",
-    "plan_price",
-    "plan_is_top",
-    "data_usage_gb",
-    "data_usage_ratio",
-    "preferred_start",
-    "preferred_end",
-    "internal_dnc",
-    "app_logins_90d",
-    "online_purchases_12m",
-    "last_refusal_at",
-    "last_complaint_at",
-    "redeemed_promotions",
-    "lines",
-    "promotion_history",
-    "contact_history",
-    "open_cases",
-)
-"""The profile columns the brief itself reads (the catalog's reason texts may read others)."""
 
 
 def _require(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -73,90 +34,37 @@ def _require(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> None:
         )
 
 
-def _catalog_frame(catalog: Catalog) -> pl.DataFrame:
-    """Per offer: whether an excluded offer of this kind may ever be worth naming."""
-    return pl.DataFrame(
-        {
-            "offer_id": [o.id for o in catalog.offers],
-            "_kind": [o.kind for o in catalog.offers],
-            "_nameable": [
-                o.kind in ("handset", "plan")
-                or o.target.device_os is not None
-                or o.target.plan_tier is not None
-                or o.promotion_id is not None
-                for o in catalog.offers
-            ],
-        }
-    )
+def _twice(frame: pl.DataFrame) -> str | None:
+    """A customer id that appears twice in ``frame``, if any."""
+    twice = frame.filter(pl.col("customer_id").is_duplicated())
+    return None if twice.height == 0 else str(twice["customer_id"][0])
 
 
-def _tier_rank(code: pl.Expr) -> pl.Expr:
-    """Polars twin of ``donot._tier_rank``: facts about the customer first, validity last."""
-    return (
-        pl.when(code.str.starts_with("catalog.applicability."))
-        .then(0)
-        .when(code.str.starts_with("catalog.eligibility."))
-        .then(1)
-        .when(code.str.starts_with("catalog.suitability."))
-        .then(2)
-        .otherwise(3)
-    )
-
-
-def _failed_reasons() -> pl.Expr:
-    """The checks that failed, most telling first."""
-    element = pl.element()
-    return (
-        pl.col("reasons")
-        .list.filter(element.struct.field("ok").not_())
-        .list.eval(element.sort_by(_tier_rank(element.struct.field("code"))))
-        .alias("reasons")
-    )
-
-
-def engine_rows(contacts: pl.DataFrame, offer_eval: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
-    """One row per contacted customer: all excluded ids and the rows the brief may name.
-
-    Kept for naming: excluded offers of the same kind as the offer of the call, or of a kind that
-    can ever be relevant (a superset of :func:`goodcall.brief.donot.relevance`), excluded for a
-    reason about the customer; each with only its most telling failed check. The contact's own
-    row keeps its notices (and its failed checks, for the error if it was excluded).
-    """
+def facts_frame(
+    contacts: pl.DataFrame,
+    profiles: pl.DataFrame,
+    offer_eval: pl.DataFrame,
+    catalog: Catalog,
+    at: dt.datetime,
+    *,
+    promotion_names: Mapping[str, Bilingual] | None = None,
+    reason_text: ReasonText | None = None,
+) -> pl.DataFrame:
+    """The facts of every contact's brief, one row per contact (see ``briefs``)."""
+    _require(contacts, CONTACT_COLUMNS, "the contacts frame")
+    _require(profiles, BRIEF_FIELDS, "the profile frame")
     _require(offer_eval, EVAL_COLUMNS, "the offer evaluation frame")
-    offers = _catalog_frame(catalog)
-    pitched = contacts.select("customer_id", pl.col("offer_id").alias("_pitched")).join(
-        offers.select(pl.col("offer_id").alias("_pitched"), pl.col("_kind").alias("_pk")),
-        on="_pitched",
-        how="left",
-    )
-    rows = (
-        offer_eval.lazy()
-        .select(EVAL_COLUMNS)
-        .join(pitched.lazy(), on="customer_id", how="inner")
-        .join(offers.lazy(), on="offer_id", how="left")
-        .with_columns(_failed_reasons())
-    )
-    own = pl.col("offer_id") == pl.col("_pitched")
-    best = pl.col("reasons").list.first().struct.field("code")
-    named = (
-        ~pl.col("eligible")
-        & (pl.col("_nameable") | (pl.col("_kind") == pl.col("_pk")))
-        & (_tier_rank(best) < 3)
-    )
-    return (
-        rows.group_by("customer_id", "_pitched")
-        .agg(
-            pl.struct("offer_id", "eligible", "reasons", "notices")
-            .filter(own)
-            .first()
-            .alias("contact_row"),
-            pl.col("offer_id").filter(~pl.col("eligible")).alias("excluded_ids"),
-            pl.struct("offer_id", "eligible", pl.col("reasons").list.head(1))
-            .filter(named & ~own)
-            .alias("excluded_rows"),
-        )
-        .collect()
-    )
+    if _twice(contacts) is not None:
+        raise BriefError("the contacts frame has the same customer twice: one contact per customer")
+    called = profiles.join(contacts.select("customer_id"), on="customer_id", how="semi")
+    twice = _twice(called)
+    if twice is not None:
+        raise BriefError(f"the profile frame has customer {twice!r} twice: one row per customer")
+    inputs = Inputs(catalog, at, promotion_names, reason_text)
+    try:
+        return brief_frame(contacts, called, offer_eval, inputs)
+    except RowError as error:
+        raise BriefError(f"contact row {error.row}: {error}") from error.error
 
 
 @overload
@@ -170,7 +78,7 @@ def render_briefs(
     *,
     as_frame: Literal[False] = ...,
     promotion_names: Mapping[str, Bilingual] | None = ...,
-    reason_text: donot.ReasonText | None = ...,
+    reason_text: ReasonText | None = ...,
 ) -> list[str]: ...
 
 
@@ -185,7 +93,7 @@ def render_briefs(
     *,
     as_frame: Literal[True],
     promotion_names: Mapping[str, Bilingual] | None = ...,
-    reason_text: donot.ReasonText | None = ...,
+    reason_text: ReasonText | None = ...,
 ) -> pl.DataFrame: ...
 
 
@@ -199,7 +107,7 @@ def render_briefs(
     *,
     as_frame: bool = False,
     promotion_names: Mapping[str, Bilingual] | None = None,
-    reason_text: donot.ReasonText | None = None,
+    reason_text: ReasonText | None = None,
 ) -> list[str] | pl.DataFrame:
     """Briefs for decided contacts, in the order of ``contacts``.
 
@@ -211,18 +119,16 @@ def render_briefs(
     """
     if fmt not in FORMATS:
         raise BriefError(f"unknown brief format {fmt!r}; expected one of {FORMATS}")
-    texts = [
-        render(b, fmt)
-        for b in briefs(
-            contacts,
-            profiles,
-            offer_eval,
-            catalog,
-            at,
-            promotion_names=promotion_names,
-            reason_text=reason_text,
-        )
-    ]
+    frame = facts_frame(
+        contacts,
+        profiles,
+        offer_eval,
+        catalog,
+        at,
+        promotion_names=promotion_names,
+        reason_text=reason_text,
+    )
+    texts = render_frame(frame, fmt)
     if as_frame:
         return contacts.with_columns(pl.Series("brief", texts, dtype=pl.String))
     return texts
@@ -236,41 +142,17 @@ def briefs(
     at: dt.datetime,
     *,
     promotion_names: Mapping[str, Bilingual] | None = None,
-    reason_text: donot.ReasonText | None = None,
+    reason_text: ReasonText | None = None,
 ) -> list[Brief]:
-    """The :class:`Brief` of every contact, in order (what :func:`render_briefs` renders)."""
-    _require(contacts, CONTACT_COLUMNS, "the contacts frame")
-    _require(profiles, BRIEF_FIELDS, "the profile frame")
-    if contacts.select(pl.col("customer_id").is_duplicated().any()).item():
-        raise BriefError("the contacts frame has the same customer twice: one contact per customer")
-    inputs = Inputs(catalog, at, promotion_names, reason_text)
-    # Every column: the catalog's reason sentences may name any profile field.
-    wanted = profiles.join(contacts.select("customer_id"), on="customer_id", how="semi")
-    by_customer: dict[str, dict[str, Any]] = {
-        row["customer_id"]: row for row in wanted.iter_rows(named=True)
-    }
-    evaluated: dict[str, dict[str, Any]] = {
-        row["customer_id"]: row
-        for row in engine_rows(contacts, offer_eval, catalog).iter_rows(named=True)
-    }
-    out: list[Brief] = []
-    for number, (cid, offer_id, channel) in enumerate(contacts.select(CONTACT_COLUMNS).iter_rows()):
-        profile = by_customer.get(cid)
-        if profile is None:
-            raise BriefError(f"contact row {number}: customer {cid!r} is not in the profile frame")
-        ev = evaluated.get(cid) or {}
-        try:
-            out.append(
-                assemble(
-                    profile,
-                    offer_id,
-                    channel,
-                    ev.get("contact_row"),
-                    ev.get("excluded_rows") or (),
-                    frozenset(ev.get("excluded_ids") or ()),
-                    inputs,
-                )
-            )
-        except BriefError as exc:
-            raise BriefError(f"contact row {number}: {exc}") from exc
-    return out
+    """The validated :class:`Brief` of every contact, in order (what :func:`render_briefs`
+    renders)."""
+    frame = facts_frame(
+        contacts,
+        profiles,
+        offer_eval,
+        catalog,
+        at,
+        promotion_names=promotion_names,
+        reason_text=reason_text,
+    )
+    return briefs_of(frame)

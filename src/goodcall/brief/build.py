@@ -1,9 +1,12 @@
-"""``build_brief``: one decided contact in, one :class:`~goodcall.brief.model.Brief` out.
+"""The facts of every brief of a batch, as one frame; ``build_brief`` for one decided contact.
 
-Pure: the profile row, the catalog, the engine's rows for this customer and the decision time come
-in as arguments; nothing is read from a store or the clock. It refuses to brief what must not
-happen — an offer the rules excluded, a phone call to someone on the internal do-not-call list — so
-a bug upstream cannot become a blunder on the phone.
+Pure: the profiles, the catalog, the engine's rows and the decision time come in as arguments;
+nothing is read from a store or the clock. It refuses to brief what must not happen — an offer
+the rules excluded, a phone call to someone on the internal do-not-call list — so a bug upstream
+cannot become a blunder on the phone.
+
+One source of truth: a single brief is a batch of one. :func:`build_brief` puts the profile row
+and the engine's rows in one-row frames and runs the same :func:`brief_frame` as a campaign.
 """
 
 from __future__ import annotations
@@ -15,214 +18,388 @@ from typing import Any
 import polars as pl
 
 from goodcall.brief import donot, facts, pitch
-from goodcall.brief.facts import BriefError
-from goodcall.brief.formats import FormatError, Formats, formats_for
+from goodcall.brief.checks import first_failure
+from goodcall.brief.distinct import RowError, per_distinct, regroup
+from goodcall.brief.facts import BriefError, col
+from goodcall.brief.memo import ReasonText
 from goodcall.brief.model import (
     OUTCOMES,
-    Acknowledge,
-    Address,
     Avoid,
     Brief,
     Closing,
-    Knowledge,
-    Lang,
+    Contact,
     Opening,
-    PromotionEvent,
+    Pitch,
 )
+from goodcall.brief.schema import BRIEF_SCHEMA, briefs_of, model_struct, struct_of
 from goodcall.catalog.model import Bilingual, Catalog, Offer
-
-PROMOTION_SEEN_NOTICE = "catalog.notice.promotion_seen"
-CHANNELS = ("phone", "sms", "email", "app")
+from goodcall.profiles.fields import PROFILE_SCHEMA
+from goodcall.reasons import REASON_LIST
 
 OfferRows = pl.DataFrame | Sequence[Mapping[str, Any]]
+BRIEF_FIELDS = (
+    "customer_id",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "title",
+    "time_zone",
+    "language",
+    "lang",
+    "register",
+    "register_source",
+    "tenure_months",
+    "device_make",
+    "device_model",
+    "device_os",
+    "device_age_months",
+    "financing_months_left",
+    "plan_id",
+    "plan_tier",
+    "plan_data_gb",
+    "plan_price",
+    "plan_is_top",
+    "data_usage_gb",
+    "data_usage_ratio",
+    "preferred_start",
+    "preferred_end",
+    "internal_dnc",
+    "app_logins_90d",
+    "online_purchases_12m",
+    "last_refusal_at",
+    "last_complaint_at",
+    "redeemed_promotions",
+    "lines",
+    "promotion_history",
+    "contact_history",
+    "open_cases",
+)
+"""The profile columns the brief itself reads (the catalog's reason texts may read others)."""
+EVAL_SCHEMA = pl.Schema(
+    {
+        "customer_id": pl.String(),
+        "offer_id": pl.String(),
+        "eligible": pl.Boolean(),
+        "reasons": REASON_LIST,
+        "notices": REASON_LIST,
+    }
+)
+EVAL_COLUMNS = tuple(EVAL_SCHEMA.names())
 
 
-class _Index:
-    """Offers by id and their names per language, for one catalog (built once per catalog)."""
+class Index:
+    """A catalog as the brief reads it: offers by id and as a frame (built once per catalog)."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.offers: dict[str, Offer] = {o.id: o for o in catalog.offers}
+        self.frame = pl.DataFrame(
+            {
+                "offer_id": [o.id for o in catalog.offers],
+                "_position": list(range(len(catalog.offers))),
+                "_kind": [o.kind for o in catalog.offers],
+                "_target_os": [o.target.device_os for o in catalog.offers],
+                "_target_tier": [o.target.plan_tier for o in catalog.offers],
+                "_promotion": [o.promotion_id for o in catalog.offers],
+                "_name_fr": [o.name.fr for o in catalog.offers],
+                "_name_en": [o.name.en for o in catalog.offers],
+                "_channels": [list(o.channels) for o in catalog.offers],
+                "_objection_fr": [
+                    o.objection.objection.fr if o.objection else None for o in catalog.offers
+                ],
+                "_objection_en": [
+                    o.objection.objection.en if o.objection else None for o in catalog.offers
+                ],
+            },
+            schema_overrides={
+                "_target_os": pl.String(),
+                "_promotion": pl.String(),
+                "_target_tier": pl.Int64(),
+            },
+        )
 
 
-_INDEXES: dict[int, _Index] = {}
+_INDEXES: dict[int, Index] = {}
 
 
-def _index(catalog: Catalog) -> _Index:
+def index_of(catalog: Catalog) -> Index:
     found = _INDEXES.get(id(catalog))
     if found is None or found.catalog is not catalog:
         if len(_INDEXES) > 16:
             _INDEXES.clear()
-        found = _INDEXES[id(catalog)] = _Index(catalog)
+        found = _INDEXES[id(catalog)] = Index(catalog)
     return found
 
 
-def _rows(offer_rows: OfferRows) -> Sequence[Mapping[str, Any]]:
-    return offer_rows.to_dicts() if isinstance(offer_rows, pl.DataFrame) else offer_rows
-
-
-def _check_contact(
-    profile: Mapping[str, Any],
-    offer_id: str,
-    channel: str,
-    index: _Index,
-    row: Mapping[str, Any] | None,
-) -> Offer:
-    """The offer of the contact, or a clear refusal to brief it."""
-    cid = profile.get("customer_id")
-    if channel not in CHANNELS:
-        raise BriefError(f"customer {cid!r}: channel {channel!r} is not one of {CHANNELS}")
-    if channel == "phone" and profile.get("internal_dnc"):
-        raise BriefError(
-            f"customer {cid!r} asked not to be called (internal do-not-call list): no phone brief"
-        )
-    offer = index.offers.get(offer_id)
-    if offer is None:
-        raise BriefError(f"customer {cid!r}: offer {offer_id!r} is not in the catalog")
-    if channel not in offer.channels:
-        raise BriefError(
-            f"customer {cid!r}: offer {offer_id!r} is not offered by {channel!r} "
-            f"(catalog channels: {', '.join(offer.channels)})"
-        )
-    if row is None:
-        raise BriefError(
-            f"customer {cid!r}: no evaluation row for offer {offer_id!r} "
-            "(pass this customer's rows of evaluate_offers)"
-        )
-    if not row["eligible"]:
-        failed = donot.failed_reason(row)
-        why = f"{failed['code']} ({failed.get('evidence')})" if failed else "no reason given"
-        raise BriefError(f"customer {cid!r}: offer {offer_id!r} was excluded by the rules: {why}")
-    return offer
-
-
-def _promotion_seen(
-    offer: Offer, row: Mapping[str, Any], knowledge: Knowledge
-) -> PromotionEvent | None:
-    """The latest time the customer saw the promotion behind the offer, if they did."""
-    if offer.promotion_id is None:
-        return None
-    seen = [e for e in knowledge.seen if e.promotion_id == offer.promotion_id]
-    # A notice, like a reason, is ``ok`` when nothing needs saying: not ok means "seen".
-    flagged = any(
-        n.get("code") == PROMOTION_SEEN_NOTICE and not n.get("ok") for n in row.get("notices") or ()
-    )
-    if not seen and flagged:
-        cid = row.get("customer_id")
-        raise BriefError(
-            f"customer {cid!r}: the engine says promotion {offer.promotion_id!r} was seen, "
-            "but the profile has no such event"
-        )
-    return seen[-1] if seen else None
-
-
-def _acknowledge(knowledge: Knowledge) -> list[Acknowledge]:
-    kinds = {case.kind for case in knowledge.open_cases}
-    out: list[Acknowledge] = []
-    if "complaint" in kinds or knowledge.recent_complaint_at is not None:
-        out.append("complaint")
-    if "repair" in kinds:
-        out.append("repair")
-    return out
-
-
-def _formats(profile: Mapping[str, Any], address: Address, catalog: Catalog) -> Formats:
-    try:
-        return formats_for(address.language, address.lang, address.time_zone, catalog.currency)
-    except FormatError as exc:
-        raise BriefError(f"customer {profile.get('customer_id')!r}: {exc}") from exc
-
-
 class Inputs:
-    """What one brief needs besides the profile, shared by the single and batch paths."""
-
-    __slots__ = ("at", "catalog", "index", "promotion_names", "reason_text")
+    """What a batch of briefs needs besides the frames, shared by the single and batch paths."""
 
     def __init__(
         self,
         catalog: Catalog,
         at: dt.datetime,
-        promotion_names: Mapping[str, Bilingual] | None,
-        reason_text: donot.ReasonText | None,
+        promotion_names: Mapping[str, Bilingual] | None = None,
+        reason_text: ReasonText | None = None,
+        agent_name: str | None = None,
     ) -> None:
         if at.tzinfo is None:
             raise BriefError("at must be timezone-aware (e.g. datetime(..., tzinfo=UTC))")
         self.catalog = catalog
         self.at = at.astimezone(dt.UTC)
-        self.index = _index(catalog)
-        self.promotion_names = {**catalog.promotions, **(promotion_names or {})}
-        self.reason_text: donot.ReasonText = donot.MemoReasonText(
-            reason_text or donot.default_reason_text()
+        self.index = index_of(catalog)
+        names = {**catalog.promotions, **(promotion_names or {})}
+        self.promotion_names = {pid: {"fr": n.fr, "en": n.en} for pid, n in names.items()}
+        self.reason_text = reason_text
+        self.agent_name = agent_name.strip() if agent_name and agent_name.strip() else None
+
+
+def _working_frame(
+    contacts: pl.DataFrame, profiles: pl.DataFrame, offer_eval: pl.DataFrame, index: Index
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One row per contact (``_row`` = its position): contact, profile, catalog and engine
+    columns; and every excluded offer of the contacted customers (``_row, offer_id`` and
+    ``_e``, the engine row's position in ``offer_eval``)."""
+    keyed = contacts.lazy().select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("_row"),
+        "customer_id",
+        col("offer_id").alias("_offer"),
+        col("channel").alias("_channel"),
+    )
+    offers = index.frame.lazy().rename({"offer_id": "_offer"})
+    evaluated = offer_eval.lazy().select(EVAL_COLUMNS)
+    pairs = keyed.select("customer_id", col("_offer").alias("offer_id"))
+    own = (
+        evaluated.join(pairs, on=["customer_id", "offer_id"], how="semi")
+        .filter(pl.struct("customer_id", "offer_id").is_first_distinct())
+        .select(
+            "customer_id",
+            col("offer_id").alias("_offer"),
+            pl.lit(True).alias("_has_row"),
+            col("eligible").alias("_eligible"),
+            col("reasons").alias("_reasons"),
+            col("notices").alias("_notices"),
+        )
+    )
+    known = profiles.lazy().with_columns(pl.lit(True).alias("_known"))
+    frame = (
+        keyed.join(known, on="customer_id", how="left", maintain_order="left")
+        .join(offers, on="_offer", how="left", maintain_order="left")
+        .join(own, on=["customer_id", "_offer"], how="left", maintain_order="left")
+        .sort("_row")
+    )
+    excluded = (
+        evaluated.select(
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("_e"),
+            "customer_id",
+            "offer_id",
+            "eligible",
+        )
+        .filter(~col("eligible").fill_null(False))
+        .join(keyed.select("customer_id", "_row"), on="customer_id")
+        .select("_row", "offer_id", "_e")
+    )
+    frame_, excluded_ = pl.collect_all([frame, excluded])
+    return frame_, excluded_
+
+
+def _names(mapping: Mapping[str, Mapping[str, str]], key: pl.Expr) -> pl.Expr:
+    """The name of ``key`` in the row's language, from ``{id: {"fr": …, "en": …}}``; else null."""
+    return facts.by_lang(
+        {
+            lang: key.replace_strict(
+                {k: v[lang] for k, v in mapping.items()}, default=None, return_dtype=pl.String
+            )
+            for lang in ("fr", "en")
+        }
+    )
+
+
+def _last_contacts(frame: pl.DataFrame, excluded: pl.DataFrame, inputs: Inputs) -> pl.Series:
+    """The last contacts, each naming its offer unless the rules excluded it for the customer."""
+    flat = (
+        frame.select("_row", "lang", facts.treated_contacts().alias("_c"))
+        .explode("_c")
+        .filter(col("_c").is_not_null())
+        .unnest("_c")
+    )
+    hidden = excluded.select("_row", "offer_id", pl.lit(True).alias("_hidden")).unique()
+    flat = flat.join(hidden, on=["_row", "offer_id"], how="left", maintain_order="left")
+    offer_names = {o.id: {"fr": o.name.fr, "en": o.name.en} for o in inputs.catalog.offers}
+    in_catalog = col("offer_id").is_in(list(offer_names))
+    name = (
+        pl.when(col("offer_id").is_null() | (col("offer_id") == ""))
+        .then(None)
+        .when(in_catalog)
+        .then(pl.when(~col("_hidden").fill_null(False)).then(_names(offer_names, col("offer_id"))))
+        .otherwise(_names(inputs.promotion_names, col("offer_id")))
+    )
+    contact = struct_of(
+        Contact,
+        at=col("at"),
+        channel=col("channel"),
+        outcome=col("outcome"),
+        offer_id=col("offer_id"),
+        offer_name=name,
+    )
+    return regroup(flat, contact, frame, model_struct(Contact))
+
+
+def _spoken_titles(frame: pl.DataFrame) -> pl.Series:
+    return per_distinct(frame.select("lang", "title"), facts.spoken_title, pl.String())
+
+
+def _facts(
+    frame: pl.DataFrame,
+    excluded: pl.DataFrame,
+    reasons: pl.Series,
+    profile_columns: list[str],
+    inputs: Inputs,
+) -> pl.DataFrame:
+    """The brief columns (see :data:`~goodcall.brief.schema.BRIEF_SCHEMA`) of checked contacts.
+
+    ``profile_columns``: the profile frame's own columns, handed whole to the reason wording.
+    """
+    index, at = inputs.index, inputs.at
+    profiles = frame.select(profile_columns)
+    frame = frame.with_columns(
+        _spoken_titles(frame).alias("_title"),
+        facts.lines().alias("_lines"),
+        _last_contacts(frame, excluded, inputs).alias("_contacts"),
+    )
+    frame = frame.with_columns(
+        facts.address(col("_title")).alias("address"),
+        facts.knowledge(col("_lines"), col("_contacts"), inputs.promotion_names, at).alias(
+            "knowledge"
+        ),
+    )
+    k = col("knowledge")
+    frame = frame.with_columns(
+        (col("register") == "formal").alias("_formal"),
+        col("address").struct.field("language").alias("_language"),
+        pitch.promotion_seen(k).alias("_seen"),
+        facts.has_complaint(k).alias("_complaint"),
+        facts.has_repair(k).alias("_repair"),
+    )
+    _check_seen(frame)
+    texts = pitch.spoken_texts(frame, inputs.catalog, index.offers)
+    memo = donot.memo_for(inputs.catalog, inputs.reason_text)
+    offers = donot.do_not_offers(excluded, reasons, index.frame, frame, profiles, memo)
+    frame = frame.with_columns(texts.alias("_texts"), offers.alias("_offers"))
+    return frame.select(_brief_columns(inputs))
+
+
+def _check_seen(frame: pl.DataFrame) -> None:
+    """The engine says the customer saw the promotion: the profile must have the event."""
+    wrong = frame.filter(
+        col("_promotion").is_not_null()
+        & col("_seen").is_null()
+        & pitch.seen_flagged(col("_notices"))
+    )
+    if wrong.height:
+        row, cid, pid = wrong.select("_row", "customer_id", "_promotion").row(0)
+        raise RowError(
+            row,
+            BriefError(
+                f"customer {cid!r}: the engine says promotion {pid!r} was seen, "
+                "but the profile has no such event"
+            ),
         )
 
 
-def assemble(
-    profile: Mapping[str, Any],
-    offer_id: str,
-    channel: str,
-    contact_row: Mapping[str, Any] | None,
-    excluded_rows: Sequence[Mapping[str, Any]],
-    excluded_ids: frozenset[str],
+def _brief_columns(inputs: Inputs) -> list[pl.Expr]:
+    catalog = inputs.catalog
+    k, texts = col("knowledge"), col("_texts").struct
+    objection = facts.by_lang({"fr": col("_objection_fr"), "en": col("_objection_en")})
+    return [
+        col("customer_id").cast(pl.String),
+        col("_offer").alias("offer_id"),
+        col("_channel").alias("channel"),
+        pl.lit(catalog.currency).alias("currency"),
+        pl.lit(inputs.at).cast(BRIEF_SCHEMA["at"]).alias("at"),
+        col("address"),
+        struct_of(
+            Opening,
+            agent_name=pl.lit(inputs.agent_name, pl.String),
+            company=facts.by_lang(
+                {"fr": pl.lit(catalog.company.fr), "en": pl.lit(catalog.company.en)}
+            ),
+            why=texts.field("why"),
+            acknowledge=pl.concat_list(
+                pl.when(col("_complaint")).then(pl.lit("complaint")),
+                pl.when(col("_repair")).then(pl.lit("repair")),
+            ).list.drop_nulls(),
+        ).alias("opening"),
+        k,
+        struct_of(
+            Pitch,
+            offer_id=col("_offer"),
+            name=facts.by_lang({"fr": col("_name_fr"), "en": col("_name_en")}),
+            kind=col("_kind"),
+            fit=pitch.fit_codes(k),
+            talking_points=texts.field("points"),
+            objection=objection,
+            answer=texts.field("answer"),
+            promotion_id=col("_promotion"),
+            promotion_seen=col("_seen"),
+        ).alias("offer"),
+        struct_of(
+            Avoid,
+            offers=col("_offers"),
+            topics=donot.topics(k, col("_complaint"), col("_repair")),
+            excluded_total=col("_excluded_total"),
+        ).alias("avoid"),
+        struct_of(
+            Closing,
+            outcomes=pl.lit(list(OUTCOMES), pl.List(pl.String)),
+            dnc_immediate=pl.lit(True),
+        ).alias("closing"),
+    ]
+
+
+def brief_frame(
+    contacts: pl.DataFrame,
+    profiles: pl.DataFrame,
+    offer_eval: pl.DataFrame,
     inputs: Inputs,
-    agent_name: str | None = None,
-) -> Brief:
-    """The brief from the contact's own engine row and the customer's excluded offers.
+) -> pl.DataFrame:
+    """The facts of every contact's brief, one row per contact in order (:data:`BRIEF_SCHEMA`).
 
-    ``excluded_rows`` may be any superset of the excluded offers worth naming (the batch path
-    pre-filters them in Polars); ``excluded_ids`` must be every offer excluded for the customer,
-    so that no part of the brief outside "Do not" names one of them.
+    A contact that must not be briefed raises :class:`~goodcall.brief.distinct.RowError` for the
+    first such contact (``row`` is its position in ``contacts``).
     """
-    catalog, index, at = inputs.catalog, inputs.index, inputs.at
-    offer = _check_contact(profile, offer_id, channel, index, contact_row)
-    assert contact_row is not None
-    address = facts.address(profile)
-    lang: Lang = address.lang
-    f = _formats(profile, address, catalog)
+    frame, excluded = _working_frame(contacts, profiles, offer_eval, inputs.index)
+    failure = first_failure(frame)
+    try:
+        if failure is not None:
+            raise RowError(*failure)
+        counts = excluded.group_by("_row").agg(pl.len().cast(pl.Int64).alias("_excluded_total"))
+        frame = frame.join(counts, on="_row", how="left", maintain_order="left").with_columns(
+            col("_excluded_total").fill_null(0)
+        )
+        reasons = offer_eval.get_column("reasons")
+        return _facts(frame, excluded, reasons, profiles.columns, inputs)
+    except RowError as error:
+        if error.row > 0:  # an earlier contact may fail a later check: report the first contact
+            brief_frame(contacts.head(error.row), profiles, offer_eval, inputs)
+        raise
 
-    def promotion_name(pid: str) -> str | None:
-        name = inputs.promotion_names.get(pid)
-        return getattr(name, lang) if name is not None else None
 
-    def contact_offer_name(oid: str) -> str | None:
-        known = index.offers.get(oid)
-        if known is not None:
-            return None if oid in excluded_ids else getattr(known.name, lang)
-        return promotion_name(oid)
+def _profile_frame(profile: Mapping[str, Any]) -> pl.DataFrame:
+    """One profile row as a one-row frame, typed like the profile frame."""
+    row = {name: profile.get(name) for name in BRIEF_FIELDS} | dict(profile)
+    schema = {name: PROFILE_SCHEMA[name] for name in row if name in PROFILE_SCHEMA}
+    return pl.DataFrame([row], schema_overrides=schema, infer_schema_length=1)
 
-    knowledge = facts.knowledge(profile, lang, at, promotion_name, contact_offer_name)
-    seen = _promotion_seen(offer, contact_row, knowledge)
-    values = pitch.facts_for(profile, knowledge, f)
-    do_not = donot.do_not_offers(
-        excluded_rows,
-        offer,
-        catalog,
-        profile,
-        lang,
-        lambda o: str(getattr(o.name, lang)),
-        inputs.reason_text,
-    )
-    return Brief.model_construct(
-        customer_id=str(profile["customer_id"]),
-        offer_id=offer.id,
-        channel=channel,
-        currency=catalog.currency,
-        at=at,
-        address=address,
-        opening=Opening.model_construct(
-            agent_name=agent_name.strip() if agent_name and agent_name.strip() else None,
-            company=getattr(catalog.company, lang),
-            why=pitch.fill(pitch.voice(offer.why_we_call, address), values, offer.id),
-            acknowledge=_acknowledge(knowledge),
-        ),
-        knowledge=knowledge,
-        offer=pitch.pitch(offer, getattr(offer.name, lang), address, knowledge, seen, values),
-        avoid=Avoid.model_construct(
-            offers=do_not,
-            topics=donot.topics(knowledge),
-            excluded_total=len(excluded_ids),
-        ),
-        closing=Closing.model_construct(outcomes=list(OUTCOMES), dnc_immediate=True),
-    )
+
+def _eval_frame(rows: OfferRows, customer_id: Any) -> pl.DataFrame:
+    """A customer's engine rows (a frame or row dicts) as an engine frame for that customer."""
+    if isinstance(rows, pl.DataFrame):
+        frame = rows.select(EVAL_COLUMNS)
+    else:
+        frame = pl.DataFrame(
+            [{name: r.get(name) for name in EVAL_COLUMNS} for r in rows], schema=EVAL_SCHEMA
+        )
+    return frame.with_columns(pl.lit(customer_id, pl.String).alias("customer_id"))
 
 
 def build_brief(
@@ -235,7 +412,7 @@ def build_brief(
     agent_name: str | None = None,
     *,
     promotion_names: Mapping[str, Bilingual] | None = None,
-    reason_text: donot.ReasonText | None = None,
+    reason_text: ReasonText | None = None,
 ) -> Brief:
     """The brief for one decided contact.
 
@@ -243,18 +420,14 @@ def build_brief(
     customer's rows of ``evaluate_offers`` (a frame or a list of row dicts); ``promotion_names``
     overrides or completes the catalog's promotion names (an unnamed promotion shows its id).
     """
-    rows = _rows(offer_rows)
-    excluded = [r for r in rows if not r["eligible"]]
-    brief = assemble(
-        profile,
-        offer_id,
-        channel,
-        next((r for r in rows if r["offer_id"] == offer_id), None),
-        excluded,
-        frozenset(r["offer_id"] for r in excluded),
-        Inputs(catalog, at, promotion_names, reason_text),
-        agent_name,
+    inputs = Inputs(catalog, at, promotion_names, reason_text, agent_name)
+    cid = profile.get("customer_id")
+    contacts = pl.DataFrame(
+        {"customer_id": [cid], "offer_id": [offer_id], "channel": [channel]},
+        schema={"customer_id": pl.String(), "offer_id": pl.String(), "channel": pl.String()},
     )
-    # The parts are assembled without validation (the batch path's speed); one brief at a time,
-    # the whole model is validated, so a type slip anywhere in assembly fails loudly.
-    return Brief.model_validate(brief.model_dump())
+    try:
+        frame = brief_frame(contacts, _profile_frame(profile), _eval_frame(offer_rows, cid), inputs)
+    except RowError as error:
+        raise error.error from None
+    return briefs_of(frame)[0]

@@ -1,27 +1,30 @@
-"""The brief laid out as sections of sentences, in the customer's language and register.
+"""The briefs laid out as sections of sentences, in each customer's language and register.
 
 The wording lives in the language templates (``templates/fr.j2``, ``templates/en.j2``), one macro
 per kind of sentence; this module only decides which sentences a brief has and in what order, the
-same for every language. Text, HTML and JSON are then three views of one :class:`Document`, and the
-layout templates carry no words of their own.
+same for every language — for a whole batch at once, each sentence worded once per distinct input
+(:mod:`goodcall.brief.words`). Text, HTML and JSON are then three views of one
+:class:`Document`, and the layout templates carry no words of their own.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
 
-from goodcall.brief.formats import Formats
-from goodcall.brief.model import Brief, Knowledge
+import polars as pl
+
+from goodcall.brief.distinct import per_distinct, regroup
+from goodcall.brief.formats import formats_for, zone
+from goodcall.brief.words import Macro, Words, typeset
 
 ItemKind = Literal["note", "say", "warn"]
 SECTION_KEYS = ("address", "opening", "knowledge", "offer", "avoid", "closing")
+Module = Callable[[str, bool], Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One bullet: a note for the agent, words the agent may say, or a warning."""
 
     text: str
@@ -29,182 +32,618 @@ class Item:
     children: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     key: str
     number: int
     title: str
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+ItemPlan = tuple[int, ItemKind, int]
+"""Where an item's text is in :attr:`Document.texts`, its kind and how many children follow."""
+SectionPlan = tuple[str, int, str, tuple[ItemPlan, ...]]
+"""A section's key, number, title and items."""
+Plan = tuple[SectionPlan, ...]
+
+
+class Document(NamedTuple):
+    """A brief's words: ``texts`` (title, meta line, preface, then each item's text followed by
+    its children) and the ``plan`` that lays them out in sections — the same plan object for
+    every brief of the same shape, so a campaign's documents are cheap to hand to the layouts.
+    """
+
     lang: str
     language: str
-    title: str
-    meta: str
-    preface: str
-    sections: tuple[Section, ...]
+    texts: Sequence[str]
+    plan: Plan
 
+    @property
+    def title(self) -> str:
+        return self.texts[0]
 
-def _french_spaces(text: str) -> str:
-    """Non-breaking spaces before a colon and inside guillemets (Canadian French typography)."""
-    if " :" in text or "«" in text:
-        return text.replace(" :", "\u00a0:").replace("« ", "«\u00a0").replace(" »", "\u00a0»")
-    return text
+    @property
+    def meta(self) -> str:
+        return self.texts[1]
 
+    @property
+    def preface(self) -> str:
+        return self.texts[2]
 
-def _same(text: str) -> str:
-    return text
-
-
-_ONCE: dict[tuple[int, str, tuple[Any, ...]], str] = {}
-
-
-def _once(t: Any, s: Callable[[str], str], name: str, key: tuple[Any, ...], *args: Any) -> str:
-    """A sentence that depends only on ``key`` (register, company…), worded once per module.
-
-    About a third of a brief's sentences are the same for every customer of a language and
-    register; wording them once keeps the per-brief work to the sentences that carry facts.
-    """
-    cache_key = (id(t), name, key)
-    text = _ONCE.get(cache_key)
-    if text is None:
-        if len(_ONCE) > 4096:
-            _ONCE.clear()
-        text = _ONCE[cache_key] = s(getattr(t, name)(*args))
-    return text
-
-
-def _complaint_date(k: Knowledge) -> dt.datetime | None:
-    opened = [c.opened_at for c in k.open_cases if c.kind == "complaint"]
-    return max([*opened, *([k.recent_complaint_at] if k.recent_complaint_at else [])], default=None)
-
-
-def _address(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item]:
-    a = b.address
-    items = [
-        Item(_once(t, s, "register", (a.formality, a.register_source), a)),
-        Item(s(t.name_to_use(a))),
-    ]
-    if a.preferred_start or a.preferred_end:
-        items.append(Item(s(t.hours(a, f))))
-    return items
-
-
-def _opening(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item]:
-    a, o, k = b.address, b.opening, b.knowledge
-    items = [
-        Item(_once(t, s, "no_silence", ())),
-        Item(s(t.greet(a, o.agent_name, o.company)), "say"),
-    ]
-    complaint_at = _complaint_date(k)
-    if "complaint" in o.acknowledge and complaint_at is not None:
-        items.append(Item(s(t.ack_complaint(a, complaint_at, f)), "say"))
-    if "repair" in o.acknowledge:
-        repair = min(c.opened_at for c in k.open_cases if c.kind == "repair")
-        items.append(Item(s(t.ack_repair(a, repair, f)), "say"))
-    items.append(Item(s(t.why(o.why)), "say"))
-    items.append(Item(_once(t, s, "ask_time", (a.formality,), a), "say"))
-    return items
-
-
-def _knowledge(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item]:
-    k = b.knowledge
-    items: list[Item] = []
-    if len(k.lines) == 1:
-        items.append(Item(s(t.device(k.lines[0], f.local(b.at).date(), f))))
-    elif k.lines:
-        children = tuple(s(t.line_item(ln, n, f)) for n, ln in enumerate(k.lines, start=1))
-        items.append(Item(s(t.lines_heading(len(k.lines))), children=children))
-    if k.plan is not None:
-        items.append(Item(s(t.plan(k.plan, len(k.lines) > 1, f))))
-    items.append(Item(s(t.redeemed(k.redeemed, f))))
-    items.append(Item(s(t.seen(k.seen, f))))
-    items.append(Item(s(t.tenure(k.tenure_months))))
-    contacts = tuple(s(t.contact(c, f)) for c in k.last_contacts)
-    items.append(Item(s(t.contacts_heading(len(contacts))), children=contacts))
-    cases = tuple(s(t.case(c, f)) for c in k.open_cases)
-    items.append(Item(s(t.cases_heading(len(cases))), children=cases))
-    if k.recent_complaint_at is not None and not any(c.kind == "complaint" for c in k.open_cases):
-        items.append(Item(s(t.complaint_closed(k.recent_complaint_at, f))))
-    if k.last_refusal_at is not None:
-        items.append(Item(s(t.refusal(k.last_refusal_at, f))))
-    if k.app_logins_90d or k.online_purchases_12m:
-        items.append(Item(s(t.self_service(k))))
-    return items
-
-
-def _offer(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item]:
-    p, k = b.offer, b.knowledge
-    items = [Item(s(t.offer_name(p)))]
-    if p.fit:
-        items.append(
-            Item(
-                _once(t, s, "fit_heading", ()),
-                children=tuple(s(t.fit(code, k, f)) for code in p.fit),
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        t = self.texts
+        return tuple(
+            Section(
+                key,
+                number,
+                title,
+                tuple(Item(t[at], kind, tuple(t[at + 1 : at + 1 + n])) for at, kind, n in items),
             )
+            for key, number, title, items in self.plan
         )
-    if p.promotion_seen is not None:
-        items.append(Item(s(t.promotion_seen(p.promotion_seen, f)), "warn"))
-    items.append(
-        Item(_once(t, s, "points_heading", ()), children=tuple(s(x) for x in p.talking_points))
+
+    @classmethod
+    def of(
+        cls,
+        lang: str,
+        language: str,
+        title: str,
+        meta: str,
+        preface: str,
+        sections: Sequence[Section],
+    ) -> Document:
+        """A document from its sections (the inverse of :attr:`sections`)."""
+        texts = [title, meta, preface]
+        plan: list[SectionPlan] = []
+        for s in sections:
+            items: list[ItemPlan] = []
+            for item in s.items:
+                items.append((len(texts), item.kind, len(item.children)))
+                texts += [item.text, *item.children]
+            plan.append((s.key, s.number, s.title, tuple(items)))
+        return cls(lang, language, tuple(texts), tuple(plan))
+
+
+def document_dict(d: Document) -> dict[str, Any]:
+    """The document as JSON-ready data: sections, items and children in order."""
+    return {
+        "lang": d.lang,
+        "language": d.language,
+        "title": d.title,
+        "meta": d.meta,
+        "preface": d.preface,
+        "sections": [
+            {
+                "key": s.key,
+                "number": s.number,
+                "title": s.title,
+                "items": [
+                    {"text": i.text, "kind": i.kind, "children": list(i.children)} for i in s.items
+                ],
+            }
+            for s in d.sections
+        ],
+    }
+
+
+_TEXTS = pl.List(pl.String())
+_NONE = pl.lit([], dtype=_TEXTS)
+KIND_CODES: dict[ItemKind, str] = {"note": "n", "say": "s", "warn": "w"}
+KINDS: dict[str, ItemKind] = {code: kind for kind, code in KIND_CODES.items()}
+Part = tuple[pl.Expr, pl.Expr]
+"""A piece of a section: its texts (items, each followed by its children) and its shape."""
+
+
+def _one(text: pl.Expr, kind: ItemKind = "note", children: pl.Expr | None = None) -> Part:
+    """One item (none where ``text`` is null): ``n2`` is a note with two children."""
+    kids = _NONE if children is None else children
+    present = text.is_not_null()
+    texts = pl.when(present).then(pl.concat_list(text, kids)).otherwise(_NONE)
+    token = pl.when(present).then(
+        pl.concat_str(pl.lit(KIND_CODES[kind]), kids.list.len().cast(pl.String))
     )
-    if p.objection and p.answer:
-        items.append(Item(s(t.objection(p.objection))))
-        items.append(Item(s(t.answer(p.answer)), "say"))
-    return items
+    return texts, token
 
 
-def _avoid(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item]:
-    items = [Item(s(t.do_not_offer(d, f)), "warn") for d in b.avoid.offers]
-    items += [Item(s(t.topic(code, b.knowledge, b.offer, f)), "warn") for code in b.avoid.topics]
-    return items
+def _many(texts: pl.Expr, kind: ItemKind) -> Part:
+    """One item per sentence of a list, without children."""
+    count = texts.list.len()
+    token = pl.lit(KIND_CODES[kind] + "0").repeat_by(count).list.join(",")
+    return texts, pl.when(count > 0).then(token)
 
 
-def _closing(b: Brief, t: Any, f: Formats, s: Callable[[str], str]) -> list[Item]:
-    a = b.address
-    return [
-        Item(_once(t, s, "outcomes", tuple(b.closing.outcomes), b.closing.outcomes)),
-        Item(_once(t, s, "callback_note", ())),
-        Item(_once(t, s, "voicemail_note", (b.opening.company,), b.opening.company)),
-        Item(
-            _once(t, s, "dnc_heading", ()),
-            children=(
-                _once(t, s, "dnc_say", (a.formality,), a),
-                _once(t, s, "dnc_do", ()),
-            ),
+def _section(*parts: Part) -> Part:
+    texts = pl.concat_list([t for t, _ in parts])
+    shape = pl.concat_str([s for _, s in parts], separator=",", ignore_nulls=True)
+    return texts, shape
+
+
+def _col(name: str) -> pl.Expr:
+    return pl.col(name)
+
+
+class _Batch:
+    """The working frame of one batch of documents and the words of its customers."""
+
+    LOCALE = ("_row", "lang", "_formal", "_language", "_tz", "_currency")
+
+    def __init__(self, briefs: pl.DataFrame, module: Module) -> None:
+        a = _col("address").struct
+        self.frame = briefs.with_columns(
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("_row"),
+            a.field("lang").alias("lang"),
+            (a.field("formality") == "formal").alias("_formal"),
+            a.field("language").alias("_language"),
+            a.field("time_zone").alias("_tz"),
+            _col("currency").alias("_currency"),
+        )
+        self.words = Words(self.frame, module)
+
+    def add(self, **series: pl.Series) -> None:
+        self.frame = self.frame.hstack([s.alias(name) for name, s in series.items()])
+        self.words.frame = self.frame
+
+    def fmt(self, kind: str, value: pl.Expr, frame: pl.DataFrame | None = None) -> pl.Series:
+        """``value`` formatted for each row's locale (null stays null): ``month`` of a date,
+        ``date`` of a day, ``time`` of a clock time, ``number``, ``percent`` or ``money``.
+        Keyed on what the format reads, so each distinct value is formatted once per locale."""
+        frame = self.frame if frame is None else frame
+        if kind == "month":
+            value = value.dt.month_start()
+        money = [_col("_currency")] if kind == "money" else []
+        keys = frame.select(value.alias("_v"), _col("_language"), _col("lang"), *money)
+
+        def one(v: Any, language: str, lang: str, currency: str = "XXX") -> str | None:
+            if v is None:
+                return None
+            return str(getattr(formats_for(language, lang, "UTC", currency), kind)(v))
+
+        return per_distinct(keys, one, pl.String())
+
+    def local(self, kind: str, value: pl.Expr, frame: pl.DataFrame | None = None) -> pl.Series:
+        """A UTC timestamp's ``date`` or clock ``time`` (to the minute) in each row's time zone."""
+        frame = self.frame if frame is None else frame
+        keys = frame.select(value.alias("_v"), _col("_tz"))
+
+        def one(v: Any, tz: str) -> Any:
+            if v is None:
+                return None
+            moment = v.astimezone(zone(tz))
+            if kind == "date":
+                return moment.date()
+            return moment.time().replace(second=0, microsecond=0, tzinfo=None)
+
+        return per_distinct(keys, one, pl.Date() if kind == "date" else pl.Time())
+
+    def moment(self, kind: str, value: pl.Expr, frame: pl.DataFrame | None = None) -> pl.Series:
+        """A UTC timestamp's ``date`` or ``time`` in each row's time zone, formatted."""
+        frame = self.frame if frame is None else frame
+        return self.fmt(kind, pl.lit(self.local(kind, value, frame)), frame)
+
+    def say(
+        self,
+        macro: str,
+        args: dict[str, pl.Expr] | None = None,
+        slots: dict[str, pl.Expr] | None = None,
+        when: pl.Expr | None = None,
+    ) -> pl.Expr:
+        """The macro's sentence on every row, as a column of the working frame."""
+        name = f"_s{len(self.frame.columns)}"
+        self.add(**{name: self.words.say(macro, args, slots=slots, when=when)})
+        return _col(name)
+
+    def flat(self, values: pl.Expr, extra: tuple[str, ...] = ()) -> pl.DataFrame:
+        """One row per element of a list column (``_v``), with its row's locale and ``extra``
+        columns; ``_n`` counts from 1 within a row."""
+        return (
+            self.frame.lazy()
+            .select(*self.LOCALE, *extra, values.alias("_v"))
+            .explode("_v")
+            .filter(_col("_v").is_not_null())
+            .with_columns((pl.int_range(pl.len()).over("_row") + 1).alias("_n"))
+            .collect()
+        )
+
+    def each(
+        self,
+        values: pl.Expr,
+        word: Callable[[pl.DataFrame], pl.Series],
+        extra: tuple[str, ...] = (),
+    ) -> pl.Expr:
+        """Per row, the sentences ``word`` gives for the elements of a list (``_v`` in ``flat``)."""
+        flat = self.flat(values, extra)
+        texts = word(flat) if flat.height else pl.Series([], dtype=pl.String())
+        name = f"_s{len(self.frame.columns)}"
+        listed = regroup(flat.with_columns(texts.alias("_t")), _col("_t"), self.frame, pl.String())
+        self.add(**{name: listed})
+        return _col(name)
+
+
+def _address(b: _Batch) -> Part:
+    a = _col("address").struct
+    start, end = a.field("preferred_start"), a.field("preferred_end")
+    b.add(_start=b.fmt("time", start), _end=b.fmt("time", end))
+    title = a.field("title")
+    return _section(
+        _one(b.say("register", {"source": a.field("register_source")})),
+        _one(
+            b.say(
+                "name_to_use",
+                {"titled": title.is_not_null() & (title != "")},
+                {"name": a.field("spoken_name")},
+            )
         ),
-    ]
+        _one(
+            b.say(
+                "hours",
+                slots={"start": _col("_start"), "end": _col("_end")},
+                when=start.is_not_null() | end.is_not_null(),
+            )
+        ),
+    )
 
 
-_SECTIONS = (
-    ("address", _address),
-    ("opening", _opening),
-    ("knowledge", _knowledge),
-    ("offer", _offer),
-    ("avoid", _avoid),
-    ("closing", _closing),
-)
+def _opened(kind: str) -> pl.Expr:
+    """When the open cases of one kind were opened."""
+    element = pl.element().struct
+    cases = _col("knowledge").struct.field("open_cases")
+    return cases.list.eval(element.field("opened_at").filter(element.field("kind") == kind))
 
 
-def document(b: Brief, t: Any, f: Formats) -> Document:
-    """The brief's sections, worded by the language module ``t`` (see ``render.language_module``).
+def _opening(b: _Batch) -> Part:
+    a, o, k = _col("address").struct, _col("opening").struct, _col("knowledge").struct
+    complaint_at = pl.max_horizontal(
+        _opened("complaint").list.max(), k.field("recent_complaint_at")
+    )
+    acknowledge = o.field("acknowledge")
+    b.add(
+        _complaint_date=b.moment("date", complaint_at),
+        _repair_date=b.moment("date", _opened("repair").list.min()),
+    )
+    greet = b.say(
+        "greet",
+        {"agent": o.field("agent_name"), "company": o.field("company")},
+        {"name": a.field("spoken_name")},
+    )
+    complaint = acknowledge.list.contains("complaint") & complaint_at.is_not_null()
+    repair = acknowledge.list.contains("repair")
+    return _section(
+        _one(b.say("no_silence")),
+        _one(greet, "say"),
+        _one(
+            b.say("ack_complaint", slots={"date": _col("_complaint_date")}, when=complaint), "say"
+        ),
+        _one(b.say("ack_repair", slots={"date": _col("_repair_date")}, when=repair), "say"),
+        _one(b.say("why", {"text": o.field("why")}), "say"),
+        _one(b.say("ask_time"), "say"),
+    )
 
-    The talking points and the objection's answer come from the catalog, already in the right
-    voice; everything else is worded by ``t``.
+
+def _device(b: _Batch) -> pl.Expr:
+    """The one line of a single-line account, as one sentence."""
+    k = _col("knowledge").struct
+    line = k.field("lines").list.first().struct
+    bought, financing = line.field("device_purchase_date"), line.field("financing_end_date")
+    b.add(
+        _today=b.local("date", _col("at")),
+        _bought=b.fmt("month", bought),
+        _financing=b.fmt("month", financing),
+    )
+    args = {"financing_done": (financing <= _col("_today")).fill_null(False)}
+    slots = {
+        "model": line.field("device_model"),
+        "make": line.field("device_make"),
+        "os": line.field("device_os"),
+        "bought": _col("_bought"),
+        "financing": _col("_financing"),
+    }
+    return b.say("device", args, slots, k.field("lines").list.len() == 1)
+
+
+def _line_items(b: _Batch) -> pl.Expr:
+    lines = _col("knowledge").struct.field("lines")
+
+    def word(flat: pl.DataFrame) -> pl.Series:
+        line = _col("_v").struct
+        usage = b.fmt("number", line.field("data_usage_gb"), flat)
+        args = {"n": _col("_n"), "primary": line.field("is_primary")}
+        slots = {
+            "label": line.field("user_label"),
+            "model": line.field("device_model"),
+            "make": line.field("device_make"),
+            "os": line.field("device_os"),
+            "plan_name": line.field("plan_name"),
+            "usage": pl.lit(usage),
+        }
+        return b.words.say("line_item", args, slots=slots, frame=flat)
+
+    return b.each(pl.when(lines.list.len() > 1).then(lines), word)
+
+
+def _plan(b: _Batch) -> pl.Expr:
+    k = _col("knowledge").struct
+    p = k.field("plan").struct
+    b.add(
+        _price=b.fmt("money", p.field("plan_price")),
+        _usage=b.fmt("number", p.field("data_usage_gb")),
+        _allowance=b.fmt("number", p.field("plan_data_gb")),
+        _percent=b.fmt("percent", p.field("data_usage_ratio")),
+    )
+    args = {
+        "multi": k.field("lines").list.len() > 1,
+        "top": p.field("plan_is_top"),
+        "level": p.field("usage_level"),
+    }
+    slots = {
+        "name": p.field("plan_name"),
+        "price": _col("_price"),
+        "usage": _col("_usage"),
+        "allowance": _col("_allowance"),
+        "percent": _col("_percent"),
+    }
+    return b.say("plan", args, slots, k.field("plan").is_not_null())
+
+
+def _events(b: _Batch, which: str) -> pl.Expr:
+    """The redeemed or seen promotions, their dates formatted in the customer's time zone."""
+    events = _col("knowledge").struct.field(which)
+
+    def dates(flat: pl.DataFrame) -> pl.Series:
+        return b.moment("date", _col("_v").struct.field("at"), flat)
+
+    listed = b.each(events, dates)
+    element = pl.element().struct
+    shown = events.list.eval(
+        pl.struct(element.field("name"), element.field("promotion_id"), element.field("place"))
+    )
+    return b.say(which, {"events": shown}, {"dates": listed})
+
+
+def _contacts(b: _Batch) -> pl.Expr:
+    def word(flat: pl.DataFrame) -> pl.Series:
+        c = _col("_v").struct
+        args = {
+            "channel": c.field("channel"),
+            "offer_name": c.field("offer_name"),
+            "outcome": c.field("outcome"),
+        }
+        slots = {"date": pl.lit(b.moment("date", c.field("at"), flat))}
+        return b.words.say("contact", args, slots=slots, frame=flat)
+
+    return b.each(_col("knowledge").struct.field("last_contacts"), word)
+
+
+def _cases(b: _Batch) -> pl.Expr:
+    def word(flat: pl.DataFrame) -> pl.Series:
+        c = _col("_v").struct
+        slots = {
+            "date": pl.lit(b.moment("date", c.field("opened_at"), flat)),
+            "summary": c.field("summary"),
+        }
+        return b.words.say("case", {"kind": c.field("kind")}, slots=slots, frame=flat)
+
+    return b.each(_col("knowledge").struct.field("open_cases"), word)
+
+
+def _knowledge(b: _Batch) -> Part:
+    k = _col("knowledge").struct
+    n_lines = k.field("lines").list.len()
+    contacts, cases = k.field("last_contacts"), k.field("open_cases")
+    recent, refusal = k.field("recent_complaint_at"), k.field("last_refusal_at")
+    logins, purchases = k.field("app_logins_90d"), k.field("online_purchases_12m")
+    b.add(_recent_date=b.moment("date", recent), _refusal_date=b.moment("date", refusal))
+    closed = recent.is_not_null() & (_opened("complaint").list.len() == 0)
+    return _section(
+        _one(_device(b)),
+        _one(b.say("lines_heading", {"n": n_lines}, when=n_lines > 1), children=_line_items(b)),
+        _one(_plan(b)),
+        _one(_events(b, "redeemed")),
+        _one(_events(b, "seen")),
+        _one(b.say("tenure", {"months": k.field("tenure_months")})),
+        _one(b.say("contacts_heading", {"count": contacts.list.len()}), children=_contacts(b)),
+        _one(b.say("cases_heading", {"count": cases.list.len()}), children=_cases(b)),
+        _one(b.say("complaint_closed", slots={"date": _col("_recent_date")}, when=closed)),
+        _one(b.say("refusal", slots={"date": _col("_refusal_date")}, when=refusal.is_not_null())),
+        _one(
+            b.say(
+                "self_service",
+                {"logins": logins, "purchases": purchases},
+                when=(logins != 0) | (purchases != 0),
+            )
+        ),
+    )
+
+
+def _fit_macros(b: _Batch) -> tuple[dict[str, Macro], tuple[str, ...]]:
+    """Each fit code's macro and the facts it names (those of the other codes stay out of its
+    key), and the columns those facts are read from."""
+    k = _col("knowledge").struct
+    line = k.field("lines").list.first().struct
+    facts = {
+        "_fit_os": line.field("device_os"),
+        "_fit_model": line.field("device_model"),
+        "_fit_age": k.field("device_age_months"),
+        "_fit_left": k.field("financing_months_left"),
+        "_fit_plan": k.field("plan").struct.field("plan_name"),
+        "_fit_lines": k.field("lines").list.len(),
+        "_fit_tenure": k.field("tenure_months"),
+        "_fit_purchases": k.field("online_purchases_12m"),
+        "_fit_logins": k.field("app_logins_90d"),
+    }
+    b.add(
+        _fit_bought=b.fmt("month", line.field("device_purchase_date")),
+        _fit_financing=b.fmt("month", line.field("financing_end_date")),
+        **b.frame.select(**facts).to_dict(),
+    )
+    usage = {"usage": _col("_usage"), "allowance": _col("_allowance")}
+    model = {"model": _col("_fit_model")}
+    macros = {
+        "same_os": Macro("fit_same_os", {}, {"os": _col("_fit_os")} | model),
+        "device_age": Macro(
+            "fit_device_age", {"age": _col("_fit_age")}, model | {"bought": _col("_fit_bought")}
+        ),
+        "financing_done": Macro("fit_financing_done", {}, {"month": _col("_fit_financing")}),
+        "financing_left": Macro("fit_financing_left", {"months": _col("_fit_left")}),
+        "usage_over": Macro("fit_usage_over", {}, usage),
+        "usage_high": Macro("fit_usage_high", {}, usage | {"percent": _col("_percent")}),
+        "usage_low": Macro("fit_usage_low", {}, usage),
+        "top_plan": Macro("fit_top_plan", {}, {"name": _col("_fit_plan")}),
+        "lines": Macro("fit_lines", {"count": _col("_fit_lines")}),
+        "tenure": Macro("fit_tenure", {"months": _col("_fit_tenure")}),
+        "self_service": Macro(
+            "fit_self_service",
+            {"purchases": _col("_fit_purchases"), "logins": _col("_fit_logins")},
+        ),
+    }
+    columns = (*facts, "_fit_bought", "_fit_financing", "_usage", "_allowance", "_percent")
+    return macros, columns
+
+
+def _offer(b: _Batch) -> Part:
+    o = _col("offer").struct
+    macros, columns = _fit_macros(b)
+
+    def fit(flat: pl.DataFrame) -> pl.Series:
+        return b.words.say_each(macros, _col("_v"), frame=flat)
+
+    seen = o.field("promotion_seen").struct
+    b.add(_seen_date=b.moment("date", seen.field("at")))
+    objection, answer = o.field("objection"), o.field("answer")
+    spoken = objection.is_not_null() & (objection != "") & answer.is_not_null() & (answer != "")
+    fits = o.field("fit")
+    points = o.field("talking_points")
+    return _section(
+        _one(b.say("offer_name", {"name": o.field("name")})),
+        _one(b.say("fit_heading", when=fits.list.len() > 0), children=b.each(fits, fit, columns)),
+        _one(
+            b.say(
+                "promotion_seen",
+                {"place": seen.field("place")},
+                {"date": _col("_seen_date")},
+                o.field("promotion_seen").is_not_null(),
+            ),
+            "warn",
+        ),
+        _one(b.say("points_heading"), children=_typeset_all(points)),
+        _one(b.say("objection", {"text": objection}, when=spoken)),
+        _one(b.say("answer", {"text": answer}, when=spoken), "say"),
+    )
+
+
+def _typeset_all(texts: pl.Expr) -> pl.Expr:
+    """French typography on a list of catalog sentences (on French rows only)."""
+    french = texts.list.eval(typeset(pl.lit("fr"), pl.element()))
+    return pl.when(_col("lang") == "fr").then(french).otherwise(texts)
+
+
+def _avoid(b: _Batch) -> Part:
+    av, k = _col("avoid").struct, _col("knowledge").struct
+    plan = k.field("plan").struct
+    b.add(
+        **b.frame.select(
+            plan.field("plan_name").alias("_topic_plan"),
+            plan.field("plan_is_top").alias("_topic_top"),
+        ).to_dict()
+    )
+    topics = {
+        "complaint_first": Macro("topic_complaint_first"),
+        "repair_open": Macro("topic_repair_open"),
+        "recent_refusal": Macro("topic_recent_refusal", {}, {"date": _col("_refusal_date")}),
+        "basic_plan": Macro(
+            "topic_basic_plan", {"top": _col("_topic_top")}, {"name": _col("_topic_plan")}
+        ),
+        "no_pressure": Macro("topic_no_pressure"),
+    }
+
+    def offers(flat: pl.DataFrame) -> pl.Series:
+        d = _col("_v").struct
+        args = {"names": d.field("names"), "more": d.field("more")}
+        return b.words.say("do_not_offer", args, slots={"reason": d.field("reason")}, frame=flat)
+
+    def topic(flat: pl.DataFrame) -> pl.Series:
+        return b.words.say_each(topics, _col("_v"), frame=flat)
+
+    return _section(
+        _many(b.each(av.field("offers"), offers), "warn"),
+        _many(
+            b.each(av.field("topics"), topic, ("_topic_plan", "_topic_top", "_refusal_date")),
+            "warn",
+        ),
+    )
+
+
+def _closing(b: _Batch) -> Part:
+    company = _col("opening").struct.field("company")
+    outcomes = _col("closing").struct.field("outcomes")
+    return _section(
+        _one(b.say("outcomes", {"codes": outcomes})),
+        _one(b.say("callback_note")),
+        _one(b.say("voicemail_note", {"company": company})),
+        _one(b.say("dnc_heading"), children=pl.concat_list(b.say("dnc_say"), b.say("dnc_do"))),
+    )
+
+
+_SECTIONS = (_address, _opening, _knowledge, _offer, _avoid, _closing)
+
+
+def document_frame(briefs: pl.DataFrame, module: Module) -> pl.DataFrame:
+    """Per brief (a brief frame, see :mod:`goodcall.brief.schema`): the words of its document.
+
+    Columns ``lang``, ``language``, ``texts`` (title, meta, preface, then every item followed by
+    its children, section after section) and ``shape`` (how ``texts`` fall into sections and
+    items, e.g. ``n0,s0|…``: kind and number of children of each item).
     """
-    s = _french_spaces if b.address.lang == "fr" else _same
-    titles = t.titles
-    sections = tuple(
-        Section(key, number, titles[key], tuple(build(b, t, f, s)))
-        for number, (key, build) in enumerate(_SECTIONS, start=1)
+    b = _Batch(briefs, module)
+    a, o = _col("address").struct, _col("offer").struct
+    b.add(_at_date=b.moment("date", _col("at")), _at_time=b.moment("time", _col("at")))
+    title = b.say(
+        "doc_title", slots={"first_name": a.field("first_name"), "last_name": a.field("last_name")}
     )
-    return Document(
-        lang=b.address.lang,
-        language=b.address.language,
-        title=s(t.doc_title(b.address)),
-        meta=s(t.doc_meta(b, b.offer.name, f)),
-        preface=_once(t, s, "not_a_script", ()),
-        sections=sections,
+    meta = b.say(
+        "doc_meta",
+        {"channel": _col("channel")},
+        {
+            "customer_id": _col("customer_id"),
+            "offer_name": o.field("name"),
+            "date": _col("_at_date"),
+            "time": _col("_at_time"),
+        },
     )
+    preface = b.say("not_a_script")
+    sections = [build(b) for build in _SECTIONS]
+    return b.frame.select(
+        _col("lang"),
+        _col("_language").alias("language"),
+        pl.concat_list(title, meta, preface, *(t for t, _ in sections)).alias("texts"),
+        pl.concat_str([s for _, s in sections], separator="|").alias("shape"),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _shape_plan(shape: str, titles: tuple[str, ...]) -> Plan:
+    """``n0,s2|w0|…`` → the plan of every document of that shape (worked out once)."""
+    sections: list[SectionPlan] = []
+    at = 3
+    parts = zip(SECTION_KEYS, titles, shape.split("|"), strict=True)
+    for number, (key, title, part) in enumerate(parts, start=1):
+        items: list[ItemPlan] = []
+        for token in part.split(","):
+            if token:
+                children = int(token[1:])
+                items.append((at, KINDS[token[0]], children))
+                at += 1 + children
+        sections.append((key, number, title, tuple(items)))
+    return tuple(sections)
+
+
+def documents(frame: pl.DataFrame, titles: Callable[[str], dict[str, str]]) -> list[Document]:
+    """The :class:`Document` of every row of a :func:`document_frame`."""
+    by_lang: dict[str, tuple[str, ...]] = {}
+    out: list[Document] = []
+    columns = (frame[name].to_list() for name in ("lang", "language", "texts", "shape"))
+    for lang, language, texts, shape in zip(*columns, strict=True):
+        names = by_lang.get(lang)
+        if names is None:
+            names = by_lang[lang] = tuple(titles(lang)[key] for key in SECTION_KEYS)
+        out.append(Document(lang, language, texts, _shape_plan(shape, names)))
+    return out

@@ -5,18 +5,23 @@ not read. Excluded offers are kept when an agent could plausibly reach for them 
 the offer of the call, a handset for another system, a plan that is no upgrade, a promotion
 already redeemed), grouped by reason so that one sentence covers them ("Ne proposez pas Galaxy
 S25, Pixel 10, LG Velvet : le client utilise un iPhone 13"), and capped.
+
+All of it is computed for a whole batch in Polars; the catalog's reason sentences are worded
+once per distinct input (:mod:`goodcall.brief.memo`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping
 
-from goodcall.brief.model import DoNotOffer, Knowledge, Lang, TopicCode
-from goodcall.catalog.model import Catalog, Offer
+import polars as pl
 
-Row = Mapping[str, Any]
-ReasonText = Callable[[Mapping[str, Any], Mapping[str, Any], Catalog, str, Lang], str]
+from goodcall.brief.checks import OTHER_TIER, failed_reason, tier_rank
+from goodcall.brief.facts import by_lang, col
+from goodcall.brief.memo import COLUMNS, ReasonMemo, ReasonText
+from goodcall.brief.model import DoNotOffer
+from goodcall.brief.schema import model_struct, struct_of
+from goodcall.catalog.model import Catalog
 
 MAX_GROUPS = 5
 MAX_NAMES = 6
@@ -31,211 +36,140 @@ def default_reason_text() -> ReasonText:
     return reason_text
 
 
-_TIER_ORDER = {"applicability": 0, "eligibility": 1, "suitability": 2}
+def finish_reason(text: str) -> str:
+    """A reason sentence as the brief shows it, after a dash and before its own full stop."""
+    return text.strip().rstrip(".")
 
 
-def _tier_rank(reason: Mapping[str, Any]) -> int:
-    parts = str(reason.get("code") or "").split(".")
-    return _TIER_ORDER.get(parts[1], 3) if len(parts) > 1 else 3
+def relevance(pitched_kind: pl.Expr, redeemed: pl.Expr) -> pl.Expr:
+    """How likely an agent is to reach for an excluded offer on this call (0 = most), or null.
+
+    ``redeemed``: whether the customer already redeemed the excluded offer's promotion."""
+    return (
+        pl.when(col("_kind") == pitched_kind)
+        .then(0)
+        .when((col("_kind") == "handset") | col("_target_os").is_not_null())
+        .then(1)
+        .when((col("_kind") == "plan") | col("_target_tier").is_not_null())
+        .then(2)
+        .when(col("_promotion").is_not_null() & redeemed)
+        .then(3)
+    )
 
 
-def failed_reason(row: Row) -> dict[str, Any] | None:
-    """The most telling reason that excluded the offer.
+def picked_rows(
+    excluded: pl.DataFrame, reasons: pl.Series, offers: pl.DataFrame, base: pl.DataFrame
+) -> pl.DataFrame:
+    """The excluded offers worth naming, one row each, with the failed check that says why.
 
-    Facts about the customer come first ("uses an iPhone 13", "already has the top plan"), then
-    who may have the offer at all, then whether it suits them; the offer's own validity
-    (dates, channels) last, since it says nothing about the customer.
+    ``excluded``: ``_row, offer_id, _e`` (the engine's rows with ``eligible`` false; ``_e`` is
+    the row's position in ``reasons``, the engine's reason lists, read only for these offers);
+    ``base``: ``_row, lang, _kind`` (the pitched offer's kind) and ``redeemed_promotions``.
     """
-    failed: list[dict[str, Any]] = [dict(r) for r in row.get("reasons") or () if not r.get("ok")]
-    return min(failed, key=_tier_rank) if failed else None
+    redeemed = (
+        base.lazy()
+        .select("_row", col("redeemed_promotions").alias("_promotion"))
+        .explode("_promotion")
+        .drop_nulls()
+        .unique()
+        .with_columns(pl.lit(True).alias("_redeemed"))
+    )
+    candidates = (
+        excluded.lazy()
+        .join(offers.lazy(), on="offer_id", how="inner")
+        .join(base.lazy().select("_row", "lang", col("_kind").alias("_pitched")), on="_row")
+        .join(redeemed, on=["_row", "_promotion"], how="left")
+        .with_columns(relevance(col("_pitched"), col("_redeemed").fill_null(False)).alias("_rank"))
+        .filter(col("_rank").is_not_null())
+        .collect()
+    )
+    failed = pl.DataFrame({"r": reasons.gather(candidates["_e"])}).select(failed_reason(col("r")))
+    reason = col("_reason").struct
+    return (
+        candidates.with_columns(failed.to_series().alias("_reason"))
+        .filter(col("_reason").is_not_null() & (tier_rank(reason.field("code")) < OTHER_TIER))
+        .select(
+            "_row",
+            "offer_id",
+            "lang",
+            reason.field("code", "ok", "rule", "evidence"),
+            "_rank",
+            "_position",
+            by_lang({"fr": col("_name_fr"), "en": col("_name_en")}).alias("_name"),
+        )
+        .sort("_row", "_rank", "_position")
+    )
 
 
-def about_customer(reason: Mapping[str, Any]) -> bool:
-    """Whether an exclusion says something about the customer (not just the offer's dates)."""
-    return _tier_rank(reason) < len(_TIER_ORDER)
-
-
-_ORDERS: dict[int, tuple[Catalog, dict[str, int]]] = {}
-
-
-def catalog_order(catalog: Catalog) -> dict[str, int]:
-    """Position of each offer in the catalog (the order in which excluded offers are named)."""
-    cached = _ORDERS.get(id(catalog))
-    if cached is None or cached[0] is not catalog:
-        if len(_ORDERS) > 16:
-            _ORDERS.clear()
-        cached = _ORDERS[id(catalog)] = (catalog, {o.id: n for n, o in enumerate(catalog.offers)})
-    return cached[1]
-
-
-def relevance(excluded: Offer, pitched: Offer, redeemed: frozenset[str]) -> int | None:
-    """How likely an agent is to reach for an excluded offer on this call (0 = most), or None."""
-    if excluded.kind == pitched.kind:
-        return 0
-    if excluded.kind == "handset" or excluded.target.device_os is not None:
-        return 1
-    if excluded.kind == "plan" or excluded.target.plan_tier is not None:
-        return 2
-    if excluded.promotion_id is not None and excluded.promotion_id in redeemed:
-        return 3
-    return None
+def groups(picked: pl.DataFrame, texts: pl.Series, rows: pl.DataFrame) -> pl.Series:
+    """Per row of ``rows`` (``_row``), the excluded offers grouped by reason sentence."""
+    grouped = (
+        picked.with_columns(texts.alias("_text"))
+        .group_by("_row", "_text", maintain_order=True)
+        .agg(
+            col("code").first(),
+            col("offer_id").head(MAX_NAMES).alias("_ids"),
+            col("_name").head(MAX_NAMES).alias("_names"),
+            pl.len().alias("_count"),
+        )
+        .group_by("_row", maintain_order=True)
+        .head(MAX_GROUPS)
+    )
+    item = struct_of(
+        DoNotOffer,
+        offer_ids=col("_ids"),
+        names=col("_names"),
+        reason=col("_text"),
+        code=col("code").fill_null(""),
+        more=(col("_count").cast(pl.Int64) - MAX_NAMES).clip(lower_bound=0),
+    )
+    per_row = grouped.group_by("_row", maintain_order=True).agg(item.alias("_offers"))
+    dtype = pl.List(model_struct(DoNotOffer))
+    return (
+        rows.select("_row")
+        .join(per_row, on="_row", how="left", maintain_order="left")["_offers"]
+        .fill_null(pl.lit([], dtype=dtype))
+    )
 
 
 def do_not_offers(
-    rows: Sequence[Row],
-    pitched: Offer,
-    catalog: Catalog,
-    profile: Mapping[str, Any],
-    lang: Lang,
-    offer_name: Callable[[Offer], str],
-    reason_text: ReasonText,
-) -> list[DoNotOffer]:
-    """Excluded offers (``rows`` with ``eligible`` false) grouped by reason, most relevant first."""
-    redeemed = frozenset(profile.get("redeemed_promotions") or ())
-    picked: list[tuple[int, int, Offer, dict[str, Any]]] = []
-    order = catalog_order(catalog)
-    for row in rows:
-        if row.get("eligible", True):
-            continue
-        position = order[row["offer_id"]]
-        offer = catalog.offers[position]
-        rank = relevance(offer, pitched, redeemed)
-        reason = failed_reason(row)
-        if rank is not None and reason is not None and about_customer(reason):
-            picked.append((rank, position, offer, reason))
-    picked.sort(key=lambda item: (item[0], item[1]))
-    groups: dict[str, tuple[str, list[Offer]]] = {}
-    for _rank, _pos, offer, reason in picked:
-        text = reason_text(reason, profile, catalog, offer.id, lang).strip().rstrip(".")
-        groups.setdefault(text, (str(reason.get("code") or ""), []))[1].append(offer)
-    result = [
-        DoNotOffer.model_construct(
-            offer_ids=[o.id for o in offers[:MAX_NAMES]],
-            names=[offer_name(o) for o in offers[:MAX_NAMES]],
-            reason=text,
-            code=code,
-            more=max(0, len(offers) - MAX_NAMES),
-        )
-        for text, (code, offers) in list(groups.items())[:MAX_GROUPS]
-    ]
-    return result
+    excluded: pl.DataFrame,
+    reasons: pl.Series,
+    offers: pl.DataFrame,
+    base: pl.DataFrame,
+    profiles: pl.DataFrame,
+    memo: ReasonMemo,
+) -> pl.Series:
+    """The "Do not" groups of every row of ``base`` (see :func:`picked_rows` for the inputs).
 
-
-def topics(knowledge: Knowledge) -> list[TopicCode]:
-    """Topics to handle with care, from the facts (the last one always applies)."""
-    out: list[TopicCode] = []
-    kinds = {case.kind for case in knowledge.open_cases}
-    if "complaint" in kinds or knowledge.recent_complaint_at is not None:
-        out.append("complaint_first")
-    if "repair" in kinds:
-        out.append("repair_open")
-    if knowledge.last_refusal_at is not None:
-        out.append("recent_refusal")
-    plan = knowledge.plan
-    if plan is not None and (plan.plan_is_top or plan.plan_tier > BASIC_PLAN_TIERS):
-        out.append("basic_plan")
-    out.append("no_pressure")
-    return out
-
-
-class _Recording(Mapping[str, Any]):
-    """A profile that remembers which fields were read."""
-
-    __slots__ = ("_profile", "read")
-
-    def __init__(self, profile: Mapping[str, Any]) -> None:
-        self._profile = profile
-        self.read: list[str] = []
-
-    def __getitem__(self, key: str) -> Any:
-        self.read.append(key)
-        return self._profile[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self.read.append(key)
-        return self._profile.get(key, default)
-
-    def __iter__(self) -> Any:
-        raise TypeError("reason texts may read fields, not list them")
-
-    def __len__(self) -> int:
-        return len(self._profile)
-
-
-def _frozen(value: Any) -> Any:
-    """A hashable stand-in for a profile value (lists of structs become tuples)."""
-    if isinstance(value, list):
-        return tuple(_frozen(v) for v in value)
-    if isinstance(value, dict):
-        return tuple((k, _frozen(v)) for k, v in value.items())
-    return value
-
-
-class MemoReasonText:
-    """``reason_text`` computed once per distinct input, across the briefs of a campaign.
-
-    A reason sentence depends on the reason, the offer, the language and the profile fields the
-    sentence reads. The first call records which fields it read; a later call for the same
-    reason whose profile has the same values in those fields gets the same sentence. Sound for
-    any pure wording function, whatever fields it reads, since the fields are observed rather
-    than assumed.
+    ``profiles`` is aligned with ``base`` (row ``i`` is the profile of ``base``'s ``_row == i``).
     """
+    picked = picked_rows(excluded, reasons, offers, base)
+    texts = memo.texts(picked.select(*COLUMNS, col("_row").alias("_p")), profiles)
+    return groups(picked, texts, base)
 
-    def __init__(self, inner: ReasonText, max_entries: int = 200_000) -> None:
-        self.inner = inner
-        self.max_entries = max_entries
-        self._fields: dict[tuple[Any, ...], list[tuple[str, ...]]] = {}
-        self._texts: dict[tuple[Any, ...], str] = {}
-        self._profile: Mapping[str, Any] | None = None
-        self._cache: dict[str, Any] = {}
 
-    def __call__(
-        self,
-        reason: Mapping[str, Any],
-        profile: Mapping[str, Any],
-        catalog: Catalog,
-        offer_id: str,
-        lang: Lang,
-    ) -> str:
-        head = (
-            id(catalog),
-            offer_id,
-            lang,
-            reason.get("code"),
-            reason.get("ok"),
-            reason.get("rule"),
-            reason.get("evidence"),
-        )
-        frozen = self._frozen_values(profile)
-        for fields in self._fields.get(head, ()):
-            key = (head, fields, tuple([frozen(f) for f in fields]))
-            text = self._texts.get(key)
-            if text is not None:
-                return text
-        recording = _Recording(profile)
-        text = self.inner(reason, recording, catalog, offer_id, lang)
-        fields = tuple(dict.fromkeys(recording.read))
-        if len(self._texts) >= self.max_entries:
-            self._texts.clear()
-            self._fields.clear()
-        known = self._fields.setdefault(head, [])
-        if fields not in known:
-            known.append(fields)
-        self._texts[(head, fields, tuple([frozen(f) for f in fields]))] = text
-        return text
+def memo_for(
+    catalog: Catalog, wording: ReasonText | None, finish: Callable[[str], str] = finish_reason
+) -> ReasonMemo:
+    return ReasonMemo(wording or default_reason_text(), catalog, finish)
 
-    def _frozen_values(self, profile: Mapping[str, Any]) -> Any:
-        """Hashable profile values, frozen once per profile (a brief asks for many reasons)."""
-        if self._profile is not profile:
-            self._profile = profile
-            self._cache = {}
-        cache = self._cache
 
-        def frozen(field: str) -> Any:
-            try:
-                return cache[field]
-            except KeyError:
-                value = cache[field] = _frozen(profile.get(field))
-                return value
-
-        return frozen
+def topics(knowledge: pl.Expr, has_complaint: pl.Expr, has_repair: pl.Expr) -> pl.Expr:
+    """Topics to handle with care, from the facts (the last one always applies)."""
+    plan = knowledge.struct.field("plan")
+    basic = plan.is_not_null() & (
+        plan.struct.field("plan_is_top").fill_null(False)
+        | (plan.struct.field("plan_tier") > BASIC_PLAN_TIERS).fill_null(False)
+    )
+    refusal = knowledge.struct.field("last_refusal_at").is_not_null()
+    wanted: Mapping[str, pl.Expr] = {
+        "complaint_first": has_complaint,
+        "repair_open": has_repair,
+        "recent_refusal": refusal,
+        "basic_plan": basic,
+        "no_pressure": pl.lit(True),
+    }
+    return pl.concat_list(
+        [pl.when(cond).then(pl.lit(code)) for code, cond in wanted.items()]
+    ).list.drop_nulls()

@@ -3,19 +3,23 @@
 Catalog texts come in three voices (French vous, French tu, English); the brief picks the one the
 customer's language and register call for, so a formal customer never hears "tu" from a catalog
 sentence either. ``why_we_call`` may name facts in braces (``{device_model}``); they are filled
-from the profile, formatted for the customer's locale.
+from the profile, formatted for the customer's locale — once per distinct offer, voice and values
+the offer's texts name, not once per customer.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from goodcall.brief.facts import BriefError
-from goodcall.brief.formats import Formats
-from goodcall.brief.model import Address, FitCode, Knowledge, Pitch, PromotionEvent
-from goodcall.catalog.model import Offer, Voiced
+import polars as pl
+
+from goodcall.brief.distinct import per_distinct
+from goodcall.brief.facts import BriefError, col, or_else
+from goodcall.brief.formats import Formats, babel_locale, zone
+from goodcall.brief.model import FitCode
+from goodcall.catalog.model import Catalog, Offer, Voiced
 
 MAX_TALKING_POINTS = 3
 OLD_DEVICE_MONTHS = 24
@@ -25,7 +29,7 @@ SELF_SERVICE_LOGINS = 10
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 # Which facts speak for an offer, by kind of offer (the first ones found are kept).
-_FIT_BY_KIND: dict[str, tuple[FitCode, ...]] = {
+FIT_BY_KIND: dict[str, tuple[FitCode, ...]] = {
     "handset": ("same_os", "device_age", "financing_done", "financing_left", "self_service"),
     "plan": ("usage_over", "usage_high", "usage_low", "top_plan", "self_service"),
     "addon": ("same_os", "usage_over", "usage_high", "lines", "self_service"),
@@ -34,33 +38,20 @@ _FIT_BY_KIND: dict[str, tuple[FitCode, ...]] = {
 }
 MAX_FIT = 3
 
+PROFILE_FACTS = ("first_name", "preferred_name", "device_make", "device_model")
+PLAN_FACTS = ("plan_name", "plan_data_gb", "plan_price", "data_usage_gb")
+FACTS = (*PROFILE_FACTS, "tenure_years", "lines_count", *PLAN_FACTS)
+"""The facts a catalog sentence may name, in braces."""
 
-def voice(text: Voiced, address: Address) -> str:
+VOICES = (("fr", True), ("fr", False), ("en", True), ("en", False))
+TEXTS = pl.Struct({"why": pl.String(), "points": pl.List(pl.String()), "answer": pl.String()})
+
+
+def voice(text: Voiced, lang: str, formal: bool) -> str:
     """The catalog text in the customer's language and register."""
-    if address.lang == "en":
+    if lang == "en":
         return text.en
-    return text.fr_formal if address.formal else text.fr_informal
-
-
-def facts_for(profile: Mapping[str, Any], knowledge: Knowledge, f: Formats) -> dict[str, str]:
-    """Profile facts a catalog sentence may name, already formatted for the locale."""
-    plan = knowledge.plan
-    facts = {
-        "first_name": str(profile.get("first_name") or ""),
-        "preferred_name": str(profile.get("preferred_name") or ""),
-        "device_make": str(profile.get("device_make") or ""),
-        "device_model": str(profile.get("device_model") or ""),
-        "tenure_years": f.number(knowledge.tenure_months // 12),
-        "lines_count": f.number(len(knowledge.lines)),
-    }
-    if plan is not None:
-        facts |= {
-            "plan_name": plan.plan_name,
-            "plan_data_gb": f.number(plan.plan_data_gb),
-            "plan_price": f.money(plan.plan_price),
-            "data_usage_gb": f.number(plan.data_usage_gb),
-        }
-    return facts
+    return text.fr_formal if formal else text.fr_informal
 
 
 def fill(text: str, facts: Mapping[str, str], offer_id: str) -> str:
@@ -78,58 +69,152 @@ def fill(text: str, facts: Mapping[str, str], offer_id: str) -> str:
     return _PLACEHOLDER.sub(one, text) if "{" in text else text
 
 
-def fit_codes(offer: Offer, knowledge: Knowledge) -> list[FitCode]:
-    """The facts that make this offer fit this customer, most telling first."""
-    plan = knowledge.plan
-    level = plan.usage_level if plan else None
-    target_os = offer.target.device_os
-    months_left = knowledge.financing_months_left or 0
-    primary = knowledge.primary
-    holds: dict[FitCode, bool] = {
-        "same_os": target_os is not None and primary is not None and target_os == primary.device_os,
-        "device_age": (knowledge.device_age_months or 0) >= OLD_DEVICE_MONTHS,
-        "financing_done": months_left == 0
-        and primary is not None
-        and primary.financing_end_date is not None,
+def _spoken(offer: Offer) -> list[Voiced]:
+    """Every text of the offer that the agent may say, as the brief uses them."""
+    texts = [offer.why_we_call, *offer.talking_points[:MAX_TALKING_POINTS]]
+    return texts + ([offer.objection.answer] if offer.objection else [])
+
+
+def _named_facts(offers: list[Offer]) -> pl.DataFrame:
+    """Per offer and voice, which facts its texts name (only those are part of its key)."""
+    rows: list[dict[str, Any]] = []
+    for offer in offers:
+        for lang, formal in VOICES:
+            named = {
+                m for t in _spoken(offer) for m in _PLACEHOLDER.findall(voice(t, lang, formal))
+            }
+            row = {"_offer": offer.id, "lang": lang, "_formal": formal}
+            rows.append(row | {f"_uses_{f}": f in named for f in FACTS})
+    return pl.DataFrame(rows)
+
+
+def fact_values(knowledge: pl.Expr) -> dict[str, pl.Expr]:
+    """The raw value of every fact a catalog sentence may name (formatted later, per distinct)."""
+    plan = knowledge.struct.field("plan").struct
+    values = {name: or_else(col(name), pl.lit("")) for name in PROFILE_FACTS}
+    values["tenure_years"] = knowledge.struct.field("tenure_months") // 12
+    values["lines_count"] = knowledge.struct.field("lines").list.len().cast(pl.Int64)
+    values |= {name: plan.field(name) for name in PLAN_FACTS}
+    return values
+
+
+def _texts_for(offers: Mapping[str, Offer], currency: str) -> Callable[..., dict[str, Any]]:
+    def compute(
+        offer_id: str, lang: str, formal: bool, language: str, has_plan: bool, *values: Any
+    ) -> dict[str, Any]:
+        f = Formats(babel_locale(language, lang), zone("UTC"), currency)
+        raw = dict(zip(FACTS, values, strict=True))
+        facts: dict[str, str] = {name: str(raw[name] or "") for name in PROFILE_FACTS}
+        facts["tenure_years"] = f.number(raw["tenure_years"] or 0)
+        facts["lines_count"] = f.number(raw["lines_count"] or 0)
+        if has_plan:
+            facts |= {
+                "plan_name": str(raw["plan_name"]),
+                "plan_data_gb": _maybe(f.number, raw["plan_data_gb"]),
+                "plan_price": _maybe(f.money, raw["plan_price"]),
+                "data_usage_gb": _maybe(f.number, raw["data_usage_gb"]),
+            }
+        offer = offers[offer_id]
+
+        def say(text: Voiced) -> str:
+            return fill(voice(text, lang, formal), facts, offer_id)
+
+        return {
+            "why": say(offer.why_we_call),
+            "points": [say(p) for p in offer.talking_points[:MAX_TALKING_POINTS]],
+            "answer": say(offer.objection.answer) if offer.objection else None,
+        }
+
+    return compute
+
+
+def _maybe(format_value: Callable[[float], str], value: Any) -> str:
+    """A formatted value; a fact the profile lacks stays empty (an error if a text names it)."""
+    return "" if value is None else format_value(value)
+
+
+def spoken_texts(frame: pl.DataFrame, catalog: Catalog, offers: Mapping[str, Offer]) -> pl.Series:
+    """Per row: the offer's why, talking points and answer, in the customer's voice and filled.
+
+    ``frame`` has ``_offer, lang, _formal, _language`` and ``knowledge`` (the built facts).
+    """
+    k = col("knowledge")
+    uses = _named_facts(list(offers.values()))
+    values = fact_values(k)
+    keyed = frame.select(
+        "_offer",
+        "lang",
+        "_formal",
+        "_language",
+        k.struct.field("plan").is_not_null().alias("_p"),
+        *[values[name].alias(name) for name in FACTS],
+    ).join(uses, on=["_offer", "lang", "_formal"], how="left", maintain_order="left")
+    keys = keyed.select(
+        "_offer",
+        "lang",
+        "_formal",
+        "_language",
+        "_p",
+        *[pl.when(col(f"_uses_{name}")).then(col(name)).alias(name) for name in FACTS],
+    )
+    return per_distinct(keys, _texts_for(offers, catalog.currency), TEXTS)
+
+
+def fit_codes(knowledge: pl.Expr) -> pl.Expr:
+    """The facts that make the offer of the call fit this customer, most telling first.
+
+    Reads the pitched offer's ``_kind``, ``_target_os`` and ``_target_tier`` columns.
+    """
+    k = knowledge.struct
+    plan = k.field("plan")
+    level = plan.struct.field("usage_level")
+    primary = k.field("lines").list.first()
+    months_left = k.field("financing_months_left").fill_null(0)
+    holds: dict[FitCode, pl.Expr] = {
+        "same_os": col("_target_os") == primary.struct.field("device_os"),
+        "device_age": k.field("device_age_months").fill_null(0) >= OLD_DEVICE_MONTHS,
+        "financing_done": (months_left == 0)
+        & primary.struct.field("financing_end_date").is_not_null(),
         "financing_left": months_left > 0,
         "usage_over": level == "over",
         "usage_high": level == "high",
-        "usage_low": level == "low"
-        and offer.target.plan_tier is not None
-        and plan is not None
-        and offer.target.plan_tier < plan.plan_tier,
-        "top_plan": plan is not None and plan.plan_is_top,
-        "lines": len(knowledge.lines) >= 2,
-        "tenure": knowledge.tenure_months >= LOYAL_MONTHS,
-        "self_service": knowledge.online_purchases_12m > 0
-        or knowledge.app_logins_90d >= SELF_SERVICE_LOGINS,
+        "usage_low": (level == "low") & (col("_target_tier") < plan.struct.field("plan_tier")),
+        "top_plan": plan.struct.field("plan_is_top"),
+        "lines": k.field("lines").list.len() >= 2,
+        "tenure": k.field("tenure_months") >= LOYAL_MONTHS,
+        "self_service": (k.field("online_purchases_12m") > 0)
+        | (k.field("app_logins_90d") >= SELF_SERVICE_LOGINS),
     }
-    wanted = _FIT_BY_KIND.get(offer.kind, ())
-    return [code for code in wanted if holds[code]][:MAX_FIT]
+    result = pl.lit([], dtype=pl.List(pl.String))
+    for kind, wanted in FIT_BY_KIND.items():
+        codes = pl.concat_list(
+            [pl.when(holds[code].fill_null(False)).then(pl.lit(code)) for code in wanted]
+        )
+        result = (
+            pl.when(col("_kind") == kind)
+            .then(codes.list.drop_nulls().list.head(MAX_FIT))
+            .otherwise(result)
+        )
+    return result
 
 
-def pitch(
-    offer: Offer,
-    offer_name: str,
-    address: Address,
-    knowledge: Knowledge,
-    promotion_seen: PromotionEvent | None,
-    values: Mapping[str, str],
-) -> Pitch:
-    """The offer section: name, fitting facts, 2–3 talking points, the likely objection."""
-    objection = offer.objection
-
-    def say(text: Voiced) -> str:
-        return fill(voice(text, address), values, offer.id)
-
-    return Pitch.model_construct(
-        offer_id=offer.id,
-        name=offer_name,
-        kind=offer.kind,
-        fit=fit_codes(offer, knowledge),
-        talking_points=[say(p) for p in offer.talking_points[:MAX_TALKING_POINTS]],
-        objection=getattr(objection.objection, address.lang) if objection else None,
-        answer=say(objection.answer) if objection else None,
-        promotion_id=offer.promotion_id,
-        promotion_seen=promotion_seen,
+def promotion_seen(knowledge: pl.Expr) -> pl.Expr:
+    """The latest time the customer saw the promotion behind the offer (``_promotion``), if so."""
+    element = pl.element()
+    seen = knowledge.struct.field("seen")
+    ids = seen.list.eval(element.struct.field("promotion_id"))
+    matches = pl.concat_list(col("_promotion"), ids).list.eval(element.slice(1) == element.first())
+    last = matches.list.len() - 1 - matches.list.reverse().list.arg_max()
+    return pl.when(col("_promotion").is_not_null() & matches.list.any()).then(
+        seen.list.get(last, null_on_oob=True)
     )
+
+
+def seen_flagged(notices: pl.Expr) -> pl.Expr:
+    """The engine's notice that the customer already saw the offer's promotion."""
+    element = pl.element().struct
+    flagged = notices.list.eval(
+        (element.field("code") == "catalog.notice.promotion_seen")
+        & element.field("ok").fill_null(False).not_()
+    )
+    return flagged.list.any().fill_null(False)

@@ -1,22 +1,24 @@
-"""Text, HTML and JSON renderings of a brief.
+"""Text, HTML and JSON renderings of briefs: one, or a whole batch.
 
 Templates are compiled once per process: the language modules (in both registers) and the two
 layouts. The sentences are worded once, as plain text, into a :class:`Document`; the HTML layout
-autoescapes every one of them, so a customer or product name can never inject markup.
+autoescapes every one of them, so a customer or product name can never inject markup. A single
+brief is rendered as a batch of one, so it reads exactly as it would in a campaign.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Literal
 
+import polars as pl
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
-from goodcall.brief.document import Document, document
-from goodcall.brief.formats import Formats, formats_for
+from goodcall.brief.document import Document, document_dict, document_frame, documents
 from goodcall.brief.model import Brief
+from goodcall.brief.schema import BRIEF_SCHEMA, frame_of, json_ready
 
 Flavour = Literal["text", "html"]
 Format = Literal["text", "html", "json"]
@@ -45,20 +47,50 @@ def language_module(flavour: Flavour, lang: str, formal: bool) -> Any:
     return template.make_module({"formal": formal})
 
 
+def text_module(lang: str, formal: bool) -> Any:
+    """The module that words a brief's sentences (always as plain text; layouts escape)."""
+    return language_module("text", lang, formal)
+
+
+@lru_cache(maxsize=4)
+def section_titles(lang: str) -> dict[str, str]:
+    return dict(text_module(lang, True).titles)
+
+
 @lru_cache(maxsize=2)
 def layout(flavour: Flavour) -> Template:
     return environment(flavour).get_template(LAYOUTS[flavour])
 
 
-def _formats(brief: Brief) -> Formats:
-    a = brief.address
-    return formats_for(a.language, a.lang, a.time_zone, brief.currency)
+def frame_documents(frame: pl.DataFrame) -> list[Document]:
+    """The document of every brief of a brief frame (see :mod:`goodcall.brief.schema`)."""
+    if frame.height == 0:
+        return []
+    return documents(document_frame(frame, text_module), section_titles)
+
+
+def render_frame(frame: pl.DataFrame, fmt: Format) -> list[str]:
+    """Every brief of a brief frame, rendered."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown brief format {fmt!r}; expected one of {FORMATS}")
+    docs = frame_documents(frame)
+    if fmt == "json":
+        rows = frame.select(BRIEF_SCHEMA.names()).iter_rows(named=True)
+        return [_json(row, d) for row, d in zip(rows, docs, strict=True)]
+    template = layout(fmt)
+    if fmt == "html":
+        return [template.render(d=d, page=True) for d in docs]
+    return [template.render(d=d) for d in docs]
+
+
+def _json(brief: dict[str, Any], d: Document) -> str:
+    payload = {"brief": json_ready(brief), "document": document_dict(d)}
+    return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
 def brief_document(brief: Brief) -> Document:
     """The brief's sections worded for its language and register (plain text)."""
-    module = language_module("text", brief.address.lang, brief.address.formal)
-    return document(brief, module, _formats(brief))
+    return frame_documents(frame_of([brief]))[0]
 
 
 def render_text(brief: Brief) -> str:
@@ -73,10 +105,9 @@ def render_html(brief: Brief, page: bool = True) -> str:
 
 def json_payload(brief: Brief) -> dict[str, Any]:
     """The facts and the worded sections, as JSON-ready data."""
-    d = brief_document(brief)
     return {
-        "brief": brief.model_dump(mode="json"),
-        "document": asdict(d),
+        "brief": json_ready(brief.model_dump()),
+        "document": document_dict(brief_document(brief)),
     }
 
 
@@ -93,3 +124,8 @@ def render(brief: Brief, fmt: Format) -> str:
     if fmt == "json":
         return render_json(brief)
     raise ValueError(f"unknown brief format {fmt!r}; expected one of {FORMATS}")
+
+
+def render_many(briefs: Sequence[Brief], fmt: Format) -> list[str]:
+    """Several briefs at once (worded together, as in a batch)."""
+    return render_frame(frame_of(list(briefs)), fmt)

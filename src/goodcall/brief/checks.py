@@ -1,0 +1,136 @@
+"""Contacts that must not be briefed, found for a whole batch at once and named one by one.
+
+The checks run in Polars over every contact; the first contact that fails is then described in
+Python, with the message a person can act on (the customer, the offer, what was expected). The
+order of the checks is the order in which a person would look: the contact itself, the engine's
+verdict, then the profile fields the brief cannot do without.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import polars as pl
+
+from goodcall.brief.distinct import per_distinct
+from goodcall.brief.facts import BriefError, blank, col, or_else
+from goodcall.brief.formats import FormatError, babel_locale, zone
+
+CHANNELS = ("phone", "sms", "email", "app")
+TIER_ORDER = {"applicability": 0, "eligibility": 1, "suitability": 2}
+OTHER_TIER = len(TIER_ORDER)
+
+
+def tier_rank(code: pl.Expr) -> pl.Expr:
+    """Facts about the customer first, then who may have the offer, then fit; validity last."""
+    tier = code.fill_null("").str.split(".").list.get(1, null_on_oob=True)
+    return tier.replace_strict(TIER_ORDER, default=OTHER_TIER, return_dtype=pl.Int64)
+
+
+def failed_reason(reasons: pl.Expr) -> pl.Expr:
+    """The most telling failed check of a reason list (the first of the best tier), or null."""
+    element = pl.element()
+    failed = reasons.list.eval(element.filter(element.struct.field("ok").fill_null(False).not_()))
+    best = failed.list.eval(
+        element.sort_by(tier_rank(element.struct.field("code")), maintain_order=True)
+    )
+    return best.list.first()
+
+
+def _python_ok(check: Callable[[str, str], object], a: str | None, b: str) -> bool:
+    try:
+        check(a or "", b)
+    except FormatError:
+        return False
+    return True
+
+
+def _locale_ok(language: str | None, lang: str | None) -> bool:
+    return lang not in ("fr", "en") or _python_ok(babel_locale, language, lang or "")
+
+
+def _zone_ok(name: str | None) -> bool:
+    return name is None or _python_ok(lambda n, _: zone(n), name, "")
+
+
+def _describe(row: Mapping[str, Any], check: str) -> str:
+    """The message for the failed check of one contact row."""
+    cid, offer_id, channel = row["customer_id"], row["_offer"], row["_channel"]
+    who = f"customer {cid!r}"
+    if check == "known":
+        return f"{who} is not in the profile frame"
+    if check == "channel":
+        return f"{who}: channel {channel!r} is not one of {CHANNELS}"
+    if check == "dnc":
+        return f"{who} asked not to be called (internal do-not-call list): no phone brief"
+    if check == "offer":
+        return f"{who}: offer {offer_id!r} is not in the catalog"
+    if check == "offer_channel":
+        return (
+            f"{who}: offer {offer_id!r} is not offered by {channel!r} "
+            f"(catalog channels: {', '.join(row['_channels'])})"
+        )
+    if check == "row":
+        return (
+            f"{who}: no evaluation row for offer {offer_id!r} "
+            "(pass this customer's rows of evaluate_offers)"
+        )
+    if check == "eligible":
+        failed = row["_failed"]
+        why = f"{failed['code']} ({failed.get('evidence')})" if failed else "no reason given"
+        return f"{who}: offer {offer_id!r} was excluded by the rules: {why}"
+    if check == "lang":
+        return (
+            f"{who}: language {row['language']!r} is not served by briefs (expected fr-* or en-*)"
+        )
+    if check == "register":
+        return f"{who}: register {row['register']!r} (expected formal or informal)"
+    if check in ("first_name", "last_name", "preferred_name", "time_zone"):
+        return f"{who}: profile field {check!r} is empty"
+    try:
+        babel_locale(row["language"] or row["lang"], row["lang"])
+        zone(row["time_zone"])
+    except FormatError as exc:
+        return f"{who}: {exc}"
+    raise AssertionError(f"check {check!r} did not fail for {who}")
+
+
+def first_failure(frame: pl.DataFrame) -> tuple[int, BriefError] | None:
+    """The first contact (its ``_row``) that must not be briefed, with the reason; else None.
+
+    ``frame`` is the working frame before the facts: contact, profile and engine columns.
+    """
+    language = or_else(col("language"), col("lang"))
+    locale_ok = per_distinct(frame.select(language.alias("_l"), "lang"), _locale_ok, pl.Boolean())
+    zone_ok = per_distinct(frame.select("time_zone"), _zone_ok, pl.Boolean())
+    frame = frame.with_columns(locale_ok.alias("_locale_ok"), zone_ok.alias("_zone_ok"))
+    checks: dict[str, pl.Expr] = {
+        "known": col("_known").is_null(),
+        "channel": ~col("_channel").is_in(CHANNELS).fill_null(False),
+        "dnc": (col("_channel") == "phone") & col("internal_dnc").fill_null(False),
+        "offer": col("_position").is_null(),
+        "offer_channel": ~col("_channels").list.contains(col("_channel")).fill_null(False),
+        "row": col("_has_row").is_null(),
+        "eligible": ~col("_eligible").fill_null(False),
+        "lang": ~col("lang").is_in(["fr", "en"]).fill_null(False),
+        "register": ~col("register").is_in(["formal", "informal"]).fill_null(False),
+        "first_name": blank(col("first_name")),
+        "last_name": blank(col("last_name")),
+        "preferred_name": (col("register") == "informal") & blank(col("preferred_name")),
+        "time_zone": blank(col("time_zone")),
+        "formats": ~(col("_locale_ok") & col("_zone_ok")),
+    }
+    names = list(checks)
+    code = pl.coalesce(
+        [pl.when(cond).then(pl.lit(n, pl.Int64)) for n, cond in enumerate(checks.values())]
+    )
+    failing = frame.select("_row", code.alias("_check")).filter(pl.col("_check").is_not_null())
+    if failing.height == 0:
+        return None
+    row_number, check = failing.row(0)
+    detail = frame.filter(pl.col("_row") == row_number).with_columns(
+        failed_reason(col("_reasons")).alias("_failed")
+    )
+    message = _describe(detail.row(0, named=True), names[check])
+    return int(row_number), BriefError(message)

@@ -1,0 +1,229 @@
+"""Sentences for a whole batch, each worded once per distinct shape by the language modules.
+
+A sentence is one macro of a language template (``templates/fr.j2``, ``templates/en.j2``) called
+with flat, already formatted values. Most values only decide the shape of a sentence (a register,
+an outcome, whether a title is on file); some are only ever printed as they are — a name, a
+formatted date or amount. Those are *slots*: the macro runs once per distinct shape with a marker
+in each slot, and the values are then written into the markers in Polars, for every brief at
+once. A slot may be tested for truth in a template (``{% if label %}``, ``is none``) — whether it
+is empty is part of the shape — but never transformed; ``tests/brief`` holds every template to
+that.
+
+The French typography (non-breaking spaces before colons and inside guillemets) is applied to the
+finished sentences, customer data included, as it always was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import polars as pl
+
+from goodcall.brief.distinct import SMALL, per_distinct
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
+
+NUL = "\x00"
+
+
+class Macro(NamedTuple):
+    """A macro, the values that shape its sentence and the slots it prints as they are."""
+
+    name: str
+    args: Mapping[str, pl.Expr] = {}
+    slots: Mapping[str, pl.Expr] = {}
+
+
+def french_spaces(text: str) -> str:
+    """Non-breaking spaces before a colon and inside guillemets (Canadian French typography)."""
+    if " :" in text or "«" in text:
+        return text.replace(" :", "\u00a0:").replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+    return text
+
+
+def typeset(lang: pl.Expr, text: pl.Expr) -> pl.Expr:
+    """:func:`french_spaces` on French rows, for a whole column."""
+    needed = (lang == "fr") & (
+        text.str.contains(" :", literal=True) | text.str.contains("«", literal=True)
+    )
+    spaced = (
+        text.str.replace_all(" :", "\u00a0:", literal=True)
+        .str.replace_all("« ", "«\u00a0", literal=True)
+        .str.replace_all(" »", "\u00a0»", literal=True)
+    )
+    return pl.when(needed).then(spaced).otherwise(text)
+
+
+def marker(slot: int, index: int | None = None) -> str:
+    return f"{NUL}{slot}{NUL}" if index is None else f"{NUL}{slot}.{index}{NUL}"
+
+
+def _emptiness(text: pl.Expr) -> pl.Expr:
+    """0 for null, 1 for an empty string, 2 for text: what a template may test of a slot."""
+    return pl.when(text.is_null()).then(0).when(text == "").then(1).otherwise(2).cast(pl.Int8)
+
+
+def _has_nul(expr: pl.Expr, dtype: PolarsDataType) -> pl.Expr:
+    """Whether a value (of any nesting) holds a NUL, which could be mistaken for a marker."""
+    if dtype == pl.String():
+        return expr.str.contains(NUL, literal=True).fill_null(False)
+    if isinstance(dtype, pl.List):
+        inner = _has_nul(pl.element(), dtype.inner)
+        return expr.list.eval(inner).list.any().fill_null(False)
+    if isinstance(dtype, pl.Struct):
+        fields = [_has_nul(expr.struct.field(f.name), f.dtype) for f in dtype.fields]
+        return pl.any_horizontal(fields) if fields else pl.lit(False)
+    return pl.lit(False)
+
+
+def _filled(emptiness: int, mark: str) -> str | None:
+    """What a macro is given for a slot: the marker, or the empty value itself."""
+    return mark if emptiness == 2 else (None if emptiness == 0 else "")
+
+
+class Words:
+    """Words for the rows of a frame with ``lang`` and ``_formal`` columns.
+
+    ``module(lang, formal)`` gives the language module whose macros word the sentences.
+    """
+
+    def __init__(self, frame: pl.DataFrame, module: Callable[[str, bool], Any]) -> None:
+        self.frame = frame
+        self.module = module
+
+    def say(
+        self,
+        macro: str,
+        args: Mapping[str, pl.Expr] | None = None,
+        *,
+        slots: Mapping[str, pl.Expr] | None = None,
+        when: pl.Expr | None = None,
+        frame: pl.DataFrame | None = None,
+    ) -> pl.Series:
+        """The macro's sentence on every row (null where ``when`` is false)."""
+        frame = self.frame if frame is None else frame
+        args, slots = dict(args or {}), dict(slots or {})
+        shapes = [f"a{i}" for i in range(len(args))]
+        holes = [f"s{i}" for i in range(len(slots))]
+        columns = [pl.col("lang"), pl.col("_formal")]
+        columns += [e.alias(c) for c, e in zip(shapes, args.values(), strict=True)]
+        columns += [e.alias(c) for c, e in zip(holes, slots.values(), strict=True)]
+        if when is not None:
+            columns.append(when.fill_null(False).alias("_when"))
+        work = frame.select(columns)
+        if work.height <= SMALL:
+            return self._say_small(work, macro, list(args), list(slots), when is not None)
+        listed = [isinstance(work.schema[c], pl.List) for c in holes]
+        dirty = pl.any_horizontal(
+            [pl.lit(False)] + [_has_nul(pl.col(c), work.schema[c]) for c in [*shapes, *holes]]
+        )
+        keys = work.select(
+            "lang",
+            "_formal",
+            *(["_when"] if when is not None else []),
+            dirty.alias("_dirty"),
+            *shapes,
+            *(
+                (
+                    pl.col(c).list.eval(_emptiness(pl.element()))
+                    if is_list
+                    else _emptiness(pl.col(c))
+                ).alias(c)
+                for c, is_list in zip(holes, listed, strict=True)
+            ),
+            *(pl.when(dirty).then(pl.col(c)).alias(f"r{c}") for c in holes),
+        )
+        names, slot_names = list(args), list(slots)
+        module, has_when = self.module, when is not None
+
+        def word(lang: str, formal: bool, *values: Any) -> str | None:
+            if has_when:
+                if not values[0]:
+                    return None
+                values = values[1:]
+            is_dirty, rest = values[0], values[1:]
+            kwargs: dict[str, Any] = dict(zip(names, rest, strict=False))
+            empties = rest[len(names) : len(names) + len(holes)]
+            raw = rest[len(names) + len(holes) :]
+            for k, (name, empty, value) in enumerate(zip(slot_names, empties, raw, strict=True)):
+                if is_dirty:
+                    kwargs[name] = value
+                elif not listed[k]:
+                    kwargs[name] = _filled(empty, marker(k))
+                elif empty is None:
+                    kwargs[name] = None
+                else:
+                    kwargs[name] = [_filled(e, marker(k, i)) for i, e in enumerate(empty)]
+            return str(getattr(module(lang, formal), macro)(**kwargs))
+
+        patterns = per_distinct(keys, word, pl.String(), rows=_rows(frame))
+        text = pl.col("_pattern")
+        for k, (c, is_list) in enumerate(zip(holes, listed, strict=True)):
+            if not is_list:
+                text = text.str.replace_all(marker(k), pl.col(c).fill_null(""), literal=True)
+                continue
+            longest = work.select(pl.col(c).list.len().max()).item() or 0
+            for i in range(int(longest)):
+                value = pl.col(c).list.get(i, null_on_oob=True).fill_null("")
+                text = text.str.replace_all(marker(k, i), value, literal=True)
+        finished = pl.when(pl.col("_dirty")).then(pl.col("_pattern")).otherwise(text)
+        return (
+            work.with_columns(patterns.alias("_pattern"), keys["_dirty"].alias("_dirty"))
+            .select(typeset(pl.col("lang"), finished).alias("text"))
+            .to_series()
+        )
+
+    def _say_small(
+        self, work: pl.DataFrame, macro: str, names: list[str], slots: list[str], has_when: bool
+    ) -> pl.Series:
+        """:meth:`say` for a few rows: the values go into the macro as they are (a slot is
+        printed verbatim, so this is what the markers give), typeset in Python."""
+        done: dict[Any, str | None] = {}
+        texts: list[str | None] = []
+        module = self.module
+        for row in work.iter_rows():
+            key = _hashable(row)
+            if key not in done:
+                lang, formal, *values = row
+                if has_when and not values.pop():
+                    done[key] = None
+                else:
+                    kwargs = dict(zip([*names, *slots], values, strict=True))
+                    text = str(getattr(module(lang, formal), macro)(**kwargs))
+                    done[key] = french_spaces(text) if lang == "fr" else text
+            texts.append(done[key])
+        return pl.Series("text", texts, dtype=pl.String)
+
+    def say_each(
+        self, macros: Mapping[str, Macro], code: pl.Expr, *, frame: pl.DataFrame | None = None
+    ) -> pl.Series:
+        """One of several macros per row, chosen by ``code`` (each worded on its own rows, so
+        the values one macro names stay out of the others' keys)."""
+        frame = self.frame if frame is None else frame
+        tagged = frame.with_columns(code.alias("_code"), pl.int_range(pl.len()).alias("_i"))
+        parts = [
+            pl.DataFrame(
+                {"_i": pl.Series([], dtype=pl.Int64), "text": pl.Series([], dtype=pl.String)}
+            )
+        ]
+        for (which,), part in tagged.partition_by("_code", as_dict=True).items():
+            if which not in macros:
+                raise ValueError(f"no sentence for {which!r}; expected one of {sorted(macros)}")
+            spec = macros[which]
+            texts = self.say(spec.name, spec.args, slots=spec.slots, frame=part)
+            parts.append(part.select(pl.col("_i").cast(pl.Int64), texts.alias("text")))
+        return pl.concat(parts).sort("_i")["text"]
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _hashable(v)) for k, v in value.items())
+    return value
+
+
+def _rows(frame: pl.DataFrame) -> pl.Series | None:
+    return frame["_row"] if "_row" in frame.columns else None
