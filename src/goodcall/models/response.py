@@ -58,6 +58,7 @@ from goodcall.profiles.build import build_profiles
 
 c = pl.col
 ANNOY_OUTCOMES = ("complaint", "dnc_request")
+ROW_ORDER = ["campaign_id", "customer_id", "at", "offer_id", "channel"]
 HISTORY_COLUMNS = ("customer_id", "campaign_id", "at", "channel", "offer_id", "group", "outcome")
 
 
@@ -121,12 +122,13 @@ def training_rows(
         }
         profiles = build_profiles(scoped, as_of).select(*PROFILE_INPUTS, "time_zone")
         parts.append(batch.join(profiles.collect(), on="customer_id", how="inner"))
-    rows = pl.concat(parts, how="vertical_relaxed")
+    # a fixed order: the hot-deck's donors, then the learners, depend on it (replayable training)
+    rows = pl.concat(parts, how="vertical_relaxed").sort(ROW_ORDER)
     zones = rows["time_zone"].unique().drop_nulls().to_list()
     rows = rows.with_columns(local_hour(c("at"), zones).alias("local_hour"))
     rows = _impute_changed_state(rows, contacts, offers)
     features = candidate_features(rows.lazy(), offers).collect()
-    return features.sort("campaign_id", "customer_id", "at", "offer_id", "channel").with_columns(
+    return features.sort(ROW_ORDER).with_columns(
         (c("group") == "treatment").alias("treated"),
         c("converted").fill_null(False).alias("converted"),
         c("outcome").is_in(list(ANNOY_OUTCOMES)).alias("annoyed"),
@@ -161,7 +163,7 @@ def _hot_deck(
     """Replace ``columns`` of rows taken before the customer's change by a random clean donor's
     (same campaign and offer); null when the group has no clean row."""
     flagged = (
-        rows.join(changed, on="customer_id", how="left")
+        rows.join(changed, on="customer_id", how="left", maintain_order="left")
         .with_columns(
             (c("_changed_at").is_not_null() & (c("_as_of") < c("_changed_at"))).alias("_dirty")
         )
