@@ -109,6 +109,7 @@ def test_training_rows_and_model_set_round_trip(world: World, tmp_path: Path) ->
     with pytest.raises(HistoryError, match="no contact"):
         training_rows(world.tables, dt.datetime(2020, 1, 1, tzinfo=dt.UTC), offers)
     rows = training_rows(world.tables, AT, offers)
+    assert rows.equals(training_rows(world.tables, AT, offers))  # replayable, row for row
     assert rows["at"].max() < AT  # type: ignore[operator]
     assert set(FEATURE_COLUMNS) <= set(rows.columns)
     models = train(world)
