@@ -148,3 +148,17 @@ def test_bad_policies_and_logs() -> None:
         estimate_policy_value(logs, _policy(E), columns=COLUMNS, estimators=["magic"])
     with pytest.raises(OpeInputError, match="n_bootstrap"):
         estimate_policy_value(logs, _policy(E), columns=COLUMNS, n_bootstrap=10)
+
+
+def test_clipping_the_weights() -> None:
+    """With a maximum weight of 2, the weights 4.5 of the chosen actions are cut to 2: IPS then
+    underestimates (the known bias of clipping) and the clipped rows are counted in a note."""
+    logs = _logs(2_000, 3)
+    clipped = estimate_policy_value(
+        logs, _policy(E), columns=COLUMNS, estimators=["ips"], n_bootstrap=100, max_weight=2.0
+    )
+    assert clipped.max_weight == 2.0
+    assert clipped.estimate("ips").value < 0.6 * TRUTH
+    assert any("clipped at 2" in note for note in clipped.notes)
+    with pytest.raises(OpeInputError, match="max_weight"):
+        estimate_policy_value(logs, _policy(E), columns=COLUMNS, max_weight=0)

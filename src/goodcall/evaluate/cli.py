@@ -75,6 +75,9 @@ def ope_command(
     n_bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples.")] = 1000,
     alpha: Annotated[float, typer.Option("--alpha", help="1 − confidence level.")] = 0.05,
     folds: Annotated[int, typer.Option("--folds", help="Cross-fitting folds of DR.")] = 3,
+    max_weight: Annotated[
+        float | None, typer.Option("--max-weight", help="Clip importance weights at this value.")
+    ] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
@@ -90,6 +93,7 @@ def ope_command(
         folds=folds,
         seed=seed,
         context=tuple(c.strip() for c in (context or "").split(",") if c.strip()),
+        max_weight=max_weight,
     )
     try:
         with console.status("estimating"):

@@ -130,19 +130,29 @@ def estimate_policy_value(
     seed: int = 0,
     folds: int = 3,
     reward_params: LightGBMParams = REWARD_MODEL_PARAMS,
+    max_weight: float | None = None,
     source: str = "logs",
 ) -> OpeResult:
-    """Estimate the value of ``policy`` (``π_e`` table, see ``ope_data``) from ``logs``."""
+    """Estimate the value of ``policy`` (``π_e`` table, see ``ope_data``) from ``logs``.
+
+    ``max_weight`` clips the importance weights (as Open Bandit Pipeline's ``lambda_``): less
+    variance when a few logged propensities are tiny, at the price of a downward bias.
+    """
     cols = columns if columns is not None else LogColumns()
     _check_options(estimators, n_bootstrap, alpha)
     check_log_columns(logs, cols, source)
+    notes: list[str] = []
     context = context_columns(logs, context, source)
     laid = lay_policy_on_logs(logs, policy, cols.action)
     reward = logs.get_column(cols.reward).cast(pl.Float64).to_numpy()
     weight = laid.logged / logs.get_column(cols.propensity).cast(pl.Float64).to_numpy()
+    if max_weight is not None:
+        if max_weight <= 0:
+            raise OpeInputError(f"max_weight must be positive, got {max_weight}")
+        notes.append(f"{int((weight > max_weight).sum())} weight(s) clipped at {max_weight:g}")
+        weight = np.minimum(weight, max_weight)
     n = reward.size
     estimates: list[OpeEstimate] = []
-    notes: list[str] = []
 
     def interval(statistic: Callable[[NDArray[np.intp]], float]) -> tuple[float, float]:
         return bootstrap_interval(statistic, n, n_bootstrap=n_bootstrap, alpha=alpha, seed=seed)

@@ -45,6 +45,7 @@ class OpeOptions:
     folds: int = 3
     seed: int = 0
     context: tuple[str, ...] = ()
+    max_weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def _estimate(
         alpha=options.alpha,
         seed=options.seed,
         folds=options.folds,
+        max_weight=options.max_weight,
         source=source,
     )
 
