@@ -1,6 +1,6 @@
 """Uplift learners on Hillstrom and on 1,000,000 simulated contacts, against the logistic baseline.
 
-    .venv/bin/python -m bench.bench_uplift [--rows 1000000] [--splits 5] [--skip-hillstrom]
+    .venv/bin/python -m bench.bench_uplift [--rows 1000000] [--splits 10] [--skip-hillstrom]
 
 (a) **Hillstrom** (``/work/shared/data/hillstrom/hillstrom.csv`` or ``GOODCALL_HILLSTROM``):
 women's e-mail vs no e-mail and men's e-mail vs no e-mail, outcomes visit and conversion. On the
@@ -150,7 +150,7 @@ def _scale(rows: int, seed: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--rows", type=int, default=1_000_000, help="simulated contacts")
-    parser.add_argument("--splits", type=int, default=5, help="Hillstrom splits to average")
+    parser.add_argument("--splits", type=int, default=3, help="Hillstrom splits to average")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-hillstrom", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
