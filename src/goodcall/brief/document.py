@@ -39,35 +39,37 @@ class Section(NamedTuple):
     items: tuple[Item, ...]
 
 
-ItemPlan = tuple[int, ItemKind, int]
-"""Where an item's text is in :attr:`Document.texts`, its kind and how many children follow."""
+ItemPlan = tuple[int, int, ItemKind, int]
+"""Where an item's text is in :attr:`Document.texts` (``texts[at]``, or ``texts[at][k]`` when
+``k`` is not negative), its kind, and where its children are (``texts[-1]`` is always empty)."""
 SectionPlan = tuple[str, int, str, tuple[ItemPlan, ...]]
 """A section's key, number, title and items."""
 Plan = tuple[SectionPlan, ...]
 
 
 class Document(NamedTuple):
-    """A brief's words: ``texts`` (title, meta line, preface, then each item's text followed by
-    its children) and the ``plan`` that lays them out in sections — the same plan object for
-    every brief of the same shape, so a campaign's documents are cheap to hand to the layouts.
+    """A brief's words: ``texts`` (title, meta line and preface first, then sentences and lists
+    of sentences, and always an empty list last) and the ``plan`` that lays them out in
+    sections — the same plan object for every brief of the same shape, so the documents of a
+    campaign are handed to the layouts without building an object per sentence.
     """
 
     lang: str
     language: str
-    texts: Sequence[str]
+    texts: Sequence[Any]
     plan: Plan
 
     @property
     def title(self) -> str:
-        return self.texts[0]
+        return str(self.texts[0])
 
     @property
     def meta(self) -> str:
-        return self.texts[1]
+        return str(self.texts[1])
 
     @property
     def preface(self) -> str:
-        return self.texts[2]
+        return str(self.texts[2])
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -77,7 +79,10 @@ class Document(NamedTuple):
                 key,
                 number,
                 title,
-                tuple(Item(t[at], kind, tuple(t[at + 1 : at + 1 + n])) for at, kind, n in items),
+                tuple(
+                    Item(t[at] if k < 0 else t[at][k], kind, tuple(t[c]))
+                    for at, k, kind, c in items
+                ),
             )
             for key, number, title, items in self.plan
         )
@@ -93,15 +98,19 @@ class Document(NamedTuple):
         sections: Sequence[Section],
     ) -> Document:
         """A document from its sections (the inverse of :attr:`sections`)."""
-        texts = [title, meta, preface]
+        texts: list[Any] = [title, meta, preface]
         plan: list[SectionPlan] = []
         for s in sections:
             items: list[ItemPlan] = []
             for item in s.items:
-                items.append((len(texts), item.kind, len(item.children)))
-                texts += [item.text, *item.children]
+                texts.append(item.text)
+                if item.children:
+                    texts.append(list(item.children))
+                    items.append((len(texts) - 2, -1, item.kind, len(texts) - 1))
+                else:
+                    items.append((len(texts) - 1, -1, item.kind, -1))
             plan.append((s.key, s.number, s.title, tuple(items)))
-        return cls(lang, language, tuple(texts), tuple(plan))
+        return cls(lang, language, (*texts, ()), tuple(plan))
 
 
 def document_dict(d: Document) -> dict[str, Any]:
@@ -130,32 +139,13 @@ _TEXTS = pl.List(pl.String())
 _NONE = pl.lit([], dtype=_TEXTS)
 KIND_CODES: dict[ItemKind, str] = {"note": "n", "say": "s", "warn": "w"}
 KINDS: dict[str, ItemKind] = {code: kind for kind, code in KIND_CODES.items()}
-Part = tuple[pl.Expr, pl.Expr]
-"""A piece of a section: its texts (items, each followed by its children) and its shape."""
+HEADER = 3
+"""Title, meta line and preface: the first three texts of every document."""
 
 
-def _one(text: pl.Expr, kind: ItemKind = "note", children: pl.Expr | None = None) -> Part:
-    """One item (none where ``text`` is null): ``n2`` is a note with two children."""
-    kids = _NONE if children is None else children
-    present = text.is_not_null()
-    texts = pl.when(present).then(pl.concat_list(text, kids)).otherwise(_NONE)
-    token = pl.when(present).then(
-        pl.concat_str(pl.lit(KIND_CODES[kind]), kids.list.len().cast(pl.String))
-    )
-    return texts, token
-
-
-def _many(texts: pl.Expr, kind: ItemKind) -> Part:
-    """One item per sentence of a list, without children."""
-    count = texts.list.len()
-    token = pl.lit(KIND_CODES[kind] + "0").repeat_by(count).list.join(",")
-    return texts, pl.when(count > 0).then(token)
-
-
-def _section(*parts: Part) -> Part:
-    texts = pl.concat_list([t for t, _ in parts])
-    shape = pl.concat_str([s for _, s in parts], separator=",", ignore_nulls=True)
-    return texts, shape
+def _section(*tokens: pl.Expr) -> pl.Expr:
+    """A section's shape: its items' tokens (see :meth:`_Batch.one` and :meth:`_Batch.many`)."""
+    return pl.concat_str(list(tokens), separator=",", ignore_nulls=True)
 
 
 def _col(name: str) -> pl.Expr:
@@ -178,6 +168,28 @@ class _Batch:
             _col("currency").alias("_currency"),
         )
         self.words = Words(self.frame, module)
+        self.texts: list[pl.Expr] = []
+
+    def text(self, expr: pl.Expr) -> int:
+        """Register a column of the documents' texts; its position in every ``texts``."""
+        self.texts.append(expr.alias(f"_t{len(self.texts)}"))
+        return len(self.texts) - 1
+
+    def one(
+        self, text: pl.Expr, kind: ItemKind = "note", children: pl.Expr | None = None
+    ) -> pl.Expr:
+        """One item, present where ``text`` is not null: token ``n4.5`` is a note whose text is
+        ``texts[4]`` and children ``texts[5]`` (``.-1``: none)."""
+        at = self.text(text)
+        kids = -1 if children is None else self.text(children.fill_null(_NONE))
+        return pl.when(text.is_not_null()).then(pl.lit(f"{KIND_CODES[kind]}{at}.{kids}"))
+
+    def many(self, texts: pl.Expr, kind: ItemKind) -> pl.Expr:
+        """One item per sentence of a list: token ``w*7.3`` is three warnings in ``texts[7]``."""
+        at = self.text(texts.fill_null(_NONE))
+        count = texts.list.len().fill_null(0)
+        token = pl.concat_str(pl.lit(f"{KIND_CODES[kind]}*{at}."), count.cast(pl.String))
+        return pl.when(count > 0).then(token)
 
     def add(self, **series: pl.Series) -> None:
         self.frame = self.frame.hstack([s.alias(name) for name, s in series.items()])
@@ -259,21 +271,21 @@ class _Batch:
         return _col(name)
 
 
-def _address(b: _Batch) -> Part:
+def _address(b: _Batch) -> pl.Expr:
     a = _col("address").struct
     start, end = a.field("preferred_start"), a.field("preferred_end")
     b.add(_start=b.fmt("time", start), _end=b.fmt("time", end))
     title = a.field("title")
     return _section(
-        _one(b.say("register", {"source": a.field("register_source")})),
-        _one(
+        b.one(b.say("register", {"source": a.field("register_source")})),
+        b.one(
             b.say(
                 "name_to_use",
                 {"titled": title.is_not_null() & (title != "")},
                 {"name": a.field("spoken_name")},
             )
         ),
-        _one(
+        b.one(
             b.say(
                 "hours",
                 slots={"start": _col("_start"), "end": _col("_end")},
@@ -290,7 +302,7 @@ def _opened(kind: str) -> pl.Expr:
     return cases.list.eval(element.field("opened_at").filter(element.field("kind") == kind))
 
 
-def _opening(b: _Batch) -> Part:
+def _opening(b: _Batch) -> pl.Expr:
     a, o, k = _col("address").struct, _col("opening").struct, _col("knowledge").struct
     complaint_at = pl.max_horizontal(
         _opened("complaint").list.max(), k.field("recent_complaint_at")
@@ -308,14 +320,14 @@ def _opening(b: _Batch) -> Part:
     complaint = acknowledge.list.contains("complaint") & complaint_at.is_not_null()
     repair = acknowledge.list.contains("repair")
     return _section(
-        _one(b.say("no_silence")),
-        _one(greet, "say"),
-        _one(
+        b.one(b.say("no_silence")),
+        b.one(greet, "say"),
+        b.one(
             b.say("ack_complaint", slots={"date": _col("_complaint_date")}, when=complaint), "say"
         ),
-        _one(b.say("ack_repair", slots={"date": _col("_repair_date")}, when=repair), "say"),
-        _one(b.say("why", {"text": o.field("why")}), "say"),
-        _one(b.say("ask_time"), "say"),
+        b.one(b.say("ack_repair", slots={"date": _col("_repair_date")}, when=repair), "say"),
+        b.one(b.say("why", {"text": o.field("why")}), "say"),
+        b.one(b.say("ask_time"), "say"),
     )
 
 
@@ -425,7 +437,7 @@ def _cases(b: _Batch) -> pl.Expr:
     return b.each(_col("knowledge").struct.field("open_cases"), word)
 
 
-def _knowledge(b: _Batch) -> Part:
+def _knowledge(b: _Batch) -> pl.Expr:
     k = _col("knowledge").struct
     n_lines = k.field("lines").list.len()
     contacts, cases = k.field("last_contacts"), k.field("open_cases")
@@ -434,17 +446,17 @@ def _knowledge(b: _Batch) -> Part:
     b.add(_recent_date=b.moment("date", recent), _refusal_date=b.moment("date", refusal))
     closed = recent.is_not_null() & (_opened("complaint").list.len() == 0)
     return _section(
-        _one(_device(b)),
-        _one(b.say("lines_heading", {"n": n_lines}, when=n_lines > 1), children=_line_items(b)),
-        _one(_plan(b)),
-        _one(_events(b, "redeemed")),
-        _one(_events(b, "seen")),
-        _one(b.say("tenure", {"months": k.field("tenure_months")})),
-        _one(b.say("contacts_heading", {"count": contacts.list.len()}), children=_contacts(b)),
-        _one(b.say("cases_heading", {"count": cases.list.len()}), children=_cases(b)),
-        _one(b.say("complaint_closed", slots={"date": _col("_recent_date")}, when=closed)),
-        _one(b.say("refusal", slots={"date": _col("_refusal_date")}, when=refusal.is_not_null())),
-        _one(
+        b.one(_device(b)),
+        b.one(b.say("lines_heading", {"n": n_lines}, when=n_lines > 1), children=_line_items(b)),
+        b.one(_plan(b)),
+        b.one(_events(b, "redeemed")),
+        b.one(_events(b, "seen")),
+        b.one(b.say("tenure", {"months": k.field("tenure_months")})),
+        b.one(b.say("contacts_heading", {"count": contacts.list.len()}), children=_contacts(b)),
+        b.one(b.say("cases_heading", {"count": cases.list.len()}), children=_cases(b)),
+        b.one(b.say("complaint_closed", slots={"date": _col("_recent_date")}, when=closed)),
+        b.one(b.say("refusal", slots={"date": _col("_refusal_date")}, when=refusal.is_not_null())),
+        b.one(
             b.say(
                 "self_service",
                 {"logins": logins, "purchases": purchases},
@@ -499,7 +511,7 @@ def _fit_macros(b: _Batch) -> tuple[dict[str, Macro], tuple[str, ...]]:
     return macros, columns
 
 
-def _offer(b: _Batch) -> Part:
+def _offer(b: _Batch) -> pl.Expr:
     o = _col("offer").struct
     macros, columns = _fit_macros(b)
 
@@ -513,9 +525,9 @@ def _offer(b: _Batch) -> Part:
     fits = o.field("fit")
     points = o.field("talking_points")
     return _section(
-        _one(b.say("offer_name", {"name": o.field("name")})),
-        _one(b.say("fit_heading", when=fits.list.len() > 0), children=b.each(fits, fit, columns)),
-        _one(
+        b.one(b.say("offer_name", {"name": o.field("name")})),
+        b.one(b.say("fit_heading", when=fits.list.len() > 0), children=b.each(fits, fit, columns)),
+        b.one(
             b.say(
                 "promotion_seen",
                 {"place": seen.field("place")},
@@ -524,9 +536,9 @@ def _offer(b: _Batch) -> Part:
             ),
             "warn",
         ),
-        _one(b.say("points_heading"), children=_typeset_all(points)),
-        _one(b.say("objection", {"text": objection}, when=spoken)),
-        _one(b.say("answer", {"text": answer}, when=spoken), "say"),
+        b.one(b.say("points_heading"), children=_typeset_all(points)),
+        b.one(b.say("objection", {"text": objection}, when=spoken)),
+        b.one(b.say("answer", {"text": answer}, when=spoken), "say"),
     )
 
 
@@ -536,7 +548,7 @@ def _typeset_all(texts: pl.Expr) -> pl.Expr:
     return pl.when(_col("lang") == "fr").then(french).otherwise(texts)
 
 
-def _avoid(b: _Batch) -> Part:
+def _avoid(b: _Batch) -> pl.Expr:
     av, k = _col("avoid").struct, _col("knowledge").struct
     plan = k.field("plan").struct
     b.add(
@@ -564,22 +576,22 @@ def _avoid(b: _Batch) -> Part:
         return b.words.say_each(topics, _col("_v"), frame=flat)
 
     return _section(
-        _many(b.each(av.field("offers"), offers), "warn"),
-        _many(
+        b.many(b.each(av.field("offers"), offers), "warn"),
+        b.many(
             b.each(av.field("topics"), topic, ("_topic_plan", "_topic_top", "_refusal_date")),
             "warn",
         ),
     )
 
 
-def _closing(b: _Batch) -> Part:
+def _closing(b: _Batch) -> pl.Expr:
     company = _col("opening").struct.field("company")
     outcomes = _col("closing").struct.field("outcomes")
     return _section(
-        _one(b.say("outcomes", {"codes": outcomes})),
-        _one(b.say("callback_note")),
-        _one(b.say("voicemail_note", {"company": company})),
-        _one(b.say("dnc_heading"), children=pl.concat_list(b.say("dnc_say"), b.say("dnc_do"))),
+        b.one(b.say("outcomes", {"codes": outcomes})),
+        b.one(b.say("callback_note")),
+        b.one(b.say("voicemail_note", {"company": company})),
+        b.one(b.say("dnc_heading"), children=pl.concat_list(b.say("dnc_say"), b.say("dnc_do"))),
     )
 
 
@@ -589,49 +601,58 @@ _SECTIONS = (_address, _opening, _knowledge, _offer, _avoid, _closing)
 def document_frame(briefs: pl.DataFrame, module: Module) -> pl.DataFrame:
     """Per brief (a brief frame, see :mod:`goodcall.brief.schema`): the words of its document.
 
-    Columns ``lang``, ``language``, ``texts`` (title, meta, preface, then every item followed by
-    its children, section after section) and ``shape`` (how ``texts`` fall into sections and
-    items, e.g. ``n0,s0|…``: kind and number of children of each item).
+    Columns ``lang``, ``language``, ``shape`` and the texts ``_t0, _t1, …`` (title, meta line,
+    preface, then sentences and lists of sentences). ``shape`` says which of them each section
+    shows and how (``n4.5,s6.-1|w*7.3|…``, see :meth:`_Batch.one` and :meth:`_Batch.many`).
     """
     b = _Batch(briefs, module)
     a, o = _col("address").struct, _col("offer").struct
     b.add(_at_date=b.moment("date", _col("at")), _at_time=b.moment("time", _col("at")))
-    title = b.say(
-        "doc_title", slots={"first_name": a.field("first_name"), "last_name": a.field("last_name")}
+    b.text(
+        b.say(
+            "doc_title",
+            slots={"first_name": a.field("first_name"), "last_name": a.field("last_name")},
+        )
     )
-    meta = b.say(
-        "doc_meta",
-        {"channel": _col("channel")},
-        {
-            "customer_id": _col("customer_id"),
-            "offer_name": o.field("name"),
-            "date": _col("_at_date"),
-            "time": _col("_at_time"),
-        },
+    b.text(
+        b.say(
+            "doc_meta",
+            {"channel": _col("channel")},
+            {
+                "customer_id": _col("customer_id"),
+                "offer_name": o.field("name"),
+                "date": _col("_at_date"),
+                "time": _col("_at_time"),
+            },
+        )
     )
-    preface = b.say("not_a_script")
+    b.text(b.say("not_a_script"))
     sections = [build(b) for build in _SECTIONS]
     return b.frame.select(
         _col("lang"),
         _col("_language").alias("language"),
-        pl.concat_list(title, meta, preface, *(t for t, _ in sections)).alias("texts"),
-        pl.concat_str([s for _, s in sections], separator="|").alias("shape"),
+        pl.concat_str(sections, separator="|").alias("shape"),
+        *b.texts,
     )
 
 
 @lru_cache(maxsize=4096)
 def _shape_plan(shape: str, titles: tuple[str, ...]) -> Plan:
-    """``n0,s2|w0|…`` → the plan of every document of that shape (worked out once)."""
+    """``n4.5,s6.-1|w*7.3|…`` → the plan of every document of that shape (worked out once)."""
     sections: list[SectionPlan] = []
-    at = 3
     parts = zip(SECTION_KEYS, titles, shape.split("|"), strict=True)
     for number, (key, title, part) in enumerate(parts, start=1):
         items: list[ItemPlan] = []
         for token in part.split(","):
-            if token:
-                children = int(token[1:])
-                items.append((at, KINDS[token[0]], children))
-                at += 1 + children
+            if not token:
+                continue
+            kind, rest = KINDS[token[0]], token[1:]
+            if rest.startswith("*"):
+                at, count = rest[1:].split(".")
+                items += [(int(at), k, kind, -1) for k in range(int(count))]
+            else:
+                at, children = rest.split(".")
+                items.append((int(at), -1, kind, int(children)))
         sections.append((key, number, title, tuple(items)))
     return tuple(sections)
 
@@ -639,11 +660,15 @@ def _shape_plan(shape: str, titles: tuple[str, ...]) -> Plan:
 def documents(frame: pl.DataFrame, titles: Callable[[str], dict[str, str]]) -> list[Document]:
     """The :class:`Document` of every row of a :func:`document_frame`."""
     by_lang: dict[str, tuple[str, ...]] = {}
+    texts = [frame[name].to_list() for name in frame.columns if name.startswith("_t")]
+    heads = (frame[name].to_list() for name in ("lang", "language", "shape"))
     out: list[Document] = []
-    columns = (frame[name].to_list() for name in ("lang", "language", "texts", "shape"))
-    for lang, language, texts, shape in zip(*columns, strict=True):
+    empty = ((),)
+    for (lang, language, shape), row in zip(
+        zip(*heads, strict=True), zip(*texts, strict=True), strict=True
+    ):
         names = by_lang.get(lang)
         if names is None:
             names = by_lang[lang] = tuple(titles(lang)[key] for key in SECTION_KEYS)
-        out.append(Document(lang, language, texts, _shape_plan(shape, names)))
+        out.append(Document(lang, language, row + empty, _shape_plan(shape, names)))
     return out

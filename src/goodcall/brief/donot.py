@@ -16,13 +16,23 @@ from collections.abc import Callable, Mapping
 
 import polars as pl
 
-from goodcall.brief.checks import OTHER_TIER, failed_reason, tier_rank
+from goodcall.brief.checks import OTHER_TIER, failed_reasons, tier_rank
 from goodcall.brief.facts import by_lang, col
 from goodcall.brief.memo import COLUMNS, ReasonMemo, ReasonText
 from goodcall.brief.model import DoNotOffer
 from goodcall.brief.schema import model_struct, struct_of
 from goodcall.catalog.model import Catalog
 
+OFFER_COLUMNS = (
+    "offer_id",
+    "_position",
+    "_kind",
+    "_target_os",
+    "_target_tier",
+    "_promotion",
+    "_name_fr",
+    "_name_en",
+)
 MAX_GROUPS = 5
 MAX_NAMES = 6
 BASIC_PLAN_TIERS = 2
@@ -76,18 +86,20 @@ def picked_rows(
     )
     candidates = (
         excluded.lazy()
-        .join(offers.lazy(), on="offer_id", how="inner")
+        .join(offers.lazy().select(OFFER_COLUMNS), on="offer_id", how="inner")
         .join(base.lazy().select("_row", "lang", col("_kind").alias("_pitched")), on="_row")
         .join(redeemed, on=["_row", "_promotion"], how="left")
         .with_columns(relevance(col("_pitched"), col("_redeemed").fill_null(False)).alias("_rank"))
         .filter(col("_rank").is_not_null())
         .collect()
     )
-    failed = pl.DataFrame({"r": reasons.gather(candidates["_e"])}).select(failed_reason(col("r")))
+    failed = failed_reasons(reasons.gather(candidates["_e"]))
     reason = col("_reason").struct
+    codes = failed.struct.field("code").unique().to_list()
+    about_customer = tier_rank(reason.field("code"), codes) < OTHER_TIER
     return (
-        candidates.with_columns(failed.to_series().alias("_reason"))
-        .filter(col("_reason").is_not_null() & (tier_rank(reason.field("code")) < OTHER_TIER))
+        candidates.with_columns(failed.alias("_reason"))
+        .filter(col("_reason").is_not_null() & about_customer)
         .select(
             "_row",
             "offer_id",

@@ -43,16 +43,14 @@ def french_spaces(text: str) -> str:
     return text
 
 
+FRENCH_SPACES = {" :": "\u00a0:", "« ": "«\u00a0", " »": "\u00a0»"}
+
+
 def typeset(lang: pl.Expr, text: pl.Expr) -> pl.Expr:
-    """:func:`french_spaces` on French rows, for a whole column."""
-    needed = (lang == "fr") & (
-        text.str.contains(" :", literal=True) | text.str.contains("«", literal=True)
-    )
-    spaced = (
-        text.str.replace_all(" :", "\u00a0:", literal=True)
-        .str.replace_all("« ", "«\u00a0", literal=True)
-        .str.replace_all(" »", "\u00a0»", literal=True)
-    )
+    """:func:`french_spaces` on French rows, for a whole column (one pass to look, one to
+    replace; the same result as the three replacements in turn, tested on every pairing)."""
+    needed = (lang == "fr") & text.str.contains_any([" :", "«"])
+    spaced = text.str.replace_many(list(FRENCH_SPACES), list(FRENCH_SPACES.values()))
     return pl.when(needed).then(spaced).otherwise(text)
 
 
@@ -170,8 +168,11 @@ class Words:
                 text = text.str.replace_all(marker(k, i), value, literal=True)
         finished = pl.when(pl.col("_dirty")).then(pl.col("_pattern")).otherwise(text)
         return (
-            work.with_columns(patterns.alias("_pattern"), keys["_dirty"].alias("_dirty"))
-            .select(typeset(pl.col("lang"), finished).alias("text"))
+            work.lazy()
+            .with_columns(patterns.alias("_pattern"), keys["_dirty"].alias("_dirty"))
+            .select("lang", finished.alias("_text"))
+            .select(typeset(pl.col("lang"), pl.col("_text")).alias("text"))
+            .collect()
             .to_series()
         )
 
