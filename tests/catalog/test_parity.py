@@ -148,3 +148,16 @@ def test_polars_agrees_with_python_on_every_row(text: str, rows: list[dict[str, 
     compiled = frame.with_columns(to_polars(predicate).alias("r")).get_column("r").to_list()
     direct = [evaluate(predicate, row) for row in rows]
     assert compiled == direct, text
+
+
+def test_literal_on_the_left_of_a_folded_expression_broadcasts() -> None:
+    """Found by the property above: ``'' = LOWER(COALESCE(device_make, ''))`` over an all-null
+    column. Polars simplifies the right side to a literal and ``lit == lit`` then yields one row
+    instead of one per customer; the compiler now puts the literal on the right."""
+    text = "'' = LOWER(COALESCE(device_make, '')) AND 3 > plan_tier"
+    rows = [dict.fromkeys(SCHEMA), dict.fromkeys(SCHEMA)]
+    predicate = parse_predicate(text, PREDICATE_FIELDS)
+    frame = pl.DataFrame(rows, schema=SCHEMA)
+    compiled = frame.with_columns(to_polars(predicate).alias("r")).get_column("r").to_list()
+    assert compiled == [evaluate(predicate, row) for row in rows]
+    assert len(compiled) == 2

@@ -14,6 +14,7 @@ from goodcall.catalog.predicates import (
     Call,
     Column,
     Compare,
+    CompareOp,
     Const,
     InList,
     IsNull,
@@ -37,6 +38,16 @@ _SERIES_DTYPES: dict[str, pl.DataType] = {
 }
 
 
+_MIRRORED: dict[CompareOp, CompareOp] = {
+    "=": "=",
+    "<>": "<>",
+    "<": ">",
+    "<=": ">=",
+    ">": "<",
+    ">=": "<=",
+}
+
+
 class PolarsCompiler(Visitor[pl.Expr]):
     """Predicate tree → ``pl.Expr`` over profile columns; SQL NULL semantics are preserved."""
 
@@ -52,7 +63,12 @@ class PolarsCompiler(Visitor[pl.Expr]):
 
     def compare(self, node: Compare) -> pl.Expr:
         left, right = self.visit(node.left), self.visit(node.right)
-        match node.op:
+        op = node.op
+        if isinstance(node.left, Const) and not isinstance(node.right, Const):
+            # Literal on the right: Polars 2.1 does not broadcast `lit == expr` when `expr`
+            # simplifies to a literal (e.g. COALESCE over an all-null column); `expr == lit` is.
+            left, right, op = right, left, _MIRRORED[op]
+        match op:
             case "=":
                 return left == right
             case "<>":
