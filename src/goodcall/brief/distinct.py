@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-_VALUE = "__value"
+VALUE = "__value"
 SMALL = 64
 """Up to this many rows, distinct keys are found with a dict: a brief or a few, worded at once."""
 
@@ -44,6 +44,20 @@ def per_distinct(
         raise ValueError("per_distinct needs at least one key column")
     if keys.height <= SMALL:
         return _per_distinct_small(keys, compute, dtype, rows)
+    table = distinct_table(keys, compute, dtype, rows=rows)
+    joined = keys.join(table, on=keys.columns, how="left", nulls_equal=True, maintain_order="left")
+    return joined[VALUE]
+
+
+def distinct_table(
+    keys: pl.DataFrame,
+    compute: Callable[..., Any],
+    dtype: pl.DataType,
+    *,
+    rows: pl.Series | None = None,
+) -> pl.DataFrame:
+    """The distinct rows of ``keys`` with ``compute(*key)`` in a :data:`VALUE` column (see
+    :func:`per_distinct`, which joins it back; callers may join it within a larger query)."""
     distinct = keys.with_row_index("__first").unique(
         subset=keys.columns, keep="first", maintain_order=True
     )
@@ -55,9 +69,7 @@ def per_distinct(
         except ValueError as exc:
             first = firsts[n]
             raise RowError(int(rows[first]) if rows is not None else first, exc) from exc
-    table = distinct.drop("__first").with_columns(pl.Series(_VALUE, values, dtype=dtype))
-    joined = keys.join(table, on=keys.columns, how="left", nulls_equal=True, maintain_order="left")
-    return joined[_VALUE]
+    return distinct.drop("__first").with_columns(pl.Series(VALUE, values, dtype=dtype))
 
 
 def _per_distinct_small(
@@ -74,7 +86,7 @@ def _per_distinct_small(
             except ValueError as exc:
                 raise RowError(int(rows[n]) if rows is not None else n, exc) from exc
         values.append(done[marker])
-    return pl.Series(_VALUE, values, dtype=dtype)
+    return pl.Series(VALUE, values, dtype=dtype)
 
 
 def _hashable(value: Any) -> Any:

@@ -257,14 +257,16 @@ class ReasonMemo:
         columns = _Columns(profiles)
         if rows.height <= SMALL:
             return self._texts_small(rows, columns)
-        result = rows.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_k"))
-        result = result.with_columns(pl.lit(None, pl.String).alias("_text"))
         pending = rows.select(*COLUMNS, "_p").with_row_index("_k")
+        found: list[pl.DataFrame] = []
         while pending.height:
             done = self._round(pending, columns)
-            result = result.update(done, on="_k")
-            pending = pending.join(done.filter(pl.col("_text").is_not_null()), on="_k", how="anti")
-        return result["_text"]
+            resolved = done.filter(pl.col("_text").is_not_null())
+            found.append(resolved)
+            if resolved.height == done.height:
+                break
+            pending = pending.join(resolved, on="_k", how="anti")
+        return pl.concat(found).sort("_k")["_text"]
 
     def _call(self, head: Head, reason: dict[str, Any], profile: _Row) -> tuple[str, Notes]:
         """The sentence and what it observed (see the module docstring for the checks)."""
@@ -385,10 +387,13 @@ class ReasonMemo:
         distinct = keyed.unique(subset=key_columns, keep="first", maintain_order=True)
         exact = {head: tables.get(observed) for head, tables in self._tables.items()}
         width = len(HEAD) + len(names)
+        nested = any(isinstance(keyed.schema[n], pl.List | pl.Struct) for n in names)
         texts: list[str | None] = []
         for row in distinct.select(*key_columns, "rule", "evidence", "_p").iter_rows():
             head: Head = row[: len(HEAD)]
-            values = tuple([_frozen(v) for v in row[len(HEAD) : width]])
+            values = row[len(HEAD) : width]
+            if nested:
+                values = tuple([_frozen(v) for v in values])
             table = exact.get(head)
             found = table.get(values) if table is not None else None
             if found is None:
@@ -418,16 +423,20 @@ class ReasonMemo:
         """The known sentence for these values, else one call; None when more must be observed."""
         if self._union.get(head) != observed:
             return None  # the head fell back or grew in this round: next round
-        known = dict(zip(observed, values, strict=True))
-        if len(self._tables.get(head, {})) > 1:  # a branch read less: its sentence may apply
-            found = self._lookup(head, known)
+        tables = self._tables.get(head, {})
+        if len(tables) > 1:  # a branch read less: its sentence may apply
+            found = self._lookup(head, dict(zip(observed, values, strict=True)))
             if found is not None:
                 return found
         text, notes = self._call(head, reason, profile)
         seen = tuple(notes)
+        if seen == observed:  # the usual case: read what every call of this head reads
+            self._store(head, seen, values, text)
+            return text
         if head in self._fallback and head not in self._union:
             self._union[head] = seen
             return None
+        known = dict(zip(observed, values, strict=True))
         if not notes.keys() <= known.keys():
             self._union[head] = observed + tuple(o for o in seen if o not in known)
             return None

@@ -16,7 +16,14 @@ from typing import Any, Literal
 import polars as pl
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
-from goodcall.brief.document import Document, document_dict, document_frame, documents
+from goodcall.brief.document import (
+    Document,
+    clear_plans,
+    document_dict,
+    document_frame,
+    documents,
+)
+from goodcall.brief.formats import clear_value_caches
 from goodcall.brief.model import Brief
 from goodcall.brief.schema import BRIEF_SCHEMA, frame_of, json_ready
 
@@ -60,6 +67,13 @@ def section_titles(lang: str) -> dict[str, str]:
 @lru_cache(maxsize=2)
 def layout(flavour: Flavour) -> Template:
     return environment(flavour).get_template(LAYOUTS[flavour])
+
+
+def clear_caches() -> None:
+    """Forget formatted values and document plans; compiled templates stay (a service keeps
+    them for its lifetime). Used by the bench, so each run pays for its own formatting."""
+    clear_value_caches()
+    clear_plans()
 
 
 def frame_documents(frame: pl.DataFrame) -> list[Document]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import polars as pl
 
-from goodcall.brief.distinct import SMALL, per_distinct
+from goodcall.brief.distinct import SMALL, VALUE, distinct_table
 
 if TYPE_CHECKING:
     from polars._typing import PolarsDataType
@@ -63,6 +63,12 @@ def _emptiness(text: pl.Expr) -> pl.Expr:
     return pl.when(text.is_null()).then(0).when(text == "").then(1).otherwise(2).cast(pl.Int8)
 
 
+def has_nul(frame: pl.DataFrame) -> bool:
+    """Whether any text of a frame, however nested, holds a NUL (the slot markers' character)."""
+    checks = [_has_nul(pl.col(name), dtype) for name, dtype in frame.schema.items()]
+    return bool(frame.select(pl.any_horizontal([pl.lit(False), *checks]).any()).item())
+
+
 def _has_nul(expr: pl.Expr, dtype: PolarsDataType) -> pl.Expr:
     """Whether a value (of any nesting) holds a NUL, which could be mistaken for a marker."""
     if dtype == pl.String():
@@ -85,11 +91,16 @@ class Words:
     """Words for the rows of a frame with ``lang`` and ``_formal`` columns.
 
     ``module(lang, formal)`` gives the language module whose macros word the sentences.
+    ``exact``: no slots, every value goes into the macros — for a batch where some text holds a
+    NUL, which could be taken for a slot marker (see :func:`has_nul`).
     """
 
-    def __init__(self, frame: pl.DataFrame, module: Callable[[str, bool], Any]) -> None:
+    def __init__(
+        self, frame: pl.DataFrame, module: Callable[[str, bool], Any], exact: bool = False
+    ) -> None:
         self.frame = frame
         self.module = module
+        self.exact = exact
 
     def say(
         self,
@@ -103,6 +114,8 @@ class Words:
         """The macro's sentence on every row (null where ``when`` is false)."""
         frame = self.frame if frame is None else frame
         args, slots = dict(args or {}), dict(slots or {})
+        if self.exact:  # some text holds a NUL: every value goes into the macro as it is
+            args, slots = args | slots, {}
         shapes = [f"a{i}" for i in range(len(args))]
         holes = [f"s{i}" for i in range(len(slots))]
         columns = [pl.col("lang"), pl.col("_formal")]
@@ -114,41 +127,23 @@ class Words:
         if work.height <= SMALL:
             return self._say_small(work, macro, list(args), list(slots), when is not None)
         listed = [isinstance(work.schema[c], pl.List) for c in holes]
-        dirty = pl.any_horizontal(
-            [pl.lit(False)] + [_has_nul(pl.col(c), work.schema[c]) for c in [*shapes, *holes]]
-        )
-        keys = work.select(
-            "lang",
-            "_formal",
-            *(["_when"] if when is not None else []),
-            dirty.alias("_dirty"),
-            *shapes,
-            *(
-                (
-                    pl.col(c).list.eval(_emptiness(pl.element()))
-                    if is_list
-                    else _emptiness(pl.col(c))
-                ).alias(c)
-                for c, is_list in zip(holes, listed, strict=True)
-            ),
-            *(pl.when(dirty).then(pl.col(c)).alias(f"r{c}") for c in holes),
-        )
-        names, slot_names = list(args), list(slots)
-        module, has_when = self.module, when is not None
+        empties = [
+            (pl.col(c).list.eval(_emptiness(pl.element())) if is_list else _emptiness(pl.col(c)))
+            for c, is_list in zip(holes, listed, strict=True)
+        ]
+        work = work.with_columns([e.alias(f"e{c}") for e, c in zip(empties, holes, strict=True)])
+        key_columns = ["lang", "_formal", *(["_when"] if when is not None else []), *shapes]
+        key_columns += [f"e{c}" for c in holes]
+        names, slot_names, has_when, module = list(args), list(slots), when is not None, self.module
 
         def word(lang: str, formal: bool, *values: Any) -> str | None:
             if has_when:
                 if not values[0]:
                     return None
                 values = values[1:]
-            is_dirty, rest = values[0], values[1:]
-            kwargs: dict[str, Any] = dict(zip(names, rest, strict=False))
-            empties = rest[len(names) : len(names) + len(holes)]
-            raw = rest[len(names) + len(holes) :]
-            for k, (name, empty, value) in enumerate(zip(slot_names, empties, raw, strict=True)):
-                if is_dirty:
-                    kwargs[name] = value
-                elif not listed[k]:
+            kwargs: dict[str, Any] = dict(zip(names, values, strict=False))
+            for k, (name, empty) in enumerate(zip(slot_names, values[len(names) :], strict=True)):
+                if not listed[k]:
                     kwargs[name] = _filled(empty, marker(k))
                 elif empty is None:
                     kwargs[name] = None
@@ -156,21 +151,21 @@ class Words:
                     kwargs[name] = [_filled(e, marker(k, i)) for i, e in enumerate(empty)]
             return str(getattr(module(lang, formal), macro)(**kwargs))
 
-        patterns = per_distinct(keys, word, pl.String(), rows=_rows(frame))
-        text = pl.col("_pattern")
+        keys = pl.DataFrame([work.get_column(c) for c in key_columns])
+        table = distinct_table(keys, word, pl.String(), rows=_rows(frame))
+        text = pl.col(VALUE)
         for k, (c, is_list) in enumerate(zip(holes, listed, strict=True)):
             if not is_list:
                 text = text.str.replace_all(marker(k), pl.col(c).fill_null(""), literal=True)
                 continue
-            longest = work.select(pl.col(c).list.len().max()).item() or 0
+            longest = work.select(pl.col(c).list.len().max().fill_null(0)).item()
             for i in range(int(longest)):
                 value = pl.col(c).list.get(i, null_on_oob=True).fill_null("")
                 text = text.str.replace_all(marker(k, i), value, literal=True)
-        finished = pl.when(pl.col("_dirty")).then(pl.col("_pattern")).otherwise(text)
         return (
             work.lazy()
-            .with_columns(patterns.alias("_pattern"), keys["_dirty"].alias("_dirty"))
-            .select("lang", finished.alias("_text"))
+            .join(table.lazy(), on=key_columns, how="left", nulls_equal=True, maintain_order="left")
+            .select("lang", text.alias("_text"))
             .select(typeset(pl.col("lang"), pl.col("_text")).alias("text"))
             .collect()
             .to_series()
