@@ -399,18 +399,17 @@ def _plan(b: _Batch) -> pl.Expr:
 
 
 def _events(b: _Batch, which: str) -> pl.Expr:
-    """The redeemed or seen promotions, their dates formatted in the customer's time zone."""
+    """The redeemed or seen promotions, each event worded on its own (its date formatted in the
+    customer's time zone), then listed in one sentence."""
     events = _col("knowledge").struct.field(which)
 
-    def dates(flat: pl.DataFrame) -> pl.Series:
-        return b.moment("date", _col("_v").struct.field("at"), flat)
+    def word(flat: pl.DataFrame) -> pl.Series:
+        ev = _col("_v").struct
+        args = {"name": ev.field("name"), "promotion_id": ev.field("promotion_id")}
+        slots = {"date": pl.lit(b.moment("date", ev.field("at"), flat))}
+        return b.words.say("event", args | {"place": ev.field("place")}, slots=slots, frame=flat)
 
-    listed = b.each(events, dates)
-    element = pl.element().struct
-    shown = events.list.eval(
-        pl.struct(element.field("name"), element.field("promotion_id"), element.field("place"))
-    )
-    return b.say(which, {"events": shown}, {"dates": listed})
+    return b.say(which, slots={"events": b.each(events, word)})
 
 
 def _contacts(b: _Batch) -> pl.Expr:
