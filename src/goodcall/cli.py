@@ -6,6 +6,8 @@ file only assembles them, so the command list reads like the architecture.
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
 from goodcall import __version__
@@ -25,23 +27,27 @@ def version() -> None:
     typer.echo(__version__)
 
 
-def _register_all() -> None:
-    # One line per domain module, in funnel order. Each import is cheap: heavy libraries are
-    # imported inside the commands themselves.
-    from goodcall.store.cli import register as register_store
-    from goodcall.synth.cli import register as register_synth
+# Every domain module that has commands, in funnel order: the data, the rules, the brief, the
+# learning, the campaign. Each module's ``cli.register(app)`` adds its commands; importing them is
+# cheap because heavy libraries are imported inside the commands themselves.
+_COMMAND_MODULES = (
+    "store",
+    "synth",
+    "catalog",
+    "policy",
+    "explain",
+    "audit",
+    "brief",
+    "models",
+    "models.uplift",
+    "evaluate",
+    "campaign",
+)
 
-    for register in (register_store, register_synth):
-        register(app)
-    __import__("goodcall.brief.cli", fromlist=["register"]).register(app)  # brief
-    __import__("goodcall.models.cli", fromlist=["register"]).register(app)  # models
-    __import__("goodcall.models.uplift.cli", fromlist=["register"]).register(app)  # uplift
-    __import__("goodcall.evaluate.cli", fromlist=["register"]).register(app)  # evaluate
-    __import__("goodcall.campaign.cli", fromlist=["register"]).register(app)  # campaign
-    __import__("goodcall.catalog.cli", fromlist=["register"]).register(app)  # catalog
-    __import__("goodcall.policy.cli", fromlist=["register"]).register(app)  # policies
-    __import__("goodcall.explain.cli", fromlist=["register"]).register(app)  # explain
-    __import__("goodcall.audit.cli", fromlist=["register"]).register(app)  # audit
+
+def _register_all() -> None:
+    for module in _COMMAND_MODULES:
+        importlib.import_module(f"goodcall.{module}.cli").register(app)
 
 
 _register_all()
