@@ -6,7 +6,7 @@
 set -euo pipefail
 DIR="${1:-.demo}"
 CUSTOMERS="${GOODCALL_DEMO_CUSTOMERS:-100000}"
-EVAL_CUSTOMERS="${GOODCALL_DEMO_EVAL_CUSTOMERS:-20000}"
+EVAL_CUSTOMERS="${GOODCALL_DEMO_EVAL_CUSTOMERS:-100000}"
 AT="2026-11-20T10:00:00-05:00"   # the synthetic carrier's "today", 10:00 in Montreal
 GC=".venv/bin/goodcall"
 mkdir -p "$DIR"
@@ -47,6 +47,6 @@ step "9. The agent's brief for the story's customer"
 "$GC" brief C-SEED-0001 --at "$AT"
 
 step "10. Value captured against the ground truth ($EVAL_CUSTOMERS-customer carrier)"
-"$GC" evaluate synthetic --customers "$EVAL_CUSTOMERS" --seed 0 --calls-per-day 300
+"$GC" evaluate synthetic --customers "$EVAL_CUSTOMERS" --seed 0 --calls-per-day 1500
 
 printf '\nOutputs in %s: carrier/, goodcall.db, models/, campaign/ (decisions.parquet, call_list.csv, briefs.jsonl, report.json)\n' "$DIR"
