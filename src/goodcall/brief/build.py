@@ -284,7 +284,9 @@ def _facts(
     texts = pitch.spoken_texts(frame, inputs.catalog, index.offers)
     memo = donot.memo_for(inputs.catalog, inputs.reason_text)
     offers = donot.do_not_offers(excluded, reasons, index.frame, frame, profiles, memo)
-    frame = frame.with_columns(texts.alias("_texts"), offers.alias("_offers"))
+    frame = frame.with_columns(
+        texts.alias("_texts"), offers.alias("_offers"), pitch.fit_codes(frame).alias("_fit")
+    )
     return frame.select(_brief_columns(inputs))
 
 
@@ -335,7 +337,7 @@ def _brief_columns(inputs: Inputs) -> list[pl.Expr]:
             offer_id=col("_offer"),
             name=facts.by_lang({"fr": col("_name_fr"), "en": col("_name_en")}),
             kind=col("_kind"),
-            fit=pitch.fit_codes(k),
+            fit=col("_fit"),
             talking_points=texts.field("points"),
             objection=objection,
             answer=texts.field("answer"),

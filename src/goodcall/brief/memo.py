@@ -56,7 +56,7 @@ def _view(value: Any, path: tuple[Step, ...], notes: Notes) -> Any:
         return value
     if isinstance(value, Mapping):
         return _MappingView(value, path, notes)
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | _Lines):
         return _ListView(value, path, notes)
     notes[("value", path)] = None
     return value
@@ -123,21 +123,95 @@ class _ListView(_Opaque, Sequence[Any]):
 
 
 class _Columns:
-    """A profile frame's columns as Python lists, each converted the first time it is read."""
+    """A profile frame's columns as Python values, each converted the first time it is read.
+
+    A list of structs (the lines of an account) is read field by field: only the fields a
+    wording reads are ever converted (:class:`_Lines`).
+    """
 
     def __init__(self, frame: pl.DataFrame) -> None:
         self.frame = frame
         self.names = frame.columns
         self.known = frozenset(self.names)
         self._lists: dict[str, list[Any]] = {}
+        self._fields: dict[str, tuple[str, ...]] = {
+            name: tuple(f.name for f in dtype.inner.fields)
+            for name, dtype in frame.schema.items()
+            if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)
+        }
 
     def value(self, name: str, p: int) -> Any:
-        found = self._lists.get(name)
+        """The value of one cell (a :class:`_Lines` for a list of structs)."""
+        if name in self._fields:
+            length = self._column(f"{name}|len", name, None)[p]
+            return None if length is None else _Lines(self, name, p, length)
+        return self.plain(name, p)
+
+    def plain(self, name: str, p: int) -> Any:
+        """The value of one cell as Polars gives it (lists and dicts)."""
+        if name not in self.known:
+            raise KeyError(name)
+        return self._column(name, name, "")[p]
+
+    def field(self, name: str, field: str, p: int, i: int) -> Any:
+        """One field of the ``i``-th struct of a list cell."""
+        return self._column(f"{name}|{field}", name, field)[p][i]
+
+    def field_names(self, name: str) -> tuple[str, ...]:
+        return self._fields[name]
+
+    def _column(self, key: str, name: str, field: str | None) -> list[Any]:
+        """A column's values (``field``: "" whole, None the lists' lengths, else one field of
+        its structs), converted once."""
+        found = self._lists.get(key)
         if found is None:
-            if name not in self.known:
-                raise KeyError(name)
-            found = self._lists[name] = self.frame.get_column(name).to_list()
-        return found[p]
+            expr = pl.col(name)
+            if field is None:
+                expr = expr.list.len()
+            elif field:
+                expr = expr.list.eval(pl.element().struct.field(field))
+            found = self._lists[key] = self.frame.select(expr).to_series().to_list()
+        return found
+
+
+class _Lines(Sequence[Any]):
+    """A list of structs in one profile cell, read field by field."""
+
+    __slots__ = ("_columns", "_length", "_name", "_p")
+
+    def __init__(self, columns: _Columns, name: str, p: int, length: int) -> None:
+        self._columns, self._name, self._p, self._length = columns, name, p, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        position = index + self._length if index < 0 else index
+        if not 0 <= position < self._length:
+            raise IndexError(index)
+        return _Struct(self._columns, self._name, self._p, position)
+
+
+class _Struct(Mapping[str, Any]):
+    """One struct of a :class:`_Lines`."""
+
+    __slots__ = ("_columns", "_i", "_name", "_p")
+
+    def __init__(self, columns: _Columns, name: str, p: int, i: int) -> None:
+        self._columns, self._name, self._p, self._i = columns, name, p, i
+
+    def __getitem__(self, field: str) -> Any:
+        if field not in self._columns.field_names(self._name):
+            raise KeyError(field)
+        return self._columns.field(self._name, field, self._p, self._i)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns.field_names(self._name))
+
+    def __len__(self) -> int:
+        return len(self._columns.field_names(self._name))
 
 
 class _Row(_Opaque, Mapping[str, Any]):
@@ -170,6 +244,10 @@ class _Row(_Opaque, Mapping[str, Any]):
     def plain(self) -> dict[str, Any]:
         """The row as the plain dict a wording gets without a memo."""
         return self._columns.frame.row(self._p, named=True)
+
+    def plain_value(self, key: str) -> Any:
+        """One field as the plain value a wording gets without a memo."""
+        return self._columns.plain(key, self._p)
 
 
 class _TopLevel(_Opaque, Mapping[str, Any]):
@@ -222,7 +300,10 @@ def _frozen(value: Any) -> Any:
 def _walk(sources: Mapping[str, Mapping[str, Any]], observation: Observation) -> Any:
     """What an observation gives on one row, as :func:`observation_expr` would, hashable."""
     kind, path = observation
-    value: Any = sources[str(path[0])].get(str(path[1]))
+    source = sources[str(path[0])]
+    if kind == "whole" and isinstance(source, _Row):
+        return _frozen(source.plain_value(str(path[1])))
+    value: Any = source.get(str(path[1]))
     for step in path[2:]:
         if value is None:
             return None

@@ -37,6 +37,19 @@ FIT_BY_KIND: dict[str, tuple[FitCode, ...]] = {
     "retention": ("tenure", "usage_low", "financing_done", "lines"),
 }
 MAX_FIT = 3
+FIT_CODES: tuple[FitCode, ...] = (
+    "same_os",
+    "device_age",
+    "financing_done",
+    "financing_left",
+    "usage_over",
+    "usage_high",
+    "usage_low",
+    "top_plan",
+    "lines",
+    "tenure",
+    "self_service",
+)
 
 PROFILE_FACTS = ("first_name", "preferred_name", "device_make", "device_model")
 PLAN_FACTS = ("plan_name", "plan_data_gb", "plan_price", "data_usage_gb")
@@ -160,10 +173,10 @@ def spoken_texts(frame: pl.DataFrame, catalog: Catalog, offers: Mapping[str, Off
     return per_distinct(keys, _texts_for(offers, catalog.currency), TEXTS)
 
 
-def fit_codes(knowledge: pl.Expr) -> pl.Expr:
-    """The facts that make the offer of the call fit this customer, most telling first.
+def fit_holds(knowledge: pl.Expr) -> dict[FitCode, pl.Expr]:
+    """Whether each fact that can speak for an offer holds for the customer.
 
-    Reads the pitched offer's ``_kind``, ``_target_os`` and ``_target_tier`` columns.
+    Reads the pitched offer's ``_target_os`` and ``_target_tier`` columns.
     """
     k = knowledge.struct
     plan = k.field("plan")
@@ -185,17 +198,22 @@ def fit_codes(knowledge: pl.Expr) -> pl.Expr:
         "self_service": (k.field("online_purchases_12m") > 0)
         | (k.field("app_logins_90d") >= SELF_SERVICE_LOGINS),
     }
-    result = pl.lit([], dtype=pl.List(pl.String))
-    for kind, wanted in FIT_BY_KIND.items():
-        codes = pl.concat_list(
-            [pl.when(holds[code].fill_null(False)).then(pl.lit(code)) for code in wanted]
-        )
-        result = (
-            pl.when(col("_kind") == kind)
-            .then(codes.list.drop_nulls().list.head(MAX_FIT))
-            .otherwise(result)
-        )
-    return result
+    return {code: expr.fill_null(False) for code, expr in holds.items()}
+
+
+def pick_fit(kind: str | None, *holding: bool) -> list[FitCode]:
+    """The facts that make an offer of this kind fit, most telling first (at most
+    :data:`MAX_FIT`), from which facts hold (in the order of :func:`fit_holds`)."""
+    holds = dict(zip(FIT_CODES, holding, strict=True))
+    return [code for code in FIT_BY_KIND.get(kind or "", ()) if holds[code]][:MAX_FIT]
+
+
+def fit_codes(frame: pl.DataFrame) -> pl.Series:
+    """Per row: :func:`pick_fit` for the pitched offer's kind (``_kind``), worked out once per
+    distinct kind and set of facts that hold."""
+    holds = fit_holds(pl.col("knowledge"))
+    keys = frame.select(col("_kind"), *(holds[code].alias(code) for code in FIT_CODES))
+    return per_distinct(keys, pick_fit, pl.List(pl.String()))
 
 
 def promotion_seen(knowledge: pl.Expr) -> pl.Expr:
