@@ -241,7 +241,9 @@ def _last_contacts(frame: pl.DataFrame, excluded: pl.DataFrame, inputs: Inputs) 
         offer_id=col("offer_id"),
         offer_name=name,
     )
-    return regroup(flat, contact, frame, model_struct(Contact))
+    return regroup(
+        flat["_row"], flat.select(contact).to_series(), frame["_row"], model_struct(Contact)
+    )
 
 
 def _spoken_titles(frame: pl.DataFrame) -> pl.Series:
@@ -317,7 +319,7 @@ def _brief_columns(inputs: Inputs) -> list[pl.Expr]:
         col("_offer").alias("offer_id"),
         col("_channel").alias("channel"),
         pl.lit(catalog.currency).alias("currency"),
-        pl.lit(inputs.at).cast(BRIEF_SCHEMA["at"]).alias("at"),
+        facts.moment_literal(inputs.at).cast(BRIEF_SCHEMA["at"]).alias("at"),
         col("address"),
         struct_of(
             Opening,

@@ -98,15 +98,22 @@ def _hashable(value: Any) -> Any:
 
 
 def regroup(
-    flat: pl.DataFrame, value: pl.Expr, rows: pl.DataFrame, dtype: pl.DataType
+    flat_rows: pl.Series, values: pl.Series, rows: pl.Series, dtype: pl.DataType
 ) -> pl.Series:
-    """Per row of ``rows`` (``_row``), the list of ``value`` over the matching rows of ``flat``,
-    in order (an empty list for none)."""
-    lists = flat.lazy().group_by("_row", maintain_order=True).agg(value.alias("_list"))
+    """Per row of ``rows`` (row numbers), the list of ``values`` whose ``flat_rows`` is that
+    row, in order (an empty list for none)."""
+    if flat_rows.len() <= SMALL and rows.len() <= SMALL:
+        lists: dict[Any, list[Any]] = {}
+        for row, value in zip(flat_rows.to_list(), values.to_list(), strict=True):
+            lists.setdefault(row, []).append(value)
+        return pl.Series(VALUE, [lists.get(row, []) for row in rows.to_list()], pl.List(dtype))
+    flat = pl.DataFrame([flat_rows.alias("_row"), values.alias("_v")])
+    grouped = flat.lazy().group_by("_row", maintain_order=True).agg(pl.col("_v").alias("_list"))
+    empty = pl.lit([], dtype=pl.List(dtype))
     joined = (
-        rows.lazy()
-        .select("_row")
-        .join(lists, on="_row", how="left", maintain_order="left")
-        .select(pl.col("_list").cast(pl.List(dtype)).fill_null(pl.lit([], dtype=pl.List(dtype))))
+        pl.DataFrame([rows.alias("_row")])
+        .lazy()
+        .join(grouped, on="_row", how="left", maintain_order="left")
+        .select(pl.col("_list").cast(pl.List(dtype)).fill_null(empty))
     )
     return joined.collect()["_list"]

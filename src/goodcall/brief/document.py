@@ -19,7 +19,7 @@ import polars as pl
 
 from goodcall.brief.distinct import per_distinct, regroup
 from goodcall.brief.formats import formats_for, zone
-from goodcall.brief.words import Macro, Words, has_nul, typeset
+from goodcall.brief.words import Macro, Sentence, Words, has_nul, typeset
 
 ItemKind = Literal["note", "say", "warn"]
 SECTION_KEYS = ("address", "opening", "knowledge", "offer", "avoid", "closing")
@@ -145,6 +145,49 @@ HEADER = 3
 """Title, meta line and preface: the first three texts of every document."""
 
 
+class Later(NamedTuple):
+    """A value to format (``kind``: a :class:`~goodcall.brief.formats.Formats` method, or
+    ``local date`` / ``local time`` of a timestamp) once the frame's others are known."""
+
+    kind: str
+    value: pl.Expr
+
+
+def _reads(kind: str) -> tuple[pl.Expr, ...]:
+    """What a kind of formatting reads besides the value: the time zone for a local time,
+    else the locale (and the currency for money)."""
+    if kind.startswith("local"):
+        return (pl.col("_tz"),)
+    money = (pl.col("_currency"),) if kind == "money" else ()
+    return (pl.col("_language"), pl.col("lang"), *money)
+
+
+def formatted(kind: str, keys: pl.DataFrame) -> pl.Series:
+    """Each row's value (first column of ``keys``; the others as :func:`_reads` says)
+    formatted, once per distinct value and locale: ``month`` of a date, ``date`` of a day,
+    ``time`` of a clock time, ``number``, ``percent``, ``money``; or the ``local date`` /
+    ``local time`` (to the minute) of a UTC timestamp in the row's time zone."""
+    if kind.startswith("local"):
+        part = kind.split()[1]
+
+        def local(v: Any, tz: str) -> Any:
+            if v is None:
+                return None
+            moment = v.astimezone(zone(tz))
+            if part == "date":
+                return moment.date()
+            return moment.time().replace(second=0, microsecond=0, tzinfo=None)
+
+        return per_distinct(keys, local, pl.Date() if part == "date" else pl.Time())
+
+    def one(v: Any, language: str, lang: str, currency: str = "XXX") -> str | None:
+        if v is None:
+            return None
+        return str(getattr(formats_for(language, lang, "UTC", currency), kind)(v))
+
+    return per_distinct(keys, one, pl.String())
+
+
 def _section(*tokens: pl.Expr) -> pl.Expr:
     """A section's shape: its items' tokens (see :meth:`_Batch.one` and :meth:`_Batch.many`)."""
     return pl.concat_str(list(tokens), separator=",", ignore_nulls=True)
@@ -171,6 +214,14 @@ class _Batch:
         )
         self.words = Words(self.frame, module, exact=has_nul(briefs))
         self.texts: list[pl.Expr] = []
+        self.pending: list[tuple[str, Sentence]] = []
+        self.later: list[tuple[str, Later]] = []
+        self.count = 0
+
+    def fresh(self) -> str:
+        """A new column name for a sentence."""
+        self.count += 1
+        return f"_s{self.count}"
 
     def text(self, expr: pl.Expr) -> int:
         """Register a column of the documents' texts; its position in every ``texts``."""
@@ -193,46 +244,59 @@ class _Batch:
         token = pl.concat_str(pl.lit(f"{KIND_CODES[kind]}*{at}."), count.cast(pl.String))
         return pl.when(count > 0).then(token)
 
-    def add(self, **series: pl.Series) -> None:
-        self.frame = self.frame.hstack([s.alias(name) for name, s in series.items()])
-        self.words.frame = self.frame
+    def add(self, **columns: pl.Series | Later) -> None:
+        """New columns: values now, or formatted values to work out with the others later."""
+        now = {name: c for name, c in columns.items() if isinstance(c, pl.Series)}
+        for name, later in columns.items():
+            if isinstance(later, Later):
+                self.later.append((name, later))
+        if now:
+            self.frame = self.frame.hstack([s.alias(name) for name, s in now.items()])
+            self.words.frame = self.frame
 
-    def fmt(self, kind: str, value: pl.Expr, frame: pl.DataFrame | None = None) -> pl.Series:
-        """``value`` formatted for each row's locale (null stays null): ``month`` of a date,
-        ``date`` of a day, ``time`` of a clock time, ``number``, ``percent`` or ``money``.
-        Keyed on what the format reads, so each distinct value is formatted once per locale."""
-        frame = self.frame if frame is None else frame
-        if kind == "month":
-            value = value.dt.month_start()
-        money = [_col("_currency")] if kind == "money" else []
-        keys = frame.select(value.alias("_v"), _col("_language"), _col("lang"), *money)
+    def fmt(self, kind: str, value: pl.Expr) -> Later:
+        """``value`` formatted for each row's locale (see :func:`formatted`), worked out with
+        the other formatted values of the frame by :meth:`flush_values`."""
+        return Later(kind, value.dt.month_start() if kind == "month" else value)
 
-        def one(v: Any, language: str, lang: str, currency: str = "XXX") -> str | None:
-            if v is None:
-                return None
-            return str(getattr(formats_for(language, lang, "UTC", currency), kind)(v))
+    def moment(self, kind: str, value: pl.Expr) -> Later:
+        """A UTC timestamp's ``date`` or ``time`` in each row's time zone, formatted (later)."""
+        local = self.fresh()
+        self.later.append((local, self.local(kind, value)))
+        return Later(kind, _col(local))
 
-        return per_distinct(keys, one, pl.String())
+    def local(self, kind: str, value: pl.Expr) -> Later:
+        """A UTC timestamp's ``date`` or clock ``time`` in each row's time zone (later)."""
+        return Later(f"local {kind}", value)
 
-    def local(self, kind: str, value: pl.Expr, frame: pl.DataFrame | None = None) -> pl.Series:
-        """A UTC timestamp's ``date`` or clock ``time`` (to the minute) in each row's time zone."""
-        frame = self.frame if frame is None else frame
-        keys = frame.select(value.alias("_v"), _col("_tz"))
+    def fmt_on(self, kind: str, value: pl.Expr, frame: pl.DataFrame) -> pl.Series:
+        """:meth:`fmt`, now, on another frame (the elements of a list)."""
+        wanted = self.fmt(kind, value)
+        return formatted(kind, frame.select(wanted.value.alias("_v"), *_reads(kind)))
 
-        def one(v: Any, tz: str) -> Any:
-            if v is None:
-                return None
-            moment = v.astimezone(zone(tz))
-            if kind == "date":
-                return moment.date()
-            return moment.time().replace(second=0, microsecond=0, tzinfo=None)
+    def moment_on(self, kind: str, value: pl.Expr, frame: pl.DataFrame) -> pl.Series:
+        """:meth:`moment`, now, on another frame (the elements of a list)."""
+        local = f"local {kind}"
+        moments = formatted(local, frame.select(value.alias("_v"), *_reads(local)))
+        return self.fmt_on(kind, pl.lit(moments), frame)
 
-        return per_distinct(keys, one, pl.Date() if kind == "date" else pl.Time())
-
-    def moment(self, kind: str, value: pl.Expr, frame: pl.DataFrame | None = None) -> pl.Series:
-        """A UTC timestamp's ``date`` or ``time`` in each row's time zone, formatted."""
-        frame = self.frame if frame is None else frame
-        return self.fmt(kind, pl.lit(self.local(kind, value, frame)), frame)
+    def flush_values(self) -> None:
+        """Work out the formatted values asked for so far: local times first, then formats;
+        each step reads all its inputs in one pass."""
+        for local in (True, False):
+            wanted = [(n, v) for n, v in self.later if v.kind.startswith("local") == local]
+            if not wanted:
+                continue
+            self.later = [(n, v) for n, v in self.later if v.kind.startswith("local") != local]
+            columns = {f"{n}:v": v.value for n, v in wanted}
+            locale = ["_tz", "_language", "lang", "_currency"]
+            values = self.frame.select(*[e.alias(c) for c, e in columns.items()], *locale)
+            done = {}
+            for n, v in wanted:
+                keys = [values.get_column(f"{n}:v").alias("_v")]
+                keys += [values.get_column(e.meta.output_name()) for e in _reads(v.kind)]
+                done[n] = formatted(v.kind, pl.DataFrame(keys))
+            self.add(**done)
 
     def say(
         self,
@@ -241,20 +305,33 @@ class _Batch:
         slots: dict[str, pl.Expr] | None = None,
         when: pl.Expr | None = None,
     ) -> pl.Expr:
-        """The macro's sentence on every row, as a column of the working frame."""
-        name = f"_s{len(self.frame.columns)}"
-        self.add(**{name: self.words.say(macro, args, slots=slots, when=when)})
+        """The macro's sentence on every row, as a column of the working frame (worded with
+        the others of the frame by :meth:`flush`)."""
+        name = self.fresh()
+        self.pending.append((name, self.words.prepare(macro, args, slots, when, f"{name}:")))
         return _col(name)
+
+    def flush(self) -> None:
+        """Word every sentence asked for so far, their values read in one pass."""
+        self.flush_values()
+        names = [name for name, _ in self.pending]
+        texts = self.words.say_all([sentence for _, sentence in self.pending], self.frame)
+        self.pending = []
+        self.add(**dict(zip(names, texts, strict=True)))
 
     def flat(self, values: pl.Expr, extra: tuple[str, ...] = ()) -> pl.DataFrame:
         """One row per element of a list column (``_v``), with its row's locale and ``extra``
-        columns; ``_n`` counts from 1 within a row."""
+        columns; ``_n`` counts the elements of a row from 1."""
         return (
             self.frame.lazy()
-            .select(*self.LOCALE, *extra, values.alias("_v"))
-            .explode("_v")
+            .select(
+                *self.LOCALE,
+                *extra,
+                values.alias("_v"),
+                pl.int_ranges(1, values.list.len() + 1).alias("_n"),
+            )
+            .explode("_v", "_n")
             .filter(_col("_v").is_not_null())
-            .with_columns((pl.int_range(pl.len()).over("_row") + 1).alias("_n"))
             .collect()
         )
 
@@ -265,10 +342,11 @@ class _Batch:
         extra: tuple[str, ...] = (),
     ) -> pl.Expr:
         """Per row, the sentences ``word`` gives for the elements of a list (``_v`` in ``flat``)."""
+        self.flush_values()
         flat = self.flat(values, extra)
         texts = word(flat) if flat.height else pl.Series([], dtype=pl.String())
-        name = f"_s{len(self.frame.columns)}"
-        listed = regroup(flat.with_columns(texts.alias("_t")), _col("_t"), self.frame, pl.String())
+        name = self.fresh()
+        listed = regroup(flat["_row"], texts, self.frame["_row"], pl.String())
         self.add(**{name: listed})
         return _col(name)
 
@@ -359,7 +437,7 @@ def _line_items(b: _Batch) -> pl.Expr:
 
     def word(flat: pl.DataFrame) -> pl.Series:
         line = _col("_v").struct
-        usage = b.fmt("number", line.field("data_usage_gb"), flat)
+        usage = b.fmt_on("number", line.field("data_usage_gb"), flat)
         args = {"n": _col("_n"), "primary": line.field("is_primary")}
         slots = {
             "label": line.field("user_label"),
@@ -406,7 +484,7 @@ def _events(b: _Batch, which: str) -> pl.Expr:
     def word(flat: pl.DataFrame) -> pl.Series:
         ev = _col("_v").struct
         args = {"name": ev.field("name"), "promotion_id": ev.field("promotion_id")}
-        slots = {"date": pl.lit(b.moment("date", ev.field("at"), flat))}
+        slots = {"date": pl.lit(b.moment_on("date", ev.field("at"), flat))}
         return b.words.say("event", args | {"place": ev.field("place")}, slots=slots, frame=flat)
 
     return b.say(which, slots={"events": b.each(events, word)})
@@ -420,7 +498,7 @@ def _contacts(b: _Batch) -> pl.Expr:
             "offer_name": c.field("offer_name"),
             "outcome": c.field("outcome"),
         }
-        slots = {"date": pl.lit(b.moment("date", c.field("at"), flat))}
+        slots = {"date": pl.lit(b.moment_on("date", c.field("at"), flat))}
         return b.words.say("contact", args, slots=slots, frame=flat)
 
     return b.each(_col("knowledge").struct.field("last_contacts"), word)
@@ -430,7 +508,7 @@ def _cases(b: _Batch) -> pl.Expr:
     def word(flat: pl.DataFrame) -> pl.Series:
         c = _col("_v").struct
         slots = {
-            "date": pl.lit(b.moment("date", c.field("opened_at"), flat)),
+            "date": pl.lit(b.moment_on("date", c.field("opened_at"), flat)),
             "summary": c.field("summary"),
         }
         return b.words.say("case", {"kind": c.field("kind")}, slots=slots, frame=flat)
@@ -629,6 +707,7 @@ def document_frame(briefs: pl.DataFrame, module: Module) -> pl.DataFrame:
     )
     b.text(b.say("not_a_script"))
     sections = [build(b) for build in _SECTIONS]
+    b.flush()
     return b.frame.select(
         _col("lang"),
         _col("_language").alias("language"),
@@ -664,7 +743,7 @@ def clear_plans() -> None:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small acyclic objects.
 
     A campaign's documents are thousands of tuples and lists that hold only strings; letting
@@ -682,7 +761,7 @@ def _collector_paused() -> Iterator[None]:
 
 def documents(frame: pl.DataFrame, titles: Callable[[str], dict[str, str]]) -> list[Document]:
     """The :class:`Document` of every row of a :func:`document_frame`."""
-    with _collector_paused():
+    with collector_paused():
         return _documents(frame, titles)
 
 

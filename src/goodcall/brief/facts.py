@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Mapping
+from functools import lru_cache
 
 import polars as pl
 
@@ -242,9 +243,16 @@ def open_cases() -> pl.Expr:
     )
 
 
+@lru_cache(maxsize=16)
+def moment_literal(at: dt.datetime) -> pl.Expr:
+    """A UTC timestamp as a Polars literal (made once: building one reads the value eagerly)."""
+    return pl.lit(at.astimezone(dt.UTC).replace(tzinfo=None)).dt.replace_time_zone("UTC")
+
+
 def recent(moment: pl.Expr, at: dt.datetime) -> pl.Expr:
     """The moment if it is in the last :data:`RECENT_DAYS` days before ``at``; else None."""
-    stale = (moment > pl.lit(at)) | ((pl.lit(at) - moment) > pl.duration(days=RECENT_DAYS))
+    now = moment_literal(at)
+    stale = (moment > now) | ((now - moment) > pl.duration(days=RECENT_DAYS))
     return pl.when(moment.is_not_null() & ~stale).then(moment)
 
 

@@ -316,6 +316,11 @@ def _walk(sources: Mapping[str, Mapping[str, Any]], observation: Observation) ->
     return _frozen(value)
 
 
+def _plain(profile: _Row | dict[str, Any]) -> dict[str, Any]:
+    """The profile as the plain dict a wording gets without a memo."""
+    return profile.plain() if isinstance(profile, _Row) else dict(profile)
+
+
 class ReasonMemo:
     """``wording(reason, profile, catalog, offer_id, lang)`` per distinct observed input.
 
@@ -349,13 +354,19 @@ class ReasonMemo:
             pending = pending.join(resolved, on="_k", how="anti")
         return pl.concat(found).sort("_k")["_text"]
 
-    def _call(self, head: Head, reason: dict[str, Any], profile: _Row) -> tuple[str, Notes]:
+    def _call(
+        self, head: Head, reason: dict[str, Any], profile: _Row | dict[str, Any]
+    ) -> tuple[str, Notes]:
         """The sentence and what it observed (see the module docstring for the checks)."""
         offer_id, lang = head[0], head[1]
         self.calls += 1
         if head not in self._fallback:
             notes: Notes = {}
-            viewed = _Row(profile._columns, profile._p, notes)
+            viewed: Mapping[str, Any] = (
+                _Row(profile._columns, profile._p, notes)
+                if isinstance(profile, _Row)
+                else _MappingView(profile, ("profile",), notes)
+            )
             try:
                 text: str | None = self.wording(
                     _MappingView(reason, ("reason",), notes), viewed, self.catalog, offer_id, lang
@@ -364,14 +375,14 @@ class ReasonMemo:
                 text = None
             if text is not None and (head, tuple(notes)) in self._trusted:
                 return self.finish(text), notes
-            plain = self.wording(dict(reason), profile.plain(), self.catalog, offer_id, lang)
+            plain = self.wording(dict(reason), _plain(profile), self.catalog, offer_id, lang)
             if text == plain:
                 self._trusted.add((head, tuple(notes)))
                 return self.finish(plain), notes
             self._fallback.add(head)
             self._union.pop(head, None)
             self._tables.pop(head, None)
-        whole = profile.plain()
+        whole = _plain(profile)
         plain = self.wording(dict(reason), whole, self.catalog, offer_id, lang)
         notes = {}
         tops = (_TopLevel(reason, "reason", notes), _TopLevel(whole, "profile", notes))
@@ -399,15 +410,17 @@ class ReasonMemo:
         return None
 
     def _texts_small(self, rows: pl.DataFrame, columns: _Columns) -> pl.Series:
-        """:meth:`texts` for a few rows: the same memo, keys read in Python."""
+        """:meth:`texts` for a few rows: the same memo, keys read in Python from whole rows."""
+        wanted = rows.get_column("_p").unique().to_list()
+        dicts = dict(zip(wanted, columns.frame[wanted].rows(named=True), strict=True))
         texts: list[str] = []
         for offer_id, lang, code, ok, rule, evidence, p in rows.select(*COLUMNS, "_p").iter_rows():
             reason = {"code": code, "ok": ok, "rule": rule, "evidence": evidence}
             head: Head = (offer_id, lang, code, ok)
-            sources = {"reason": reason, "profile": _Row(columns, p)}
+            sources = {"reason": reason, "profile": dicts[p]}
             found = self._lookup(head, {o: _walk(sources, o) for o in self._union.get(head, ())})
             if found is None:
-                found, notes = self._call(head, reason, _Row(columns, p))
+                found, notes = self._call(head, reason, dicts[p])
                 seen = tuple(notes)
                 self._union[head] = tuple(dict.fromkeys(self._union.get(head, ()) + seen))
                 self._store(head, seen, tuple([_walk(sources, o) for o in seen]), found)

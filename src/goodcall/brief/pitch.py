@@ -88,7 +88,20 @@ def _spoken(offer: Offer) -> list[Voiced]:
     return texts + ([offer.objection.answer] if offer.objection else [])
 
 
-def _named_facts(offers: list[Offer]) -> pl.DataFrame:
+_NAMED: dict[int, tuple[Mapping[str, Offer], pl.DataFrame]] = {}
+
+
+def _named_facts(offers: Mapping[str, Offer]) -> pl.DataFrame:
+    """:func:`_name_facts`, once per catalog (its offers mapping)."""
+    found = _NAMED.get(id(offers))
+    if found is None or found[0] is not offers:
+        if len(_NAMED) > 16:
+            _NAMED.clear()
+        found = _NAMED[id(offers)] = (offers, _name_facts(list(offers.values())))
+    return found[1]
+
+
+def _name_facts(offers: list[Offer]) -> pl.DataFrame:
     """Per offer and voice, which facts its texts name (only those are part of its key)."""
     rows: list[dict[str, Any]] = []
     for offer in offers:
@@ -152,7 +165,7 @@ def spoken_texts(frame: pl.DataFrame, catalog: Catalog, offers: Mapping[str, Off
     ``frame`` has ``_offer, lang, _formal, _language`` and ``knowledge`` (the built facts).
     """
     k = col("knowledge")
-    uses = _named_facts(list(offers.values()))
+    uses = _named_facts(offers)
     values = fact_values(k)
     keyed = frame.select(
         "_offer",

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from goodcall.brief.document import (
     Document,
     clear_plans,
+    collector_paused,
     document_dict,
     document_frame,
     documents,
@@ -89,8 +90,9 @@ def render_frame(frame: pl.DataFrame, fmt: Format) -> list[str]:
         raise ValueError(f"unknown brief format {fmt!r}; expected one of {FORMATS}")
     docs = frame_documents(frame)
     if fmt == "json":
-        rows = frame.select(BRIEF_SCHEMA.names()).iter_rows(named=True)
-        return [_json(row, d) for row, d in zip(rows, docs, strict=True)]
+        with collector_paused():  # thousands of small dicts that hold no cycles
+            rows = frame.select(BRIEF_SCHEMA.names()).iter_rows(named=True)
+            return [_json(row, d) for row, d in zip(rows, docs, strict=True)]
     template = layout(fmt)
     if fmt == "html":
         return [template.render(d=d, page=True) for d in docs]

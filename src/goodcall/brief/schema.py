@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal, Union, get_args, get_origin
 
 import polars as pl
@@ -53,6 +54,7 @@ def polars_dtype(annotation: Any) -> pl.DataType:
     raise TypeError(f"no Polars type for {annotation!r}")
 
 
+@lru_cache(maxsize=64)
 def model_struct(model: type[BaseModel]) -> pl.Struct:
     """The Polars struct of a model: its fields, in declaration order."""
     return pl.Struct(

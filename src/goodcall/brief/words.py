@@ -28,6 +28,19 @@ if TYPE_CHECKING:
 NUL = "\x00"
 
 
+class Sentence(NamedTuple):
+    """A macro call prepared for a frame: the columns it reads (values that shape it, slots,
+    and whether it is said at all), named so that many can be read in one pass."""
+
+    macro: str
+    names: list[str]
+    slots: list[str]
+    shapes: list[str]
+    holes: list[str]
+    when: str | None
+    columns: list[pl.Expr]
+
+
 class Macro(NamedTuple):
     """A macro, the values that shape its sentence and the slots it prints as they are."""
 
@@ -65,8 +78,20 @@ def _emptiness(text: pl.Expr) -> pl.Expr:
 
 def has_nul(frame: pl.DataFrame) -> bool:
     """Whether any text of a frame, however nested, holds a NUL (the slot markers' character)."""
+    if frame.height <= SMALL:
+        return any(_holds_nul(value) for row in frame.iter_rows() for value in row)
     checks = [_has_nul(pl.col(name), dtype) for name, dtype in frame.schema.items()]
     return bool(frame.select(pl.any_horizontal([pl.lit(False), *checks]).any()).item())
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(v) for v in value.values())
+    return False
 
 
 def _has_nul(expr: pl.Expr, dtype: PolarsDataType) -> pl.Expr:
@@ -113,31 +138,61 @@ class Words:
     ) -> pl.Series:
         """The macro's sentence on every row (null where ``when`` is false)."""
         frame = self.frame if frame is None else frame
+        sentence = self.prepare(macro, args, slots, when, "")
+        return self.finish(sentence, frame.select(sentence.columns), _rows(frame))
+
+    def say_all(self, sentences: list[Sentence], frame: pl.DataFrame) -> list[pl.Series]:
+        """Several prepared sentences on the rows of one frame, their values read at once."""
+        if not sentences:
+            return []
+        columns = {c.meta.output_name(): c for s in sentences for c in s.columns}
+        work = frame.select(list(columns.values()))
+        return [self.finish(s, work, _rows(frame)) for s in sentences]
+
+    def prepare(
+        self,
+        macro: str,
+        args: Mapping[str, pl.Expr] | None,
+        slots: Mapping[str, pl.Expr] | None,
+        when: pl.Expr | None,
+        prefix: str,
+    ) -> Sentence:
+        """A sentence to word: the columns it reads, named with ``prefix``."""
         args, slots = dict(args or {}), dict(slots or {})
         if self.exact:  # some text holds a NUL: every value goes into the macro as it is
             args, slots = args | slots, {}
-        shapes = [f"a{i}" for i in range(len(args))]
-        holes = [f"s{i}" for i in range(len(slots))]
+        shapes = [f"{prefix}a{i}" for i in range(len(args))]
+        holes = [f"{prefix}s{i}" for i in range(len(slots))]
         columns = [pl.col("lang"), pl.col("_formal")]
         columns += [e.alias(c) for c, e in zip(shapes, args.values(), strict=True)]
         columns += [e.alias(c) for c, e in zip(holes, slots.values(), strict=True)]
+        wanted = None
         if when is not None:
-            columns.append(when.fill_null(False).alias("_when"))
-        work = frame.select(columns)
-        if work.height <= SMALL:
-            return self._say_small(work, macro, list(args), list(slots), when is not None)
-        listed = [isinstance(work.schema[c], pl.List) for c in holes]
+            wanted = f"{prefix}w"
+            columns.append(when.fill_null(False).alias(wanted))
+        return Sentence(macro, list(args), list(slots), shapes, holes, wanted, columns)
+
+    def finish(self, sentence: Sentence, work: pl.DataFrame, rows: pl.Series | None) -> pl.Series:
+        """The prepared sentence on every row of ``work`` (which holds its columns)."""
+        own = pl.DataFrame(
+            [work.get_column(c) for c in ("lang", "_formal", *sentence.shapes, *sentence.holes)]
+            + ([work.get_column(sentence.when)] if sentence.when else [])
+        )
+        if own.height <= SMALL:
+            return self._say_small(own, sentence)
+        macro, holes, when = sentence.macro, sentence.holes, sentence.when
+        listed = [isinstance(own.schema[c], pl.List) for c in holes]
         empties = [
             (pl.col(c).list.eval(_emptiness(pl.element())) if is_list else _emptiness(pl.col(c)))
             for c, is_list in zip(holes, listed, strict=True)
         ]
-        work = work.with_columns([e.alias(f"e{c}") for e, c in zip(empties, holes, strict=True)])
-        key_columns = ["lang", "_formal", *(["_when"] if when is not None else []), *shapes]
+        own = own.with_columns([e.alias(f"e{c}") for e, c in zip(empties, holes, strict=True)])
+        key_columns = ["lang", "_formal", *([when] if when else []), *sentence.shapes]
         key_columns += [f"e{c}" for c in holes]
-        names, slot_names, has_when, module = list(args), list(slots), when is not None, self.module
+        names, slot_names, module = sentence.names, sentence.slots, self.module
 
         def word(lang: str, formal: bool, *values: Any) -> str | None:
-            if has_when:
+            if when:
                 if not values[0]:
                     return None
                 values = values[1:]
@@ -151,19 +206,19 @@ class Words:
                     kwargs[name] = [_filled(e, marker(k, i)) for i, e in enumerate(empty)]
             return str(getattr(module(lang, formal), macro)(**kwargs))
 
-        keys = pl.DataFrame([work.get_column(c) for c in key_columns])
-        table = distinct_table(keys, word, pl.String(), rows=_rows(frame))
+        keys = pl.DataFrame([own.get_column(c) for c in key_columns])
+        table = distinct_table(keys, word, pl.String(), rows=rows)
         text = pl.col(VALUE)
         for k, (c, is_list) in enumerate(zip(holes, listed, strict=True)):
             if not is_list:
                 text = text.str.replace_all(marker(k), pl.col(c).fill_null(""), literal=True)
                 continue
-            longest = work.select(pl.col(c).list.len().max().fill_null(0)).item()
+            longest = own.select(pl.col(c).list.len().max().fill_null(0)).item()
             for i in range(int(longest)):
                 value = pl.col(c).list.get(i, null_on_oob=True).fill_null("")
                 text = text.str.replace_all(marker(k, i), value, literal=True)
         return (
-            work.lazy()
+            own.lazy()
             .join(table.lazy(), on=key_columns, how="left", nulls_equal=True, maintain_order="left")
             .select("lang", text.alias("_text"))
             .select(typeset(pl.col("lang"), pl.col("_text")).alias("text"))
@@ -171,23 +226,21 @@ class Words:
             .to_series()
         )
 
-    def _say_small(
-        self, work: pl.DataFrame, macro: str, names: list[str], slots: list[str], has_when: bool
-    ) -> pl.Series:
-        """:meth:`say` for a few rows: the values go into the macro as they are (a slot is
+    def _say_small(self, own: pl.DataFrame, sentence: Sentence) -> pl.Series:
+        """:meth:`finish` for a few rows: the values go into the macro as they are (a slot is
         printed verbatim, so this is what the markers give), typeset in Python."""
         done: dict[Any, str | None] = {}
         texts: list[str | None] = []
-        module = self.module
-        for row in work.iter_rows():
+        module, names = self.module, [*sentence.names, *sentence.slots]
+        for row in own.iter_rows():
             key = _hashable(row)
             if key not in done:
                 lang, formal, *values = row
-                if has_when and not values.pop():
+                if sentence.when and not values.pop():
                     done[key] = None
                 else:
-                    kwargs = dict(zip([*names, *slots], values, strict=True))
-                    text = str(getattr(module(lang, formal), macro)(**kwargs))
+                    kwargs = dict(zip(names, values, strict=True))
+                    text = str(getattr(module(lang, formal), sentence.macro)(**kwargs))
                     done[key] = french_spaces(text) if lang == "fr" else text
             texts.append(done[key])
         return pl.Series("text", texts, dtype=pl.String)
