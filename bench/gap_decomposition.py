@@ -1,0 +1,365 @@
+"""Where the gap between our policy and the oracle comes from, on the synthetic carrier.
+
+Runs the same steps as ``goodcall evaluate synthetic`` and then arbitrates the same candidates
+under the same capacity with different value estimates, each scored exactly by the truth:
+
+* ``oracle`` — the truth's EV (knows every hidden trait);
+* ``observable oracle`` — the truth's EV averaged over the hidden traits (persuadability, latent
+  self-direction, per-offer interest drawn afresh ``--draws`` times): the best any policy that sees
+  only the data could do;
+* ``ours`` — the model's EV (the decision core's);
+* ``ours, true levels`` — the model's uplift and P(annoy) rescaled per offer × channel so that
+  their means over the candidates match the truth's (ranking inside each offer × channel is ours);
+* ``ours, gross value`` — ours valuing an acceptance at the offer's value, as the truth's
+  economics do, instead of value − cost (the catalog's net margin);
+* ``ours, arms calibrated`` — a candidate fix measured here: P(accept | contacted) rescaled per
+  offer × channel and P(accept | not contacted) per offer by (observed + 10) / (predicted + 10)
+  conversions on the history (all rows, or the held-out fifth only), i.e. shrunk toward the
+  pooled model;
+* ``ours, posterior levels`` — another: the model's uplift rescaled per offer × channel to the
+  Beta posterior mean uplift (catalog prior + history; control pooled over channels or not);
+* ``ours, truth-pruned`` — ours' choices minus those whose true EV is negative.
+
+"of which calls" is the value of the policy's phone calls alone.
+
+Also prints, per offer × channel, mean predicted vs true uplift among chosen and unchosen items.
+
+    python -m bench.gap_decomposition --customers 40000 --seed 0 --calls-per-day 600
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+
+import numpy as np
+import polars as pl
+
+import goodcall.truth.response as truth_response
+from goodcall.catalog.compile import compile_catalog
+from goodcall.catalog.loader import load_catalog
+from goodcall.decide.config import CampaignConfig
+from goodcall.decide.core import ITEM_KEYS, funnel
+from goodcall.decide.features import offer_table
+from goodcall.decide.plan import arbitrate, positive_items
+from goodcall.decide.score import score_items
+from goodcall.evaluate.synthetic import DECISION_HOUR_UTC, _with_everyone, truth_values
+from goodcall.models.registry import train_model_set
+from goodcall.models.response import training_rows
+from goodcall.policy.loader import load_policies
+from goodcall.profiles.build import build_profiles
+from goodcall.synth.generate import DEFAULT_AS_OF, carrier_tables
+from goodcall.truth.response import ResponseTruth
+from goodcall.truth.scoring import score_policy
+
+c = pl.col
+KEYS = list(ITEM_KEYS)
+
+
+def observable_truth(
+    items: pl.DataFrame, profiles: pl.DataFrame, truth: ResponseTruth, draws: int
+) -> pl.DataFrame:
+    """Truth values averaged over fresh draws of the hidden traits."""
+    originals = (
+        truth_response.latent_self_direction,
+        truth_response.persuadability,
+        truth_response.offer_interest,
+    )
+    rng = np.random.default_rng(12345)
+    parts = []
+    try:
+        for _ in range(draws):
+            truth_response.latent_self_direction = lambda h: rng.standard_normal(len(h))  # type: ignore[assignment]
+            truth_response.persuadability = lambda h: rng.standard_normal(len(h))  # type: ignore[assignment]
+            truth_response.offer_interest = lambda h, o: rng.random(len(h))  # type: ignore[assignment]
+            parts.append(
+                truth_values(items, profiles, truth).select(
+                    *KEYS, "true_uplift", "true_p_annoy", "ev"
+                )
+            )
+    finally:
+        (
+            truth_response.latent_self_direction,
+            truth_response.persuadability,
+            truth_response.offer_interest,
+        ) = originals
+    return (
+        pl.concat(parts)
+        .group_by(KEYS)
+        .agg(c("true_uplift").mean(), c("true_p_annoy").mean(), c("ev").mean())
+    )
+
+
+def plan(items: pl.DataFrame, ev: str, config: CampaignConfig, catalog, at) -> pl.DataFrame:  # type: ignore[no-untyped-def]
+    frame = items.with_columns(c(ev).alias("ev"), pl.lit(None, pl.Float64).alias("explore_ev"))
+    positive = positive_items(frame.select(*KEYS, "ev", "explore_ev"), config, at, catalog)
+    chosen, _ = arbitrate(positive, config, catalog, 0.0)
+    return positive.filter(pl.Series(chosen))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=40_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--calls-per-day", type=int, default=600)
+    parser.add_argument("--draws", type=int, default=8)
+    parser.add_argument("--method", default="auto")
+    args = parser.parse_args()
+    tick = time.perf_counter()
+    at = dt.datetime.combine(DEFAULT_AS_OF, dt.time(DECISION_HOUR_UTC), tzinfo=dt.UTC)
+    tables = {k: v.lazy() for k, v in carrier_tables(args.customers, args.seed).items()}
+    catalog = load_catalog()
+    compiled, policies = compile_catalog(catalog), load_policies()
+    offers = offer_table(catalog.offers)
+    rows = training_rows(tables, at, offers)
+    models = train_model_set(
+        rows, list(catalog.offers), cutoff=at, trained_at=at, seed=args.seed, method=args.method
+    )
+    profiles = build_profiles(tables, at).collect()
+    config = CampaignConfig(
+        campaign_id=f"EVAL-{args.seed}",
+        calls_per_day=args.calls_per_day,
+        control_share=0.0,
+        explore_share=0.0,
+    )
+    stages = funnel(
+        profiles.lazy(), catalog=catalog, compiled=compiled, policies=policies, at=at, config=config
+    )
+    truth = ResponseTruth(args.seed)
+    items = stages.items.select(ITEM_KEYS)
+    scored = score_items(stages.items, models, offers, config, at, ITEM_KEYS)
+    true = truth_values(items, profiles, truth)
+    obs = observable_truth(items, profiles, truth, args.draws).rename(
+        {"true_uplift": "obs_uplift", "true_p_annoy": "obs_p_annoy", "ev": "obs_ev"}
+    )
+    frame = scored.join(true.rename({"ev": "true_ev"}), on=KEYS).join(obs, on=KEYS)
+    cost = c("channel").replace_strict(config.contact_cost, return_dtype=pl.Float64)
+    annoy_cost = config.complaint_cost + config.annoyance_value_share * c("value").fill_null(
+        0.0
+    ).clip(0.0)
+    gross = {o.id: o.value for o in catalog.offers}
+    frame = (
+        frame.join(profiles.select("customer_id", "value"), on="customer_id")
+        .join(offers.select("offer_id", "offer_value"), on="offer_id")
+        .with_columns(
+            c("offer_id").replace_strict(gross, return_dtype=pl.Float64).alias("gross_value")
+        )
+    )
+    grp = ["offer_id", "channel"]
+    from goodcall.decide.features import FEATURE_COLUMNS
+    from goodcall.models.response import holdout_mask
+
+    held = pl.Series(holdout_mask(rows["customer_id"]))
+    _, pt_r, pc_r = models.response.predict(rows.select(FEATURE_COLUMNS))
+    hist = rows.select("offer_id", "channel", "treated", "converted").with_columns(
+        pl.Series("pt", pt_r), pl.Series("pc", pc_r), held.alias("held")
+    )
+
+    def factors(h: pl.DataFrame, a: float, tag: str) -> pl.DataFrame:
+        ft = (
+            h.filter(c("treated"))
+            .group_by(grp)
+            .agg(((c("converted").sum() + a) / (c("pt").sum() + a)).alias("f_t" + tag))
+        )
+        fc = (
+            h.filter(~c("treated"))
+            .group_by("offer_id")
+            .agg(((c("converted").sum() + a) / (c("pc").sum() + a)).alias("f_c" + tag))
+        )
+        return ft.join(fc, on="offer_id", how="left")
+
+    cal_all = factors(hist, 10.0, "_all")
+    cal_held = factors(hist.filter(c("held")), 10.0, "_held")
+    post = models.posteriors.with_columns(
+        (c("alpha_t") / (c("alpha_t") + c("beta_t"))).alias("p_t"),
+        (c("alpha_c") / (c("alpha_c") + c("beta_c"))).alias("p_c"),
+        (
+            (c("alpha_c").sum().over("offer_id"))
+            / (c("alpha_c") + c("beta_c")).sum().over("offer_id")
+        ).alias("p_c_pooled"),
+    ).select(
+        *grp,
+        (c("p_t") - c("p_c")).alias("post_uplift"),
+        (c("p_t") - c("p_c_pooled")).alias("post_uplift_pooled"),
+        "mature",
+    )
+    print(post.filter(c("channel") == "phone").sort("post_uplift", descending=True).head(12))
+    frame = (
+        frame.join(post, on=grp, how="left")
+        .join(cal_all, on=grp, how="left")
+        .join(cal_held, on=grp, how="left")
+    )
+    for tag in ("_all", "_held"):
+        pc = c("p_accept") - c("uplift")
+        cal_u = c("p_accept") * c("f_t" + tag).fill_null(1.0) - pc * c("f_c" + tag).fill_null(1.0)
+        frame = frame.with_columns(
+            pl.when(c("mature")).then(cal_u).otherwise(c("uplift")).alias("u_cal" + tag)
+        )
+    with pl.Config(tbl_rows=40):
+        print(
+            frame.filter(c("channel") == "phone", c("mature"))
+            .group_by("offer_id")
+            .agg(
+                c("f_t_all").first(),
+                c("f_c_all").first(),
+                c("f_t_held").first(),
+                c("f_c_held").first(),
+                c("u_cal_all").mean(),
+                c("u_cal_held").mean(),
+                c("uplift").mean(),
+                c("true_uplift").mean(),
+            )
+            .sort("true_uplift", descending=True)
+        )
+    scale_u = c("true_uplift").sum().over(grp) / c("uplift").sum().over(grp)
+    scale_a = c("true_p_annoy").sum().over(grp) / c("p_annoy").sum().over(grp)
+    frame = frame.with_columns(
+        (
+            c("uplift") * scale_u * c("offer_value") - cost - c("p_annoy") * scale_a * annoy_cost
+        ).alias("levels_ev"),
+        (c("uplift") * c("gross_value") - cost - c("p_annoy") * annoy_cost).alias("gross_ev"),
+        (c("u_cal_all") * c("offer_value") - cost - c("p_annoy") * annoy_cost).alias("cal_all_ev"),
+        (c("u_cal_held") * c("offer_value") - cost - c("p_annoy") * annoy_cost).alias(
+            "cal_held_ev"
+        ),
+        (
+            pl.when(c("mature"))
+            .then(c("uplift") * (c("post_uplift").clip(0.0) / c("uplift").mean().over(grp)))
+            .otherwise(c("uplift"))
+            * c("offer_value")
+            - cost
+            - c("p_annoy") * annoy_cost
+        ).alias("post_ev"),
+        (
+            pl.when(c("mature"))
+            .then(c("uplift") * (c("post_uplift_pooled").clip(0.0) / c("uplift").mean().over(grp)))
+            .otherwise(c("uplift"))
+            * c("offer_value")
+            - cost
+            - c("p_annoy") * annoy_cost
+        ).alias("pooled_ev"),
+        (
+            c("uplift") * scale_u * c("gross_value") - cost - c("p_annoy") * scale_a * annoy_cost
+        ).alias("gross_levels_ev"),
+    )
+    everyone = profiles.select("customer_id")
+    results = {}
+    chosen = {}
+    for name, ev in (
+        ("oracle", "true_ev"),
+        ("observable oracle", "obs_ev"),
+        ("ours", "ev"),
+        ("ours, true levels", "levels_ev"),
+        ("ours, gross value", "gross_ev"),
+        ("ours, arms calibrated (all rows)", "cal_all_ev"),
+        ("ours, arms calibrated (held-out rows)", "cal_held_ev"),
+        ("ours, posterior levels", "post_ev"),
+        ("ours, posterior levels, pooled control", "pooled_ev"),
+        ("ours, gross value + true levels", "gross_levels_ev"),
+    ):
+        chosen[name] = plan(frame, ev, config, catalog, at)
+        results[name] = score_policy(_with_everyone(chosen[name], everyone), profiles, truth)
+    pruned = chosen["ours"].join(frame.select(*KEYS, "true_ev"), on=KEYS).filter(c("true_ev") > 0)
+    results["ours, truth-pruned"] = score_policy(_with_everyone(pruned, everyone), profiles, truth)
+    ref = results["oracle"]
+    print(
+        f"customers {args.customers} seed {args.seed} calls/day {args.calls_per_day}; "
+        f"{rows.height} training rows; {time.perf_counter() - tick:.0f}s"
+    )
+    print(
+        "| policy | incremental value | of oracle | of which calls | calls | contacts "
+        "| annoyances |\n|---|---:|---:|---:|---:|---:|---:|"
+    )
+    for name, s in results.items():
+        picks = chosen.get(name, pruned)
+        calls_only = _with_everyone(picks.filter(c("channel") == "phone"), everyone)
+        by_phone = score_policy(calls_only, profiles, truth).expected_incremental_value
+        print(
+            f"| {name} | {s.expected_incremental_value:,.0f} | {100 * s.captured(ref):.1f} % "
+            f"| {by_phone:,.0f} | {s.calls:,} | {s.contacts:,} | {s.expected_annoyances:.1f} |"
+        )
+    mark = chosen["ours"].select(*KEYS).with_columns(pl.lit(True).alias("chosen"))
+    lv = frame.join(mark, on=KEYS, how="left").with_columns(c("chosen").fill_null(False))
+    table = (
+        lv.group_by("channel", "chosen")
+        .agg(
+            pl.len().alias("n"),
+            c("uplift").mean().alias("pred_uplift"),
+            c("true_uplift").mean(),
+            c("obs_uplift").mean(),
+            c("p_annoy").mean().alias("pred_p_annoy"),
+            c("true_p_annoy").mean(),
+            (c("true_ev") > 0).mean().alias("share_true_ev_pos"),
+            (c("ev") > 0).mean().alias("share_pred_ev_pos"),
+        )
+        .sort("channel", "chosen")
+    )
+    with pl.Config(tbl_rows=200, tbl_cols=20, tbl_width_chars=250):
+        print(table)
+        per = (
+            lv.filter(c("channel") == "phone")
+            .group_by(grp)
+            .agg(
+                pl.len().alias("n"),
+                c("uplift").mean().alias("pred"),
+                c("true_uplift").mean().alias("true"),
+                c("obs_uplift").mean().alias("obs"),
+                c("chosen").sum().alias("chosen"),
+                (c("true_ev") > 0).sum().alias("true_pos"),
+                pl.corr("uplift", "true_uplift", method="spearman").alias("rho"),
+            )
+            .with_columns((c("pred") / c("true")).alias("ratio"))
+            .sort("true", descending=True)
+        )
+        print(per)
+        ph = lv.filter(c("channel") == "phone")
+        print(
+            lv.filter(c("mature"))
+            .group_by("channel")
+            .agg(
+                c("p_accept").mean().alias("pred_pt"),
+                c("true_p_accept").mean().alias("true_pt"),
+                (c("p_accept") - c("uplift")).mean().alias("pred_pc"),
+                (c("true_p_accept") - c("true_uplift")).mean().alias("true_pc"),
+                pl.corr("p_accept", "true_p_accept", method="spearman").alias("rho_pt"),
+                pl.corr(
+                    c("p_accept") - c("uplift"),
+                    c("true_p_accept") - c("true_uplift"),
+                    method="spearman",
+                ).alias("rho_pc"),
+            )
+        )
+        print(
+            ph.filter(c("mature"))
+            .group_by("offer_id")
+            .agg(
+                c("p_accept").mean().alias("pred_pt"),
+                c("true_p_accept").mean().alias("true_pt"),
+                (c("p_accept") - c("uplift")).mean().alias("pred_pc"),
+                (c("true_p_accept") - c("true_uplift")).mean().alias("true_pc"),
+            )
+            .sort("true_pt", descending=True)
+        )
+        print(
+            ph.group_by("local_hour")
+            .agg(
+                pl.len(),
+                c("uplift").mean(),
+                c("true_uplift").mean(),
+                pl.corr("uplift", "true_uplift", method="spearman").alias("rho"),
+            )
+            .sort("local_hour")
+        )
+        print(
+            ph.select(
+                pl.corr("uplift", "true_uplift", method="spearman").alias("rho_all"),
+                pl.corr("obs_uplift", "true_uplift", method="spearman").alias("rho_obs_true"),
+                pl.corr("uplift", "obs_uplift", method="spearman").alias("rho_pred_obs"),
+                pl.corr("p_accept", "true_uplift", method="spearman").alias("rho_paccept_true"),
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
