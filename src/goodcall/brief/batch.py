@@ -14,9 +14,10 @@ from typing import Literal, overload
 
 import polars as pl
 
-from goodcall.brief.build import BRIEF_FIELDS, EVAL_COLUMNS, Inputs, brief_frame
+from goodcall.brief.build import brief_frame
 from goodcall.brief.distinct import RowError
 from goodcall.brief.facts import BriefError
+from goodcall.brief.inputs import BRIEF_FIELDS, EVAL_COLUMNS, Inputs
 from goodcall.brief.memo import ReasonText
 from goodcall.brief.model import Brief
 from goodcall.brief.render import FORMATS, Format, render_frame

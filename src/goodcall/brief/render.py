@@ -21,12 +21,12 @@ from goodcall.brief.document import (
     clear_plans,
     collector_paused,
     document_dict,
-    document_frame,
     documents,
 )
 from goodcall.brief.formats import clear_value_caches
 from goodcall.brief.model import Brief
 from goodcall.brief.schema import BRIEF_SCHEMA, frame_of, json_ready
+from goodcall.brief.sections import document_frame
 
 Flavour = Literal["text", "html"]
 Format = Literal["text", "html", "json"]
