@@ -62,14 +62,15 @@ def distinct_table(
         subset=keys.columns, keep="first", maintain_order=True
     )
     values: list[Any] = []
-    firsts = distinct["__first"].to_list()
-    for n, key in enumerate(distinct.drop("__first").iter_rows()):
+    firsts = distinct.get_column("__first").to_list()
+    table = pl.DataFrame([distinct.get_column(c) for c in keys.columns])
+    for n, key in enumerate(table.iter_rows()):
         try:
             values.append(compute(*key))
         except ValueError as exc:
             first = firsts[n]
             raise RowError(int(rows[first]) if rows is not None else first, exc) from exc
-    return distinct.drop("__first").with_columns(pl.Series(VALUE, values, dtype=dtype))
+    return table.hstack([pl.Series(VALUE, values, dtype=dtype)])
 
 
 def _per_distinct_small(

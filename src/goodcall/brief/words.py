@@ -213,8 +213,8 @@ class Words:
             if not is_list:
                 text = text.str.replace_all(marker(k), pl.col(c).fill_null(""), literal=True)
                 continue
-            longest = own.select(pl.col(c).list.len().max().fill_null(0)).item()
-            for i in range(int(longest)):
+            longest = own.get_column(c).list.len().max()
+            for i in range(longest if isinstance(longest, int) else 0):
                 value = pl.col(c).list.get(i, null_on_oob=True).fill_null("")
                 text = text.str.replace_all(marker(k, i), value, literal=True)
         return (
