@@ -2,7 +2,8 @@
 
 Bad inputs tried in batch: a contact whose customer is missing from the profile frame, an
 excluded offer (the error names the contact row), a frame without a required column, the same
-customer twice, an unknown format.
+customer twice in the contacts or in the profiles, an unknown format, and several contacts that
+fail different checks (the first failing contact is named, whichever check finds it).
 """
 
 from __future__ import annotations
@@ -80,6 +81,41 @@ def test_batch_errors_name_the_row(
         briefs(pl.concat([CONTACTS, CONTACTS]), example_profiles, example_eval, catalog, AT)
     with pytest.raises(BriefError, match="unknown brief format 'pdf'"):
         render_briefs(CONTACTS, example_profiles, example_eval, catalog, AT, "pdf")  # type: ignore[call-overload]
+
+
+def test_batch_names_the_first_contact_that_fails_any_check(
+    example_profiles: pl.DataFrame, example_eval: pl.DataFrame, catalog: Catalog
+) -> None:
+    """Checks run a stage at a time over the batch; the error still names the first contact
+    that fails, whichever stage finds it: here row 1 (a seen-promotion notice without the event,
+    found late) before row 2 (do-not-call, found first) and row 3 (an unknown time zone)."""
+    seed, tu, en, family = (e.customer_id for e in EXAMPLES[:4])
+    contacts = CONTACTS.filter(pl.col("customer_id").is_in([en, seed, tu, family])).sort(
+        pl.col("customer_id").replace_strict({en: 0, seed: 1, tu: 2, family: 3})
+    )
+    element = pl.element()
+    without_seen = pl.col("promotion_history").list.eval(
+        element.filter(element.struct.field("event") != "seen")
+    )
+    lost_event = pl.when(pl.col("customer_id") == seed).then(without_seen)
+    dnc = pl.col("internal_dnc") | (pl.col("customer_id") == tu)
+    on_mars = pl.when(pl.col("customer_id") == family).then(pl.lit("Mars/Olympus"))
+    profiles = example_profiles.with_columns(
+        lost_event.otherwise("promotion_history").alias("promotion_history"),
+        dnc.alias("internal_dnc"),
+        on_mars.otherwise("time_zone").alias("time_zone"),
+    )
+    with pytest.raises(BriefError, match=r"contact row 1: .* was seen, but the profile has no"):
+        briefs(contacts, profiles, example_eval, catalog, AT)
+    profiles = profiles.with_columns(example_profiles["promotion_history"])
+    with pytest.raises(BriefError, match=r"contact row 2: .*asked not to be called"):
+        briefs(contacts, profiles, example_eval, catalog, AT)
+    profiles = profiles.with_columns(example_profiles["internal_dnc"])
+    with pytest.raises(BriefError, match=r"contact row 3: .*unknown time zone 'Mars/Olympus'"):
+        briefs(contacts, profiles, example_eval, catalog, AT)
+    twice = pl.concat([example_profiles, example_profiles.head(1)])
+    with pytest.raises(BriefError, match=r"profile frame has customer .* twice"):
+        briefs(CONTACTS, twice, example_eval, catalog, AT)
 
 
 class _Tags(HTMLParser):
