@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 
@@ -130,3 +132,19 @@ def test_recent_complaint_is_acknowledged_before_the_offer(
     ack = next(n for n, t in enumerate(texts) if "signalé un problème le 12 novembre 2026" in t)
     why = next(n for n, t in enumerate(texts) if t.startswith("Pourquoi on appelle"))
     assert ack < why
+
+
+def test_committed_examples_are_what_the_command_renders(tmp_path: Path) -> None:
+    """docs/briefs/ is what `goodcall brief examples` writes today: a wording change in the
+    catalog or the templates that is not re-rendered into the docs fails here."""
+    from goodcall.brief.examples import render_examples
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "briefs"
+    written = render_examples(tmp_path)
+    assert written, "no example was rendered"
+    for path in written:
+        committed = docs / path.name
+        assert committed.exists(), f"{committed} is missing: run goodcall brief examples"
+        assert path.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), (
+            f"{committed} is stale: run `goodcall brief examples --out docs/briefs`"
+        )
