@@ -35,7 +35,7 @@ def audit_command(
     ] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Profiles as known at this time (ISO 8601; default: now)."),
+        typer.Option("--at", help="Profiles as known then (ISO 8601 with offset; default: now)."),
     ] = None,
     report: Annotated[
         Path | None,
@@ -57,12 +57,12 @@ def audit_command(
     from goodcall.audit.calllist import CallListError, read_call_list
     from goodcall.audit.findings import audit_calls
     from goodcall.audit.report import summary, with_messages
+    from goodcall.clock import AtError, parse_at
     from goodcall.explain.inputs import (
         INPUT_ERROR,
         InputError,
         load_profiles,
         load_rules,
-        parse_at,
         parse_date,
     )
 
@@ -74,7 +74,7 @@ def audit_command(
         rules = load_rules(catalog, policies)
         ids = calls.get_column("customer_id").unique().to_list()
         profiles = load_profiles(when, db, ids)
-    except (InputError, CallListError) as err:
+    except (InputError, CallListError, AtError) as err:
         _error(str(err))
         raise typer.Exit(INPUT_ERROR) from err
     findings = audit_calls(calls, profiles, rules.catalog, rules.policies, snapshot)

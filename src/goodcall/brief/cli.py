@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from goodcall.clock import AtError, parse_at
+
 EXAMPLES_WORD = "examples"
 
 
@@ -20,15 +22,10 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _parse_at(text: str | None) -> dt.datetime:
-    if text is None:
-        return dt.datetime.now(dt.UTC)
     try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise _fail(f"--at {text!r} is not an ISO 8601 time (e.g. 2026-11-20T10:00-05:00)") from exc
-    if moment.tzinfo is None:
-        raise _fail(f"--at {text!r} has no offset; add one (e.g. -05:00 or Z)")
-    return moment
+        return parse_at(text)
+    except AtError as err:
+        raise _fail(str(err)) from err
 
 
 def _one_brief(

@@ -18,7 +18,7 @@ def explain_command(
     customer_id: Annotated[str, typer.Argument(help="Customer id.", show_default=False)],
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Decision time, ISO 8601 (no offset = UTC; default: now)."),
+        typer.Option("--at", help="Decision time, ISO 8601 with offset (default: now)."),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     db: Annotated[
@@ -37,13 +37,13 @@ def explain_command(
     ] = None,
 ) -> None:
     """Why each offer is (not) eligible and each channel is (not) allowed for one customer."""
+    from goodcall.clock import AtError, parse_at
     from goodcall.explain.build import explain_customer
     from goodcall.explain.inputs import (
         INPUT_ERROR,
         InputError,
         load_profiles,
         load_rules,
-        parse_at,
         parse_date,
     )
 
@@ -57,7 +57,7 @@ def explain_command(
         result = explain_customer(
             profiles, customer_id, rules, when, "fr" if lang == "fr" else "en", snapshot
         )
-    except InputError as err:
+    except (InputError, AtError) as err:
         _console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
         raise typer.Exit(INPUT_ERROR) from err
     if json_output:

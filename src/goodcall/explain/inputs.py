@@ -32,20 +32,6 @@ class Rules:
     policies: CompiledPolicies
 
 
-def parse_at(text: str | None, now: dt.datetime | None = None) -> dt.datetime:
-    """``--at``: ISO 8601; without an offset it is UTC. ``None``: ``now`` (the wall clock is read
-    here, at the command line, never inside the engines)."""
-    if text is None:
-        return now or dt.datetime.now(dt.UTC)
-    try:
-        stamp = dt.datetime.fromisoformat(text.strip())
-    except ValueError as err:
-        raise InputError(
-            f"--at {text!r} is not an ISO 8601 time (e.g. 2026-11-20T19:00-05:00)"
-        ) from err
-    return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp
-
-
 def parse_date(text: str | None, option: str) -> dt.date | None:
     if text is None:
         return None

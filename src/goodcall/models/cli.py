@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from goodcall import clock
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -40,16 +42,11 @@ STATUS_STYLE = {"healthy": "green", "warning": "yellow", "drifted": "bold red"}
 
 
 def parse_at(text: str | None) -> dt.datetime:
-    """An aware datetime from ``--at`` (now, in UTC, when omitted)."""
-    if text is None:
-        return dt.datetime.now(dt.UTC)
+    """``--at`` as an aware UTC datetime (now, when omitted); a bad value is a usage error."""
     try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise typer.BadParameter(f"--at {text!r} is not an ISO 8601 time") from None
-    if value.tzinfo is None:
-        raise typer.BadParameter(f"--at {text!r} needs a UTC offset (e.g. 2026-11-20T09:00-05:00)")
-    return value.astimezone(dt.UTC)
+        return clock.parse_at(text).astimezone(dt.UTC)
+    except clock.AtError as err:
+        raise typer.BadParameter(str(err)) from None
 
 
 def _console(stderr: bool = False) -> Console:
