@@ -116,15 +116,24 @@ def beta_posteriors(
             (c("alpha_a") + c("_annoyed")).alias("alpha_a"),
             (c("beta_a") + c("treated") - c("_annoyed")).alias("beta_a"),
         )
+        .join(_history_totals(counts, "offer_id"), on="offer_id", how="left")
+        .join(_history_totals(counts, "channel"), on="channel", how="left")
         .with_columns(
             (
-                (c("treated").sum().over("offer_id") >= mature_rows)
-                & (c("treated").sum().over("channel") >= mature_rows)
+                (c("_treated_offer_id").fill_null(0) >= mature_rows)
+                & (c("_treated_channel").fill_null(0) >= mature_rows)
             ).alias("mature"),
         )
         .select(list(POSTERIOR_SCHEMA))
         .sort("offer_id", "channel")
     )
+
+
+def _history_totals(counts: pl.DataFrame, key: str) -> pl.DataFrame:
+    """Treated contacts per offer (or channel) over the *whole* history — every channel,
+    including those the catalog no longer lists for the offer: an offer sent only by SMS in the
+    past is known to the response model even if it is now offered by phone and e-mail only."""
+    return counts.group_by(key).agg(c("treated").sum().alias(f"_treated_{key}"))
 
 
 def posterior_means() -> list[pl.Expr]:
