@@ -99,8 +99,11 @@ def main(argv: list[str] | None = None) -> None:
         f"baseline two-model logistic: {timings['baseline']:.1f} s; uplift fit / baseline fit = "
         f"{timings['response'] / timings['baseline']:.2f}"
     )
+    reach = response.report.reach_scores
     print(
-        f"held-out Qini: ours {response.report.pooled.qini:.4f}, baseline {baseline_qini:.4f}; "
+        f"held-out Qini: pooled {response.report.pooled.qini:.4f}, reach-decomposed "
+        f"{reach.qini if reach is not None else float('nan'):.4f} (used by the decisions), "
+        f"baseline {baseline_qini:.4f}; "
         f"annoyance AUC {annoyance.report.auc}, ECE {annoyance.report.ece:.5f}"
     )
     print(f"peak memory {_peak_mb():,.0f} MB")

@@ -103,11 +103,18 @@ def _show_training(models: ModelSet, out: Path) -> None:
         f"in {meta.training_seconds:.1f} s"
     )
     if meta.response is not None:
-        p = meta.response.pooled
+        p, r = meta.response.pooled, meta.response.reach_scores
         console.print(
             f"uplift: pooled {meta.response.pooled_method}-learner, held-out Qini "
             f"{p.qini}, AUUC {p.auuc}; specialised segments: {len(meta.segments)}"
         )
+        if r is not None:
+            console.print(
+                f"uplift: reach-decomposed (P(reach) × (P(accept | reached) − organic)), "
+                f"held-out Qini {r.qini}, AUUC {r.auuc} — used by the decisions"
+            )
+        elif meta.response.reach_rejected:
+            console.print(f"uplift: no reach-decomposed model: {meta.response.reach_rejected}")
     if meta.annoyance is not None:
         a = meta.annoyance
         console.print(

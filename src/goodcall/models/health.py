@@ -181,14 +181,20 @@ def quality_checks(models: ModelSet) -> list[Check]:
         )
     resp = models.metadata.response
     if resp is not None:
-        qini = resp.pooled.qini
+        scores = resp.reach_scores if resp.reach_scores is not None else resp.pooled
+        model = (
+            "reach-decomposed model"
+            if resp.reach_scores is not None
+            else f"pooled {resp.pooled_method}-learner"
+        )
+        qini = scores.qini
         checks.append(
             Check(
                 name="uplift Qini coefficient",
                 value=qini,
                 status="healthy" if qini is not None and qini > 0 else "warning",
-                detail=f"held-out pooled {resp.pooled_method}-learner, "
-                f"{resp.pooled.treated} treated / {resp.pooled.control} control rows",
+                detail=f"held-out {model}, "
+                f"{scores.treated} treated / {scores.control} control rows",
             )
         )
     return checks

@@ -5,6 +5,7 @@ A model set is a directory::
     model_set.json        trained_at, cut-off, rows, per-model metrics, feature list, format
     response/pooled/      the pooled uplift model (goodcall.models.uplift format)
     response/segments/    one directory per specialised offer × channel model
+    response/reach/       the reach-decomposed model the decisions use (when fitted)
     annoyance/            calibrated P(annoy | contacted)
     posteriors.parquet    Beta posteriors per offer × channel (cold start, exploration)
     reference.json        training distributions of features and scores (drift checks)
@@ -33,6 +34,7 @@ from goodcall.decide.features import FEATURE_COLUMNS
 from goodcall.models.annoyance import AnnoyanceModel, CalibrationReport, fit_annoyance
 from goodcall.models.explore import MATURE_ROWS, beta_posteriors
 from goodcall.models.health import training_reference
+from goodcall.models.reach import ReachModel
 from goodcall.models.response import (
     TRAINING_PARAMS,
     ResponseModel,
@@ -139,6 +141,8 @@ class ModelSet:
     def _write(self, root: Path) -> None:
         if self.response is not None:
             self.response.pooled.save(root / "response" / "pooled")
+            if self.response.reach is not None:
+                self.response.reach.save(root / "response" / "reach")
             for key, model in self.response.segments.items():
                 model.save(root / "response" / "segments" / key.replace("/", "__"))
         if self.annoyance is not None:
@@ -167,7 +171,12 @@ class ModelSet:
                 key: UpliftModel.load(root / "response" / "segments" / key.replace("/", "__"))
                 for key in meta.segments
             }
-            response = ResponseModel(pooled, segments, meta.response)
+            reach = (
+                ReachModel.load(root / "response" / "reach")
+                if meta.response.structure == "reach"
+                else None
+            )
+            response = ResponseModel(pooled, segments, meta.response, reach)
         annoyance = AnnoyanceModel.load(root / "annoyance") if meta.annoyance else None
         reference_path = root / "reference.json"
         reference = json.loads(reference_path.read_text()) if reference_path.is_file() else None

@@ -53,6 +53,7 @@ from goodcall.decide.features import (
 )
 from goodcall.decide.hashing import stable_uniform
 from goodcall.evaluate.metrics import auuc, qini_coefficient, uplift_at_k
+from goodcall.models.reach import ReachInputError, ReachModel, ReachReport, fit_reach
 from goodcall.models.uplift import LightGBMParams, UpliftModel, fit_uplift
 from goodcall.profiles.build import build_profiles
 
@@ -250,6 +251,10 @@ class ResponseReport(BaseModel):
     segments_rejected: dict[str, str]  # why a segment kept the pooled model
     treated_negative_rate: float = 1.0  # share of treated non-converters kept (T-learner)
     method_chosen_on_rows: int | None = None  # rows of the sample "auto" chose the learner on
+    structure: Literal["reach", "pooled"] = "pooled"  # which one the decisions use
+    reach: ReachReport | None = None  # the reach-decomposed model's parts
+    reach_scores: UpliftScores | None = None  # its held-out ranking, same rows as pooled
+    reach_rejected: str | None = None  # why the decisions use the pooled model instead
 
 
 def score_uplift(
@@ -273,19 +278,33 @@ def segment_key(offer_id: str, channel: str) -> str:
 
 
 class ResponseModel:
-    """Pooled uplift model plus the specialised offer × channel models that beat it."""
+    """The reach-decomposed model when the history records reach; else the pooled uplift model
+    plus the specialised offer × channel models that beat it."""
 
     def __init__(
-        self, pooled: UpliftModel, segments: dict[str, UpliftModel], report: ResponseReport
+        self,
+        pooled: UpliftModel,
+        segments: dict[str, UpliftModel],
+        report: ResponseReport,
+        reach: ReachModel | None = None,
     ) -> None:
         self.pooled = pooled
         self.segments = segments
         self.report = report
+        self.reach = reach
 
     def predict(
         self, features: pl.DataFrame
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """(uplift, P(accept | contacted), P(accept | not contacted)) per row."""
+        if self.reach is not None:
+            return self.reach.predict(features)
+        return self.predict_pooled(features)
+
+    def predict_pooled(
+        self, features: pl.DataFrame
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The pooled (and segment) meta-learners' prediction, whatever the structure."""
         p_c, p_t = self.pooled.predict_outcomes(features)
         p_c, p_t = np.array(p_c, dtype=np.float64), np.array(p_t, dtype=np.float64)
         if self.segments and features.height:
@@ -317,7 +336,8 @@ def fit_response(
     max_segments: int = 3,
     trained_at: dt.datetime | None = None,
 ) -> ResponseModel:
-    """Fit the pooled model and the specialised segment models (see the module docstring).
+    """Fit the reach-decomposed model (:mod:`goodcall.models.reach`), the pooled model and, when
+    the history does not record reach, the specialised segment models (see the module docstring).
 
     Segment models are tried for at most ``max_segments`` offer × channel cells, the largest
     first: each costs a full fit, and on rare outcomes a cell rarely beats the pooled model.
@@ -351,6 +371,15 @@ def fit_response(
     )
     pooled_uplift = ResponseModel(pooled, {}, report).predict(test.select(FEATURE_COLUMNS))[0]
     report.pooled = score_uplift(pooled_uplift, t_test, y_test)
+    try:
+        reach = fit_reach(rows, held, seed=seed, params=params)
+    except ReachInputError as err:
+        report.reach_rejected = str(err)
+    else:
+        report.structure, report.reach = "reach", reach.report
+        reach_uplift = reach.predict(test.select(FEATURE_COLUMNS))[0]
+        report.reach_scores = score_uplift(reach_uplift, t_test, y_test)
+        return ResponseModel(pooled, {}, report, reach)
     segments: dict[str, UpliftModel] = {}
     test_keys = (test["offer_id"] + "/" + test["channel"]).to_numpy()
     stats = _segment_stats(train)
