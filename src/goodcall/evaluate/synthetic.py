@@ -20,15 +20,17 @@ candidate moments) unless said otherwise:
   holiday promotion's offers drawn at random (stable hash) — whether or not it fits them, as the
   carrier in the story pitched an LG phone to an iPhone owner. It respects the law (legal hours,
   do-not-call lists, consent) but not the catalog's rules nor the capacity;
-* **propensity** — the same number of calls and of messages as ours, each given to the customers
-  with the highest modelled P(accept | contacted) (what established systems rank by);
-* **random** — the same number of calls and of messages as ours, to random candidates.
+* **propensity** — as many contacts per channel as ours (calls, SMS, e-mails, in-app messages),
+  each given to the customers with the highest modelled P(accept | contacted) (what established
+  systems rank by);
+* **random** — as many contacts per channel as ours, to random candidates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -175,13 +177,32 @@ def _top_per_customer(items: pl.DataFrame, score: str) -> pl.DataFrame:
     return ranked.unique("customer_id", keep="first", maintain_order=True)
 
 
-def same_volume_policy(scored: pl.DataFrame, calls: int, messages: int, score: str) -> pl.DataFrame:
-    """``calls`` calls then ``messages`` messages, to the customers ranking highest on ``score``."""
-    phone = _top_per_customer(scored.filter(c("channel") == "phone"), score)
-    called = phone.sort(score, descending=True).head(calls)
-    rest = scored.filter(c("channel") != "phone").join(called, on="customer_id", how="anti")
-    messaged = _top_per_customer(rest, score).sort(score, descending=True).head(messages)
-    return pl.concat([called, messaged], how="vertical_relaxed")
+def same_volume_policy(
+    scored: pl.DataFrame, volumes: Mapping[str, int], score: str
+) -> pl.DataFrame:
+    """As many contacts per channel as ``volumes`` (calls first, then SMS, e-mail, in-app), each
+    to the customers ranking highest on ``score`` among those not yet contacted.
+
+    Why per channel: a baseline with the same *total* of messages but another channel mix would
+    differ from ours by the channel (an e-mail is opened by 22 %, an SMS read by 85 %: more
+    effect and more annoyance per contact), not by whom it targets.
+    """
+    chosen: list[pl.DataFrame] = []
+    taken = scored.select("customer_id").clear()
+    for channel in CHANNEL_ORDER:
+        count = volumes.get(channel, 0)
+        if count <= 0:
+            continue
+        pool = scored.filter(c("channel") == channel).join(taken, on="customer_id", how="anti")
+        picked = _top_per_customer(pool, score).sort(score, descending=True).head(count)
+        chosen.append(picked)
+        taken = pl.concat([taken, picked.select("customer_id")])
+    if not chosen:
+        return scored.clear()
+    return pl.concat(chosen, how="vertical_relaxed")
+
+
+CHANNEL_ORDER = ("phone", "sms", "email", "app")
 
 
 def _random_score(frame: pl.DataFrame, salt: str) -> pl.Series:
@@ -235,17 +256,14 @@ def run_synthetic(
     oracle, gap = oracle_plan(stages.items.select(ITEM_KEYS), profiles, truth, config, catalog, at)
     scored = score_items(stages.items, models, offers, config, at, ITEM_KEYS)
     contacted = ours.contacts
-    calls = int((contacted["channel"] == "phone").sum())
-    messages = contacted.height - calls
+    volumes = dict(contacted.group_by("channel").len().iter_rows())
     scored = scored.with_columns(_random_score(scored, f"random-{seed}"))
     policies_frames = {
         "oracle": _with_everyone(oracle, everyone),
         "ours": _decisions(ours.frame),
         "call_everyone": _with_everyone(call_everyone(stages.channels, stages.base, at), everyone),
-        "propensity": _with_everyone(
-            same_volume_policy(scored, calls, messages, "p_accept"), everyone
-        ),
-        "random": _with_everyone(same_volume_policy(scored, calls, messages, "_random"), everyone),
+        "propensity": _with_everyone(same_volume_policy(scored, volumes, "p_accept"), everyone),
+        "random": _with_everyone(same_volume_policy(scored, volumes, "_random"), everyone),
     }
     scores = {name: score_policy(frame, profiles, truth) for name, frame in policies_frames.items()}
     seconds["score"] = time.perf_counter() - tick

@@ -22,7 +22,9 @@ The price: for these offers the model learns less from device or plan facts of t
 customers themselves; the catalog's rules (eligibility, suitability) still encode that fit. A
 customer-360 export that keeps line history would remove the need (see ``docs/decisions.md``).
 
-**Model design** — one *pooled* uplift model over every offer and channel, with the offer's facts
+**Model design** — when the history records which contacts reached the customer, the decisions
+use the reach-decomposed model of :mod:`goodcall.models.reach` (fitted here too); otherwise one
+*pooled* uplift model over every offer and channel, with the offer's facts
 (kind, margin, target OS/maker/tier, promotion) and the contact's channel and hour as features,
 plus a *specialised* model for each offer × channel that has enough treated and control rows
 and whose held-out Qini coefficient beats the pooled model on that segment's held-out rows. Why:
