@@ -63,6 +63,21 @@ def stable_uniform(keys: pl.Series) -> npt.NDArray[np.float64]:
     return bits.astype(np.float64) / float(2**53)
 
 
+def salted_uniform(keys: pl.Series, salt: str) -> npt.NDArray[np.float64]:
+    """``stable_uniform`` of ``salt + key``: an independent stable draw per purpose (held-out
+    split, negative sampling, calibration split) from the same ids."""
+    return stable_uniform(
+        keys.to_frame("k").select(pl.concat_str(pl.lit(salt), pl.col("k"))).to_series()
+    )
+
+
+def undo_negative_sampling(p: npt.NDArray[np.float64], q: float) -> npt.NDArray[np.float64]:
+    """Probabilities of a classifier trained with only a share ``q`` of its negative rows,
+    corrected back to the full data (prior correction, exact for that model):
+    ``p = q·p′ / (1 − p′ + q·p′)``."""
+    return p if q >= 1.0 else q * p / (1.0 - p + q * p)
+
+
 def stable_uniform_expr(*parts: pl.Expr | str) -> pl.Expr:
     """``stable_uniform`` of the ``:``-joined parts, as a Polars expression (lazy-friendly)."""
     exprs = [pl.lit(p) if isinstance(p, str) else p.cast(pl.String) for p in parts]

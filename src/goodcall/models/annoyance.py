@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from goodcall.decide.features import FEATURE_COLUMNS
-from goodcall.decide.hashing import stable_uniform
+from goodcall.decide.hashing import salted_uniform
 from goodcall.models.features import FeatureEncoder
 from goodcall.models.uplift import LightGBMParams
 
@@ -148,8 +148,7 @@ class AnnoyanceModel:
 
 
 def _buckets(customer_ids: pl.Series) -> Floats:
-    keys = customer_ids.to_frame("k").select(pl.concat_str(pl.lit("annoy"), pl.col("k")))
-    return stable_uniform(keys.to_series())
+    return salted_uniform(customer_ids, "annoy")
 
 
 def _fit_calibrator(raw: Floats, y: npt.NDArray[np.bool_]) -> Calibrator:

@@ -52,7 +52,7 @@ from pydantic import BaseModel
 from sklearn.metrics import roc_auc_score
 
 from goodcall.decide.features import FEATURE_COLUMNS
-from goodcall.decide.hashing import stable_uniform
+from goodcall.decide.hashing import salted_uniform, undo_negative_sampling
 from goodcall.models.features import FeatureEncoder
 from goodcall.models.uplift import LightGBMParams
 
@@ -114,8 +114,7 @@ class _Part:
             self.encoder.transform(frame), num_iteration=self.booster.best_iteration
         )
         p = np.clip(np.asarray(raw, dtype=np.float64), 0.0, 1.0)
-        q = self.negative_rate
-        return p if q >= 1.0 else q * p / (1.0 - p + q * p)
+        return undo_negative_sampling(p, self.negative_rate)
 
 
 class ReachModel:
@@ -162,11 +161,6 @@ class ReachModel:
         return cls(parts, ReachReport.model_validate(payload["report"]))
 
 
-def _uniform(keys: pl.Series, salt: str) -> Floats:
-    salted = keys.to_frame("k").select(pl.concat_str(pl.lit(salt), c("k")))
-    return stable_uniform(salted.to_series())
-
-
 def _fit_part(
     name: str,
     frame: pl.DataFrame,
@@ -183,7 +177,9 @@ def _fit_part(
     negatives = train & ~y
     q = min(1.0, NEGATIVES_KEPT / max(int(negatives.sum()), 1))
     if q < 1.0:
-        train &= y | (_uniform(frame["customer_id"] + frame["campaign_id"], name + ":neg") < q)
+        train &= y | (
+            salted_uniform(frame["customer_id"] + frame["campaign_id"], name + ":neg") < q
+        )
     encoder = FeatureEncoder().fit(frame.select(columns), list(columns))
     x = encoder.transform(frame.select(columns))
     settings = params.booster_params("binary", seed + _SEED_OFFSETS[name], rows=int(train.sum()))

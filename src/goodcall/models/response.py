@@ -53,7 +53,7 @@ from goodcall.decide.features import (
     candidate_features,
     local_hour,
 )
-from goodcall.decide.hashing import stable_uniform
+from goodcall.decide.hashing import salted_uniform, stable_uniform, undo_negative_sampling
 from goodcall.evaluate.metrics import auuc, qini_coefficient, uplift_at_k
 from goodcall.models.reach import ReachInputError, ReachModel, ReachReport, fit_reach
 from goodcall.models.uplift import LightGBMParams, UpliftModel, fit_uplift
@@ -229,8 +229,7 @@ with these settings, 0.301 with the defaults)."""
 
 def holdout_mask(customer_ids: pl.Series, salt: str = "holdout") -> npt.NDArray[np.bool_]:
     """Rows whose customer falls in the held-out fifth (stable across runs and row order)."""
-    keys = customer_ids.to_frame("k").select(pl.concat_str(pl.lit(salt + ":"), pl.col("k")))
-    return np.asarray(stable_uniform(keys.to_series()) < HOLDOUT_SHARE)
+    return np.asarray(salted_uniform(customer_ids, salt + ":") < HOLDOUT_SHARE)
 
 
 class UpliftScores(BaseModel):
@@ -318,8 +317,7 @@ class ResponseModel:
                     p_c[rows], p_t[rows] = seg_c, seg_t
         p_c, p_t = np.clip(p_c, 0.0, 1.0), np.clip(p_t, 0.0, 1.0)
         q = self.report.treated_negative_rate
-        if q < 1.0:  # undo the negative down-sampling of the treated arm (prior correction)
-            p_t = q * p_t / (1.0 - p_t + q * p_t)
+        p_t = undo_negative_sampling(p_t, q)  # the treated arm's negatives were down-sampled
         return p_t - p_c, p_t, p_c
 
 
@@ -416,8 +414,7 @@ def fit_response(
 
 
 def _sample(rows: pl.DataFrame, n: int, salt: str) -> pl.DataFrame:
-    keys = rows["customer_id"].to_frame("k").select(pl.concat_str(pl.lit(salt + ":"), c("k")))
-    return rows.filter(pl.Series(stable_uniform(keys.to_series()) < n / rows.height))
+    return rows.filter(pl.Series(salted_uniform(rows["customer_id"], salt + ":") < n / rows.height))
 
 
 def _downsample_treated_negatives(rows: pl.DataFrame) -> tuple[pl.DataFrame, float]:
