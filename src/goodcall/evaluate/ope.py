@@ -28,11 +28,15 @@ import polars as pl
 from numpy.typing import NDArray
 
 from goodcall.evaluate.ope_data import (
+    PROBABILITY,
     LogColumns,
     OpeInputError,
+    PolicyOnLogs,
     check_log_columns,
     context_columns,
+    key_text,
     lay_policy_on_logs,
+    reward_as_number,
 )
 from goodcall.evaluate.ope_reward import REWARD_MODEL_PARAMS, cross_fitted_rewards
 from goodcall.models.uplift.params import LightGBMParams
@@ -104,8 +108,35 @@ def bootstrap_interval(
     rng = np.random.default_rng(seed)
     values = np.array([statistic(rng.integers(n, size=n)) for _ in range(n_bootstrap)])
     values = values[np.isfinite(values)]
+    if values.size == 0:
+        return float("nan"), float("nan")
     low, high = np.quantile(values, [alpha / 2, 1 - alpha / 2])
     return float(low), float(high)
+
+
+def _examples(column: pl.Series, limit: int = 3) -> str:
+    values = column.drop_nulls().cast(pl.String).unique().sort().head(limit).to_list()
+    return ", ".join(repr(v) for v in values)
+
+
+def _unlogged_actions(
+    logs: pl.DataFrame, laid: PolicyOnLogs, action: str, policy_source: str
+) -> list[str]:
+    """A note when the evaluation policy takes actions that never appear in the logs.
+
+    Why: no logged row can show what such an action earns, so IPS counts it as 0 and the mean
+    weight drops below 1 — the estimate is biased downwards, whatever the interval says.
+    """
+    logged = logs.select(key_text(logs, [action])).get_column(action).unique()
+    unseen = laid.expanded.filter(~pl.col(action).is_in(logged.implode()))
+    if unseen.height == 0:
+        return []
+    share = float(unseen.get_column(PROBABILITY).sum()) / logs.height
+    return [
+        f"{policy_source} gives {share:.1%} of its probability to action(s) never logged "
+        f"({_examples(unseen.get_column(action))}): their rewards are unknown, so IPS and DR "
+        "undervalue the policy"
+    ]
 
 
 def _check_options(estimators: Sequence[str], n_bootstrap: int, alpha: float) -> None:
@@ -132,6 +163,7 @@ def estimate_policy_value(
     reward_params: LightGBMParams = REWARD_MODEL_PARAMS,
     max_weight: float | None = None,
     source: str = "logs",
+    policy_source: str = "policy",
 ) -> OpeResult:
     """Estimate the value of ``policy`` (``π_e`` table, see ``ope_data``) from ``logs``.
 
@@ -140,12 +172,22 @@ def estimate_policy_value(
     """
     cols = columns if columns is not None else LogColumns()
     _check_options(estimators, n_bootstrap, alpha)
+    if cols.reward in logs.columns:
+        logs = reward_as_number(logs, cols.reward)
     check_log_columns(logs, cols, source)
-    notes: list[str] = []
     context = context_columns(logs, context, source)
-    laid = lay_policy_on_logs(logs, policy, cols.action)
+    laid = lay_policy_on_logs(logs, policy, cols.action, policy_source)
+    notes = _unlogged_actions(logs, laid, cols.action, policy_source)
     reward = logs.get_column(cols.reward).cast(pl.Float64).to_numpy()
     weight = laid.logged / logs.get_column(cols.propensity).cast(pl.Float64).to_numpy()
+    if not weight.any():
+        raise OpeInputError(
+            f"{policy_source}: the evaluation policy gives probability 0 to every logged action "
+            f"of {source}, so every importance weight is 0 and nothing can be estimated; check "
+            f"that its {cols.action!r} values match the logs' (logs: "
+            f"{_examples(logs.get_column(cols.action))}; policy: "
+            f"{_examples(policy.get_column(cols.action))})"
+        )
     if max_weight is not None:
         if max_weight <= 0:
             raise OpeInputError(f"max_weight must be positive, got {max_weight}")
@@ -171,8 +213,6 @@ def estimate_policy_value(
         dr = dr_terms(weight, reward, q_logged, q_policy)
         low, high = interval(lambda i: float(dr[i].mean()))
         estimates.append(OpeEstimate("dr", float(dr.mean()), low, high))
-    if weight.max() == 0:
-        notes.append("the evaluation policy never takes a logged action: every weight is 0")
     ess = float(weight.sum() ** 2 / (weight**2).sum()) if weight.any() else 0.0
     return OpeResult(
         estimates=estimates,

@@ -10,6 +10,11 @@ An evaluation policy is a table ``π_e(action | keys)``: one row per key combina
 a ``probability`` column, and key columns (``position`` and/or context columns) that also exist
 in the logs. Within each key combination the probabilities must sum to 1.
 
+Files are read like experiment tables (``goodcall.models.uplift.reading``): CSV with ``,``,
+``;``, tab or ``|`` separators detected from the header, or Parquet. A boolean reward (or one
+written true/false, yes/no) counts as 0/1. Actions and keys are matched as text, with whole
+numbers written alike (``3`` in the logs matches ``3.0`` in a policy file).
+
 ``policy_from_logs`` estimates a policy's action distribution per position from its own logs
 (the Open Bandit procedure): either the mean logged propensity of each (position, action),
 normalised to sum to 1 per position (``"propensity"``), or the empirical frequency of each
@@ -52,50 +57,82 @@ class LogColumns:
         return [*names, self.position] if self.position else names
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
+LOG_SUFFIXES = ("*.csv", "*.parquet", "*.pq")
+_TRUE = ("1", "true", "yes", "y", "t")
+_FALSE = ("0", "false", "no", "n", "f")
+
+
+def read_table_file(path: Path) -> pl.DataFrame:
+    """A CSV or Parquet file (see the module docstring); errors name the file."""
+    from goodcall.models.uplift.reading import read_table
+
     try:
-        return pl.read_csv(path, infer_schema_length=None)
-    except (pl.exceptions.PolarsError, OSError) as error:
-        raise OpeInputError(f"{path}: cannot read as CSV ({error})") from error
+        return read_table(path)
+    except ValueError as error:
+        raise OpeInputError(str(error)) from error
 
 
 def read_logs(path: Path, columns: LogColumns) -> tuple[pl.DataFrame, list[Path]]:
     """Logs from a CSV file, or from every CSV of a directory that has the log columns."""
     source = Path(path)
     if source.is_file():
-        frame = _read_csv(source)
+        frame = reward_as_number(read_table_file(source), columns.reward)
         check_log_columns(frame, columns, str(source))
         return frame, [source]
     if not source.is_dir():
         raise OpeInputError(f"{source}: no such file or directory")
     used: list[Path] = []
     frames: list[pl.DataFrame] = []
-    for candidate in sorted(source.glob("*.csv")):
-        frame = _read_csv(candidate)
+    for candidate in sorted(p for pattern in LOG_SUFFIXES for p in source.glob(pattern)):
+        frame = read_table_file(candidate)
         if all(name in frame.columns for name in columns.required):
+            frame = reward_as_number(frame, columns.reward)
             frames.append(frame)
             used.append(candidate)
     if not frames:
         raise OpeInputError(
-            f"{source}: no CSV file with the log columns {', '.join(columns.required)}"
+            f"{source}: no CSV file with the log columns {', '.join(columns.required)} "
+            "(nor any Parquet file)"
         )
     return pl.concat(frames, how="diagonal_relaxed"), used
+
+
+def reward_as_number(frame: pl.DataFrame, reward: str) -> pl.DataFrame:
+    """A boolean reward, or one written true/false or yes/no (any case), as 0/1."""
+    column = frame.get_column(reward)
+    if column.dtype == pl.Boolean:
+        return frame.with_columns(column.cast(pl.Int64))
+    if column.dtype != pl.String:
+        return frame
+    text = column.str.strip_chars().str.to_lowercase()
+    if not text.drop_nulls().is_in([*_TRUE, *_FALSE]).all():
+        return frame
+    return frame.with_columns(
+        pl.when(text.is_null()).then(None).otherwise(text.is_in(_TRUE).cast(pl.Int64)).alias(reward)
+    )
 
 
 def check_log_columns(frame: pl.DataFrame, columns: LogColumns, source: str) -> None:
     """Presence and values of the log columns: numeric reward, propensity in (0, 1]."""
     missing = [name for name in columns.required if name not in frame.columns]
     if missing:
+        hint = ""
+        if columns.position in missing and columns.position == LogColumns.position:
+            hint = "; logs without positions need --position-col ''"
         raise OpeInputError(
             f"{source}: missing column(s) {', '.join(missing)} "
-            f"(columns present: {', '.join(frame.columns)})"
+            f"(columns present: {', '.join(frame.columns)}){hint}; name the log columns with "
+            "--action-col, --reward-col, --propensity-col and --position-col"
         )
     if frame.height == 0:
         raise OpeInputError(f"{source}: no logged rows")
     for name in (columns.reward, columns.propensity):
         if not frame.schema[name].is_numeric():
+            found = frame.get_column(name).drop_nulls().cast(pl.String).unique().sort().head(3)
+            expected = "a number or true/false" if name == columns.reward else "a number"
             raise OpeInputError(
-                f"{source}: column {name!r} must be numeric, got {frame.schema[name]}"
+                f"{source}: column {name!r} must hold {expected}, got {frame.schema[name]} "
+                f"values such as {', '.join(repr(v) for v in found.to_list())}"
             )
         _first_bad(frame, pl.col(name).is_null() | pl.col(name).is_nan(), name, "is empty", source)
     bad = (pl.col(columns.propensity) <= 0) | (pl.col(columns.propensity) > 1)
@@ -167,9 +204,8 @@ def lay_policy_on_logs(
     absent = [k for k in keys if k not in logs.columns]
     if absent:
         raise OpeInputError(f"{source}: key column(s) {', '.join(absent)} are not in the logs")
-    as_text = [pl.col(c).cast(pl.String) for c in (*keys, action)]
-    table = policy.with_columns(as_text).filter(pl.col(PROBABILITY) > 0)
-    indexed = logs.with_row_index(ROW).with_columns(as_text)
+    table = policy.with_columns(key_text(policy, [*keys, action])).filter(pl.col(PROBABILITY) > 0)
+    indexed = logs.with_row_index(ROW).with_columns(key_text(logs, [*keys, action]))
     expanded = indexed.select(ROW, *keys).join(table, on=keys, how="inner") if keys else (
         indexed.select(ROW).join(table, how="cross")
     )  # fmt: skip
@@ -191,6 +227,29 @@ def lay_policy_on_logs(
         .astype(np.float64)
     )
     return PolicyOnLogs(logged, expanded.select(ROW, action, PROBABILITY).sort(ROW))
+
+
+def key_text(frame: pl.DataFrame, names: Sequence[str]) -> list[pl.Expr]:
+    """Key columns as text, whole floats without their ``.0`` (``3.0`` → ``"3"``).
+
+    Why: actions and keys are joined as text, and one file may store an action id as ``3``
+    while another stores ``3.0``; compared naively no logged row would match its policy row.
+    """
+    exprs = []
+    for name in names:
+        column = pl.col(name)
+        if frame.schema[name].is_float():
+            whole = column.is_finite() & (column.round(0) == column)
+            text = column.cast(pl.String)
+            exprs.append(
+                pl.when(whole)
+                .then(column.cast(pl.Int64).cast(pl.String))
+                .otherwise(text)
+                .alias(name)
+            )
+        else:
+            exprs.append(column.cast(pl.String))
+    return exprs
 
 
 def policy_from_logs(

@@ -30,6 +30,7 @@ from goodcall.evaluate.ope_data import (
     open_bandit_logs,
     policy_from_logs,
     read_logs,
+    read_table_file,
 )
 
 OPEN_BANDIT_CONTEXT = ("user_feature_0", "user_feature_1", "user_feature_2", "user_feature_3")
@@ -77,6 +78,8 @@ def _estimate(
     options: OpeOptions,
     context: tuple[str, ...],
     source: str,
+    *,
+    policy_source: str = "policy",
 ) -> OpeResult:
     return estimate_policy_value(
         logs,
@@ -90,6 +93,7 @@ def _estimate(
         folds=options.folds,
         max_weight=options.max_weight,
         source=source,
+        policy_source=policy_source,
     )
 
 
@@ -112,10 +116,7 @@ def evaluate_from_files(
     logs, used = read_logs(logs_path, columns)
     notes = [f"logs read from {', '.join(str(p) for p in used)}"]
     if policy_path is not None:
-        try:
-            policy = pl.read_csv(policy_path, infer_schema_length=None)
-        except (pl.exceptions.PolarsError, OSError) as error:
-            raise OpeInputError(f"{policy_path}: cannot read as CSV ({error})") from error
+        policy = read_table_file(policy_path)
         label = str(policy_path)
     else:
         assert policy_logs_path is not None
@@ -128,7 +129,9 @@ def evaluate_from_files(
         if write_policy is not None:
             policy.write_csv(write_policy)
             notes.append(f"estimated policy written to {write_policy}")
-    result = _estimate(logs, policy, columns, options, options.context, str(logs_path))
+    result = _estimate(
+        logs, policy, columns, options, options.context, str(logs_path), policy_source=label
+    )
     return OpeComparison(f"Value of {label}", str(logs_path), result, truth, notes)
 
 

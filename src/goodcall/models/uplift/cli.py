@@ -1,4 +1,8 @@
-"""``goodcall uplift``: fit, score and evaluate uplift models on any experiment table (CSV).
+"""``goodcall uplift``: fit, score and evaluate uplift models on any experiment table.
+
+Tables are CSV (``,``/``;``/tab/``|`` separated, detected from the header) or Parquet
+(``.parquet``/``.pq``); see ``reading``. Every refusal is printed as ``error: ...`` with exit
+code 2 and names the file, column or value at fault and what was expected.
 
 Heavy libraries (Polars, LightGBM, scikit-learn) are imported inside the commands, so that
 ``goodcall --help`` stays instant.
@@ -18,7 +22,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from goodcall.models.uplift.evaluation import EvaluationReport
-    from goodcall.models.uplift.tabular import UpliftTable
+    from goodcall.models.uplift.tabular import LearningPlan, UpliftTable
 
 uplift_app = typer.Typer(
     help="Uplift models: who will a contact persuade, and whom would it push away?",
@@ -27,7 +31,12 @@ uplift_app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 
-DataOption = Annotated[Path, typer.Option("--data", help="Experiment table (CSV).")]
+DataOption = Annotated[
+    Path,
+    typer.Option(
+        "--data", help="Table: CSV (separator , ; tab or | detected) or Parquet (.parquet, .pq)."
+    ),
+]
 TreatmentOption = Annotated[
     str,
     typer.Option("--treatment", help="Treated group as COLUMN=VALUE, e.g. segment=Womens E-Mail"),
@@ -59,6 +68,11 @@ def _fail(error: Exception) -> None:
     raise typer.Exit(code=2)
 
 
+def _in_file(data: Path, error: ValueError) -> ValueError:
+    """The error with the file it is about, when its message does not name it yet."""
+    return error if str(error).startswith(str(data)) else ValueError(f"{data}: {error}")
+
+
 def _split_list(text: str | None) -> list[str] | None:
     return None if text is None else [item.strip() for item in text.split(",") if item.strip()]
 
@@ -70,17 +84,29 @@ def _load_table(
     outcome: str,
     features: str | None,
     exclude: str | None,
+    plan: LearningPlan,
 ) -> UpliftTable:
-    from goodcall.models.uplift.tabular import GroupValue, prepare_uplift_table, read_table
-
-    table = prepare_uplift_table(
-        read_table(data),
-        treatment=GroupValue.parse(treatment, "--treatment"),
-        control=GroupValue.parse(control, "--control"),
-        outcome=outcome,
-        features=_split_list(features),
-        exclude=_split_list(exclude) or (),
+    """Read, select and check the table; print what was read and what was left out."""
+    from goodcall.models.uplift.tabular import (
+        GroupValue,
+        check_learnable,
+        prepare_uplift_table,
+        read_table,
     )
+
+    groups = GroupValue.parse(treatment, "--treatment"), GroupValue.parse(control, "--control")
+    frame = read_table(data)
+    try:
+        table = prepare_uplift_table(
+            frame,
+            treatment=groups[0],
+            control=groups[1],
+            outcome=outcome,
+            features=_split_list(features),
+            exclude=_split_list(exclude) or (),
+        )
+    except ValueError as error:
+        raise _in_file(data, error) from error
     treated = int(table.treated.sum())
     errors.print(
         f"{data}: {table.rows_read:,} rows read, {table.rows_dropped:,} dropped (neither group), "
@@ -88,6 +114,12 @@ def _load_table(
         f"{outcome!r} ({table.outcome_kind}); {table.features.width} feature columns: "
         f"{', '.join(table.features.columns)}"
     )
+    for column, reason in table.skipped.items():
+        errors.print(f"note: column {column!r} not used as a feature: it {reason}")
+    try:
+        check_learnable(table, outcome, plan)
+    except ValueError as error:
+        raise _in_file(data, error) from error
     return table
 
 
@@ -105,13 +137,16 @@ def fit_command(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace DIR.")] = False,
 ) -> None:
     """Fit an uplift model and save it (metadata.json + LightGBM text files)."""
-    from goodcall.models.uplift import UpliftInputError, fit_uplift
+    from goodcall.models.uplift import LightGBMParams, UpliftInputError, fit_uplift
+    from goodcall.models.uplift.fit import VALIDATION_SHARE
     from goodcall.models.uplift.storage import ModelDirectoryError
+    from goodcall.models.uplift.tabular import LearningPlan
 
+    plan = LearningPlan.for_fit(VALIDATION_SHARE, LightGBMParams().min_child_samples)
     try:
         if method not in METHODS:
             raise UpliftInputError(f"--method must be auto, t, x or ct; got {method!r}")
-        table = _load_table(data, treatment, control, outcome, features, exclude)
+        table = _load_table(data, treatment, control, outcome, features, exclude, plan)
         with console.status("fitting uplift learners"):
             model = fit_uplift(
                 table.features,
@@ -151,16 +186,21 @@ def score_command(
     import polars as pl
 
     from goodcall.models.uplift import load_uplift_model
+    from goodcall.models.uplift.reading import align_for_scoring, read_table
     from goodcall.models.uplift.storage import ModelDirectoryError
-    from goodcall.models.uplift.tabular import read_table
 
     try:
         fitted = load_uplift_model(model)
-        frame = read_table(data)
-        uplift = fitted.predict(frame)
-        p_control, p_treated = fitted.predict_outcomes(frame)
     except (ValueError, ModelDirectoryError) as error:
         _fail(error)
+        return
+    try:
+        frame = read_table(data)
+        aligned = align_for_scoring(frame, fitted.encoder)
+        uplift = fitted.predict(aligned)
+        p_control, p_treated = fitted.predict_outcomes(aligned)
+    except ValueError as error:
+        _fail(_in_file(data, error))
         return
     replaced = [c for c in ("uplift", "p_control", "p_treated") if c in frame.columns]
     scored = frame.with_columns(
@@ -199,10 +239,16 @@ def evaluate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Compare our learners with the two-model logistic baseline on a held-out split."""
+    from goodcall.models.uplift import LightGBMParams
     from goodcall.models.uplift.evaluation import evaluate_uplift
+    from goodcall.models.uplift.fit import VALIDATION_SHARE
+    from goodcall.models.uplift.tabular import LearningPlan
 
     try:
-        table = _load_table(data, treatment, control, outcome, features, exclude)
+        plan = LearningPlan.for_evaluate(
+            test_share, VALIDATION_SHARE, LightGBMParams().min_child_samples
+        )
+        table = _load_table(data, treatment, control, outcome, features, exclude, plan)
         with console.status("evaluating") as status:
             report = evaluate_uplift(
                 table.features,

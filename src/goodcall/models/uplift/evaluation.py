@@ -20,13 +20,18 @@ from numpy.typing import ArrayLike, NDArray
 
 from goodcall.evaluate.metrics import (
     EffectEstimate,
+    MetricInputError,
     auuc,
     effect_with_ci,
     qini_coefficient,
     uplift_at_k,
 )
 from goodcall.models.uplift.baseline import fit_logistic_baseline
-from goodcall.models.uplift.data import stratified_split, validate_learning_data
+from goodcall.models.uplift.data import (
+    UpliftInputError,
+    stratified_split,
+    validate_learning_data,
+)
 from goodcall.models.uplift.fit import fit_candidates
 from goodcall.models.uplift.params import LightGBMParams
 
@@ -106,14 +111,24 @@ def _scores(
     role: str,
     binary: bool,
 ) -> LearnerScores:
-    return LearnerScores(
-        name=name,
-        qini_coefficient=qini_coefficient(y, uplift, t),
-        auuc=auuc(y, uplift, t) if binary else None,
-        uplift_at={k_label(k): uplift_at_k(y, uplift, t, k=k) for k in ks},
-        fit_seconds=seconds,
-        role=role,
-    )
+    """Held-out scores; a metric undefined on these rows is an error that gives their counts."""
+    try:
+        return LearnerScores(
+            name=name,
+            qini_coefficient=qini_coefficient(y, uplift, t),
+            auuc=auuc(y, uplift, t) if binary else None,
+            uplift_at={k_label(k): uplift_at_k(y, uplift, t, k=k) for k in ks},
+            fit_seconds=seconds,
+            role=role,
+        )
+    except MetricInputError as error:
+        treated = t == 1
+        raise UpliftInputError(
+            f"cannot score {name} on the held-out rows ({error}): they hold "
+            f"{int(treated.sum()):,} treated rows (outcome total {y[treated].sum():g}) and "
+            f"{int((~treated).sum()):,} control rows (outcome total {y[~treated].sum():g}); "
+            "use more rows or a larger --test-share"
+        ) from error
 
 
 def evaluate_uplift(

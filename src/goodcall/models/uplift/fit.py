@@ -64,6 +64,7 @@ from goodcall.models.uplift.selection import score_and_choose
 from goodcall.models.uplift.storage import library_versions
 
 SEARCH_ROWS = 300_000
+VALIDATION_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def fit_uplift(
     method: Literal["auto", "t", "x", "ct"] = "auto",
     seed: int = 0,
     params: LightGBMParams | None = None,
-    validation_share: float = 0.3,
+    validation_share: float = VALIDATION_SHARE,
     propensity: Propensity = "share",
     feature_columns: Sequence[str] | None = None,
     refit: bool = True,
@@ -123,7 +124,7 @@ def fit_candidates(
     methods: Sequence[Method] = METHODS,
     seed: int = 0,
     params: LightGBMParams | None = None,
-    validation_share: float = 0.3,
+    validation_share: float = VALIDATION_SHARE,
     propensity: Propensity = "share",
     feature_columns: Sequence[str] | None = None,
     created_at: dt.datetime | None = None,

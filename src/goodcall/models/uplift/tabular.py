@@ -1,30 +1,47 @@
 """From any experiment table to learner inputs: groups, outcome, features.
 
 This is what makes ``goodcall uplift`` generic: the treatment and control groups are named as
-``COLUMN=VALUE`` (values compared as text, so ``segment=Womens E-Mail`` and ``arm=1`` both
-work), rows of other groups are dropped and counted, the outcome may be written 0/1,
-true/false or yes/no (or be a number such as spend), and every other column is a feature
-unless listed in ``exclude`` — exclude other outcomes measured after the contact (for
-Hillstrom with outcome ``visit``: ``conversion`` and ``spend``), or the model learns from the
-future.
+``COLUMN=VALUE`` (compared in the column's type: ``arm=1`` matches ``1`` and ``1.0`` in a
+numeric column, ``treated=true`` a boolean one, ``segment=Womens E-Mail`` exact text), rows of
+other groups are dropped and counted, the outcome may be written 0/1, true/false or yes/no (or
+be a number such as spend), and every other column is a feature unless listed in ``exclude`` —
+exclude other outcomes measured after the contact (for Hillstrom with outcome ``visit``:
+``conversion`` and ``spend``), or the model learns from the future. The automatic selection
+leaves out empty and constant columns and integer row numbers (``skipped``, with reasons), and
+``check_learnable`` refuses up front a table too small to learn anything from.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from goodcall.models.features import IDENTIFIER_MIN_ROWS
 from goodcall.models.uplift.data import OutcomeKind, UpliftInputError
+from goodcall.models.uplift.reading import read_table
+
+__all__ = [
+    "GroupValue",
+    "LearningPlan",
+    "UpliftTable",
+    "check_learnable",
+    "parse_outcome",
+    "prepare_uplift_table",
+    "read_table",
+]
 
 OutcomeChoice = Literal["auto", "binary", "continuous"]
 _TRUE = {"1", "1.0", "true", "t", "yes", "y"}
 _FALSE = {"0", "0.0", "false", "f", "no", "n"}
+_ID_NAME = re.compile(r"(^|[_\s.\-])id$|^id([_\s.\-]|$)|index$|^unnamed|^$", re.IGNORECASE)
+MIN_HELD_OUT_OUTCOMES = 5
 
 
 @dataclass(frozen=True)
@@ -52,31 +69,57 @@ class UpliftTable:
     outcome_kind: OutcomeKind
     rows_read: int
     rows_dropped: int
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
-def read_table(path: Path) -> pl.DataFrame:
-    """A CSV file with types inferred from every row (a late decimal must not break a column)."""
-    source = Path(path)
-    if not source.is_file():
-        raise UpliftInputError(f"{source}: no such file")
-    try:
-        return pl.read_csv(source, infer_schema_length=None)
-    except (pl.exceptions.PolarsError, OSError) as error:
-        raise UpliftInputError(f"{source}: cannot read as CSV ({error})") from error
+def _value_mask(column: pl.Series, value: str) -> pl.Series:
+    """Rows whose value equals ``value`` as the column's type reads it.
+
+    Numbers are compared as numbers (``arm=1`` matches ``1``, ``1.0`` and ``1.00``), booleans
+    as truth values (``true``, ``1``, ``yes``, any case), anything else as exact text.
+    """
+    if column.dtype == pl.Boolean:
+        wanted = value.strip().lower()
+        if wanted not in _TRUE | _FALSE:
+            return pl.Series(column.name, [False] * column.len())
+        return column == (wanted in _TRUE)
+    if column.dtype.is_numeric():
+        try:
+            number = float(value)
+        except ValueError:
+            return pl.Series(column.name, [False] * column.len())
+        return column.cast(pl.Float64) == number
+    return column.cast(pl.String) == value
+
+
+def _values_found(column: pl.Series, limit: int = 20) -> str:
+    seen = column.drop_nulls().unique().sort()
+    shown = ", ".join(repr(str(v)) for v in seen.head(limit).to_list())
+    more = f" (first {limit} of {seen.len():,})" if seen.len() > limit else ""
+    empty = f"; {column.null_count():,} empty" if column.null_count() else ""
+    return f"{shown}{more}{empty}" if seen.len() else "none (the column is empty)"
 
 
 def _group_mask(frame: pl.DataFrame, group: GroupValue, option: str) -> pl.Series:
     if group.column not in frame.columns:
-        raise UpliftInputError(f"{option}: no column {group.column!r} in the data")
-    text = frame.get_column(group.column).cast(pl.String)
-    mask = text == group.value
-    if not mask.any():
-        seen = text.drop_nulls().unique().sort().head(20).to_list()
         raise UpliftInputError(
-            f"{option}: no row has {group.column}={group.value!r}; values in that column: "
-            f"{', '.join(repr(v) for v in seen)}"
+            f"{option}: no column {group.column!r} in the data "
+            f"(columns: {', '.join(frame.columns)})"
         )
-    return mask.fill_null(False)
+    column = frame.get_column(group.column)
+    mask = _value_mask(column, group.value).fill_null(False)
+    if not mask.any():
+        close = [
+            str(v)
+            for v in column.drop_nulls().cast(pl.String).unique().sort().to_list()
+            if str(v).strip().casefold() == group.value.strip().casefold()
+        ]
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UpliftInputError(
+            f"{option}: no row has {group.column}={group.value!r}{hint}; values in that "
+            f"column ({column.dtype}): {_values_found(column)}"
+        )
+    return mask
 
 
 def parse_outcome(
@@ -139,19 +182,35 @@ def prepare_uplift_table(
         raise UpliftInputError(
             f"no outcome column {outcome!r} (columns: {', '.join(frame.columns)})"
         )
+    if outcome == treatment.column:
+        raise UpliftInputError(f"{outcome!r} cannot be both the group column and the outcome")
     is_treated = _group_mask(frame, treatment, "--treatment")
     is_control = _group_mask(frame, control, "--control")
+    both = is_treated & is_control
+    if both.any():
+        raise UpliftInputError(
+            f"--treatment {treatment.value!r} and --control {control.value!r} select the same "
+            f"{int(both.sum()):,} row(s) of {treatment.column!r}: name two different values"
+        )
     kept = frame.filter(is_treated | is_control)
     treated = is_treated.filter(is_treated | is_control).to_numpy()
     values, kind = parse_outcome(kept.get_column(outcome), outcome_kind)
     columns = _feature_columns(frame, treatment.column, outcome, features, exclude)
+    skipped = {} if features is not None else _useless_columns(kept.select(columns))
+    used = [name for name in columns if name not in skipped]
+    if not used:
+        raise UpliftInputError(
+            "no usable feature column: "
+            + "; ".join(f"{name!r} {why}" for name, why in skipped.items())
+        )
     return UpliftTable(
-        features=kept.select(columns),
+        features=kept.select(used),
         treated=treated.astype(np.bool_),
         outcome=values,
         outcome_kind=kind,
         rows_read=frame.height,
         rows_dropped=frame.height - kept.height,
+        skipped=skipped,
     )
 
 
@@ -165,7 +224,10 @@ def _feature_columns(
     listed = [*(features or []), *exclude]
     unknown = [name for name in listed if name not in frame.columns]
     if unknown:
-        raise UpliftInputError(f"unknown column(s) {', '.join(map(repr, unknown))} in the data")
+        raise UpliftInputError(
+            f"unknown column(s) {', '.join(map(repr, unknown))} in the data "
+            f"(columns: {', '.join(frame.columns)})"
+        )
     if features is not None and exclude:
         raise UpliftInputError("give either --features or --exclude, not both")
     if features is not None:
@@ -180,3 +242,100 @@ def _feature_columns(
     if not columns:
         raise UpliftInputError("no feature column left after excluding the group and outcome")
     return columns
+
+
+def _useless_columns(frame: pl.DataFrame) -> dict[str, str]:
+    """Columns the automatic selection leaves out, with the reason (printed as notes).
+
+    An empty or constant column cannot separate anyone; an integer column whose every value
+    is distinct and that is named like an identifier or counts 0, 1, 2… (a pandas index
+    written to the file) is a row number, on which a tree would split by row order.
+    """
+    skipped: dict[str, str] = {}
+    for name in frame.columns:
+        column = frame.get_column(name)
+        if column.null_count() == column.len():
+            skipped[name] = "is empty in every row"
+        elif column.n_unique() == 1:
+            skipped[name] = f"holds the single value {column[0]!r}"
+        elif _looks_like_row_number(column):
+            skipped[name] = "every value is a distinct integer (an identifier or row number)"
+    return skipped
+
+
+def _looks_like_row_number(column: pl.Series) -> bool:
+    if not column.dtype.is_integer() or column.len() < IDENTIFIER_MIN_ROWS:
+        return False
+    if column.null_count() or column.n_unique() != column.len():
+        return False
+    span = int(column.max()) - int(column.min()) + 1  # type: ignore[arg-type]
+    return span == column.len() or bool(_ID_NAME.search(column.name))
+
+
+@dataclass(frozen=True)
+class LearningPlan:
+    """The parts a command cuts the table into, to say up front if it is large enough.
+
+    ``train_share``: share of each group the effect models are trained on during the search;
+    ``held_out_share``: the smallest share on which rankings are scored (validation or test).
+    """
+
+    train_share: float
+    held_out_share: float
+    min_child_samples: int
+
+    @classmethod
+    def for_fit(cls, validation_share: float, min_child_samples: int) -> LearningPlan:
+        return cls(1 - validation_share, validation_share, min_child_samples)
+
+    @classmethod
+    def for_evaluate(
+        cls, test_share: float, validation_share: float, min_child_samples: int
+    ) -> LearningPlan:
+        if not 0.05 <= test_share <= 0.9:
+            raise UpliftInputError(f"--test-share must be in [0.05, 0.9], got {test_share}")
+        train = (1 - test_share) * (1 - validation_share)
+        held_out = min(test_share, (1 - test_share) * validation_share)
+        return cls(train, held_out, min_child_samples)
+
+
+def check_learnable(table: UpliftTable, outcome: str, plan: LearningPlan) -> None:
+    """Refuse, with the figures, a table too small for the learners to do better than chance.
+
+    Why: a LightGBM tree needs ``min_child_samples`` rows on each side of a split, so a group
+    with fewer than twice that many training rows gets a one-leaf model and every customer the
+    same uplift — the command would "succeed" with a random ranking. Held-out rankings need a
+    few responders of each group too, or the Qini coefficient is undefined.
+    """
+    counts = {"treated": int(table.treated.sum()), "control": int((~table.treated).sum())}
+    need_rows = math.ceil(2 * plan.min_child_samples / plan.train_share)
+    for group, n in counts.items():
+        if n < need_rows:
+            raise UpliftInputError(
+                f"too few rows to learn an uplift model: {counts['treated']:,} treated and "
+                f"{counts['control']:,} control; each group needs at least {need_rows:,} rows "
+                f"(its {plan.train_share:.0%} training part must hold 2 × "
+                f"{plan.min_child_samples} rows for a tree to make a single split; with fewer, "
+                f"every customer would get the same uplift; the {group} group is short)"
+            )
+    if table.outcome_kind == "binary":
+        _check_binary_counts(table, outcome, plan)
+    elif np.ptp(table.outcome) == 0:
+        raise UpliftInputError(
+            f"outcome {outcome!r} is {table.outcome[0]:g} in every row: nothing to learn"
+        )
+
+
+def _check_binary_counts(table: UpliftTable, outcome: str, plan: LearningPlan) -> None:
+    need = math.ceil(MIN_HELD_OUT_OUTCOMES / plan.held_out_share)
+    for group, mask in (("treated", table.treated), ("control", ~table.treated)):
+        values = table.outcome[mask]
+        positives = int(values.sum())
+        for label, count in (("1 (positive)", positives), ("0", values.size - positives)):
+            if count < need:
+                raise UpliftInputError(
+                    f"outcome {outcome!r} is {label} in only {count:,} of {values.size:,} "
+                    f"{group} rows; at least {need:,} are needed so that the held-out rows "
+                    f"({plan.held_out_share:.0%}) hold {MIN_HELD_OUT_OUTCOMES} of each outcome "
+                    "in each group"
+                )
