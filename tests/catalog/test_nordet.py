@@ -30,6 +30,7 @@ def test_offer_facts_match_the_carrier(offer: Offer) -> None:
     spec = SPECS[offer.id]
     assert offer.kind == spec.kind
     assert offer.value == spec.value
+    assert offer.cost == spec.cost
     assert offer.target.device_os == spec.target_os
     assert offer.target.device_make == spec.target_make
     assert offer.target.plan_tier == spec.plan_tier

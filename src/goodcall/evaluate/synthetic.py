@@ -115,7 +115,7 @@ def truth_values(items: pl.DataFrame, profiles: pl.DataFrame, truth: ResponseTru
     )
     wanted = [n for n in dict.fromkeys((*TRUTH_PROFILE_COLUMNS, "value"))]
     scored = truth.probabilities(pairs.join(profiles.select(wanted), on="customer_id"))
-    value = {o.offer_id: o.value for o in truth.offers.values()}
+    value = {o.offer_id: o.net_value for o in truth.offers.values()}
     ev = (
         c("uplift") * c("offer_id").replace_strict(value, return_dtype=pl.Float64)
         - contact_cost(c("channel"))

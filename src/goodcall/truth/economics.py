@@ -7,7 +7,11 @@
   request (``COMPLAINT_HANDLING_COST``) plus the churn the annoyance causes, taken as a share
   (``ANNOYANCE_CHURN_SHARE``) of what the relationship is worth (the profile's ``value``). A loyal
   high-value customer is expensive to annoy; that is the point.
-* the value of an acceptance is the offer's margin (``OfferSpec.value``).
+* the value of an acceptance is the offer's margin less what the carrier gives away when it is
+  accepted (``OfferSpec.net_value`` = ``value − cost``, the catalog's ``value`` and ``cost``):
+  the same economics the decision core maximises, so that "share of the oracle" compares two
+  policies on one objective. (Before, the truth counted the gross margin and the core the net
+  one: the oracle and the core optimised different things.)
 
 Expected incremental value of a contact = uplift × offer value − contact cost − p_annoy ×
 annoyance cost. "No contact" is worth 0: the organic take-up happens either way.

@@ -87,7 +87,7 @@ def score_decisions(
     if "value" not in pairs.columns:
         raise TruthInputError("profiles lack the 'value' column the annoyance cost needs")
     scored = truth.probabilities(pairs.with_columns(c("local_hour").cast(pl.Int64)))
-    offer_value = {o.offer_id: o.value for o in truth.offers.values()}
+    offer_value = {o.offer_id: o.net_value for o in truth.offers.values()}
     return scored.with_columns(
         c("offer_id").replace_strict(offer_value, return_dtype=pl.Float64).alias("offer_value"),
         contact_cost(c("channel")).alias("contact_cost"),
@@ -192,7 +192,7 @@ def _best_options(
 
 def _expected_values(pairs: pl.DataFrame, truth: ResponseTruth) -> pl.DataFrame:
     scored = truth.probabilities(pairs)
-    offer_value = {o.offer_id: o.value for o in truth.offers.values()}
+    offer_value = {o.offer_id: o.net_value for o in truth.offers.values()}
     ev = (
         c("uplift") * c("offer_id").replace_strict(offer_value, return_dtype=pl.Float64)
         - contact_cost(c("channel"))
