@@ -10,8 +10,9 @@ under the same capacity with different value estimates, each scored exactly by t
 * ``ours`` — the model's EV (the decision core's);
 * ``ours, true levels`` — the model's uplift and P(annoy) rescaled per offer × channel so that
   their means over the candidates match the truth's (ranking inside each offer × channel is ours);
-* ``ours, gross value`` — ours valuing an acceptance at the offer's value, as the truth's
-  economics do, instead of value − cost (the catalog's net margin);
+* ``ours, gross value`` — ours valuing an acceptance at the offer's gross margin instead of
+  value − cost, the net margin that both the core and the truth count: what getting the
+  economics wrong would cost;
 * ``ours, arms calibrated`` — a candidate fix measured here: P(accept | contacted) rescaled per
   offer × channel and P(accept | not contacted) per offer by (observed + 10) / (predicted + 10)
   conversions on the history (all rows, or the held-out fifth only), i.e. shrunk toward the

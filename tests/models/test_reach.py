@@ -76,10 +76,51 @@ def test_uplift_is_reach_times_the_effect_when_reached(
     uplift, contacted, organic = model.predict(sample)
     frame = with_medium(sample)
     reach = model.parts["reach"].predict(frame)
-    accept = model.parts["accept"].predict(frame)
+    accept = model.parts["accept"].predict(frame, organic)
     np.testing.assert_allclose(uplift, reach * (accept - organic), atol=1e-12)
     np.testing.assert_allclose(contacted - organic, uplift, atol=1e-12)
     assert ((contacted >= 0) & (contacted <= 1)).all()
+
+
+def test_accept_part_is_fitted_on_top_of_the_organic_take_up(
+    model: ReachModel, rows: pl.DataFrame
+) -> None:
+    """The accept part predicts what being reached adds to the organic log-odds: without the
+    organic scores it refuses, and a customer with a higher organic take-up (same features
+    otherwise) gets a higher P(accept | reached)."""
+    sample = with_medium(rows.head(300).select(FEATURE_COLUMNS))
+    part = model.parts["accept"]
+    assert part.offset == "organic"
+    with pytest.raises(ValueError, match="organic"):
+        part.predict(sample)
+    low = part.predict(sample, np.full(sample.height, 0.01))
+    high = part.predict(sample, np.full(sample.height, 0.05))
+    assert (high > low).all()
+
+
+def test_medium_never_meets_an_offer_feature_in_a_tree(model: ReachModel) -> None:
+    """Interaction constraints: a branch that tests the medium tests no offer feature, so the
+    medium's effect is the same for every offer (an offer only messaged gets the call's effect
+    learned from the offers that were called)."""
+    part = model.parts["accept"]
+    names = part.encoder.feature_names
+    medium = names.index("medium")
+    offer = {i for i, n in enumerate(names) if n.startswith(("offer_", "promotion_"))}
+    dump = part.booster.dump_model()
+
+    def paths(node: dict[str, object], used: frozenset[int]) -> list[frozenset[int]]:
+        if "split_feature" not in node:
+            return [used]
+        here = used | {int(node["split_feature"])}  # type: ignore[call-overload]
+        return paths(node["left_child"], here) + paths(node["right_child"], here)  # type: ignore[arg-type]
+
+    seen_medium = False
+    for tree in dump["tree_info"]:
+        for used in paths(tree["tree_structure"], frozenset()):
+            if medium in used:
+                seen_medium = True
+                assert not (used & offer), [names[i] for i in used]
+    assert seen_medium, "the medium is never used: the test would prove nothing"
 
 
 def test_no_contact_has_no_channel(model: ReachModel, rows: pl.DataFrame) -> None:

@@ -56,7 +56,7 @@ def test_score_is_the_documented_sum(profiles: pl.DataFrame, truth: ResponseTrut
         ).row(0, named=True)
         cost = COMPLAINT_HANDLING_COST + ANNOYANCE_CHURN_SHARE * p["value"]
         expected_value += (
-            p["uplift"] * OFFERS_BY_ID[offer].value
+            p["uplift"] * (OFFERS_BY_ID[offer].value - OFFERS_BY_ID[offer].cost)
             - CONTACT_COST[channel]
             - p["p_annoy_contacted"] * cost
         )

@@ -18,7 +18,16 @@ with three LightGBM models:
   that was read is a message that was read. Why: a carrier's history sends most offers through
   one channel, so a model that knew the channel would fold the channel into the offer and score
   an e-mail of an offer only ever sent by SMS at the SMS level; here the channel's difference
-  goes through the reach model, where it is learned from every campaign.
+  goes through the reach model, where it is learned from every campaign. Two constraints make
+  it learn the *effect* of being reached rather than a second take-up rate:
+
+  - it is fitted **on top of the organic part** (LightGBM ``init_score`` = the organic log-odds
+    of each row): its trees hold only what being reached adds, so the uplift is one model's
+    output, not the difference of two independently noisy ones;
+  - **the medium never meets the offer in a tree** (interaction constraints, ``_medium_apart``):
+    the medium's effect may depend on the customer and the moment but is the same for every
+    offer, so an offer only ever messaged gets a call's effect from the offers that were called
+    (before, trees that split on the offer first gave it its message level on the phone).
 * **organic take-up** — control contacts *and* treated contacts that did not reach the customer
   (the contact changed nothing for them), label "converted"; knows the customer and the offer,
   not the channel nor the hour (no contact has none). This multiplies the rows of the rare
@@ -27,9 +36,9 @@ with three LightGBM models:
   rate of unreached treated contacts next to the control groups' (``organic_check``).
 
 Measured on the synthetic carrier (``docs/decisions.md``): the pooled meta-learner, which sees
-the channel as one feature among many, scored e-mail and in-app uplift at 3–9× the truth, and its
-plan captured 29.7 % of the oracle's value; this decomposition captures ~37 % on the same carrier
-(35 % vs 11 % on a 40,000-customer one), and ranks better inside every channel.
+the channel as one feature among many, scored e-mail and in-app uplift at 3–9× the truth; this
+decomposition, with the two constraints above and its own settings
+(:data:`goodcall.models.response.REACH_PARAMS`), captures about twice its share of the oracle.
 
 Rare conversions: past ``NEGATIVES_KEPT`` negative rows a model keeps every positive and a stable
 random share ``q`` of the negatives, and its probabilities are corrected back
@@ -101,20 +110,42 @@ class ReachReport(BaseModel):
     organic_check: dict[str, float | int]  # unreached treated vs control take-up
 
 
+def logit(p: Floats) -> Floats:
+    """Log-odds of probabilities, kept finite (a probability of exactly 0 or 1 is clipped)."""
+    q = np.clip(p, 1e-7, 1.0 - 1e-7)
+    return np.asarray(np.log(q / (1.0 - q)), dtype=np.float64)
+
+
 @dataclass
 class _Part:
-    """One booster with its encoder and the negative-sampling rate to undo."""
+    """One booster with its encoder and the negative-sampling rate to undo.
+
+    ``offset``: the booster was trained on top of another part's log-odds (``init_score``) and
+    predicts only the difference; :meth:`predict` then needs that part's probabilities.
+    """
 
     encoder: FeatureEncoder
     booster: lgb.Booster
     negative_rate: float
+    offset: str | None = None
 
-    def predict(self, frame: pl.DataFrame) -> Floats:
-        raw = self.booster.predict(
-            self.encoder.transform(frame), num_iteration=self.booster.best_iteration
+    def _raw(self, frame: pl.DataFrame, raw_score: bool) -> Floats:
+        out = self.booster.predict(
+            self.encoder.transform(frame),
+            num_iteration=self.booster.best_iteration,
+            raw_score=raw_score,
         )
-        p = np.clip(np.asarray(raw, dtype=np.float64), 0.0, 1.0)
-        return undo_negative_sampling(p, self.negative_rate)
+        return np.asarray(out, dtype=np.float64)
+
+    def predict(self, frame: pl.DataFrame, base: Floats | None = None) -> Floats:
+        """Probabilities; ``base``: the offset part's probabilities on the same rows."""
+        if self.offset is None:
+            p = np.clip(self._raw(frame, raw_score=False), 0.0, 1.0)
+            return undo_negative_sampling(p, self.negative_rate)
+        if base is None:
+            raise ValueError(f"this part is fitted on top of {self.offset!r}; pass its scores")
+        # the sampling correction is inside the training offset, see _offset_scores
+        return np.asarray(1.0 / (1.0 + np.exp(-(logit(base) + self._raw(frame, True)))))
 
 
 class ReachModel:
@@ -129,8 +160,8 @@ class ReachModel:
         :data:`goodcall.decide.features.FEATURE_COLUMNS`."""
         frame = with_medium(features)
         reach = self.parts["reach"].predict(frame)
-        accept = self.parts["accept"].predict(frame)
         organic = self.parts["organic"].predict(frame)
+        accept = self.parts["accept"].predict(frame, organic)
         contacted = reach * accept + (1.0 - reach) * organic
         return contacted - organic, contacted, organic
 
@@ -144,6 +175,7 @@ class ReachModel:
             payload["parts"][name] = {  # type: ignore[index]
                 "encoder": part.encoder.to_dict(),
                 "negative_rate": part.negative_rate,
+                "offset": part.offset,
             }
         (directory / "reach.json").write_text(json.dumps(payload, indent=2))
 
@@ -156,9 +188,36 @@ class ReachModel:
             booster = lgb.Booster(model_str=(directory / f"{name}.txt").read_text())
             booster.best_iteration = booster.current_iteration()
             parts[name] = _Part(
-                FeatureEncoder.from_dict(spec["encoder"]), booster, float(spec["negative_rate"])
+                FeatureEncoder.from_dict(spec["encoder"]),
+                booster,
+                float(spec["negative_rate"]),
+                spec.get("offset"),
             )
         return cls(parts, ReachReport.model_validate(payload["report"]))
+
+
+def _medium_apart(encoder: FeatureEncoder) -> list[list[int]]:
+    """LightGBM interaction constraints that keep the medium away from the offer's features.
+
+    A branch may test the medium together with the customer and the moment, or the offer
+    together with the customer and the moment, never the medium and the offer together: the
+    medium's effect (talk persuades more than a message) is then the same for every offer, and
+    an offer only ever messaged gets a call's effect from the offers that were called. Without
+    it, trees that split on the offer first gave such an offer its message level on the phone.
+    """
+    names = encoder.feature_names
+    offer = {n for n in names if n.startswith(("offer_", "promotion_"))}
+    with_medium = [i for i, n in enumerate(names) if n not in offer]
+    with_offer = [i for i, n in enumerate(names) if n != "medium"]
+    return [with_medium, with_offer]
+
+
+def _offset_scores(base: Floats | None, q: float) -> Floats | None:
+    """Training ``init_score`` of a part fitted on top of ``base``: its log-odds, shifted by the
+    negative sampling (a share ``q`` of negatives multiplies the odds by 1/q)."""
+    if base is None:
+        return None
+    return logit(base) - float(np.log(q))
 
 
 def _fit_part(
@@ -169,9 +228,11 @@ def _fit_part(
     held: npt.NDArray[np.bool_],
     params: LightGBMParams,
     seed: int,
+    base: Floats | None = None,
 ) -> tuple[_Part, PartReport]:
     """Train on the non-held rows (negatives sampled past ``NEGATIVES_KEPT``), early-stop and
-    report on the held-out ones."""
+    report on the held-out ones. ``base``: the organic probabilities of ``frame``'s rows, for
+    the accept part, which learns what being reached adds to them."""
     y = frame[label].to_numpy().astype(bool)
     train = ~held
     negatives = train & ~y
@@ -183,25 +244,39 @@ def _fit_part(
     encoder = FeatureEncoder().fit(frame.select(columns), list(columns))
     x = encoder.transform(frame.select(columns))
     settings = params.booster_params("binary", seed + _SEED_OFFSETS[name], rows=int(train.sum()))
+    if "medium" in columns:
+        settings["interaction_constraints"] = _medium_apart(encoder)
+    init = _offset_scores(base, q)
     cats = encoder.categorical_indices
     valid_sets: list[lgb.Dataset] = []
     callbacks: list[Callable[..., Any]] = []
     if held.any() and params.early_stopping_rounds > 0:
-        valid_sets.append(lgb.Dataset(x[held], y[held], categorical_feature=cats))
+        held_init = None if base is None else logit(base[held])
+        valid_sets.append(
+            lgb.Dataset(x[held], y[held], categorical_feature=cats, init_score=held_init)
+        )
         callbacks.append(lgb.early_stopping(params.early_stopping_rounds, verbose=False))
     booster = lgb.train(
         settings,
-        lgb.Dataset(x[train], y[train], categorical_feature=cats, free_raw_data=True),
+        lgb.Dataset(
+            x[train],
+            y[train],
+            categorical_feature=cats,
+            init_score=None if init is None else init[train],
+            free_raw_data=True,
+        ),
         num_boost_round=params.n_estimators,
         valid_sets=valid_sets,
         callbacks=callbacks,
     )
     if booster.best_iteration <= 0:
         booster.best_iteration = booster.current_iteration()
-    part = _Part(encoder, booster, q)
+    part = _Part(encoder, booster, q, None if base is None else "organic")
     auc = None
     if held.any() and 0 < y[held].sum() < held.sum():
-        auc = float(roc_auc_score(y[held], part.predict(frame.filter(pl.Series(held)))))
+        held_rows = frame.filter(pl.Series(held))
+        scores = part.predict(held_rows, None if base is None else base[held])
+        auc = float(roc_auc_score(y[held], scores))
     report = PartReport(
         rows=int(y.size),
         positives=int(y.sum()),
@@ -257,14 +332,16 @@ def fit_reach(
             raise ReachInputError(f"the history holds {count} {what}; need {needed}")
     scoped = treated & (reached | unreached)
     specs = (
+        ("organic", organic, "converted", ORGANIC_FEATURES),
         ("reach", scoped, "_reached", REACH_FEATURES),
         ("accept", reached, "converted", ACCEPT_FEATURES),
-        ("organic", organic, "converted", ORGANIC_FEATURES),
     )
-    parts, reports = {}, {}
+    parts: dict[str, _Part] = {}
+    reports: dict[str, PartReport] = {}
     for name, mask, label, columns in specs:
         subset = frame.filter(pl.Series(mask))
+        base = parts["organic"].predict(subset) if name == "accept" else None
         parts[name], reports[name] = _fit_part(
-            name, subset, label, columns, held[mask], params, seed
+            name, subset, label, columns, held[mask], params, seed, base
         )
     return ReachModel(parts, ReachReport(parts=reports, organic_check=_organic_check(frame)))
