@@ -22,21 +22,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from goodcall.models.uplift import cli as uplift_cli
-from goodcall.models.uplift.cli import register
 from goodcall.models.uplift.reading import sniff_separator
 
 runner = CliRunner()
 GROUPS = ["--treatment", "treatment=1", "--control", "treatment=0"]
 FIT = [*GROUPS, "--outcome", "y"]
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    uplift_cli.console.width = uplift_cli.errors.width = 200
-    application = typer.Typer()
-    register(application)
-    return application
 
 
 def _table(n: int = 3_000, seed: int = 0) -> pl.DataFrame:

@@ -34,19 +34,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from goodcall.models.uplift import cli as uplift_cli
-from goodcall.models.uplift.cli import register
-
 runner = CliRunner()
 N = 3_000
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    uplift_cli.console.width = uplift_cli.errors.width = 200
-    application = typer.Typer()
-    register(application)
-    return application
 
 
 @dataclass(frozen=True)

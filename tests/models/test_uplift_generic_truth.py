@@ -28,19 +28,8 @@ import typer
 from numpy.typing import NDArray
 from typer.testing import CliRunner
 
-from goodcall.models.uplift import cli as uplift_cli
-from goodcall.models.uplift.cli import register
-
 runner = CliRunner()
 GROUPS = ["--treatment", "arm=treated", "--control", "arm=control", "--outcome", "bought"]
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    uplift_cli.console.width = uplift_cli.errors.width = 200
-    application = typer.Typer()
-    register(application)
-    return application
 
 
 def _sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
