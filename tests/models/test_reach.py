@@ -123,6 +123,25 @@ def test_medium_never_meets_an_offer_feature_in_a_tree(model: ReachModel) -> Non
     assert seen_medium, "the medium is never used: the test would prove nothing"
 
 
+def test_reach_settings_differ_from_the_historys_only_by_leaves_and_steps() -> None:
+    """REACH_PARAMS: the history's bagging and bins, smaller leaves, more and smaller steps."""
+    from goodcall.models.reach import REACH_PARAMS
+    from goodcall.models.response import TRAINING_PARAMS
+
+    changed = {
+        name
+        for name, value in REACH_PARAMS.model_dump().items()
+        if value != getattr(TRAINING_PARAMS, name)
+    }
+    assert changed == {
+        "learning_rate",
+        "n_estimators",
+        "early_stopping_rounds",
+        "min_child_samples",
+    }
+    assert REACH_PARAMS.min_child_samples < TRAINING_PARAMS.min_child_samples
+
+
 def test_no_contact_has_no_channel(model: ReachModel, rows: pl.DataFrame) -> None:
     sample = rows.head(200).select(FEATURE_COLUMNS)
     by_phone = model.predict(sample.with_columns(pl.lit("phone").alias("channel")))[2]

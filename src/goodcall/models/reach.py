@@ -38,7 +38,7 @@ with three LightGBM models:
 Measured on the synthetic carrier (``docs/decisions.md``): the pooled meta-learner, which sees
 the channel as one feature among many, scored e-mail and in-app uplift at 3–9× the truth; this
 decomposition, with the two constraints above and its own settings
-(:data:`goodcall.models.response.REACH_PARAMS`), captures about twice its share of the oracle.
+(:data:`REACH_PARAMS`), captures about twice its share of the oracle.
 
 Rare conversions: past ``NEGATIVES_KEPT`` negative rows a model keeps every positive and a stable
 random share ``q`` of the negatives, and its probabilities are corrected back
@@ -80,6 +80,24 @@ REACH_FEATURES: tuple[str, ...] = FEATURE_COLUMNS
 ACCEPT_FEATURES: tuple[str, ...] = tuple("medium" if f == "channel" else f for f in FEATURE_COLUMNS)
 ORGANIC_FEATURES: tuple[str, ...] = tuple(f for f in FEATURE_COLUMNS if f not in CONTACT_FEATURES)
 _SEED_OFFSETS = {"reach": 11, "accept": 12, "organic": 13}
+
+REACH_PARAMS = LightGBMParams(
+    learning_rate=0.05,
+    n_estimators=600,
+    subsample=0.5,
+    max_bin=63,
+    early_stopping_rounds=40,
+    min_child_samples=100,
+)
+"""The reach-decomposed model's settings when none are given: smaller leaves and more, smaller
+steps than :data:`goodcall.models.response.TRAINING_PARAMS` (the same
+bagging and bins). Why: each of its parts sees a slice of the history (the reached
+contacts of a 40,000-customer carrier are ~20,000 rows), and 500-row leaves pulled every
+customer toward their campaign's mean — the offers' call uplift came out at about half the
+truth among the customers the catalog admits now (who fit better than past audiences). On the
+synthetic carrier (40,000 customers, seeds 0–2) the plan's share of the oracle went
+to 54.0 % on average with these settings and the two constraints of
+this module (47.3 % before)."""
 
 
 class ReachInputError(ValueError):
@@ -312,7 +330,7 @@ def fit_reach(
     Raises :class:`ReachInputError` when the history does not record reach (too few reached or
     unreached contacts) or holds too few conversions to learn from.
     """
-    params = params if params is not None else LightGBMParams()
+    params = params if params is not None else REACH_PARAMS
     frame = with_medium(rows).with_columns(
         c("outcome").is_in(list(REACHED_OUTCOMES)).alias("_reached"),
         c("outcome").is_in(list(UNREACHED_OUTCOMES)).alias("_unreached"),

@@ -213,7 +213,6 @@ def train_model_set(
 ) -> ModelSet:
     """Fit every model of a set from :func:`goodcall.models.response.training_rows`."""
     started = time.perf_counter()
-    params = params if params is not None else TRAINING_PARAMS
     response: ResponseModel | None = None
     notes: list[str] = []
     try:
@@ -222,7 +221,9 @@ def train_model_set(
         )
     except UpliftInputError as err:  # too little history: every offer stays on its prior
         notes.append(f"no uplift model: {err}")
-    annoyance = fit_annoyance(rows, seed=seed, params=params)
+    annoyance = fit_annoyance(
+        rows, seed=seed, params=params if params is not None else TRAINING_PARAMS
+    )
     posteriors = beta_posteriors(rows, offers, mature_rows=mature_rows)
     reference = training_reference(rows, response, annoyance)
     meta = ModelSetMetadata(

@@ -226,23 +226,6 @@ larger-step trees on half the rows each (bagging) and coarser bins — faster th
 defaults at a comparable held-out Qini (synthetic carrier, 204,292 contacts, T-learner: 0.306
 with these settings, 0.301 with the defaults)."""
 
-REACH_PARAMS = TRAINING_PARAMS.model_copy(
-    update={
-        "learning_rate": 0.05,
-        "n_estimators": 600,
-        "early_stopping_rounds": 40,
-        "min_child_samples": 100,
-    }
-)
-"""The reach-decomposed model's settings when none are given: smaller leaves and more, smaller
-steps than ``TRAINING_PARAMS``. Why: each of its parts sees a slice of the history (the reached
-contacts of a 40,000-customer carrier are ~20,000 rows), and 500-row leaves pulled every
-customer toward their campaign's mean — the offers' call uplift came out at about half the
-truth among the customers the catalog admits now (who fit better than past audiences). On the
-synthetic carrier (40,000 customers, seeds 0–2) the plan's share of the oracle went
-to 54.0 % on average with these settings and the two constraints of
-:mod:`goodcall.models.reach` (47.3 % before)."""
-
 
 def holdout_mask(customer_ids: pl.Series, salt: str = "holdout") -> npt.NDArray[np.bool_]:
     """Rows whose customer falls in the held-out fifth (stable across runs and row order)."""
@@ -365,6 +348,7 @@ def fit_response(
     and corrects P(accept | contacted) for it (negative down-sampling with prior correction:
     p = q·p′ / (1 − p′ + q·p′)), which is exact for the treated arm's model.
     """
+    reach_params = params  # None: the reach model's own defaults, REACH_PARAMS
     params = params if params is not None else TRAINING_PARAMS
     held = holdout_mask(rows["customer_id"])
     train, test = rows.filter(~held), rows.filter(held)
@@ -389,7 +373,6 @@ def fit_response(
     pooled_uplift = ResponseModel(pooled, {}, report).predict(test.select(FEATURE_COLUMNS))[0]
     report.pooled = score_uplift(pooled_uplift, t_test, y_test)
     try:
-        reach_params = REACH_PARAMS if params == TRAINING_PARAMS else params
         reach = fit_reach(rows, held, seed=seed, params=reach_params)
     except ReachInputError as err:
         report.reach_rejected = str(err)
