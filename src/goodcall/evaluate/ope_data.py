@@ -58,8 +58,6 @@ class LogColumns:
 
 
 LOG_SUFFIXES = ("*.csv", "*.parquet", "*.pq")
-_TRUE = ("1", "true", "yes", "y", "t")
-_FALSE = ("0", "false", "no", "n", "f")
 
 
 def read_table_file(path: Path) -> pl.DataFrame:
@@ -99,16 +97,21 @@ def read_logs(path: Path, columns: LogColumns) -> tuple[pl.DataFrame, list[Path]
 
 def reward_as_number(frame: pl.DataFrame, reward: str) -> pl.DataFrame:
     """A boolean reward, or one written true/false or yes/no (any case), as 0/1."""
+    from goodcall.models.uplift.reading import FALSE_WORDS, TRUE_WORDS
+
     column = frame.get_column(reward)
     if column.dtype == pl.Boolean:
         return frame.with_columns(column.cast(pl.Int64))
     if column.dtype != pl.String:
         return frame
     text = column.str.strip_chars().str.to_lowercase()
-    if not text.drop_nulls().is_in([*_TRUE, *_FALSE]).all():
+    if not text.drop_nulls().is_in([*TRUE_WORDS, *FALSE_WORDS]).all():
         return frame
     return frame.with_columns(
-        pl.when(text.is_null()).then(None).otherwise(text.is_in(_TRUE).cast(pl.Int64)).alias(reward)
+        pl.when(text.is_null())
+        .then(None)
+        .otherwise(text.is_in(TRUE_WORDS).cast(pl.Int64))
+        .alias(reward)
     )
 
 

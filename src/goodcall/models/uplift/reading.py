@@ -32,6 +32,9 @@ from goodcall.models.uplift.data import UpliftInputError
 SEPARATORS = (",", ";", "\t", "|")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 NULL_MARKERS = ("NA", "N/A", "n/a", "#N/A", "NaN", "nan", "NULL", "null", "None", "none", "")
+TRUE_WORDS = ("1", "true", "t", "yes", "y")
+FALSE_WORDS = ("0", "false", "f", "no", "n")
+"""How a yes/no value may be written in a text column (compared stripped and lower-cased)."""
 _HEADER_BYTES = 1 << 16
 
 

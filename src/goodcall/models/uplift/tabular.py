@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from goodcall.models.features import IDENTIFIER_MIN_ROWS
 from goodcall.models.uplift.data import OutcomeKind, UpliftInputError
-from goodcall.models.uplift.reading import read_table
+from goodcall.models.uplift.reading import FALSE_WORDS, TRUE_WORDS, read_table
 
 __all__ = [
     "GroupValue",
@@ -38,8 +38,8 @@ __all__ = [
 ]
 
 OutcomeChoice = Literal["auto", "binary", "continuous"]
-_TRUE = {"1", "1.0", "true", "t", "yes", "y"}
-_FALSE = {"0", "0.0", "false", "f", "no", "n"}
+_TRUE = {*TRUE_WORDS, "1.0"}
+_FALSE = {*FALSE_WORDS, "0.0"}
 _ID_NAME = re.compile(r"(^|[_\s.\-])id$|^id([_\s.\-]|$)|index$|^unnamed|^$", re.IGNORECASE)
 MIN_HELD_OUT_OUTCOMES = 5
 
