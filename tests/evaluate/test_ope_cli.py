@@ -19,7 +19,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from goodcall.evaluate import cli as evaluate_cli
 from tests.evaluate.test_ope import TRUTH, E, _logs, _policy
 
 OPEN_BANDIT = Path(os.environ.get("GOODCALL_OPEN_BANDIT", "/work/shared/data/open-bandit"))
@@ -28,14 +27,6 @@ GENERIC = [
     "--action-col", "offer", "--reward-col", "click", "--propensity-col", "pscore",
     "--position-col", "", "--bootstrap", "200", "--json",
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    evaluate_cli.console.width = evaluate_cli.errors.width = 200
-    application = typer.Typer()
-    evaluate_cli.register(application)
-    return application
 
 
 def _json(output: str) -> list[dict[str, object]]:

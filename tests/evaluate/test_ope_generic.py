@@ -27,8 +27,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from goodcall.evaluate import cli as evaluate_cli
-
 runner = CliRunner()
 SHARE = np.array([0.5, 0.3, 0.2])
 Q = np.array([[0.10, 0.30, 0.05, 0.20], [0.25, 0.05, 0.40, 0.10], [0.05, 0.15, 0.10, 0.45]])
@@ -39,14 +37,6 @@ OPTIONS = [
     "--action-col", "offer", "--reward-col", "clicked", "--propensity-col", "p_logged",
     "--position-col", "", "--context", "segment", "--bootstrap", "300", "--json",
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    evaluate_cli.console.width = evaluate_cli.errors.width = 200
-    application = typer.Typer()
-    evaluate_cli.register(application)
-    return application
 
 
 def _logs(n: int, seed: int) -> pl.DataFrame:
