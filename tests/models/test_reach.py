@@ -18,7 +18,13 @@ import pytest
 from goodcall.catalog.loader import load_catalog
 from goodcall.decide.features import FEATURE_COLUMNS, offer_table
 from goodcall.models.explore import beta_posteriors
-from goodcall.models.reach import ReachInputError, ReachModel, fit_reach, with_medium
+from goodcall.models.reach import (
+    OFFER_FEATURES,
+    ReachInputError,
+    ReachModel,
+    fit_reach,
+    with_medium,
+)
 from goodcall.models.response import holdout_mask, training_rows
 from tests.decide.world import AT, FAST, make_world
 
@@ -47,6 +53,19 @@ def test_reach_per_channel_matches_the_truths_rates(model: ReachModel, rows: pl.
     assert means["sms"] == pytest.approx(0.85, abs=0.04)
     assert means["email"] == pytest.approx(0.22, abs=0.04)
     assert 0.15 < means["phone"] < 0.32
+
+
+def test_reach_of_a_channel_carries_over_to_offers_never_sent_through_it(
+    model: ReachModel, rows: pl.DataFrame
+) -> None:
+    """The history sends each offer through one channel; the SMS of an offer only ever phoned
+    must be read as often as any SMS (truth: 85 %), not answered like its calls (~25 %)."""
+    phoned = rows.filter(c("treated") & (c("channel") == "phone"))
+    as_sms = phoned.with_columns(
+        pl.lit("sms").alias("channel"), pl.lit(12, pl.Int64).alias("local_hour")
+    )
+    assert _reach(model, as_sms).mean() == pytest.approx(0.85, abs=0.05)
+    assert not set(model.parts["reach"].encoder.feature_names) & set(OFFER_FEATURES)
 
 
 def test_reach_learns_that_evening_calls_are_answered_more(
