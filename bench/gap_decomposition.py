@@ -4,8 +4,8 @@ Runs the same steps as ``goodcall evaluate synthetic`` and then arbitrates the s
 under the same capacity with different value estimates, each scored exactly by the truth:
 
 * ``oracle`` — the truth's EV (knows every hidden trait);
-* ``observable oracle`` — the truth's EV averaged over the hidden traits (persuadability, latent
-  self-direction, per-offer interest drawn afresh ``--draws`` times): the best any policy that sees
+* ``observable oracle`` — the truth's EV averaged over the hidden traits given the recorded data
+  (:mod:`goodcall.truth.observable`, ``--draws`` lattice points): the best any policy that sees
   only the data could do;
 * ``ours`` — the model's EV (the decision core's);
 * ``ours, true levels`` — the model's uplift and P(annoy) rescaled per offer × channel so that
@@ -19,7 +19,10 @@ under the same capacity with different value estimates, each scored exactly by t
   pooled model;
 * ``ours, posterior levels`` — another: the model's uplift rescaled per offer × channel to the
   Beta posterior mean uplift (catalog prior + history; control pooled over channels or not);
-* ``ours, truth-pruned`` — ours' choices minus those whose true EV is negative.
+* ``ours, truth-pruned`` — ours' choices minus those whose true EV is negative;
+* ``ours, observable …`` — ours with one part of the reach-decomposed model (the reach, the
+  effect when reached, the effect's level per offer, P(annoy)) replaced by the observable
+  oracle's: which part's error costs the most.
 
 "of which calls" is the value of the policy's phone calls alone.
 
@@ -34,19 +37,23 @@ import argparse
 import datetime as dt
 import time
 
-import numpy as np
 import polars as pl
 
-import goodcall.truth.response as truth_response
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import ITEM_KEYS, funnel
-from goodcall.decide.features import offer_table
+from goodcall.decide.features import FEATURE_COLUMNS, candidate_features, offer_table
 from goodcall.decide.plan import arbitrate, positive_items
 from goodcall.decide.score import score_items
-from goodcall.evaluate.synthetic import DECISION_HOUR_UTC, _with_everyone, truth_values
-from goodcall.models.registry import train_model_set
+from goodcall.evaluate.synthetic import (
+    DECISION_HOUR_UTC,
+    _with_everyone,
+    observable_values,
+    truth_values,
+)
+from goodcall.models.reach import with_medium
+from goodcall.models.registry import ModelSet, train_model_set
 from goodcall.models.response import training_rows
 from goodcall.policy.loader import load_policies
 from goodcall.profiles.build import build_profiles
@@ -58,38 +65,50 @@ c = pl.col
 KEYS = list(ITEM_KEYS)
 
 
-def observable_truth(
-    items: pl.DataFrame, profiles: pl.DataFrame, truth: ResponseTruth, draws: int
+OBS_PARTS = (
+    "true_uplift",
+    "true_p_annoy",
+    "true_p_reach",
+    "true_p_accept_reached",
+    "true_p_organic",
+)
+SWAPS = ("reach", "effect when reached", "effect level per offer", "P(annoy)")
+
+
+def model_parts(
+    items: pl.DataFrame, models: ModelSet, offers: pl.DataFrame, at: dt.datetime
 ) -> pl.DataFrame:
-    """Truth values averaged over fresh draws of the hidden traits."""
-    originals = (
-        truth_response.latent_self_direction,
-        truth_response.persuadability,
-        truth_response.offer_interest,
+    """Our reach, organic take-up and P(accept | reached) per item (reach-decomposed model)."""
+    assert models.response is not None and models.response.reach is not None
+    features = candidate_features(
+        items.lazy().with_columns(pl.lit(at).alias("_as_of")), offers
+    ).collect()
+    parts = models.response.reach.parts
+    frame = with_medium(features.select(FEATURE_COLUMNS))
+    organic = parts["organic"].predict(frame)
+    return features.select(KEYS).with_columns(
+        pl.Series("m_reach", parts["reach"].predict(frame)),
+        pl.Series("m_organic", organic),
+        pl.Series("m_accept_reached", parts["accept"].predict(frame, organic)),
     )
-    rng = np.random.default_rng(12345)
-    parts = []
-    try:
-        for _ in range(draws):
-            truth_response.latent_self_direction = lambda h: rng.standard_normal(len(h))  # type: ignore[assignment]
-            truth_response.persuadability = lambda h: rng.standard_normal(len(h))  # type: ignore[assignment]
-            truth_response.offer_interest = lambda h, o: rng.random(len(h))  # type: ignore[assignment]
-            parts.append(
-                truth_values(items, profiles, truth).select(
-                    *KEYS, "true_uplift", "true_p_annoy", "ev"
-                )
-            )
-    finally:
-        (
-            truth_response.latent_self_direction,
-            truth_response.persuadability,
-            truth_response.offer_interest,
-        ) = originals
-    return (
-        pl.concat(parts)
-        .group_by(KEYS)
-        .agg(c("true_uplift").mean(), c("true_p_annoy").mean(), c("ev").mean())
-    )
+
+
+def component_swaps(cost: pl.Expr, annoy_cost: pl.Expr) -> list[pl.Expr]:
+    """Our EV with one part replaced by the observable oracle's: which part's error costs most."""
+    effect = c("m_accept_reached") - c("m_organic")
+    obs_effect = c("obs_p_accept_reached") - c("obs_p_organic")
+    level = obs_effect.sum().over("offer_id") / effect.sum().over("offer_id")
+
+    def ev(uplift: pl.Expr, p_annoy: pl.Expr) -> pl.Expr:
+        return uplift * c("offer_value") - cost - p_annoy * annoy_cost
+
+    swaps = {
+        "reach": ev(c("obs_p_reach") * effect, c("p_annoy")),
+        "effect when reached": ev(c("m_reach") * obs_effect, c("p_annoy")),
+        "effect level per offer": ev(c("m_reach") * effect * level, c("p_annoy")),
+        "P(annoy)": ev(c("m_reach") * effect, c("obs_p_annoy")),
+    }
+    return [e.alias(f"swap_{name}") for name, e in swaps.items()]
 
 
 def plan(items: pl.DataFrame, ev: str, config: CampaignConfig, catalog, at) -> pl.DataFrame:  # type: ignore[no-untyped-def]
@@ -104,7 +123,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=40_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--calls-per-day", type=int, default=600)
-    parser.add_argument("--draws", type=int, default=8)
+    parser.add_argument("--draws", type=int, default=16)
     parser.add_argument("--method", default="auto")
     args = parser.parse_args()
     tick = time.perf_counter()
@@ -131,10 +150,16 @@ def main() -> None:
     items = stages.items.select(ITEM_KEYS)
     scored = score_items(stages.items, models, offers, config, at, ITEM_KEYS)
     true = truth_values(items, profiles, truth)
-    obs = observable_truth(items, profiles, truth, args.draws).rename(
-        {"true_uplift": "obs_uplift", "true_p_annoy": "obs_p_annoy", "ev": "obs_ev"}
+    obs = observable_values(items, profiles, truth, args.draws).select(
+        *KEYS,
+        *(c(n).alias(n.replace("true_", "obs_")) for n in OBS_PARTS),
+        c("ev").alias("obs_ev"),
     )
-    frame = scored.join(true.rename({"ev": "true_ev"}), on=KEYS).join(obs, on=KEYS)
+    frame = (
+        scored.join(true.rename({"ev": "true_ev"}), on=KEYS)
+        .join(obs, on=KEYS)
+        .join(model_parts(stages.items, models, offers, at), on=KEYS)
+    )
     cost = c("channel").replace_strict(config.contact_cost, return_dtype=pl.Float64)
     annoy_cost = config.complaint_cost + config.annoyance_value_share * c("value").fill_null(
         0.0
@@ -148,7 +173,6 @@ def main() -> None:
         )
     )
     grp = ["offer_id", "channel"]
-    from goodcall.decide.features import FEATURE_COLUMNS
     from goodcall.models.response import holdout_mask
 
     held = pl.Series(holdout_mask(rows["customer_id"]))
@@ -243,6 +267,7 @@ def main() -> None:
         (
             c("uplift") * scale_u * c("gross_value") - cost - c("p_annoy") * scale_a * annoy_cost
         ).alias("gross_levels_ev"),
+        *component_swaps(cost, annoy_cost),
     )
     everyone = profiles.select("customer_id")
     results = {}
@@ -258,6 +283,7 @@ def main() -> None:
         ("ours, posterior levels", "post_ev"),
         ("ours, posterior levels, pooled control", "pooled_ev"),
         ("ours, gross value + true levels", "gross_levels_ev"),
+        *((f"ours, observable {name}", f"swap_{name}") for name in SWAPS),
     ):
         chosen[name] = plan(frame, ev, config, catalog, at)
         results[name] = score_policy(_with_everyone(chosen[name], everyone), profiles, truth)

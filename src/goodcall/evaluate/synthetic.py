@@ -14,6 +14,10 @@ candidate moments) unless said otherwise:
 
 * **oracle** — knows the truth's expected value of every candidate and solves the same
   arbitration under the same capacity (the best any policy could do with these candidates);
+* **observable oracle** — the same, on the truth's expected value averaged over the hidden traits
+  *given what the carrier records* (:mod:`goodcall.truth.observable`): the best a learner with
+  unlimited history could do, so ``ours`` / ``observable oracle`` is the share of what is
+  learnable that our models learned;
 * **ours** — the decision core;
 * **call everyone about the promotion** — the seed's carrier: every customer the policy allows
   to be phoned is called, at the start of their calling window, about one of the current
@@ -52,11 +56,17 @@ from goodcall.profiles.build import build_profiles
 from goodcall.synth.carrier import CURRENT_PROMOTION
 from goodcall.synth.generate import DEFAULT_AS_OF, carrier_tables
 from goodcall.truth.economics import annoyance_cost, contact_cost
-from goodcall.truth.response import TRUTH_PROFILE_COLUMNS, ResponseTruth
+from goodcall.truth.observable import posterior_draws
+from goodcall.truth.response import TRUTH_PROFILE_COLUMNS, HiddenTraits, ResponseTruth
 from goodcall.truth.scoring import PolicyScore, score_policy
 
 c = pl.col
 DECISION_HOUR_UTC = 14  # 09:00 in Montreal: the campaign is decided in the morning
+
+
+OBSERVABLE = "observable_oracle"
+REFERENCES = ("oracle", OBSERVABLE)
+"""Policies that read the truth: yardsticks, not baselines to beat."""
 
 
 @dataclass(frozen=True)
@@ -73,13 +83,20 @@ class SyntheticResult:
     gap: float = 0.0
 
     def captured(self, name: str) -> float:
+        """Share of the oracle's incremental value that policy ``name`` captures."""
         return self.scores[name].captured(self.scores["oracle"])
+
+    def learnable(self, name: str) -> float | None:
+        """Share of the observable oracle's value (what the data can tell, see
+        :mod:`goodcall.truth.observable`) that policy ``name`` captures; None when not run."""
+        reference = self.scores.get(OBSERVABLE)
+        return None if reference is None else self.scores[name].captured(reference)
 
     def targets(self) -> dict[str, bool]:
         """The issue's targets: ≥ 85 % of the oracle; ≥ 2× "call everyone" with ≤ 1/3 of its
         calls; fewer annoyances than every baseline."""
         ours, blast = self.scores["ours"], self.scores["call_everyone"]
-        baselines = [s for n, s in self.scores.items() if n not in ("ours", "oracle")]
+        baselines = [s for n, s in self.scores.items() if n not in ("ours", *REFERENCES)]
         return {
             "captures >= 85% of oracle": self.captured("ours") >= 0.85,
             ">= 2x call-everyone value": ours.expected_incremental_value
@@ -108,13 +125,54 @@ def _with_everyone(chosen: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFram
     return _decisions(customers.join(picked, on="customer_id", how="left"))
 
 
-def truth_values(items: pl.DataFrame, profiles: pl.DataFrame, truth: ResponseTruth) -> pl.DataFrame:
-    """``items`` (``ITEM_KEYS``) with the truth's uplift, P(annoy) and expected value ``ev``."""
+def _truth_pairs(items: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
     pairs = items.select(ITEM_KEYS).with_columns(
         pl.lit(True).alias("language_ok"), pl.lit(True).alias("register_ok")
     )
     wanted = [n for n in dict.fromkeys((*TRUTH_PROFILE_COLUMNS, "value"))]
-    scored = truth.probabilities(pairs.join(profiles.select(wanted), on="customer_id"))
+    return pairs.join(profiles.select(wanted), on="customer_id", maintain_order="left")
+
+
+def truth_values(
+    items: pl.DataFrame,
+    profiles: pl.DataFrame,
+    truth: ResponseTruth,
+    hidden: HiddenTraits | None = None,
+) -> pl.DataFrame:
+    """``items`` (``ITEM_KEYS``) with the truth's uplift, P(annoy) and expected value ``ev``.
+
+    ``hidden``: hidden traits per row of ``items`` instead of the customers' own."""
+    scored = truth.probabilities(_truth_pairs(items, profiles), hidden)
+    return _with_ev(scored, truth)
+
+
+def observable_values(
+    items: pl.DataFrame, profiles: pl.DataFrame, truth: ResponseTruth, draws: int = 16
+) -> pl.DataFrame:
+    """:func:`truth_values` averaged over the hidden traits given the recorded data
+    (:mod:`goodcall.truth.observable`): what the best learner could know of each candidate."""
+    pairs = _truth_pairs(items, profiles)
+    total: pl.DataFrame | None = None
+    for hidden in posterior_draws(pairs, draws, seed=truth.seed):
+        values = _with_ev(truth.probabilities(pairs, hidden), truth).select(TRUTH_VALUES)
+        total = values if total is None else total + values
+    assert total is not None
+    return pairs.select(ITEM_KEYS).hstack(total / draws)
+
+
+TRUTH_VALUES = (
+    "true_uplift",
+    "true_p_accept",
+    "true_p_annoy",
+    "true_p_reach",
+    "true_p_accept_reached",
+    "true_p_organic",
+    "ev",
+)
+"""What :func:`truth_values` adds to the items: the uplift, its parts, P(annoy) and the EV."""
+
+
+def _with_ev(scored: pl.DataFrame, truth: ResponseTruth) -> pl.DataFrame:
     value = {o.offer_id: o.net_value for o in truth.offers.values()}
     ev = (
         c("uplift") * c("offer_id").replace_strict(value, return_dtype=pl.Float64)
@@ -126,6 +184,9 @@ def truth_values(items: pl.DataFrame, profiles: pl.DataFrame, truth: ResponseTru
         c("uplift").alias("true_uplift"),
         c("p_accept_contacted").alias("true_p_accept"),
         c("p_annoy_contacted").alias("true_p_annoy"),
+        c("p_reach").alias("true_p_reach"),
+        c("p_accept_reached").alias("true_p_accept_reached"),
+        c("p_accept_uncontacted").alias("true_p_organic"),
         ev.alias("ev"),
     )
 
@@ -139,7 +200,15 @@ def oracle_plan(
     at: dt.datetime,
 ) -> tuple[pl.DataFrame, float]:
     """The truth-optimal plan on our candidates under our capacity, and its optimality gap."""
-    scored = truth_values(items, profiles, truth).with_columns(
+    return plan_on_values(truth_values(items, profiles, truth), config, catalog, at)
+
+
+def plan_on_values(
+    values: pl.DataFrame, config: CampaignConfig, catalog: Catalog, at: dt.datetime
+) -> tuple[pl.DataFrame, float]:
+    """The plan the arbitration makes when candidates are worth ``values``' ``ev``, and its
+    optimality gap (the oracles: the truth's values, or what the data can tell of them)."""
+    scored = values.select(*ITEM_KEYS, "ev").with_columns(
         pl.lit(None, pl.Float64).alias("explore_ev")
     )
     positive = positive_items(scored, config, at, catalog)
@@ -221,8 +290,12 @@ def run_synthetic(
     as_of: dt.date = DEFAULT_AS_OF,
     method: str = "auto",
     params: LightGBMParams | None = None,
+    observable_draws: int = 16,
 ) -> SyntheticResult:
-    """Generate, train, decide, score: see the module docstring."""
+    """Generate, train, decide, score: see the module docstring.
+
+    ``observable_draws``: lattice points of the observable oracle's integral over the hidden
+    traits (0: do not compute it)."""
     seconds: dict[str, float] = {}
     tick = time.perf_counter()
     at = dt.datetime.combine(as_of, dt.time(DECISION_HOUR_UTC), tzinfo=dt.UTC)
@@ -260,6 +333,7 @@ def run_synthetic(
     scored = scored.with_columns(_random_score(scored, f"random-{seed}"))
     policies_frames = {
         "oracle": _with_everyone(oracle, everyone),
+        **_observable_oracle(stages.items, profiles, truth, config, catalog, at, observable_draws),
         "ours": _decisions(ours.frame),
         "call_everyone": _with_everyone(call_everyone(stages.channels, stages.base, at), everyone),
         "propensity": _with_everyone(same_volume_policy(scored, volumes, "p_accept"), everyone),
@@ -268,3 +342,19 @@ def run_synthetic(
     scores = {name: score_policy(frame, profiles, truth) for name, frame in policies_frames.items()}
     seconds["score"] = time.perf_counter() - tick
     return SyntheticResult(customers, seed, calls_per_day, at, scores, rows.height, seconds, gap)
+
+
+def _observable_oracle(
+    items: pl.DataFrame,
+    profiles: pl.DataFrame,
+    truth: ResponseTruth,
+    config: CampaignConfig,
+    catalog: Catalog,
+    at: dt.datetime,
+    draws: int,
+) -> dict[str, pl.DataFrame]:
+    if draws <= 0:
+        return {}
+    values = observable_values(items.select(ITEM_KEYS), profiles, truth, draws)
+    plan, _ = plan_on_values(values, config, catalog, at)
+    return {OBSERVABLE: _with_everyone(plan, profiles.select("customer_id"))}

@@ -17,6 +17,12 @@ def synthetic_command(
     seed: Annotated[int, typer.Option(help="Seed of the carrier and its truth.")] = 0,
     calls_per_day: Annotated[int, typer.Option(help="Calls the centre can make.")] = 500,
     method: Annotated[str, typer.Option(help="Uplift learner: auto, t, x or ct.")] = "auto",
+    observable_draws: Annotated[
+        int,
+        typer.Option(
+            help="Lattice points of the observable oracle (the best the data allows); 0: skip."
+        ),
+    ] = 16,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the figures as JSON here.")
     ] = None,
@@ -27,7 +33,11 @@ def synthetic_command(
 
     if customers < 100:
         raise typer.BadParameter("--customers must be at least 100")
-    result = run_synthetic(customers, seed, calls_per_day, method=method)
+    if observable_draws < 0:
+        raise typer.BadParameter("--observable-draws must be 0 (skip) or more")
+    result = run_synthetic(
+        customers, seed, calls_per_day, method=method, observable_draws=observable_draws
+    )
     show(result)
     if json_out is not None:
         json_out.write_text(json.dumps(as_dict(result), indent=2, default=str))
@@ -43,7 +53,8 @@ def as_dict(result: SyntheticResult) -> dict[str, object]:
         "oracle_relative_gap": result.gap,
         "seconds": result.seconds,
         "policies": {
-            name: vars(score) | {"captured": result.captured(name)}
+            name: vars(score)
+            | {"captured": result.captured(name), "of_observable": result.learnable(name)}
             for name, score in result.scores.items()
         },
         "targets": result.targets(),
@@ -55,18 +66,26 @@ def show(result: SyntheticResult) -> None:
     from rich.table import Table
 
     console = Console()
+    console.width = max(console.width, 112)  # the table's eight columns, also when piped
     table = Table(
         title=f"synthetic carrier: {result.customers:,} customers, seed {result.seed}, "
         f"{result.calls_per_day:,} calls/day, {result.training_rows:,} training contacts",
         title_justify="left",
     )
-    for column in ("policy", "incremental value", "of oracle", "calls", "contacts", "annoyances"):
+    columns = ["policy", "incremental value", "of oracle", "calls", "contacts", "annoyances"]
+    if result.learnable("ours") is not None:
+        columns.insert(3, "of observable")
+    for column in columns:
         table.add_column(column, justify="left" if column == "policy" else "right")
     for name, s in result.scores.items():
+        learnable = result.learnable(name)
+        shares = [f"{100 * result.captured(name):.1f} %"]
+        if learnable is not None:
+            shares.append(f"{100 * learnable:.1f} %")
         table.add_row(
             name,
             f"{s.expected_incremental_value:,.0f}",
-            f"{100 * result.captured(name):.1f} %",
+            *shares,
             f"{s.calls:,}",
             f"{s.contacts:,}",
             f"{s.expected_annoyances:,.1f}",

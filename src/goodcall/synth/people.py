@@ -42,7 +42,7 @@ from goodcall.synth.draws import (
     uniform_days,
 )
 from goodcall.synth.geo import COUNTRY_SHARES, REGIONS, TIME_ZONES, US_ENGLISH_SHARE, ZONE_SPLITS
-from goodcall.truth.traits import customer_hashes, latent_self_direction
+from goodcall.truth.traits import HABITS, customer_hashes, latent_self_direction
 
 EMAIL_DOMAINS = ("example.com", "example.net", "example.org", "mail.example")
 
@@ -189,10 +189,11 @@ def _registers(
 
 def _self_service(rng: np.random.Generator, ids: pl.Series, latent: F64) -> tuple[B, pl.DataFrame]:
     n = latent.size
-    has_app = rng.random(n) < 1.0 / (1.0 + np.exp(-(0.3 + 1.3 * latent)))
-    logins = np.where(has_app, rng.poisson(np.exp(1.7 + 0.8 * latent)), 0)
-    online = rng.poisson(np.exp(-0.6 + 0.8 * latent))
-    inbound = rng.poisson(np.exp(-0.9 - 0.6 * latent))
+    law = HABITS
+    has_app = rng.random(n) < 1.0 / (1.0 + np.exp(-(law.app_intercept + law.app_slope * latent)))
+    logins = np.where(has_app, rng.poisson(np.exp(law.logins[0] + law.logins[1] * latent)), 0)
+    online = rng.poisson(np.exp(law.online[0] + law.online[1] * latent))
+    inbound = rng.poisson(np.exp(law.inbound[0] + law.inbound[1] * latent))
     frame = pl.DataFrame(
         {
             "customer_id": ids,

@@ -34,6 +34,7 @@ The truth of a carrier generated with ``goodcall synth --seed S`` is ``ResponseT
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -41,6 +42,7 @@ import polars as pl
 from goodcall.profiles.schema import CHANNELS
 from goodcall.synth.carrier import OFFERS, OfferSpec
 from goodcall.truth.fit import offer_fit, offer_misfit, promotion_seen
+from goodcall.truth.hashing import F64
 from goodcall.truth.traits import (
     customer_hashes,
     latent_self_direction,
@@ -141,6 +143,22 @@ _OFFER_DTYPES: dict[str, pl.DataType] = {
 
 class TruthInputError(ValueError):
     """Pairs the truth cannot score: missing columns, unknown offers or channels, bad hours."""
+
+
+@dataclass(frozen=True)
+class HiddenTraits:
+    """Hidden traits given per row of the pairs (see :mod:`goodcall.truth.traits`)."""
+
+    latent_self_direction: F64
+    persuadability: F64
+    offer_interest: F64
+
+    def check(self, rows: int) -> None:
+        """Refuse traits that do not line up with the pairs, before anything is computed."""
+        for name in ("latent_self_direction", "persuadability", "offer_interest"):
+            size = len(getattr(self, name))
+            if size != rows:
+                raise TruthInputError(f"hidden trait {name} has {size} values for {rows} pairs")
 
 
 def _check_pairs(pairs: pl.DataFrame, offers: dict[str, OfferSpec]) -> None:
@@ -307,13 +325,18 @@ class ResponseTruth:
         self.offers = {o.offer_id: o for o in offers}
         self._offer_maps = _offers_frame(offers)
 
-    def _with_traits(self, pairs: pl.DataFrame) -> pl.DataFrame:
-        hashes = customer_hashes(pairs["customer_id"], self.seed)
-        offer_ids = pairs["offer_id"]
+    def _with_traits(self, pairs: pl.DataFrame, hidden: HiddenTraits | None) -> pl.DataFrame:
+        if hidden is None:
+            hashes = customer_hashes(pairs["customer_id"], self.seed)
+            hidden = HiddenTraits(
+                latent_self_direction(hashes),
+                persuadability(hashes),
+                offer_interest(hashes, pairs["offer_id"]),
+            )
         frame = pairs.with_columns(
-            pl.Series("_latent_sd", latent_self_direction(hashes)),
-            pl.Series("_z_persuade", persuadability(hashes)),
-            pl.Series("_interest", offer_interest(hashes, offer_ids)),
+            pl.Series("_latent_sd", hidden.latent_self_direction),
+            pl.Series("_z_persuade", hidden.persuadability),
+            pl.Series("_interest", hidden.offer_interest),
             *[
                 c("offer_id").replace_strict(m, return_dtype=_OFFER_DTYPES[name]).alias(name)
                 for name, m in self._offer_maps.items()
@@ -326,21 +349,28 @@ class ResponseTruth:
             self_directedness(c("_latent_sd"), observed).alias("truth_self_directedness")
         )
 
-    def probabilities(self, pairs: pl.DataFrame) -> pl.DataFrame:
+    def probabilities(
+        self, pairs: pl.DataFrame, hidden: HiddenTraits | None = None
+    ) -> pl.DataFrame:
         """The same rows plus the probabilities of :data:`OUTPUT_COLUMNS` and the truth's own
         view of the customer (``truth_fit``, ``truth_self_directedness``, ``truth_misfit``).
 
         ``pairs``: the profile columns of :data:`TRUTH_PROFILE_COLUMNS` (any other profile columns
         may ride along) plus ``offer_id``, ``channel``, ``local_hour`` (0–23, the customer's local
         clock), ``language_ok`` and ``register_ok``.
+
+        ``hidden``: the hidden traits to use per row instead of the customers' own (what-if
+        worlds, e.g. :mod:`goodcall.truth.observable` averaging over what the data cannot tell).
         """
         _check_pairs(pairs, self.offers)
+        if hidden is not None:
+            hidden.check(pairs.height)
         if pairs.height == 0:
             return pairs.with_columns(
                 pl.lit(None, pl.Float64).alias(n)
                 for n in ("truth_fit", "truth_self_directedness", *OUTPUT_COLUMNS)
             ).with_columns(pl.lit(None, pl.Boolean).alias("truth_misfit"))
-        frame = self._with_traits(pairs).with_columns(
+        frame = self._with_traits(pairs, hidden).with_columns(
             offer_fit().alias("truth_fit"), offer_misfit().alias("truth_misfit")
         )
         frame = frame.with_columns(

@@ -20,6 +20,8 @@ the data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 
@@ -33,6 +35,26 @@ SELF_DIRECTION_OBSERVED_WEIGHT = 0.65
 # weights then keep the blended trait near N(0, 1) too (the two parts correlate at ~0.77).
 _OBSERVED_CENTRE = 0.69
 _OBSERVED_SPREAD = 0.85
+
+
+@dataclass(frozen=True)
+class HabitLaw:
+    """How the synthetic carrier draws a customer's self-service habits from the latent trait.
+
+    Has the app with P = logistic(``app_intercept`` + ``app_slope`` × latent); then log-ins
+    (90 days), online purchases (12 months) and contacts they start (90 days) are Poisson with
+    log-means ``intercept + slope × latent``. Shared by the generator (:mod:`goodcall.synth.people`)
+    and by :mod:`goodcall.truth.observable`, which inverts it.
+    """
+
+    app_intercept: float = 0.3
+    app_slope: float = 1.3
+    logins: tuple[float, float] = (1.7, 0.8)
+    online: tuple[float, float] = (-0.6, 0.8)
+    inbound: tuple[float, float] = (-0.9, -0.6)
+
+
+HABITS = HabitLaw()
 
 
 def customer_hashes(customer_ids: pl.Series, seed: int) -> U64:
