@@ -81,17 +81,11 @@ MIN_ROWS = 200  # reached and unreached treated contacts, each, to fit at all
 MIN_CONVERSIONS = 20  # conversions among reached contacts and among organic rows, each
 NEGATIVES_KEPT = 300_000
 PARTS = ("reach", "accept", "organic")
-OFFER_FEATURES = (
-    "offer_id",
-    "offer_kind",
-    "offer_value",
-    "offer_os_fit",
-    "offer_make_fit",
-    "offer_tier_gap",
-    "promotion_seen",
-    "promotion_redeemed",
+OFFER_FEATURES: tuple[str, ...] = tuple(
+    f for f in FEATURE_COLUMNS if f.startswith(("offer_", "promotion_"))
 )
-"""Features of the offer itself; the reach model reads none of them (see the module)."""
+"""Features of the offer itself (id, kind, margin, fit, promotion seen or redeemed); the reach
+model reads none of them (see the module)."""
 REACH_FEATURES: tuple[str, ...] = tuple(f for f in FEATURE_COLUMNS if f not in OFFER_FEATURES)
 ACCEPT_FEATURES: tuple[str, ...] = tuple("medium" if f == "channel" else f for f in FEATURE_COLUMNS)
 ORGANIC_FEATURES: tuple[str, ...] = tuple(f for f in FEATURE_COLUMNS if f not in CONTACT_FEATURES)
@@ -240,7 +234,7 @@ def _medium_apart(encoder: FeatureEncoder) -> list[list[int]]:
     it, trees that split on the offer first gave such an offer its message level on the phone.
     """
     names = encoder.feature_names
-    offer = {n for n in names if n.startswith(("offer_", "promotion_"))}
+    offer = {n for n in names if n in OFFER_FEATURES}
     with_medium = [i for i, n in enumerate(names) if n not in offer]
     with_offer = [i for i, n in enumerate(names) if n != "medium"]
     return [with_medium, with_offer]
