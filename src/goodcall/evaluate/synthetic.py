@@ -198,9 +198,19 @@ def oracle_plan(
     config: CampaignConfig,
     catalog: Catalog,
     at: dt.datetime,
+    *,
+    observable_draws: int = 0,
 ) -> tuple[pl.DataFrame, float]:
-    """The truth-optimal plan on our candidates under our capacity, and its optimality gap."""
-    return plan_on_values(truth_values(items, profiles, truth), config, catalog, at)
+    """The truth-optimal plan on our candidates under our capacity, and its optimality gap.
+
+    ``observable_draws`` > 0: the observable oracle's plan instead, on the truth's values
+    averaged over the hidden traits given the data (:func:`observable_values`)."""
+    values = (
+        observable_values(items, profiles, truth, observable_draws)
+        if observable_draws > 0
+        else truth_values(items, profiles, truth)
+    )
+    return plan_on_values(values, config, catalog, at)
 
 
 def plan_on_values(
@@ -326,14 +336,19 @@ def run_synthetic(
     )  # fmt: skip
     truth = ResponseTruth(seed)
     everyone = profiles.select("customer_id")
-    oracle, gap = oracle_plan(stages.items.select(ITEM_KEYS), profiles, truth, config, catalog, at)
+    candidates = stages.items.select(ITEM_KEYS)
+    oracle, gap = oracle_plan(candidates, profiles, truth, config, catalog, at)
+    references = {"oracle": oracle}
+    if observable_draws > 0:
+        references[OBSERVABLE], _ = oracle_plan(
+            candidates, profiles, truth, config, catalog, at, observable_draws=observable_draws
+        )
     scored = score_items(stages.items, models, offers, config, at, ITEM_KEYS)
     contacted = ours.contacts
     volumes = dict(contacted.group_by("channel").len().iter_rows())
     scored = scored.with_columns(_random_score(scored, f"random-{seed}"))
     policies_frames = {
-        "oracle": _with_everyone(oracle, everyone),
-        **_observable_oracle(stages.items, profiles, truth, config, catalog, at, observable_draws),
+        **{name: _with_everyone(plan, everyone) for name, plan in references.items()},
         "ours": _decisions(ours.frame),
         "call_everyone": _with_everyone(call_everyone(stages.channels, stages.base, at), everyone),
         "propensity": _with_everyone(same_volume_policy(scored, volumes, "p_accept"), everyone),
@@ -342,19 +357,3 @@ def run_synthetic(
     scores = {name: score_policy(frame, profiles, truth) for name, frame in policies_frames.items()}
     seconds["score"] = time.perf_counter() - tick
     return SyntheticResult(customers, seed, calls_per_day, at, scores, rows.height, seconds, gap)
-
-
-def _observable_oracle(
-    items: pl.DataFrame,
-    profiles: pl.DataFrame,
-    truth: ResponseTruth,
-    config: CampaignConfig,
-    catalog: Catalog,
-    at: dt.datetime,
-    draws: int,
-) -> dict[str, pl.DataFrame]:
-    if draws <= 0:
-        return {}
-    values = observable_values(items.select(ITEM_KEYS), profiles, truth, draws)
-    plan, _ = plan_on_values(values, config, catalog, at)
-    return {OBSERVABLE: _with_everyone(plan, profiles.select("customer_id"))}

@@ -234,8 +234,7 @@ def _medium_apart(encoder: FeatureEncoder) -> list[list[int]]:
     it, trees that split on the offer first gave such an offer its message level on the phone.
     """
     names = encoder.feature_names
-    offer = {n for n in names if n in OFFER_FEATURES}
-    with_medium = [i for i, n in enumerate(names) if n not in offer]
+    with_medium = [i for i, n in enumerate(names) if n not in OFFER_FEATURES]
     with_offer = [i for i, n in enumerate(names) if n != "medium"]
     return [with_medium, with_offer]
 

@@ -33,9 +33,9 @@ from collections.abc import Iterator
 import numpy as np
 import polars as pl
 
-from goodcall.truth.hashing import F64, id_hashes, key_constant, uniforms
+from goodcall.truth.hashing import F64, id_hashes, uniforms
 from goodcall.truth.response import HiddenTraits
-from goodcall.truth.traits import HABITS, HabitLaw
+from goodcall.truth.traits import HABITS, HabitLaw, offer_uniforms
 
 GRID = np.linspace(-5.0, 5.0, 201)
 """Grid of the latent self-direction (N(0, 1) prior) on which its posterior is computed."""
@@ -54,7 +54,7 @@ def latent_log_posterior(habits: pl.DataFrame, law: HabitLaw = HABITS) -> F64:
     logins, online, inbound = (habits[n].cast(pl.Float64).to_numpy() for n in HABIT_COLUMNS)
     p_app = 1.0 / (1.0 + np.exp(-(law.app_intercept + law.app_slope * GRID)))[None, :]
     log_login_mean = (law.logins[0] + law.logins[1] * GRID)[None, :]
-    with_app = np.log(p_app) + logins[:, None] * log_login_mean - np.exp(log_login_mean)
+    with_app = np.log(p_app) + _poisson_loglik(logins, *law.logins)
     without = np.log(1.0 - p_app + p_app * np.exp(-np.exp(log_login_mean)))
     out: F64 = (
         -0.5 * GRID[None, :] ** 2
@@ -65,18 +65,17 @@ def latent_log_posterior(habits: pl.DataFrame, law: HabitLaw = HABITS) -> F64:
     return out
 
 
-def _posterior_cdf(habits: pl.DataFrame) -> F64:
+def _posterior_weights(habits: pl.DataFrame) -> F64:
+    """The posterior's mass on each point of :data:`GRID`, one row per customer (sums to 1)."""
     log_post = latent_log_posterior(habits)
-    weights = np.exp(log_post - log_post.max(axis=1, keepdims=True))
-    cdf: F64 = np.cumsum(weights, axis=1)
-    return cdf / cdf[:, -1:]
+    weights: F64 = np.exp(log_post - log_post.max(axis=1, keepdims=True))
+    normalised: F64 = weights / weights.sum(axis=1, keepdims=True)
+    return normalised
 
 
 def latent_posterior_means(habits: pl.DataFrame) -> F64:
     """E[latent self-direction | habits] per customer (what the data says about them)."""
-    log_post = latent_log_posterior(habits)
-    weights = np.exp(log_post - log_post.max(axis=1, keepdims=True))
-    means: F64 = (weights * GRID[None, :]).sum(axis=1) / weights.sum(axis=1)
+    means: F64 = _posterior_weights(habits) @ GRID
     return means
 
 
@@ -130,18 +129,17 @@ def posterior_draws(pairs: pl.DataFrame, draws: int = 16, seed: int = 0) -> Iter
         customers.with_row_index("_c"), on="customer_id", how="left", maintain_order="left"
     )["_c"]
     rows = index.to_numpy().astype(np.int64)
-    cdf = _posterior_cdf(customers)
+    cdf = np.cumsum(_posterior_weights(customers), axis=1)
     # the lattice's shifts hash the customer (and offer), so a row's draws do not depend on
     # which other rows come with it nor on their order
     hashes = id_hashes(customers["customer_id"], seed)
     shift_latent = uniforms(hashes, "observable:latent")
     shift_persuade = uniforms(hashes, "observable:persuadability")
     offers = pairs["offer_id"].cast(pl.String).fill_null("")
-    keys = {o: int(key_constant("observable:interest:" + o)) for o in offers.unique().to_list()}
-    per_offer = offers.replace_strict(keys, return_dtype=pl.UInt64).to_numpy().astype(np.uint64)
-    shift_interest = uniforms(hashes[rows], per_offer)
+    shift_interest = offer_uniforms(hashes[rows], offers, "observable:interest:")
+    generators = lattice_generators(draws)
     for k in range(draws):
-        steps = [(g * k % draws) / draws for g in lattice_generators(draws)]
+        steps = [(g * k % draws) / draws for g in generators]
         latent = _inverse_cdf(cdf, (shift_latent + steps[0]) % 1.0)
         persuade = _normal_quantile((shift_persuade + steps[1]) % 1.0)
         interest = (shift_interest + steps[2]) % 1.0

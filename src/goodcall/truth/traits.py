@@ -93,6 +93,12 @@ def self_directedness(latent: pl.Expr, observed_index: pl.Expr) -> pl.Expr:
 
 def offer_interest(hashes: U64, offer_ids: pl.Series) -> F64:
     """U(0, 1) per (customer, offer) row: idiosyncratic taste for that offer."""
-    constants = {o: int(key_constant("interest:" + o)) for o in offer_ids.unique().to_list()}
+    return offer_uniforms(hashes, offer_ids, "interest:")
+
+
+def offer_uniforms(hashes: U64, offer_ids: pl.Series, salt: str) -> F64:
+    """U(0, 1) per (customer, offer) row: the row's customer hash drawn with a key per offer
+    (``salt`` + offer id), so each offer gets its own independent draw."""
+    constants = {o: int(key_constant(salt + o)) for o in offer_ids.unique().to_list()}
     keys = offer_ids.replace_strict(constants, return_dtype=pl.UInt64).to_numpy()
     return uniforms(hashes, keys.astype(np.uint64))
