@@ -102,6 +102,66 @@ def test_hot_deck_replaces_state_changed_after_the_row() -> None:
     assert out["device_age_months"].to_list() == [30, 30, 30, 5]  # donor from K1; K2 untouched
 
 
+def test_hot_deck_keeps_rows_rebuilt_from_a_recorded_change() -> None:
+    """A's K1 row comes before A's change: kept when line_changes records a change of A after
+    the row's instant (its profile shows the earlier state), hot-decked when the last recorded
+    change is older than the row."""
+    rows = pl.DataFrame(
+        {
+            "customer_id": ["A", "B", "C"],
+            "campaign_id": ["K1"] * 3,
+            "offer_id": ["HS"] * 3,
+            "_as_of": [dt.datetime(2026, 1, 1, tzinfo=dt.UTC)] * 3,
+            "device_age_months": [40, 30, 30],
+        }
+    )
+    changed = pl.DataFrame(
+        {"customer_id": ["A"], "_changed_at": [dt.datetime(2026, 3, 1, tzinfo=dt.UTC)]}
+    )
+
+    def recorded(until: dt.datetime) -> pl.DataFrame:
+        return pl.DataFrame({"customer_id": ["A"], "_recorded_until": [until]})
+
+    later = recorded(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    out = _hot_deck(rows, changed, ("device_age_months",), "device", later)
+    assert out["device_age_months"].to_list() == [40, 30, 30]
+    older = recorded(dt.datetime(2025, 6, 1, tzinfo=dt.UTC))
+    out = _hot_deck(rows, changed, ("device_age_months",), "device", older)
+    assert out["device_age_months"].to_list() == [30, 30, 30]
+
+
+def _recorded_state(rows: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
+    """Rows taken before a recorded change of the customer's line, with that line's state at
+    the row's instant (the earliest change after it) as ``*_then`` columns."""
+    then = [c(n).alias(f"{n}_then") for n in ("device_make", "device_os", "plan_id")]
+    return (
+        rows.with_row_index("_row")
+        .join(changes.select("customer_id", "changed_at", *then), on="customer_id")
+        .filter(c("changed_at") > c("_as_of"))
+        .sort("_row", "changed_at")
+        .unique("_row", keep="first", maintain_order=True)
+    )
+
+
+def test_training_rows_of_recorded_changes_are_not_hot_decked(world: World) -> None:
+    """The carrier records every plan and handset change: rows before one keep the device and
+    plan the customer had then; without line_changes the same rows are hot-decked."""
+    offers = offer_table(world.catalog.offers)
+    changes = world.tables["line_changes"].collect()
+    rows = training_rows(world.tables, AT, offers)
+    before = _recorded_state(rows, changes)
+    assert before.height >= 10
+    assert before["device_make"].equals(before["device_make_then"], check_names=False)
+    assert before["device_os"].equals(before["device_os_then"], check_names=False)
+    tiers = dict(world.tables["plans"].select("plan_id", "tier").collect().iter_rows())
+    assert before["plan_tier"].to_list() == [tiers[p] for p in before["plan_id_then"]]
+    without = {k: v for k, v in world.tables.items() if k != "line_changes"}
+    imputed = training_rows(without, AT, offers).with_row_index("_row")
+    imputed = imputed.join(before.select("_row"), on="_row", how="semi")
+    columns = ["device_make", "device_os", "device_age_months", "plan_tier"]
+    assert not imputed.select(columns).equals(before.select(columns))
+
+
 def test_training_rows_and_model_set_round_trip(world: World, tmp_path: Path) -> None:
     with pytest.raises(HistoryError, match="timezone-aware"):
         history_contacts(world.tables, dt.datetime(2026, 11, 20))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from goodcall.profiles.fixtures import seed_customer_tables
 from goodcall.profiles.schema import TABLES
 from goodcall.store.config import engine_for
+from goodcall.store.importer import import_directory
 from goodcall.store.migrate import current_revision, downgrade, head_revision, upgrade
-from goodcall.store.tables import metadata
+from goodcall.store.tables import metadata, store_meta
+from tests.store.conftest import write_dir
 
 
 def test_upgrade_matches_metadata_and_downgrade_removes(store_url: str) -> None:
@@ -27,5 +32,36 @@ def test_upgrade_matches_metadata_and_downgrade_removes(store_url: str) -> None:
         downgrade(engine, "base")
         with engine.connect() as connection:
             assert set(sa.inspect(connection).get_table_names()) == {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_store_of_the_first_schema_gains_line_changes_and_keeps_its_rows(
+    store_url: str, tmp_path: Path
+) -> None:
+    """A store made before ``line_changes`` existed (schema 0001): importing migrates it (its
+    rows stay), and downgrading to 0001 removes only that table."""
+    _, engine = engine_for(store_url)
+    try:
+        upgrade(engine, "0001")
+        with engine.connect() as connection:
+            assert "line_changes" not in sa.inspect(connection).get_table_names()
+        with engine.begin() as connection:
+            connection.execute(sa.insert(store_meta), [{"key": "kept", "value": "yes"}])
+        seed = seed_customer_tables()
+        assert import_directory(write_dir(seed, tmp_path / "in"), store_url).landed
+        assert current_revision(engine) == "0002"
+        with engine.connect() as connection:
+            kept = connection.execute(
+                sa.select(store_meta.c.value).where(store_meta.c.key == "kept")
+            )
+            assert kept.scalar_one() == "yes"
+        downgrade(engine, "0001")
+        with engine.connect() as connection:
+            names = set(sa.inspect(connection).get_table_names())
+        assert names == {t.name for t in TABLES if t.name != "line_changes"} | {
+            "store_meta",
+            "alembic_version",
+        }
     finally:
         engine.dispose()

@@ -21,6 +21,7 @@ EXPECTED_ROWS = {
     "promotions": 5,
     "customers": 2000,
     "lines": 3453,
+    "line_changes": 24,
     "promotion_events": 2859,
     "preferences": 548,
     "consent": 2000,

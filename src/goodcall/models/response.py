@@ -10,17 +10,19 @@ its own features; and only contacts before the training cut-off are read at all.
 profile per campaign rather than per contact costs one ``build_profiles`` per campaign, not per
 row.
 
-What the import format cannot rewind: a line's device and plan are stored as they are now, so a
-customer who *took* a handset (or plan) offer appears with the new handset (plan) in the features
-of every contact up to that acceptance — including the accepting contact itself. A model would
-learn "new phone, financing just started ⇒ accepts a phone" and then predict almost nothing for
-the customers with old phones it should call. We therefore detect these rows (the customer later
-converted on an offer that replaces the device or moves the plan) and replace their device (plan)
-columns by those of a random *unchanged* customer of the same campaign and offer — a hot-deck
-imputation from the same targeted audience, which carries no information about the outcome.
-The price: for these offers the model learns less from device or plan facts of the accepting
-customers themselves; the catalog's rules (eligibility, suitability) still encode that fit. A
-customer-360 export that keeps line history would remove the need (see ``docs/decisions.md``).
+What the import format cannot rewind: ``lines`` holds each line's device and plan as they are
+now, so a customer who *took* a handset (or plan) offer would appear with the new handset (plan)
+in the features of every contact up to that acceptance — including the accepting contact itself.
+A model would learn "new phone, financing just started ⇒ accepts a phone" and then predict almost
+nothing for the customers with old phones it should call. With ``line_changes`` (the earlier
+states of each line), ``build_profiles`` rebuilds the line as it was and these rows are kept as
+they are (``monthly_revenue`` and ``value`` stay the account's current ones). Without it — or
+when no change of the customer after the row's instant is recorded — the rows are detected (the
+customer later converted on an offer that replaces the device or moves the plan) and their device
+(plan) columns replaced by those of a random *unchanged* customer of the same campaign and offer:
+a hot-deck imputation from the same targeted audience, which carries no information about the
+outcome, at the price of learning less from the device or plan facts of the accepting customers
+themselves (see ``docs/decisions.md``).
 
 **Model design** — when the history records which contacts reached the customer, the decisions
 use the reach-decomposed model of :mod:`goodcall.models.reach` (fitted here too); otherwise one
@@ -58,6 +60,7 @@ from goodcall.evaluate.metrics import auuc, qini_coefficient, uplift_at_k
 from goodcall.models.reach import ReachInputError, ReachModel, ReachReport, fit_reach
 from goodcall.models.uplift import LightGBMParams, UpliftModel, fit_uplift
 from goodcall.profiles.build import build_profiles
+from goodcall.profiles.frames import UTC_DATETIME
 
 c = pl.col
 ANNOY_OUTCOMES = ("complaint", "dnc_request")
@@ -129,7 +132,7 @@ def training_rows(
     rows = pl.concat(parts, how="vertical_relaxed").sort(ROW_ORDER)
     zones = rows["time_zone"].unique().drop_nulls().to_list()
     rows = rows.with_columns(local_hour(c("at"), zones).alias("local_hour"))
-    rows = _impute_changed_state(rows, contacts, offers)
+    rows = _impute_changed_state(rows, contacts, offers, recorded_changes(tables))
     features = candidate_features(rows.lazy(), offers).collect()
     return features.sort(ROW_ORDER).with_columns(
         (c("group") == "treatment").alias("treated"),
@@ -160,19 +163,45 @@ def _changed_at(contacts: pl.DataFrame, offers: pl.DataFrame, changes: pl.Expr) 
     )
 
 
+def recorded_changes(tables: Mapping[str, pl.LazyFrame | pl.DataFrame]) -> pl.DataFrame:
+    """Per customer: the last instant ``line_changes`` records a change of one of their lines
+    (``_recorded_until``); no rows when the export has no ``line_changes``."""
+    if "line_changes" not in tables:
+        return pl.DataFrame(schema={"customer_id": pl.String(), "_recorded_until": UTC_DATETIME})
+    return (
+        tables["line_changes"]
+        .lazy()
+        .group_by("customer_id")
+        .agg(c("changed_at").max().alias("_recorded_until"))
+        .collect()
+    )
+
+
+def _dirty(rows: pl.DataFrame, changed: pl.DataFrame, recorded: pl.DataFrame | None) -> pl.Series:
+    """Rows taken before the customer's change (``_changed_at``) whose profile could not be
+    rebuilt: no change of theirs is recorded after the row's instant."""
+    flags = rows.select("customer_id", "_as_of").join(
+        changed, on="customer_id", how="left", maintain_order="left"
+    )
+    before = c("_changed_at").is_not_null() & (c("_as_of") < c("_changed_at"))
+    if recorded is not None:
+        flags = flags.join(recorded, on="customer_id", how="left", maintain_order="left")
+        rebuilt = c("_recorded_until").is_not_null() & (c("_as_of") < c("_recorded_until"))
+        before = before & ~rebuilt
+    return flags.select(before.alias("_dirty")).to_series()
+
+
 def _hot_deck(
-    rows: pl.DataFrame, changed: pl.DataFrame, columns: tuple[str, ...], salt: str
+    rows: pl.DataFrame,
+    changed: pl.DataFrame,
+    columns: tuple[str, ...],
+    salt: str,
+    recorded: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Replace ``columns`` of rows taken before the customer's change by a random clean donor's
-    (same campaign and offer); null when the group has no clean row."""
-    flagged = (
-        rows.join(changed, on="customer_id", how="left", maintain_order="left")
-        .with_columns(
-            (c("_changed_at").is_not_null() & (c("_as_of") < c("_changed_at"))).alias("_dirty")
-        )
-        .drop("_changed_at")
-        .with_row_index("_row")
-    )
+    (same campaign and offer); null when the group has no clean row. Rows rebuilt from a
+    recorded change (``recorded``: :func:`recorded_changes`) are kept, and may be donors."""
+    flagged = rows.with_columns(_dirty(rows, changed, recorded)).with_row_index("_row")
     if not flagged["_dirty"].any():
         return flagged.drop("_dirty", "_row")
     key = ["campaign_id", "offer_id"]
@@ -198,15 +227,15 @@ def _hot_deck(
 
 
 def _impute_changed_state(
-    rows: pl.DataFrame, contacts: pl.DataFrame, offers: pl.DataFrame
+    rows: pl.DataFrame, contacts: pl.DataFrame, offers: pl.DataFrame, recorded: pl.DataFrame
 ) -> pl.DataFrame:
-    """See the module docstring: device and plan columns of rows before a state change."""
+    """See the module docstring: device and plan columns of rows before an unrecorded change."""
     device = _changed_at(
         contacts, offers, (c("offer_kind") == "handset") & c("offer_target_os").is_not_null()
     )
     plan = _changed_at(contacts, offers, c("offer_plan_tier").is_not_null())
-    rows = _hot_deck(rows, device, DEVICE_COLUMNS, "device")
-    return _hot_deck(rows, plan, PLAN_COLUMNS, "plan")
+    rows = _hot_deck(rows, device, DEVICE_COLUMNS, "device", recorded)
+    return _hot_deck(rows, plan, PLAN_COLUMNS, "plan", recorded)
 
 
 HOLDOUT_SHARE = 0.2

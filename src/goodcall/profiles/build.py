@@ -58,12 +58,54 @@ def _struct(spec: pl.Struct) -> pl.Expr:
     return pl.struct([pl.col(f.name).cast(f.dtype) for f in spec.fields])
 
 
-def _lines(tables: Tables, as_of: dt.date) -> pl.LazyFrame:
-    """Per customer: the primary line's device and plan, and the list of every line."""
+LINE_STATE = (
+    "plan_id",
+    "device_make",
+    "device_model",
+    "device_os",
+    "device_purchase_date",
+    "financing_end_date",
+)
+"""Columns of a line that ``line_changes`` rewinds (data usage is not: it is recent by nature)."""
+
+
+def _lines_at(tables: Tables, as_of: dt.datetime) -> pl.LazyFrame:
+    """Every line in the state it was in at ``as_of``.
+
+    ``lines`` holds the state now; ``line_changes`` holds each earlier state up to the instant
+    the line left it. The earliest change after ``as_of`` therefore holds the state at
+    ``as_of``; a line with none is as it is now. Without this, a customer who bought a phone
+    last month would show the new phone in every earlier profile.
+    """
+    then = (
+        _table(tables, "line_changes")
+        .filter(pl.col("changed_at") > as_of)
+        .group_by("line_id")
+        .agg(
+            *[pl.col(c).sort_by("changed_at").first().alias(f"_then_{c}") for c in LINE_STATE],
+            pl.lit(True).alias("_rewound"),
+        )
+    )
+    rewound = pl.col("_rewound").fill_null(False)
+    return (
+        _table(tables, "lines")
+        .join(then, on="line_id", how="left")
+        .with_columns(
+            pl.when(rewound).then(pl.col(f"_then_{c}")).otherwise(pl.col(c)).alias(c)
+            for c in LINE_STATE
+        )
+        .drop("_rewound", *[f"_then_{c}" for c in LINE_STATE])
+    )
+
+
+def _lines(tables: Tables, as_of: dt.datetime) -> pl.LazyFrame:
+    """Per customer: the primary line's device and plan, and the list of every line, as they
+    were at ``as_of`` (plan facts follow the plan the line had then)."""
     plans = _table(tables, "plans")
     top_tier = plans.select(pl.col("tier").max().alias("_top_tier"))
+    as_of_date = as_of.astimezone(dt.UTC).date()
     lines = (
-        _table(tables, "lines")
+        _lines_at(tables, as_of)
         .join(
             plans.select(
                 "plan_id",
@@ -108,14 +150,14 @@ def _lines(tables: Tables, as_of: dt.date) -> pl.LazyFrame:
         _struct(LINE_STRUCT).alias("lines"),
     )
     end = pl.col("financing_end_date")
-    months_left = (end.dt.year().cast(pl.Int64) - as_of.year) * 12 + (
-        end.dt.month().cast(pl.Int64) - as_of.month
+    months_left = (end.dt.year().cast(pl.Int64) - as_of_date.year) * 12 + (
+        end.dt.month().cast(pl.Int64) - as_of_date.month
     )
     return (
         per_customer.join(top_tier, how="cross")
         .with_columns(
-            _months_between(pl.col("device_purchase_date"), as_of).alias("device_age_months"),
-            pl.when(end.is_null() | (end <= pl.lit(as_of)))
+            _months_between(pl.col("device_purchase_date"), as_of_date).alias("device_age_months"),
+            pl.when(end.is_null() | (end <= pl.lit(as_of_date)))
             .then(pl.lit(0, pl.Int64))
             .otherwise(pl.max_horizontal(months_left, pl.lit(1, pl.Int64)))
             .alias("financing_months_left"),
@@ -197,7 +239,7 @@ def build_profiles(tables: Tables, as_of: dt.datetime) -> pl.LazyFrame:
     selfserve = _table(tables, "self_service")
 
     frame = (
-        customers.join(_lines(tables, as_of_date), on="customer_id", how="left")
+        customers.join(_lines(tables, as_of), on="customer_id", how="left")
         .join(prefs, on="customer_id", how="left")
         .join(consent, on="customer_id", how="left")
         .join(selfserve, on="customer_id", how="left")

@@ -73,6 +73,7 @@ def seed_customer_rows() -> dict[str, list[dict[str, object]]]:
                 "data_usage_gb_m3": 44.2,
             }
         ],
+        "line_changes": [],
         "promotion_events": [
             {
                 "customer_id": cid,

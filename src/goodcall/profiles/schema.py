@@ -218,6 +218,43 @@ LINES = Table(
     ),
 )
 
+LINE_CHANGES = Table(
+    name="line_changes",
+    description=(
+        "Earlier states of a line: the plan and device it had until `changed_at` (a phone bought, "
+        "a plan changed). Optional; without it, a profile built as of a past date shows each "
+        "line's current device and plan."
+    ),
+    key=("line_id", "changed_at"),
+    required=False,
+    columns=(
+        Column("line_id", "str", "Line that changed.", references="lines.line_id"),
+        Column(
+            "customer_id",
+            "str",
+            "Account holder of the line (as in `lines`).",
+            references="customers.customer_id",
+        ),
+        Column(
+            "changed_at",
+            "datetime",
+            "The instant the line left this state (the phone was bought, the plan changed).",
+        ),
+        Column("plan_id", "str", "Plan of the line until then.", references="plans.plan_id"),
+        Column("device_make", "str", "Device maker until then."),
+        Column("device_model", "str", "Device model until then."),
+        Column("device_os", "enum", "Device operating system until then.", allowed=DEVICE_OS),
+        Column("device_purchase_date", "date", "When that device was bought."),
+        Column(
+            "financing_end_date",
+            "date",
+            "End of that device's financing, if any.",
+            required=False,
+            nullable=True,
+        ),
+    ),
+)
+
 PROMOTION_HISTORY = Table(
     name="promotion_events",
     description="Promotions a customer redeemed, or merely saw (where and when).",
@@ -381,6 +418,7 @@ TABLES: tuple[Table, ...] = (
     PROMOTIONS,
     CUSTOMERS,
     LINES,
+    LINE_CHANGES,
     PROMOTION_HISTORY,
     PREFERENCES,
     CONSENT,

@@ -3,8 +3,9 @@
 Order of generation: account holders, lines, promotions, preferences, consent and cases describe
 the carrier *before* the contact history; their profile (``build_profiles``) is what the ground
 truth sees when the history's outcomes are drawn; then the history's consequences are applied
-(plans and devices taken, promotions redeemed, do-not-call requests, complaint cases) and revenue
-and value are computed last.
+(plans and devices taken, each recorded in ``line_changes`` with the state the line had until
+then; promotions redeemed, do-not-call requests, complaint cases) and revenue and value are
+computed last.
 
 Money: ``monthly_revenue`` is the account's plan prices × 0.90–1.08 (discounts, extras);
 ``value`` (expected remaining margin) is monthly revenue × (14 + 0.12 × tenure in months) × a
@@ -20,7 +21,7 @@ import polars as pl
 
 from goodcall.profiles.fixtures import reference_tables
 from goodcall.profiles.frames import table_schema
-from goodcall.profiles.schema import CONSENT, CUSTOMERS, PROMOTION_HISTORY, TABLES
+from goodcall.profiles.schema import CONSENT, CUSTOMERS, LINE_CHANGES, PROMOTION_HISTORY, TABLES
 from goodcall.synth.campaigns import Campaign
 from goodcall.synth.carrier import OFFER_DEVICES, OFFERS_BY_ID, PLANS
 from goodcall.synth.cases import complaint_cases, make_cases
@@ -59,10 +60,9 @@ def _money(
     )
 
 
-def _apply_conversions(
-    history: History, lines: pl.DataFrame, events: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    conv = history.conversions.sort("at")
+def _moves(conversions: pl.DataFrame) -> pl.DataFrame:
+    """Per customer: the last plan taken (``_new_plan`` at ``_plan_at``) and the last handset
+    bought (``_hs`` at ``_hs_at``); ``conversions`` sorted by take-up instant."""
     tier_plan = {p.tier: p.plan_id for p in PLANS if p.kind == "postpaid"}
     plan_of_offer = {
         o.offer_id: tier_plan[o.plan_tier]
@@ -70,43 +70,80 @@ def _apply_conversions(
         if o.plan_tier is not None and o.plan_tier in tier_plan
     }
     plan_moves = (
-        conv.filter(c("offer_id").is_in(list(plan_of_offer)))
+        conversions.filter(c("offer_id").is_in(list(plan_of_offer)))
         .group_by("customer_id")
-        .agg(c("offer_id").last().replace_strict(plan_of_offer).alias("_new_plan"))
-    )
-    devices = {o: d for o, d in OFFER_DEVICES.items()}
-    handset = (
-        conv.filter(c("offer_id").is_in(list(devices)))
-        .group_by("customer_id")
-        .agg(c("offer_id").last().alias("_hs"), c("at").last().dt.date().alias("_bought"))
-    )
-    primary = c("is_primary")
-    lines = (
-        lines.join(plan_moves, on="customer_id", how="left", maintain_order="left")
-        .join(handset, on="customer_id", how="left", maintain_order="left")
-        .with_columns(
-            pl.when(primary & c("_new_plan").is_not_null())
-            .then(c("_new_plan"))
-            .otherwise(c("plan_id"))
-            .alias("plan_id"),
-            *[
-                pl.when(primary & c("_hs").is_not_null())
-                .then(c("_hs").replace_strict({o: d[i] for o, d in devices.items()}, default=None))
-                .otherwise(c(name))
-                .alias(name)
-                for i, name in enumerate(("device_make", "device_model", "device_os"))
-            ],
-            pl.when(primary & c("_hs").is_not_null())
-            .then(c("_bought"))
-            .otherwise(c("device_purchase_date"))
-            .alias("device_purchase_date"),
-            pl.when(primary & c("_hs").is_not_null())
-            .then(c("_bought").dt.offset_by("24mo"))
-            .otherwise(c("financing_end_date"))
-            .alias("financing_end_date"),
+        .agg(
+            c("offer_id").last().replace_strict(plan_of_offer).alias("_new_plan"),
+            c("at").last().alias("_plan_at"),
         )
-        .drop("_new_plan", "_hs", "_bought")
     )
+    handset = (
+        conversions.filter(c("offer_id").is_in(list(OFFER_DEVICES)))
+        .group_by("customer_id")
+        .agg(c("offer_id").last().alias("_hs"), c("at").last().alias("_hs_at"))
+    )
+    return plan_moves.join(handset, on="customer_id", how="full", coalesce=True)
+
+
+def _with_state(lines: pl.DataFrame, plan_taken: pl.Expr, device_taken: pl.Expr) -> pl.DataFrame:
+    """Lines (joined with their customer's ``_moves``) with the taken plan where ``plan_taken``
+    and the bought handset (financed 24 months from the day it was bought) where
+    ``device_taken``; the other lines keep their columns."""
+    bought = c("_hs_at").dt.date()
+    return lines.with_columns(
+        pl.when(plan_taken).then(c("_new_plan")).otherwise(c("plan_id")).alias("plan_id"),
+        *[
+            pl.when(device_taken)
+            .then(
+                c("_hs").replace_strict({o: d[i] for o, d in OFFER_DEVICES.items()}, default=None)
+            )
+            .otherwise(c(name))
+            .alias(name)
+            for i, name in enumerate(("device_make", "device_model", "device_os"))
+        ],
+        pl.when(device_taken)
+        .then(bought)
+        .otherwise(c("device_purchase_date"))
+        .alias("device_purchase_date"),
+        pl.when(device_taken)
+        .then(bought.dt.offset_by("24mo"))
+        .otherwise(c("financing_end_date"))
+        .alias("financing_end_date"),
+    )
+
+
+def _line_changes(primary: pl.DataFrame) -> pl.DataFrame:
+    """The ``line_changes`` rows of the main lines (``primary``, as drawn, joined with their
+    ``_moves``): one per applied change, holding the state the line had until it.
+
+    A customer who took a plan and bought a handset gets two rows in time order: the state
+    before the first change, then the state between the two (the first change made). When
+    both were taken up at the same instant, one row (the state before both). A plan taken on
+    the plan the line already had is still recorded: the order was placed.
+    """
+    instants = pl.concat(
+        [
+            primary.filter(c(at).is_not_null()).with_columns(c(at).alias("changed_at"))
+            for at in ("_plan_at", "_hs_at")
+        ]
+    ).unique(["line_id", "changed_at"], keep="first", maintain_order=True)
+    before = _with_state(instants, c("_plan_at") < c("changed_at"), c("_hs_at") < c("changed_at"))
+    return before.select(table_schema(LINE_CHANGES).names()).sort("line_id", "changed_at")
+
+
+def _apply_conversions(
+    history: History, lines: pl.DataFrame, events: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Lines and promotion events after the history's conversions, and the ``line_changes``
+    that record what the lines were before them."""
+    conv = history.conversions.sort("at")
+    primary = c("is_primary")
+    moved = lines.join(_moves(conv), on="customer_id", how="left", maintain_order="left")
+    taken = c("_plan_at").is_not_null() | c("_hs_at").is_not_null()
+    changes = _line_changes(moved.filter(primary & taken))
+    lines = _with_state(
+        moved, primary & c("_new_plan").is_not_null(), primary & c("_hs").is_not_null()
+    ).drop("_new_plan", "_plan_at", "_hs", "_hs_at")
     promo_of_offer = {o.offer_id: o.promotion_id for o in OFFERS_BY_ID.values() if o.promotion_id}
     primary_line = lines.filter(primary).select("customer_id", "line_id")
     redeemed = (
@@ -127,7 +164,7 @@ def _apply_conversions(
     )
     schema = dict(table_schema(PROMOTION_HISTORY))
     events = pl.concat([events, redeemed.cast(schema)])  # type: ignore[arg-type]
-    return lines, events
+    return lines, events, changes
 
 
 def _apply_dnc(history: History, consent: pl.DataFrame) -> pl.DataFrame:
@@ -178,13 +215,16 @@ def make_chunk(
     }
     state = truth_state(tables, as_of)
     history = make_history(rng, truth, state, people, calendar, as_of_day)
-    lines, events = _apply_conversions(history, tables["lines"], tables["promotion_events"])
+    lines, events, changes = _apply_conversions(
+        history, tables["lines"], tables["promotion_events"]
+    )
     cases = pl.concat(
         [tables["cases"], complaint_cases(rng, history.complaints, people, as_of_day)]
     )
     tables |= {
         "customers": _money(people, lines, factors, as_of),
         "lines": lines,
+        "line_changes": changes,
         "promotion_events": events,
         "consent": _apply_dnc(history, tables["consent"]),
         "contacts": history.contacts,

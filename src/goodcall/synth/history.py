@@ -10,9 +10,10 @@ the truth's uplift, up to sampling noise and what the import format does not rec
 Simplification: outcomes are drawn with the customer's profile as of the as-of date *before* the
 effect of the history itself (device age, tenure and promotions seen are taken at the as-of date);
 the history then changes the state: an accepted plan moves the main line to that plan, an
-accepted handset replaces the main line's device (financed 24 months), an accepted offer tied to a
-promotion records its redemption, a do-not-call request puts the customer on the internal list
-(and ends their campaign history), and half of the complaints open a complaint case. Add-ons and
+accepted handset replaces the main line's device (financed 24 months) and ``line_changes`` keeps
+the state each such change replaced, dated at the take-up; an accepted offer tied to a promotion
+records its redemption, a do-not-call request puts the customer on the internal list (and ends
+their campaign history), and half of the complaints open a complaint case. Add-ons and
 bundles leave no other trace than the contact row.
 
 Phone details: ``silence_seconds`` (answer to a live agent) is under 2 s for 96 % of answered calls
