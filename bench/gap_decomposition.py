@@ -83,13 +83,13 @@ def model_parts(
     features = candidate_features(
         items.lazy().with_columns(pl.lit(at).alias("_as_of")), offers
     ).collect()
-    parts = models.response.reach.parts
-    frame = with_medium(features.select(FEATURE_COLUMNS))
-    organic = parts["organic"].predict(frame)
+    reach = models.response.reach
+    frame = features.select(FEATURE_COLUMNS)
+    accept, organic = reach.take_up(frame)
     return features.select(KEYS).with_columns(
-        pl.Series("m_reach", parts["reach"].predict(frame)),
+        pl.Series("m_reach", reach.parts["reach"].predict(with_medium(frame))),
         pl.Series("m_organic", organic),
-        pl.Series("m_accept_reached", parts["accept"].predict(frame, organic)),
+        pl.Series("m_accept_reached", accept),
     )
 
 

@@ -4,11 +4,12 @@ Known truth used here (``goodcall.truth.response``): a phone call is answered by
 customers between 09:00 and 16:59 and by 28–33 % between 17:00 and 19:59; an SMS is read by 85 %,
 an e-mail opened by 22 %; a contact that does not reach the customer leaves their take-up at the
 organic rate. Bad inputs tried: a history with no unreached contact (nothing records reach), a
-history whose reached contacts never convert.
+history whose reached contacts never convert, a model saved before the conversion model existed.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +21,12 @@ from goodcall.decide.features import FEATURE_COLUMNS, offer_table
 from goodcall.models.explore import beta_posteriors
 from goodcall.models.reach import (
     OFFER_FEATURES,
+    REACHED_OUTCOMES,
+    UNREACHED_OUTCOMES,
     ReachInputError,
     ReachModel,
     fit_reach,
+    not_reached,
     with_medium,
 )
 from goodcall.models.response import holdout_mask, training_rows
@@ -93,38 +97,53 @@ def test_uplift_is_reach_times_the_effect_when_reached(
 ) -> None:
     sample = rows.head(500).select(FEATURE_COLUMNS)
     uplift, contacted, organic = model.predict(sample)
-    frame = with_medium(sample)
-    reach = model.parts["reach"].predict(frame)
-    accept = model.parts["accept"].predict(frame, organic)
+    reach = model.parts["reach"].predict(with_medium(sample))
+    accept, organic_again = model.take_up(sample)
+    np.testing.assert_allclose(organic, organic_again, atol=1e-12)
     np.testing.assert_allclose(uplift, reach * (accept - organic), atol=1e-12)
     np.testing.assert_allclose(contacted - organic, uplift, atol=1e-12)
     assert ((contacted >= 0) & (contacted <= 1)).all()
 
 
-def test_accept_part_is_fitted_on_top_of_the_organic_take_up(
+def test_conversion_model_learns_from_every_conversion(
     model: ReachModel, rows: pl.DataFrame
 ) -> None:
-    """The accept part predicts what being reached adds to the organic log-odds: without the
-    organic scores it refuses, and a customer with a higher organic take-up (same features
-    otherwise) gets a higher P(accept | reached)."""
-    sample = with_medium(rows.head(300).select(FEATURE_COLUMNS))
-    part = model.parts["accept"]
-    assert part.offset == "organic"
-    with pytest.raises(ValueError, match="organic"):
-        part.predict(sample)
-    low = part.predict(sample, np.full(sample.height, 0.01))
-    high = part.predict(sample, np.full(sample.height, 0.05))
-    assert (high > low).all()
+    """One model for the organic and the reached take-up: its rows are the control contacts,
+    the unreached and the reached treated ones, and so are its conversions."""
+    treated = c("treated")
+    known = ~treated | c("outcome").is_in([*REACHED_OUTCOMES, *UNREACHED_OUTCOMES])
+    report = model.report.parts["conversion"]
+    assert report.rows == rows.filter(known).height
+    assert report.positives == rows.filter(known & c("converted")).height
 
 
-def test_medium_never_meets_an_offer_feature_in_a_tree(model: ReachModel) -> None:
-    """Interaction constraints: a branch that tests the medium tests no offer feature, so the
-    medium's effect is the same for every offer (an offer only messaged gets the call's effect
-    learned from the offers that were called)."""
-    part = model.parts["accept"]
+def test_a_contacts_effect_on_the_log_odds_is_the_same_for_every_offer(
+    model: ReachModel, rows: pl.DataFrame
+) -> None:
+    """What being reached adds to the log-odds depends on the customer and the moment, not on
+    the offer (interaction constraints): exactly equal for two offers, the same customers."""
+    part = model.parts["conversion"]
+    sample = rows.filter(c("treated")).head(300).select(FEATURE_COLUMNS)
+
+    def effect(offer_row: pl.DataFrame) -> np.ndarray:
+        offer = offer_row.select(OFFER_FEATURES).row(0, named=True)
+        frame = sample.with_columns(pl.lit(v, sample.schema[k]).alias(k) for k, v in offer.items())
+        reached = with_medium(frame)
+        return part.log_odds(reached) - part.log_odds(not_reached(reached))
+
+    offers = rows.unique("offer_id", keep="first", maintain_order=True)
+    first, second = effect(offers[0]), effect(offers[1])
+    assert np.abs(first).max() > 0.1  # the contact does something: the test can fail
+    np.testing.assert_allclose(first, second, atol=1e-9)
+
+
+def test_the_contact_never_meets_an_offer_feature_in_a_tree(model: ReachModel) -> None:
+    """Interaction constraints: a branch that tests whether and how the customer was reached
+    tests no offer feature."""
+    part = model.parts["conversion"]
     names = part.encoder.feature_names
-    medium = names.index("medium")
-    offer = {i for i, n in enumerate(names) if n.startswith(("offer_", "promotion_"))}
+    contact = {names.index("reached_by")}
+    offer = {i for i, n in enumerate(names) if n in OFFER_FEATURES}
     dump = part.booster.dump_model()
 
     def paths(node: dict[str, object], used: frozenset[int]) -> list[frozenset[int]]:
@@ -133,13 +152,13 @@ def test_medium_never_meets_an_offer_feature_in_a_tree(model: ReachModel) -> Non
         here = used | {int(node["split_feature"])}  # type: ignore[call-overload]
         return paths(node["left_child"], here) + paths(node["right_child"], here)  # type: ignore[arg-type]
 
-    seen_medium = False
+    seen_contact = seen_offer = False
     for tree in dump["tree_info"]:
         for used in paths(tree["tree_structure"], frozenset()):
-            if medium in used:
-                seen_medium = True
-                assert not (used & offer), [names[i] for i in used]
-    assert seen_medium, "the medium is never used: the test would prove nothing"
+            seen_contact |= bool(used & contact)
+            seen_offer |= bool(used & offer)
+            assert not (used & contact and used & offer), [names[i] for i in used]
+    assert seen_contact and seen_offer, "a family is never used: the test would prove nothing"
 
 
 def test_reach_settings_differ_from_the_historys_only_by_leaves_and_steps() -> None:
@@ -177,6 +196,17 @@ def test_saved_and_loaded_model_predicts_the_same(
     for ours, theirs in zip(model.predict(sample), loaded.predict(sample), strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=1e-9)
     assert loaded.report == model.report
+
+
+def test_a_model_saved_before_the_conversion_model_is_refused(
+    model: ReachModel, tmp_path: Path
+) -> None:
+    model.save(tmp_path / "reach")
+    payload = json.loads((tmp_path / "reach" / "reach.json").read_text())
+    payload["parts"] = {"reach": payload["parts"]["reach"], "organic": {}, "accept": {}}
+    (tmp_path / "reach" / "reach.json").write_text(json.dumps(payload))
+    with pytest.raises(ValueError, match=r"without its conversion part.*train the models again"):
+        ReachModel.load(tmp_path / "reach")
 
 
 def test_a_history_that_does_not_record_reach_is_refused(rows: pl.DataFrame) -> None:
