@@ -158,12 +158,6 @@ class ReachReport(BaseModel):
     organic_check: dict[str, float | int]  # unreached treated vs control take-up
 
 
-def logit(p: Floats) -> Floats:
-    """Log-odds of probabilities, kept finite (a probability of exactly 0 or 1 is clipped)."""
-    q = np.clip(p, 1e-7, 1.0 - 1e-7)
-    return np.asarray(np.log(q / (1.0 - q)), dtype=np.float64)
-
-
 @dataclass
 class _Part:
     """One booster with its encoder and the negative-sampling rate to undo."""
@@ -360,18 +354,14 @@ def fit_reach(
     ):
         if count < needed:
             raise ReachInputError(f"the history holds {count} {what}; need {needed}")
-    scoped = frame.filter(pl.Series(treated & (reached | unreached)))
-    known = frame.filter(pl.Series(reached | organic))
-    conversion_rows = _conversion_rows(known, pl.Series(reached[reached | organic]))
+    scoped = reached | unreached
+    reach_rows = with_medium(frame.filter(pl.Series(scoped))).with_columns(
+        pl.Series("_reached", reached[scoped])
+    )
+    known = reached | organic
+    conversion_rows = _conversion_rows(frame.filter(pl.Series(known)), pl.Series(reached[known]))
     specs = (
-        (
-            "reach",
-            with_medium(scoped).with_columns(
-                c("outcome").is_in(list(REACHED_OUTCOMES)).alias("_reached")
-            ),
-            "_reached",
-            REACH_FEATURES,
-        ),
+        ("reach", reach_rows, "_reached", REACH_FEATURES),
         ("conversion", conversion_rows, "converted", CONVERSION_FEATURES),
     )
     parts: dict[str, _Part] = {}
