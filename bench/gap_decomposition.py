@@ -26,6 +26,9 @@ under the same capacity with different value estimates, each scored exactly by t
 
 "of which calls" is the value of the policy's phone calls alone.
 
+Then, customer by customer, what each kind of disagreement with the oracle costs (another offer
+on the same channel, another channel for the same offer, a contact only one of them makes).
+
 Also prints, per offer × channel, mean predicted vs true uplift among chosen and unchosen items.
 
     python -m bench.gap_decomposition --customers 40000 --seed 0 --calls-per-day 600
@@ -116,6 +119,46 @@ def plan(items: pl.DataFrame, ev: str, config: CampaignConfig, catalog, at) -> p
     positive = positive_items(frame.select(*KEYS, "ev", "explore_ev"), config, at, catalog)
     chosen, _ = arbitrate(positive, config, catalog, 0.0)
     return positive.filter(pl.Series(chosen))
+
+
+def losses_by_choice(
+    oracle: pl.DataFrame, ours: pl.DataFrame, true_ev: pl.DataFrame
+) -> pl.DataFrame:
+    """Ours against the oracle customer by customer: what each kind of disagreement (another
+    offer, another channel, a contact only one of them makes) costs, as a share of the oracle's
+    value (each customer's chosen contact valued at the truth's EV ``true_ev``)."""
+
+    def picks(chosen: pl.DataFrame, tag: str) -> pl.DataFrame:
+        return chosen.join(true_ev, on=KEYS).select(
+            "customer_id",
+            c("offer_id").alias(f"{tag}_offer"),
+            c("channel").alias(f"{tag}_channel"),
+            c("true_ev").alias(f"{tag}_ev"),
+        )
+
+    both = picks(oracle, "o").join(picks(ours, "u"), on="customer_id", how="full", coalesce=True)
+    both = both.with_columns(c("o_ev").fill_null(0.0), c("u_ev").fill_null(0.0))
+    same_offer, same_channel = c("o_offer") == c("u_offer"), c("o_channel") == c("u_channel")
+    kind = (
+        pl.when(c("o_offer").is_null())
+        .then(pl.lit("contacted by us only"))
+        .when(c("u_offer").is_null())
+        .then(pl.lit("contacted by the oracle only"))
+        .when(same_offer & same_channel)
+        .then(pl.lit("same offer, same channel"))
+        .when(same_offer)
+        .then(pl.lit("same offer, another channel"))
+        .when(same_channel)
+        .then(pl.lit("same channel, another offer"))
+        .otherwise(pl.lit("another offer and channel"))
+    )
+    total = both["o_ev"].sum()
+    return (
+        both.with_columns(kind.alias("choice"))
+        .group_by("choice", "o_channel", "u_channel")
+        .agg(pl.len().alias("customers"), ((c("o_ev") - c("u_ev")).sum() / total).alias("lost"))
+        .sort("lost", descending=True)
+    )
 
 
 def main() -> None:
@@ -306,6 +349,10 @@ def main() -> None:
             f"| {name} | {s.expected_incremental_value:,.0f} | {100 * s.captured(ref):.1f} % "
             f"| {by_phone:,.0f} | {s.calls:,} | {s.contacts:,} | {s.expected_annoyances:.1f} |"
         )
+    lost = losses_by_choice(chosen["oracle"], chosen["ours"], frame.select(*KEYS, "true_ev"))
+    with pl.Config(tbl_rows=40):
+        print(lost.group_by("choice").agg(c("customers").sum(), c("lost").sum()).sort("lost"))
+        print(lost.head(15))
     mark = chosen["ours"].select(*KEYS).with_columns(pl.lit(True).alias("chosen"))
     lv = frame.join(mark, on=KEYS, how="left").with_columns(c("chosen").fill_null(False))
     table = (
