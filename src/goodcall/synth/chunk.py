@@ -27,7 +27,7 @@ from goodcall.synth.carrier import OFFER_DEVICES, OFFERS_BY_ID, PLANS
 from goodcall.synth.cases import complaint_cases, make_cases
 from goodcall.synth.consent import make_consent, make_preferences
 from goodcall.synth.draws import day_number
-from goodcall.synth.history import History, make_history
+from goodcall.synth.history import History, consequences, make_history
 from goodcall.synth.lines import make_lines
 from goodcall.synth.people import People, make_people
 from goodcall.synth.promotions import make_promotion_events
@@ -231,3 +231,28 @@ def make_chunk(
         "cases": cases,
     }
     return {t.name: tables[t.name].select(table_schema(t).names()) for t in TABLES}
+
+
+def apply_contacts(tables: Tables, contacts: pl.DataFrame, as_of: dt.date) -> Tables:
+    """``tables`` (a generated carrier) after more ``contacts`` (rows of the contacts table):
+    the contacts added, with what they caused, exactly as for the generator's own history —
+    plans and devices taken (the lines changed, each change recorded in ``line_changes``),
+    promotions redeemed, do-not-call requests. Used to play a campaign decided by goodcall
+    (``goodcall.evaluate.pilot``) into the carrier's records before the next decision.
+
+    Take-ups are dated a day after the contact, at the latest an hour before ``as_of``'s
+    midnight (the carrier's last event). Complaints open no case here (the generator draws
+    those with the customer's own draws) and revenue is not recomputed."""
+    history = consequences(contacts.sort("customer_id", "at"), day_number(as_of))
+    lines, events, changes = _apply_conversions(
+        history, tables["lines"], tables["promotion_events"]
+    )
+    added = pl.concat([tables["contacts"], history.contacts], how="vertical_relaxed")
+    recorded = pl.concat([tables["line_changes"], changes], how="vertical_relaxed")
+    return tables | {
+        "contacts": added.sort("customer_id", "at"),
+        "lines": lines,
+        "line_changes": recorded.sort("line_id", "changed_at"),
+        "promotion_events": events,
+        "consent": _apply_dnc(history, tables["consent"]),
+    }

@@ -149,10 +149,10 @@ def make_history(
             agent.alias("agent_id"),
         ]
     ).cast(dict(table_schema(CONTACTS)))  # type: ignore[arg-type]
-    return _consequences(contacts.sort("customer_id", "at"), as_of_day)
+    return consequences(contacts.sort("customer_id", "at"), as_of_day)
 
 
-def _consequences(contacts: pl.DataFrame, as_of_day: int) -> History:
+def consequences(contacts: pl.DataFrame, as_of_day: int) -> History:
     """Cut each customer's history at their first do-not-call request and list what changed."""
     first_dnc = (
         contacts.filter(c("outcome") == "dnc_request")
