@@ -1,7 +1,8 @@
 """``goodcall evaluate``: measure decisions before and after they are made.
 
 ``evaluate_app`` is the command group; this module adds ``ope`` and, in ``register``, the
-``synthetic`` command of ``goodcall.evaluate.synthetic_cli``. Another evaluation joins the group
+``synthetic`` and ``pilot`` commands of ``goodcall.evaluate.synthetic_cli`` and
+``goodcall.evaluate.pilot_cli``. Another evaluation joins the group
 the same way: a function of its own module that attaches a command to ``evaluate_app``
 (``evaluate_app.command("name")(function)``), called from ``register`` below.
 """
@@ -28,10 +29,13 @@ errors = Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Attach ``goodcall evaluate`` (with ``ope`` and ``synthetic``) to the main application."""
+    """Attach ``goodcall evaluate`` (with ``ope``, ``synthetic`` and ``pilot``) to the main
+    application."""
+    from goodcall.evaluate.pilot_cli import register_pilot
     from goodcall.evaluate.synthetic_cli import register_synthetic
 
     register_synthetic(evaluate_app)
+    register_pilot(evaluate_app)
     app.add_typer(evaluate_app, name="evaluate")
 
 

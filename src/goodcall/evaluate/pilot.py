@@ -1,0 +1,273 @@
+"""``evaluate pilot``: test and learn — what a campaign's own control group and outcomes teach.
+
+A carrier rarely sends a new campaign to everyone at once: it pilots it on part of the base,
+learns from what happened, then rolls it out. On the synthetic carrier of
+``goodcall evaluate synthetic``, with the same truth and the same exact scoring:
+
+1. **pilot** — ``lead_days`` before the decision time, a random share of the customers (stable
+   hash of the customer and the seed) is decided by the core with the models trained on the
+   history until then, *with* its control group and its exploration budget (the defaults of
+   :class:`~goodcall.decide.config.CampaignConfig`), under that share of the daily calls;
+2. what happened is drawn from the truth (the same draws as the synthetic history: reach,
+   take-up, annoyance; held-out customers take offers up organically) and written into the
+   carrier's records as the contacts table holds them, with their consequences
+   (:func:`goodcall.synth.chunk.apply_contacts`: devices and plans taken, do-not-call requests);
+3. **rollout** — at the decision time, the other customers are decided twice under the rest of
+   the calls: with the models trained on the history alone (what ``evaluate synthetic`` scores)
+   and with the models retrained on the history *and the pilot*; both are scored against the
+   oracle on the same customers.
+
+The pilot's own value is reported too, against the oracle on the pilot's customers: its control
+group and exploration give up some value today to measure and to learn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from goodcall.catalog.compile import compile_catalog
+from goodcall.catalog.loader import load_catalog
+from goodcall.catalog.model import Catalog
+from goodcall.decide.config import CampaignConfig
+from goodcall.decide.core import ITEM_KEYS, decide, funnel
+from goodcall.decide.features import offer_table
+from goodcall.decide.hashing import stable_uniform
+from goodcall.evaluate.synthetic import DECISION_HOUR_UTC, _decisions, _with_everyone, oracle_plan
+from goodcall.models.registry import ModelSet, train_model_set
+from goodcall.models.response import training_rows
+from goodcall.models.uplift import LightGBMParams
+from goodcall.policy.loader import load_policies
+from goodcall.profiles.build import build_profiles
+from goodcall.profiles.frames import table_schema
+from goodcall.profiles.schema import CONTACTS
+from goodcall.synth.chunk import apply_contacts
+from goodcall.synth.generate import DEFAULT_AS_OF, carrier_tables
+from goodcall.truth.response import TRUTH_PROFILE_COLUMNS, ResponseTruth, simulate
+from goodcall.truth.scoring import PolicyScore, score_policy
+
+c = pl.col
+PILOT_LEAD_DAYS = 14
+TRAINED = ("history only", "history and pilot")
+"""The two model sets the rollout is decided with."""
+
+
+@dataclass(frozen=True)
+class PilotResult:
+    """Scores of the pilot and of the rollout decided with and without what the pilot taught."""
+
+    customers: int
+    seed: int
+    calls_per_day: int
+    share: float
+    pilot_at: dt.datetime
+    rollout_at: dt.datetime
+    pilot_contacts: int  # treated contacts of the pilot
+    pilot_controls: int  # customers the pilot held out
+    pilot_conversions: int
+    training_rows: dict[str, int]  # rows of each model set of the rollout
+    pilot: dict[str, PolicyScore]  # oracle, ours (on the pilot's customers)
+    rollout: dict[str, PolicyScore]  # oracle, ours with each model set (the others)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def rollout_captured(self, name: str) -> float:
+        """Share of the oracle's incremental value on the rollout's customers."""
+        return self.rollout[name].captured(self.rollout["oracle"])
+
+    def pilot_captured(self) -> float:
+        """Share of the oracle's incremental value the pilot itself captured."""
+        return self.pilot["ours"].captured(self.pilot["oracle"])
+
+
+def in_pilot(customer_ids: pl.Series, share: float, seed: int) -> pl.Series:
+    """Whether each customer is in the pilot: a stable hash of the seed and the customer."""
+    keys = customer_ids.to_frame("k").select(pl.concat_str(pl.lit(f"pilot:{seed}:"), c("k")))
+    return pl.Series("pilot", stable_uniform(keys.to_series()) < share)
+
+
+def pilot_contacts(decisions: pl.DataFrame) -> pl.DataFrame:
+    """The pilot's contacts and controls as rows to draw: contacted customers with their offer,
+    channel and moment; held-out customers with the contact they would have had."""
+    treated = decisions.filter(c("decision") == "contact").select(
+        "customer_id", "offer_id", "channel", "planned_at", "local_hour",
+        "language_ok", "register_ok", pl.lit("treatment").alias("group"),
+    )  # fmt: skip
+    held = decisions.filter((c("group") == "control") & c("shadow_offer_id").is_not_null())
+    control = held.select(
+        "customer_id",
+        c("shadow_offer_id").alias("offer_id"),
+        c("shadow_channel").alias("channel"),
+        c("shadow_planned_at").alias("planned_at"),
+        c("shadow_local_hour").alias("local_hour"),
+        pl.lit(True).alias("language_ok"),
+        pl.lit(True).alias("register_ok"),
+        pl.lit("control").alias("group"),
+    )
+    return pl.concat([treated, control], how="vertical_relaxed")
+
+
+def draw_contacts(
+    rows: pl.DataFrame,
+    profiles: pl.DataFrame,
+    truth: ResponseTruth,
+    campaign_id: str,
+    rng_seed: int,
+) -> pl.DataFrame:
+    """What happened to each row of :func:`pilot_contacts`, drawn from the truth with the
+    customers' profiles at the pilot, as rows of the contacts table."""
+    wanted = list(dict.fromkeys((*TRUTH_PROFILE_COLUMNS, "value")))
+    ordered = rows.sort("customer_id", "offer_id", "channel", "planned_at")  # replayable draws
+    pairs = ordered.join(
+        profiles.select(wanted), on="customer_id", how="inner", maintain_order="left"
+    ).with_columns(
+        (c("group") == "treatment").alias("contacted"),
+        c("language_ok").fill_null(True),
+        c("register_ok").fill_null(True),
+    )
+    drawn = simulate(truth.probabilities(pairs), rng_seed)
+    return drawn.select(
+        pl.concat_str(pl.lit(campaign_id + "-"), c("customer_id")).alias("contact_id"),
+        "customer_id",
+        c("planned_at").alias("at"),
+        "channel",
+        pl.lit(campaign_id).alias("campaign_id"),
+        "offer_id",
+        "group",
+        "outcome",
+        c("accepted").alias("converted"),
+        pl.lit(None, pl.Float64).alias("silence_seconds"),
+        pl.lit(None, pl.String).alias("agent_id"),
+    ).cast(dict(table_schema(CONTACTS)))  # type: ignore[arg-type]
+
+
+def _train(
+    tables: dict[str, pl.DataFrame], at: dt.datetime, catalog: Catalog, seed: int, method: str,
+    params: LightGBMParams | None,
+) -> tuple[ModelSet, int]:  # fmt: skip
+    rows = training_rows({k: v.lazy() for k, v in tables.items()}, at, offer_table(catalog.offers))
+    models = train_model_set(
+        rows, list(catalog.offers), cutoff=at, trained_at=at, seed=seed, method=method,
+        params=params,
+    )  # fmt: skip
+    return models, rows.height
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """What both stages share: the catalog, the truth, the decision core and the scoring."""
+
+    catalog: Catalog
+    truth: ResponseTruth
+
+    def decide(
+        self, profiles: pl.DataFrame, models: ModelSet, at: dt.datetime, config: CampaignConfig
+    ) -> pl.DataFrame:
+        return decide(
+            profiles.lazy(), catalog=self.catalog, compiled=compile_catalog(self.catalog),
+            policies=load_policies(), models=models, at=at, config=config,
+        ).frame  # fmt: skip
+
+    def oracle(
+        self, profiles: pl.DataFrame, at: dt.datetime, config: CampaignConfig
+    ) -> PolicyScore:
+        """The truth-optimal plan on the same candidates under the same capacity, scored."""
+        stages = funnel(
+            profiles.lazy(), catalog=self.catalog, compiled=compile_catalog(self.catalog),
+            policies=load_policies(), at=at, config=config,
+        )  # fmt: skip
+        candidates = stages.items.select(ITEM_KEYS)
+        plan, _ = oracle_plan(candidates, profiles, self.truth, config, self.catalog, at)
+        return self.score(_with_everyone(plan, profiles.select("customer_id")), profiles)
+
+    def score(self, frame: pl.DataFrame, profiles: pl.DataFrame) -> PolicyScore:
+        return score_policy(frame, profiles, self.truth)
+
+
+NO_HOLDOUT = {"control_share": 0.0, "explore_share": 0.0}
+
+
+@dataclass(frozen=True)
+class _Pilot:
+    contacts: pl.DataFrame  # rows of the contacts table, drawn
+    scores: dict[str, PolicyScore]
+
+
+def _run_pilot_stage(
+    setting: _Setting, profiles: pl.DataFrame, models: ModelSet, at: dt.datetime,
+    config: CampaignConfig, rng_seed: int,
+) -> _Pilot:  # fmt: skip
+    """Decide the pilot's customers (control group and exploration on), draw what happened."""
+    decided = setting.decide(profiles, models, at, config)
+    rows = pilot_contacts(decided)
+    drawn = draw_contacts(rows, profiles, setting.truth, config.campaign_id, rng_seed)
+    scores = {
+        "oracle": setting.oracle(profiles, at, config.model_copy(update=NO_HOLDOUT)),
+        "ours": setting.score(_decisions(decided), profiles),
+    }
+    return _Pilot(drawn, scores)
+
+
+def _profiles(tables: dict[str, pl.DataFrame], at: dt.datetime) -> pl.DataFrame:
+    return build_profiles({k: v.lazy() for k, v in tables.items()}, at).collect()
+
+
+def run_pilot(
+    customers: int = 100_000,
+    seed: int = 0,
+    calls_per_day: int = 1_500,
+    share: float = 0.3,
+    *,
+    as_of: dt.date = DEFAULT_AS_OF,
+    lead_days: int = PILOT_LEAD_DAYS,
+    method: str = "auto",
+    params: LightGBMParams | None = None,
+) -> PilotResult:
+    """Pilot, learn, roll out: see the module docstring."""
+    if not 0.0 < share < 1.0:
+        raise ValueError(f"the pilot's share of the customers must be in (0, 1); got {share}")
+    seconds: dict[str, float] = {}
+    tick = time.perf_counter()
+    rollout_at = dt.datetime.combine(as_of, dt.time(DECISION_HOUR_UTC), tzinfo=dt.UTC)
+    pilot_at = rollout_at - dt.timedelta(days=lead_days)
+    tables = carrier_tables(customers, seed, as_of=as_of)
+    catalog = load_catalog()
+    setting = _Setting(catalog, ResponseTruth(seed))
+    pilot_calls = max(1, round(calls_per_day * share))
+    seconds["generate"], tick = time.perf_counter() - tick, time.perf_counter()
+
+    early, _ = _train(tables, pilot_at, catalog, seed, method, params)
+    then = _profiles(tables, pilot_at)
+    config = CampaignConfig(campaign_id=f"PILOT-{seed}", calls_per_day=pilot_calls)
+    pilot = _run_pilot_stage(
+        setting, then.filter(in_pilot(then["customer_id"], share, seed)), early, pilot_at,
+        config, seed + 7_919,
+    )  # fmt: skip
+    seconds["pilot"], tick = time.perf_counter() - tick, time.perf_counter()
+
+    after = apply_contacts(tables, pilot.contacts, as_of)
+    trained = {TRAINED[0]: _train(tables, rollout_at, catalog, seed, method, params),
+               TRAINED[1]: _train(after, rollout_at, catalog, seed, method, params)}  # fmt: skip
+    seconds["train"], tick = time.perf_counter() - tick, time.perf_counter()
+    now = _profiles(tables, rollout_at)
+    rest = now.filter(~in_pilot(now["customer_id"], share, seed))
+    config = CampaignConfig(
+        campaign_id=f"ROLLOUT-{seed}", calls_per_day=max(1, calls_per_day - pilot_calls),
+        **NO_HOLDOUT,
+    )  # fmt: skip
+    rollout = {"oracle": setting.oracle(rest, rollout_at, config)}
+    for name, (models, _) in trained.items():
+        frame = setting.decide(rest, models, rollout_at, config)
+        rollout[f"ours, {name}"] = setting.score(_decisions(frame), rest)
+    seconds["rollout"] = time.perf_counter() - tick
+    treated = pilot.contacts.filter(c("group") == "treatment")
+    return PilotResult(
+        customers=customers, seed=seed, calls_per_day=calls_per_day, share=share,
+        pilot_at=pilot_at, rollout_at=rollout_at, pilot_contacts=treated.height,
+        pilot_controls=pilot.contacts.height - treated.height,
+        pilot_conversions=int(pilot.contacts["converted"].sum()),
+        training_rows={name: rows for name, (_, rows) in trained.items()},
+        pilot=pilot.scores, rollout=rollout, seconds=seconds,
+    )  # fmt: skip
