@@ -51,9 +51,9 @@ from goodcall.decide.plan import arbitrate, positive_items
 from goodcall.decide.score import score_items
 from goodcall.evaluate.synthetic import (
     DECISION_HOUR_UTC,
-    _with_everyone,
     observable_values,
     truth_values,
+    with_everyone,
 )
 from goodcall.models.reach import with_medium
 from goodcall.models.registry import ModelSet, train_model_set
@@ -329,9 +329,9 @@ def main() -> None:
         *((f"ours, observable {name}", f"swap_{name}") for name in SWAPS),
     ):
         chosen[name] = plan(frame, ev, config, catalog, at)
-        results[name] = score_policy(_with_everyone(chosen[name], everyone), profiles, truth)
+        results[name] = score_policy(with_everyone(chosen[name], everyone), profiles, truth)
     pruned = chosen["ours"].join(frame.select(*KEYS, "true_ev"), on=KEYS).filter(c("true_ev") > 0)
-    results["ours, truth-pruned"] = score_policy(_with_everyone(pruned, everyone), profiles, truth)
+    results["ours, truth-pruned"] = score_policy(with_everyone(pruned, everyone), profiles, truth)
     ref = results["oracle"]
     print(
         f"customers {args.customers} seed {args.seed} calls/day {args.calls_per_day}; "
@@ -343,7 +343,7 @@ def main() -> None:
     )
     for name, s in results.items():
         picks = chosen.get(name, pruned)
-        calls_only = _with_everyone(picks.filter(c("channel") == "phone"), everyone)
+        calls_only = with_everyone(picks.filter(c("channel") == "phone"), everyone)
         by_phone = score_policy(calls_only, profiles, truth).expected_incremental_value
         print(
             f"| {name} | {s.expected_incremental_value:,.0f} | {100 * s.captured(ref):.1f} % "

@@ -36,7 +36,12 @@ from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import ITEM_KEYS, decide, funnel
 from goodcall.decide.features import offer_table
 from goodcall.decide.hashing import stable_uniform
-from goodcall.evaluate.synthetic import DECISION_HOUR_UTC, _decisions, _with_everyone, oracle_plan
+from goodcall.evaluate.synthetic import (
+    DECISION_HOUR_UTC,
+    oracle_plan,
+    scorable_decisions,
+    with_everyone,
+)
 from goodcall.models.registry import ModelSet, train_model_set
 from goodcall.models.response import training_rows
 from goodcall.models.uplift import LightGBMParams
@@ -180,7 +185,7 @@ class _Setting:
         )  # fmt: skip
         candidates = stages.items.select(ITEM_KEYS)
         plan, _ = oracle_plan(candidates, profiles, self.truth, config, self.catalog, at)
-        return self.score(_with_everyone(plan, profiles.select("customer_id")), profiles)
+        return self.score(with_everyone(plan, profiles.select("customer_id")), profiles)
 
     def score(self, frame: pl.DataFrame, profiles: pl.DataFrame) -> PolicyScore:
         return score_policy(frame, profiles, self.truth)
@@ -205,7 +210,7 @@ def _run_pilot_stage(
     drawn = draw_contacts(rows, profiles, setting.truth, config.campaign_id, rng_seed)
     scores = {
         "oracle": setting.oracle(profiles, at, config.model_copy(update=NO_HOLDOUT)),
-        "ours": setting.score(_decisions(decided), profiles),
+        "ours": setting.score(scorable_decisions(decided), profiles),
     }
     return _Pilot(drawn, scores)
 
@@ -260,7 +265,7 @@ def run_pilot(
     rollout = {"oracle": setting.oracle(rest, rollout_at, config)}
     for name, (models, _) in trained.items():
         frame = setting.decide(rest, models, rollout_at, config)
-        rollout[f"ours, {name}"] = setting.score(_decisions(frame), rest)
+        rollout[f"ours, {name}"] = setting.score(scorable_decisions(frame), rest)
     seconds["rollout"] = time.perf_counter() - tick
     treated = pilot.contacts.filter(c("group") == "treatment")
     return PilotResult(

@@ -108,7 +108,9 @@ class SyntheticResult:
         }
 
 
-def _decisions(frame: pl.DataFrame) -> pl.DataFrame:
+def scorable_decisions(frame: pl.DataFrame) -> pl.DataFrame:
+    """The columns :func:`goodcall.truth.scoring.score_policy` reads, from a decision frame: a
+    chosen contact speaks the customer's language and register (the brief guarantees both)."""
     return frame.select(
         "customer_id",
         "offer_id",
@@ -119,10 +121,10 @@ def _decisions(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _with_everyone(chosen: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame:
+def with_everyone(chosen: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame:
     """One row per customer (no contact where nothing was chosen)."""
     picked = chosen.unique("customer_id", keep="first")
-    return _decisions(customers.join(picked, on="customer_id", how="left"))
+    return scorable_decisions(customers.join(picked, on="customer_id", how="left"))
 
 
 def _truth_pairs(items: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
@@ -348,11 +350,11 @@ def run_synthetic(
     volumes = dict(contacted.group_by("channel").len().iter_rows())
     scored = scored.with_columns(_random_score(scored, f"random-{seed}"))
     policies_frames = {
-        **{name: _with_everyone(plan, everyone) for name, plan in references.items()},
-        "ours": _decisions(ours.frame),
-        "call_everyone": _with_everyone(call_everyone(stages.channels, stages.base, at), everyone),
-        "propensity": _with_everyone(same_volume_policy(scored, volumes, "p_accept"), everyone),
-        "random": _with_everyone(same_volume_policy(scored, volumes, "_random"), everyone),
+        **{name: with_everyone(plan, everyone) for name, plan in references.items()},
+        "ours": scorable_decisions(ours.frame),
+        "call_everyone": with_everyone(call_everyone(stages.channels, stages.base, at), everyone),
+        "propensity": with_everyone(same_volume_policy(scored, volumes, "p_accept"), everyone),
+        "random": with_everyone(same_volume_policy(scored, volumes, "_random"), everyone),
     }
     scores = {name: score_policy(frame, profiles, truth) for name, frame in policies_frames.items()}
     seconds["score"] = time.perf_counter() - tick
