@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from goodcall.catalog.compile import compile_catalog
+from goodcall.catalog.compile import CompiledCatalog, compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
 from goodcall.decide.config import CampaignConfig
@@ -46,6 +46,7 @@ from goodcall.models.registry import ModelSet, train_model_set
 from goodcall.models.response import training_rows
 from goodcall.models.uplift import LightGBMParams
 from goodcall.policy.loader import load_policies
+from goodcall.policy.model import Policies
 from goodcall.profiles.build import build_profiles
 from goodcall.profiles.frames import table_schema
 from goodcall.profiles.schema import CONTACTS
@@ -162,17 +163,24 @@ def _train(
 
 @dataclass(frozen=True)
 class _Setting:
-    """What both stages share: the catalog, the truth, the decision core and the scoring."""
+    """What both stages share: the catalog (compiled once), the policies, the truth, the
+    decision core and the scoring."""
 
     catalog: Catalog
+    compiled: CompiledCatalog
+    policies: Policies
     truth: ResponseTruth
+
+    @classmethod
+    def of(cls, catalog: Catalog, truth: ResponseTruth) -> _Setting:
+        return cls(catalog, compile_catalog(catalog), load_policies(), truth)
 
     def decide(
         self, profiles: pl.DataFrame, models: ModelSet, at: dt.datetime, config: CampaignConfig
     ) -> pl.DataFrame:
         return decide(
-            profiles.lazy(), catalog=self.catalog, compiled=compile_catalog(self.catalog),
-            policies=load_policies(), models=models, at=at, config=config,
+            profiles.lazy(), catalog=self.catalog, compiled=self.compiled,
+            policies=self.policies, models=models, at=at, config=config,
         ).frame  # fmt: skip
 
     def oracle(
@@ -180,8 +188,8 @@ class _Setting:
     ) -> PolicyScore:
         """The truth-optimal plan on the same candidates under the same capacity, scored."""
         stages = funnel(
-            profiles.lazy(), catalog=self.catalog, compiled=compile_catalog(self.catalog),
-            policies=load_policies(), at=at, config=config,
+            profiles.lazy(), catalog=self.catalog, compiled=self.compiled,
+            policies=self.policies, at=at, config=config,
         )  # fmt: skip
         candidates = stages.items.select(ITEM_KEYS)
         plan, _ = oracle_plan(candidates, profiles, self.truth, config, self.catalog, at)
@@ -239,7 +247,7 @@ def run_pilot(
     pilot_at = rollout_at - dt.timedelta(days=lead_days)
     tables = carrier_tables(customers, seed, as_of=as_of)
     catalog = load_catalog()
-    setting = _Setting(catalog, ResponseTruth(seed))
+    setting = _Setting.of(catalog, ResponseTruth(seed))
     pilot_calls = max(1, round(calls_per_day * share))
     seconds["generate"], tick = time.perf_counter() - tick, time.perf_counter()
 
