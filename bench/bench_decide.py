@@ -31,9 +31,9 @@ from goodcall.catalog.loader import load_catalog
 from goodcall.decide import core
 from goodcall.decide.assemble import assemble, customer_summary, top_offers
 from goodcall.decide.config import CampaignConfig
-from goodcall.decide.features import offer_table
 from goodcall.decide.plan import arbitrate, build_problem, explore_capacity, positive_items
 from goodcall.decide.score import score_items
+from goodcall.models.inputs import offer_table
 from goodcall.models.registry import train_model_set
 from goodcall.models.response import training_rows
 from goodcall.policy.loader import load_policies

@@ -29,9 +29,9 @@ import time
 import polars as pl
 
 from goodcall.catalog.loader import load_catalog
-from goodcall.decide.features import FEATURE_COLUMNS, offer_table
-from goodcall.evaluate.metrics import qini_coefficient
 from goodcall.models.annoyance import fit_annoyance
+from goodcall.models.inputs import FEATURE_COLUMNS, offer_table
+from goodcall.models.metrics import qini_coefficient
 from goodcall.models.response import fit_response, holdout_mask, training_rows
 from goodcall.models.uplift import fit_logistic_baseline
 from goodcall.synth.generate import carrier_tables

@@ -90,7 +90,7 @@ def _hillstrom(splits: int) -> None:
 
 def _measure(kind: str, rows: int, seed: int) -> None:
     """Child process: generate, fit one learner, print a JSON line."""
-    from goodcall.evaluate.metrics import qini_coefficient
+    from goodcall.models.metrics import qini_coefficient
     from goodcall.models.uplift import fit_logistic_baseline, fit_uplift
     from goodcall.models.uplift.simulate import simulate_experiment
 

@@ -46,7 +46,6 @@ from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import ITEM_KEYS, funnel
-from goodcall.decide.features import FEATURE_COLUMNS, candidate_features, offer_table
 from goodcall.decide.plan import arbitrate, positive_items
 from goodcall.decide.score import score_items
 from goodcall.evaluate.synthetic import (
@@ -55,6 +54,7 @@ from goodcall.evaluate.synthetic import (
     truth_values,
     with_everyone,
 )
+from goodcall.models.inputs import FEATURE_COLUMNS, candidate_features, offer_table
 from goodcall.models.reach import with_medium
 from goodcall.models.registry import ModelSet, train_model_set
 from goodcall.models.response import training_rows

@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from goodcall.synth.carrier import DEVICES, PLANS, PROMOTIONS
+from goodcall.profiles.nordet import DEVICES, PLANS, PROMOTIONS
 
 UTC = dt.UTC
 AT = dt.datetime(2026, 11, 20, 15, 0, tzinfo=UTC)

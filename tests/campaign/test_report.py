@@ -12,7 +12,7 @@ import pytest
 from goodcall.campaign.report import OutcomeError, measure
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import decide
-from goodcall.decide.hashing import stable_uniform
+from goodcall.hashing import stable_uniform
 from goodcall.models.registry import ModelSet
 from goodcall.truth.response import TRUTH_PROFILE_COLUMNS, ResponseTruth
 from tests.decide.world import AT, World

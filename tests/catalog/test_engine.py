@@ -22,7 +22,7 @@ from goodcall.catalog.engine import evaluate_offers, evaluate_offers_matrix, fai
 from goodcall.catalog.loader import load_catalog
 from goodcall.profiles.fields import ProfileSchemaError
 from goodcall.profiles.fixtures import SEED_CUSTOMER_ID
-from goodcall.synth.carrier import OFFERS
+from goodcall.truth.offers import OFFERS
 from tests.policy.helpers import AS_OF, profiles, seed_row, variant
 
 CATALOG = load_catalog()

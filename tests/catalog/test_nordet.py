@@ -1,6 +1,6 @@
 """The shipped Nordet Mobile catalog agrees with the carrier's offer facts and reads right.
 
-The synthetic world decides who wants what from ``goodcall.synth.carrier.OFFERS``; the catalog
+The synthetic world decides who wants what from ``goodcall.truth.offers.OFFERS``; the catalog
 decides who may be offered what. If the two drift (a handset for the wrong OS, a plan to the wrong
 tier, a promotion that differs), every measurement on the demo would be wrong — hence this test.
 """
@@ -14,7 +14,8 @@ import pytest
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Offer
-from goodcall.synth.carrier import OFFERS, PLANS, PROMOTIONS
+from goodcall.profiles.nordet import PLANS, PROMOTIONS
+from goodcall.truth.offers import OFFERS
 
 CATALOG = load_catalog()
 SPECS = {spec.offer_id: spec for spec in OFFERS}

@@ -11,7 +11,7 @@ import polars as pl
 from goodcall.catalog.compile import CompiledCatalog, compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
-from goodcall.decide.features import offer_table
+from goodcall.models.inputs import offer_table
 from goodcall.models.registry import ModelSet, train_model_set
 from goodcall.models.response import training_rows
 from goodcall.models.uplift import LightGBMParams

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from goodcall.evaluate.metrics import (
+from goodcall.models.metrics import (
     MetricInputError,
     auuc,
     effect_with_ci,

@@ -11,8 +11,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from goodcall.decide.features import FEATURE_COLUMNS, offer_table
 from goodcall.models.annoyance import fit_annoyance
+from goodcall.models.inputs import FEATURE_COLUMNS, offer_table
 from goodcall.models.response import training_rows
 from tests.decide.world import AT, make_world
 

@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from goodcall.evaluate.metrics import qini_coefficient, uplift_at_k
+from goodcall.models.metrics import qini_coefficient, uplift_at_k
 from goodcall.models.uplift import fit_logistic_baseline, fit_uplift
 from goodcall.models.uplift.data import stratified_split
 from goodcall.models.uplift.tabular import GroupValue, prepare_uplift_table, read_table

@@ -17,8 +17,8 @@ import polars as pl
 import pytest
 
 from goodcall.catalog.loader import load_catalog
-from goodcall.decide.features import FEATURE_COLUMNS, offer_table
 from goodcall.models.explore import beta_posteriors
+from goodcall.models.inputs import FEATURE_COLUMNS, offer_table
 from goodcall.models.reach import (
     OFFER_FEATURES,
     REACHED_OUTCOMES,

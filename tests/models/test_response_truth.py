@@ -16,9 +16,9 @@ import pytest
 
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import ITEM_KEYS, funnel
-from goodcall.decide.features import offer_table
 from goodcall.decide.score import score_items
 from goodcall.evaluate.synthetic import truth_values
+from goodcall.models.inputs import offer_table
 from goodcall.models.registry import train_model_set
 from goodcall.models.response import training_rows
 from goodcall.truth.response import ResponseTruth

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from goodcall.evaluate.metrics import qini_coefficient
+from goodcall.models.metrics import qini_coefficient
 from goodcall.models.uplift import fit_uplift
 from goodcall.models.uplift.simulate import SimulatedExperiment, simulate_experiment
 

@@ -25,8 +25,8 @@ from goodcall.policy.loader import load_policies
 from goodcall.policy.model import WEEKDAYS
 from goodcall.policy.resolve import compile_policies
 from goodcall.profiles.build import build_profiles
-from goodcall.synth.carrier import OFFERS
 from goodcall.synth.generate import carrier_tables
+from goodcall.truth.offers import OFFERS
 
 CATALOG = compile_catalog(load_catalog())
 POLICIES = compile_policies(load_policies())

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from goodcall.synth.carrier import DEVICES
+from goodcall.profiles.nordet import DEVICES
 from goodcall.synth.lines import release_day
 
 c = pl.col

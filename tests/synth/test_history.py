@@ -8,9 +8,10 @@ import polars as pl
 import pytest
 
 from goodcall.profiles.build import build_profiles
+from goodcall.profiles.nordet import PLANS, PROMOTION_PLANS
 from goodcall.synth.campaigns import campaign_calendar
-from goodcall.synth.carrier import OFFERS_BY_ID, PLANS, PROMOTION_PLANS
 from goodcall.synth.state import truth_state
+from goodcall.truth.offers import OFFERS_BY_ID
 from goodcall.truth.response import TRUTH_PROFILE_COLUMNS
 
 from .conftest import AS_OF, AT

@@ -10,10 +10,11 @@ import polars as pl
 
 from goodcall.profiles.build import build_profiles
 from goodcall.profiles.frames import table_schema
+from goodcall.profiles.nordet import PLANS
 from goodcall.profiles.schema import CONTACTS, LINE_CHANGES, LINES, PROMOTION_HISTORY
-from goodcall.synth.carrier import OFFER_DEVICES, OFFERS_BY_ID, PLANS
 from goodcall.synth.chunk import _apply_conversions
 from goodcall.synth.history import History
+from goodcall.truth.offers import OFFER_DEVICES, OFFERS_BY_ID
 
 from .conftest import AS_OF
 

@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from goodcall.truth.hashing import id_hashes, normals, uniforms
+from goodcall.hashing import id_hashes, normals, uniforms
 
 IDS = pl.Series(["C-SEED-0001", "C-00000001", ""])
 

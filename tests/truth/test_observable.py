@@ -23,9 +23,9 @@ import pytest
 from scipy.special import expit, ndtr
 from scipy.stats import norm, poisson
 
+from goodcall.hashing import F64
 from goodcall.synth.people import _self_service
 from goodcall.truth import observable
-from goodcall.truth.hashing import F64
 from goodcall.truth.observable import (
     GRID,
     HABIT_COLUMNS,

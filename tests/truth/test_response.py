@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from goodcall.synth.carrier import OFFERS
+from goodcall.truth.offers import OFFERS
 from goodcall.truth.response import ResponseTruth, TruthInputError, simulate
 
 from .conftest import SEED, contact

@@ -10,8 +10,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from goodcall.synth.carrier import OFFERS_BY_ID
 from goodcall.truth.economics import ANNOYANCE_CHURN_SHARE, COMPLAINT_HANDLING_COST, CONTACT_COST
+from goodcall.truth.offers import OFFERS_BY_ID
 from goodcall.truth.response import ResponseTruth, TruthInputError
 from goodcall.truth.scoring import PolicyScore, oracle_policy, score_decisions, score_policy
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
-from goodcall.profiles.frames import UTC_DATETIME
-from goodcall.profiles.schema import CHANNELS
+from goodcall.channels import CHANNELS
+from goodcall.zones import UTC_DATETIME
 
 REQUIRED = ("customer_id", "offer_id", "planned_at", "channel", "language", "register")
 REGISTERS = {"formal": "formal", "informal": "informal", "vous": "formal", "tu": "informal"}

@@ -19,11 +19,10 @@ import polars as pl
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.parse import suggest
-from goodcall.policy.clock import to_utc
 from goodcall.policy.engine import check_contact
 from goodcall.policy.resolve import CompiledPolicies
 from goodcall.profiles.fields import CONTACT_STRUCT
-from goodcall.profiles.frames import UTC_DATETIME
+from goodcall.zones import UTC_DATETIME, to_utc
 
 FINDINGS_SCHEMA = pl.Schema(
     {

@@ -16,8 +16,8 @@ import polars as pl
 from goodcall.brief.distinct import per_distinct
 from goodcall.brief.facts import BriefError, blank, col, or_else
 from goodcall.brief.formats import FormatError, babel_locale, zone
+from goodcall.channels import CHANNELS
 
-CHANNELS = ("phone", "sms", "email", "app")
 TIER_ORDER = {"applicability": 0, "eligibility": 1, "suitability": 2}
 OTHER_TIER = len(TIER_ORDER)
 

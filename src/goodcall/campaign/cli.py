@@ -55,7 +55,7 @@ def run_command(
 
     from goodcall.campaign.run import CampaignError, run_campaign
     from goodcall.catalog.loader import load_catalog
-    from goodcall.decide.config import CampaignConfig
+    from goodcall.decide import CampaignConfig
     from goodcall.models.registry import ModelSet, ModelSetError
     from goodcall.policy.engine import NationalListTooOld
     from goodcall.store.reader import load_profiles

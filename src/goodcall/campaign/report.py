@@ -9,7 +9,7 @@ by the same prices without using capacity): the same selection on both sides, ra
 hold-out, so the difference is an unbiased estimate of the uplift of the contacts made. The
 intention-to-treat comparison (every treatment customer vs every control customer, contacted or
 not) is reported too: it measures the whole campaign's effect on its eligible population. Both
-come with a ``1 − alpha`` confidence interval (``goodcall.evaluate.metrics.effect_with_ci``:
+come with a ``1 − alpha`` confidence interval (``goodcall.models.metrics.effect_with_ci``:
 Newcombe's interval for binary outcomes).
 """
 
@@ -20,8 +20,8 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel
 
-from goodcall.decide.core import Decisions
-from goodcall.evaluate.metrics import MetricInputError, effect_with_ci
+from goodcall.decide import Decisions
+from goodcall.models.metrics import MetricInputError, effect_with_ci
 
 c = pl.col
 

@@ -30,8 +30,7 @@ from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
-from goodcall.decide.config import CampaignConfig
-from goodcall.decide.core import Decisions, decide
+from goodcall.decide import CampaignConfig, Decisions, decide
 from goodcall.models.registry import ModelSet
 from goodcall.policy.engine import check_national_list
 from goodcall.policy.loader import load_policies

@@ -32,12 +32,11 @@ from goodcall.catalog.checks import (
 )
 from goodcall.catalog.compile import CompiledCatalog, CompiledOffer
 from goodcall.catalog.reasonlist import reason_list
-from goodcall.policy.clock import to_local
+from goodcall.channels import CHANNELS
 from goodcall.profiles.fields import PROFILE_SCHEMA, ProfileSchemaError
-from goodcall.profiles.frames import UTC_DATETIME
+from goodcall.zones import UTC_DATETIME, to_local
 
 TIER_ENUM = pl.Enum(list(TIERS))
-CHANNELS = ("phone", "sms", "email", "app")
 
 
 @dataclass(frozen=True)

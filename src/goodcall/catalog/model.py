@@ -12,8 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from goodcall.channels import Channel
+
 OfferKind = Literal["handset", "plan", "addon", "bundle", "retention"]
-Channel = Literal["phone", "sms", "email", "app"]
 RuleTier = Literal["eligibility", "applicability", "suitability"]
 
 

@@ -13,11 +13,10 @@ alone at those prices (the real-time path) instead of solving the global problem
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-ChannelName = Literal["phone", "sms", "email", "app"]
+from goodcall.channels import CHANNELS, Channel
+
 DEFAULT_CONTACT_COST: dict[str, float] = {"phone": 4.00, "sms": 0.05, "email": 0.01, "app": 0.0}
 
 
@@ -27,7 +26,7 @@ class CampaignConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     campaign_id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")
-    channels: tuple[ChannelName, ...] = ("phone", "sms", "email", "app")
+    channels: tuple[Channel, ...] = CHANNELS
     offers: tuple[str, ...] | None = Field(default=None, description="restrict to these offers")
     control_share: float = Field(default=0.05, ge=0.0, le=0.5)
     calls_per_day: int | None = Field(default=None, ge=0)

@@ -5,7 +5,7 @@ The funnel, in order (``docs/decisions.md`` explains each choice):
 1. **policy** — which channels may be used now, and the next allowed window of each;
 2. **catalog** — which offers are eligible, applicable and suitable;
 3. **control group** — customers with at least one candidate (eligible offer × contactable
-   channel) are held out at random (:mod:`goodcall.campaign.control`) *before* any model runs;
+   channel) are held out at random (:mod:`goodcall.decide.control`) *before* any model runs;
 4. **models** — uplift, P(accept), P(annoy) and expected value for every candidate contact and
    candidate moment (:mod:`goodcall.decide.score`);
 5. **arbitration** — the best (offer, channel, moment) per customer or none, under the campaign's
@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from goodcall.campaign.control import control_draw
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.model import Catalog
 from goodcall.decide.assemble import assemble, customer_summary, top_offers
@@ -36,11 +35,12 @@ from goodcall.decide.candidates import (
     offer_view,
 )
 from goodcall.decide.config import CampaignConfig
-from goodcall.decide.features import PROFILE_INPUTS, offer_table
+from goodcall.decide.control import in_control
 from goodcall.decide.plan import PlanSummary, arbitrate, explore_capacity, positive_items
 from goodcall.decide.plan import shadow_choice as shadow
 from goodcall.decide.score import score_items
 from goodcall.decide.timing import expand_moments
+from goodcall.models.inputs import PROFILE_INPUTS, offer_table
 from goodcall.models.registry import ModelSet
 from goodcall.policy.model import Policies
 from goodcall.policy.resolve import CompiledPolicies
@@ -140,7 +140,7 @@ def funnel(
         pairs.select("customer_id")
         .unique()
         .sort("customer_id")
-        .with_columns((control_draw(config.campaign_id) < config.control_share).alias("in_control"))
+        .with_columns(in_control(config.campaign_id, config.control_share).alias("in_control"))
     )
     items = expand_moments(
         pairs.join(base.select("customer_id", "time_zone"), on="customer_id"), config.call_hours

@@ -20,8 +20,8 @@ import numpy as np
 import polars as pl
 
 from goodcall.decide.config import CampaignConfig
-from goodcall.decide.features import FEATURE_COLUMNS, candidate_features
 from goodcall.models.explore import posterior_means, thompson_draws
+from goodcall.models.inputs import FEATURE_COLUMNS, candidate_features
 from goodcall.models.registry import ModelSet
 
 c = pl.col

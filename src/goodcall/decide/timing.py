@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from goodcall.policy.clock import to_local
+from goodcall.zones import to_local
 
 c = pl.col
 HOUR = pl.duration(hours=1)

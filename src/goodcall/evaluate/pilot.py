@@ -34,14 +34,14 @@ from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import ITEM_KEYS, decide, funnel
-from goodcall.decide.features import offer_table
-from goodcall.decide.hashing import stable_uniform
 from goodcall.evaluate.synthetic import (
     DECISION_HOUR_UTC,
     oracle_plan,
     scorable_decisions,
     with_everyone,
 )
+from goodcall.hashing import stable_uniform
+from goodcall.models.inputs import offer_table
 from goodcall.models.registry import ModelSet, train_model_set
 from goodcall.models.response import training_rows
 from goodcall.models.uplift import LightGBMParams

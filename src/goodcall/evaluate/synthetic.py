@@ -42,18 +42,19 @@ import polars as pl
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
+from goodcall.channels import CHANNELS
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import ITEM_KEYS, Decisions, decide, funnel
-from goodcall.decide.features import offer_table
-from goodcall.decide.hashing import stable_uniform
 from goodcall.decide.plan import arbitrate, positive_items
 from goodcall.decide.score import score_items
+from goodcall.hashing import stable_uniform
+from goodcall.models.inputs import offer_table
 from goodcall.models.registry import ModelSet, train_model_set
 from goodcall.models.response import training_rows
 from goodcall.models.uplift import LightGBMParams
 from goodcall.policy.loader import load_policies
 from goodcall.profiles.build import build_profiles
-from goodcall.synth.carrier import CURRENT_PROMOTION
+from goodcall.profiles.nordet import CURRENT_PROMOTION
 from goodcall.synth.generate import DEFAULT_AS_OF, carrier_tables
 from goodcall.truth.economics import annoyance_cost, contact_cost
 from goodcall.truth.observable import posterior_draws
@@ -232,14 +233,14 @@ def call_everyone(
     funnel_channels: pl.DataFrame, base: pl.DataFrame, at: dt.datetime
 ) -> pl.DataFrame:
     """Phone every customer the policy allows, about a random current-promotion offer."""
-    from goodcall.synth.carrier import OFFERS
+    from goodcall.truth.offers import OFFERS
 
     promo = sorted(o.offer_id for o in OFFERS if o.promotion_id == CURRENT_PROMOTION.promotion_id)
     phone = funnel_channels.filter((c("channel") == "phone") & c("contactable"))
     phone = phone.filter(c("next_window_start") < at + dt.timedelta(hours=72))
     keys = phone["customer_id"].to_frame("k").select(pl.concat_str(pl.lit("blast:"), c("k")))
     pick = (stable_uniform(keys.to_series()) * len(promo)).astype(int)
-    from goodcall.policy.clock import to_local
+    from goodcall.zones import to_local
 
     return (
         phone.with_columns(
@@ -270,7 +271,7 @@ def same_volume_policy(
     """
     chosen: list[pl.DataFrame] = []
     taken = scored.select("customer_id").clear()
-    for channel in CHANNEL_ORDER:
+    for channel in CHANNELS:
         count = volumes.get(channel, 0)
         if count <= 0:
             continue
@@ -281,9 +282,6 @@ def same_volume_policy(
     if not chosen:
         return scored.clear()
     return pl.concat(chosen, how="vertical_relaxed")
-
-
-CHANNEL_ORDER = ("phone", "sms", "email", "app")
 
 
 def _random_score(frame: pl.DataFrame, salt: str) -> pl.Series:

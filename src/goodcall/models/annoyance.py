@@ -38,9 +38,10 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from goodcall.decide.features import FEATURE_COLUMNS
-from goodcall.decide.hashing import salted_uniform
+from goodcall.hashing import salted_uniform
 from goodcall.models.features import FeatureEncoder
+from goodcall.models.inputs import FEATURE_COLUMNS
+from goodcall.models.sampling import sample_negatives
 from goodcall.models.uplift import LightGBMParams
 
 ANNOYANCE_FEATURES: tuple[str, ...] = tuple(
@@ -48,7 +49,6 @@ ANNOYANCE_FEATURES: tuple[str, ...] = tuple(
 )
 """What the annoyance model reads: the candidate features without the offer's name (see above)."""
 ISOTONIC_MIN_POSITIVES = 50
-NEGATIVES_KEPT = 300_000
 MIN_POSITIVES = 20
 Floats = npt.NDArray[np.float64]
 
@@ -189,10 +189,10 @@ def fit_annoyance(
     u = _buckets(treated["customer_id"])
     test, calib, valid = u < 0.2, (u >= 0.2) & (u < 0.3), (u >= 0.3) & (u < 0.4)
     train = u >= 0.4
-    negatives = train & ~y_all
-    keep_rate = min(1.0, NEGATIVES_KEPT / max(int(negatives.sum()), 1))
-    if keep_rate < 1.0:  # the calibration split, untouched, puts the probabilities right
-        train &= y_all | (_buckets(treated["customer_id"] + "#neg") < keep_rate)
+    keep, _ = sample_negatives(  # the calibration split, untouched, puts the probabilities right
+        train & ~y_all, lambda: _buckets(treated["customer_id"] + "#neg")
+    )
+    train &= keep
     encoder = FeatureEncoder().fit(treated.select(ANNOYANCE_FEATURES), list(ANNOYANCE_FEATURES))
     if y_all[train].sum() < MIN_POSITIVES or y_all[calib].sum() == 0:
         rate = float((y_all.sum() + 1.0) / (y_all.size + 2.0))

@@ -74,7 +74,7 @@ def train_command(
 ) -> None:
     """Train a model set on the stored contact history before --at."""
     from goodcall.catalog.loader import load_catalog
-    from goodcall.decide.features import offer_table
+    from goodcall.models.inputs import offer_table
     from goodcall.models.registry import ModelSetError, train_model_set
     from goodcall.models.response import HistoryError, training_rows
     from goodcall.store.reader import load_tables

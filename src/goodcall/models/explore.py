@@ -27,7 +27,8 @@ import polars as pl
 from scipy.special import betaincinv
 
 from goodcall.catalog.model import Offer, Prior
-from goodcall.decide.hashing import stable_uniform
+from goodcall.channels import CHANNELS
+from goodcall.hashing import stable_uniform
 
 c = pl.col
 
@@ -82,7 +83,7 @@ def _priors(offers: Sequence[Offer], channels: Sequence[str]) -> pl.DataFrame:
 def beta_posteriors(
     history: pl.DataFrame,
     offers: Sequence[Offer],
-    channels: Sequence[str] = ("phone", "sms", "email", "app"),
+    channels: Sequence[str] = CHANNELS,
     *,
     mature_rows: int = MATURE_ROWS,
 ) -> pl.DataFrame:

@@ -22,7 +22,7 @@ import numpy.typing as npt
 import polars as pl
 from pydantic import BaseModel
 
-from goodcall.decide.features import (
+from goodcall.models.inputs import (
     FEATURE_COLUMNS,
     OFFER_SCHEMA,
     PROFILE_FEATURES,

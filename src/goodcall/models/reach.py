@@ -77,9 +77,10 @@ import polars as pl
 from pydantic import BaseModel
 from sklearn.metrics import roc_auc_score
 
-from goodcall.decide.features import FEATURE_COLUMNS
-from goodcall.decide.hashing import salted_uniform, undo_negative_sampling
+from goodcall.hashing import salted_uniform
 from goodcall.models.features import FeatureEncoder
+from goodcall.models.inputs import FEATURE_COLUMNS
+from goodcall.models.sampling import sample_negatives, undo_negative_sampling
 from goodcall.models.uplift import LightGBMParams
 
 c = pl.col
@@ -91,7 +92,6 @@ MEDIUM = {"phone": "talk", "sms": "message", "email": "message", "app": "message
 NOT_REACHED = "none"
 MIN_ROWS = 200  # reached and unreached treated contacts, each, to fit at all
 MIN_CONVERSIONS = 20  # conversions among reached contacts and among organic rows, each
-NEGATIVES_KEPT = 300_000
 PARTS = ("reach", "conversion")
 OFFER_FEATURES: tuple[str, ...] = tuple(
     f for f in FEATURE_COLUMNS if f.startswith(("offer_", "promotion_"))
@@ -190,14 +190,14 @@ class ReachModel:
 
     def take_up(self, features: pl.DataFrame) -> tuple[Floats, Floats]:
         """(P(accept | reached), P(accept | not reached)) per row of
-        :data:`goodcall.decide.features.FEATURE_COLUMNS`."""
+        :data:`goodcall.models.inputs.FEATURE_COLUMNS`."""
         reached = with_medium(features)
         conversion = self.parts["conversion"]
         return conversion.predict(reached), conversion.predict(not_reached(reached))
 
     def predict(self, features: pl.DataFrame) -> tuple[Floats, Floats, Floats]:
         """(uplift, P(accept | contacted), P(accept | not contacted)) per row of
-        :data:`goodcall.decide.features.FEATURE_COLUMNS`."""
+        :data:`goodcall.models.inputs.FEATURE_COLUMNS`."""
         reach = self.parts["reach"].predict(with_medium(features))
         accept, organic = self.take_up(features)
         contacted = reach * accept + (1.0 - reach) * organic
@@ -264,12 +264,11 @@ def _fit_part(
     report on the held-out ones."""
     y = frame[label].to_numpy().astype(bool)
     train = ~held
-    negatives = train & ~y
-    q = min(1.0, NEGATIVES_KEPT / max(int(negatives.sum()), 1))
-    if q < 1.0:
-        train &= y | (
-            salted_uniform(frame["customer_id"] + frame["campaign_id"], name + ":neg") < q
-        )
+    keep, q = sample_negatives(
+        train & ~y,
+        lambda: salted_uniform(frame["customer_id"] + frame["campaign_id"], name + ":neg"),
+    )
+    train &= keep
     encoder = FeatureEncoder().fit(frame.select(columns), list(columns))
     x = encoder.transform(frame.select(columns))
     settings = params.booster_params("binary", seed + _SEED_OFFSETS[name], rows=int(train.sum()))

@@ -30,10 +30,10 @@ import polars as pl
 from pydantic import BaseModel
 
 from goodcall.catalog.model import Offer
-from goodcall.decide.features import FEATURE_COLUMNS
 from goodcall.models.annoyance import AnnoyanceModel, CalibrationReport, fit_annoyance
 from goodcall.models.explore import MATURE_ROWS, beta_posteriors
 from goodcall.models.health import training_reference
+from goodcall.models.inputs import FEATURE_COLUMNS
 from goodcall.models.reach import ReachModel
 from goodcall.models.response import (
     TRAINING_PARAMS,

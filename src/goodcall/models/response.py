@@ -49,18 +49,19 @@ import numpy.typing as npt
 import polars as pl
 from pydantic import BaseModel
 
-from goodcall.decide.features import (
+from goodcall.hashing import salted_uniform, stable_uniform
+from goodcall.models.inputs import (
     FEATURE_COLUMNS,
     PROFILE_INPUTS,
     candidate_features,
     local_hour,
 )
-from goodcall.decide.hashing import salted_uniform, stable_uniform, undo_negative_sampling
-from goodcall.evaluate.metrics import auuc, qini_coefficient, uplift_at_k
+from goodcall.models.metrics import auuc, qini_coefficient, uplift_at_k
 from goodcall.models.reach import ReachInputError, ReachModel, ReachReport, fit_reach
+from goodcall.models.sampling import sample_negatives, undo_negative_sampling
 from goodcall.models.uplift import LightGBMParams, UpliftModel, fit_uplift
 from goodcall.profiles.build import build_profiles
-from goodcall.profiles.frames import UTC_DATETIME
+from goodcall.zones import UTC_DATETIME
 
 c = pl.col
 ANNOY_OUTCOMES = ("complaint", "dnc_request")
@@ -109,7 +110,7 @@ def training_rows(
 ) -> pl.DataFrame:
     """One row per historical contact: features as of its campaign, treated, converted, annoyed.
 
-    ``offers`` is :func:`goodcall.decide.features.offer_table` of the catalog.
+    ``offers`` is :func:`goodcall.models.inputs.offer_table` of the catalog.
     """
     contacts = history_contacts(tables, cutoff, as_of)
     if contacts.height == 0:
@@ -241,7 +242,6 @@ def _impute_changed_state(
 HOLDOUT_SHARE = 0.2
 LARGE_ROWS = 300_000  # above: "auto" chooses the learner on a sample, T down-samples negatives
 SELECTION_ROWS = 200_000
-NEGATIVES_KEPT = 300_000
 TRAINING_PARAMS = LightGBMParams(
     learning_rate=0.1,
     n_estimators=300,
@@ -450,14 +450,10 @@ def _sample(rows: pl.DataFrame, n: int, salt: str) -> pl.DataFrame:
 def _downsample_treated_negatives(rows: pl.DataFrame) -> tuple[pl.DataFrame, float]:
     """Keep every conversion and control row, and a stable random share of treated
     non-converters (at most ``NEGATIVES_KEPT``); ``ResponseModel.predict`` undoes the shift."""
-    negative = c("treated") & ~c("converted")
-    count = int(rows.select(negative.sum()).item())
-    q = min(1.0, NEGATIVES_KEPT / max(count, 1))
-    if q >= 1.0:
-        return rows, 1.0
+    negative = rows.select(c("treated") & ~c("converted")).to_series().to_numpy()
     keys = rows.select(pl.concat_str(pl.lit("neg:"), c("customer_id"), c("campaign_id")))
-    keep = pl.Series(stable_uniform(keys.to_series()) < q)
-    return rows.filter(keep | ~rows.select(negative).to_series()), q
+    keep, q = sample_negatives(negative, lambda: stable_uniform(keys.to_series()))
+    return (rows, q) if q >= 1.0 else (rows.filter(pl.Series(keep)), q)
 
 
 def _fit(

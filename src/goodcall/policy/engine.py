@@ -20,15 +20,16 @@ from dataclasses import dataclass
 import polars as pl
 
 from goodcall.catalog.reasonlist import reason_list
+from goodcall.channels import CHANNELS
 from goodcall.policy.checks import PolicyCheck, channel_checks
 from goodcall.policy.history import with_history
 from goodcall.policy.local import with_local_clock
-from goodcall.policy.model import ALL_CHANNELS, Policies
+from goodcall.policy.model import Policies
 from goodcall.policy.resolve import CompiledPolicies, compile_policies
 from goodcall.policy.schedule import next_window, schedule_key, windows_ahead
 from goodcall.profiles.fields import CONTACT_STRUCT, PROFILE_SCHEMA, ProfileSchemaError
-from goodcall.profiles.frames import UTC_DATETIME
 from goodcall.reasons import REASON_LIST
+from goodcall.zones import UTC_DATETIME
 
 PROFILE_COLUMNS = (
     "customer_id",
@@ -236,7 +237,7 @@ def _evaluate_rows(
     frame = with_history(frame, policies, longest_cooldown, longest_attempts)
     layout: list[_Channel] = []
     columns: list[pl.Expr] = []
-    for channel in ALL_CHANNELS:
+    for channel in CHANNELS:
         checks = tuple(channel_checks(policies, channel, national_list_date))
         names = tuple(f"__p_{channel}_{j}" for j in range(len(checks)))
         layout.append(_Channel(channel, checks, names))
@@ -313,5 +314,5 @@ def _mask(columns: tuple[str, ...]) -> pl.Expr:
 
 def _melt(frame: pl.LazyFrame) -> pl.LazyFrame:
     return frame.unpivot(
-        on=list(ALL_CHANNELS), index="customer_id", variable_name="channel", value_name="__r"
+        on=list(CHANNELS), index="customer_id", variable_name="channel", value_name="__r"
     ).unnest("__r")

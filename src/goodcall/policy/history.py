@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from goodcall.policy.model import ALL_CHANNELS, Policies
+from goodcall.channels import CHANNELS
+from goodcall.policy.model import Policies
 from goodcall.profiles.fields import CONTACT_STRUCT
 
 _AT = pl.col("at")
@@ -94,7 +95,7 @@ def with_history(
         .add(pl.duration(days=pl.col("__att_days").first()))
         .alias("__att_release"),
     ]
-    for channel in ALL_CHANNELS:
+    for channel in CHANNELS:
         cap = policies.channels[channel].frequency_cap
         if cap is None:
             continue

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from goodcall.policy.clock import known_zones, to_local
 from goodcall.policy.model import WEEKDAYS, clock_text
 from goodcall.policy.resolve import CompiledPolicies, holiday_name
+from goodcall.zones import known_zones, to_local
 
 DAY_MINUTES = 24 * 60
 

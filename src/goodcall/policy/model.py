@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Channel = Literal["phone", "sms", "email", "app"]
-ALL_CHANNELS: tuple[Channel, ...] = ("phone", "sms", "email", "app")
+from goodcall.channels import CHANNELS, Channel
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_ALIASES = {
     **{d: d for d in WEEKDAYS},
@@ -167,7 +167,7 @@ def _phone_and_sms() -> list[Channel]:
 
 
 def _every_channel() -> list[Channel]:
-    return list(ALL_CHANNELS)
+    return list(CHANNELS)
 
 
 class NationalList(Strict):
@@ -211,7 +211,7 @@ class Policies(Strict):
     @field_validator("channels")
     @classmethod
     def _every_channel(cls, channels: dict[str, ChannelPolicy]) -> dict[str, ChannelPolicy]:
-        missing = [c for c in ALL_CHANNELS if c not in channels]
+        missing = [c for c in CHANNELS if c not in channels]
         if missing:
             raise ValueError(f"every channel needs a policy; missing: {', '.join(missing)}")
         return channels

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import holidays as holidays_lib
 
 from goodcall.catalog.parse import suggest
-from goodcall.policy.clock import is_known_zone, known_zones
 from goodcall.policy.model import Holidays, Jurisdiction, Limit, Policies, Window
+from goodcall.zones import is_known_zone, known_zones
 
 _KEY = re.compile(r"^(?P<country>[A-Z]{2})(?:-(?P<sub>[A-Za-z0-9 ]{1,8}))?$")
 

@@ -12,10 +12,9 @@ import datetime as dt
 
 import polars as pl
 
-from goodcall.policy.clock import to_utc
 from goodcall.policy.local import holiday, preferred_pieces, window_table
 from goodcall.policy.resolve import CompiledPolicies
-from goodcall.profiles.frames import UTC_DATETIME
+from goodcall.zones import UTC_DATETIME, to_utc
 
 KEY_COLUMNS = ("__jur", "__tz", "preferred_start", "preferred_end")
 

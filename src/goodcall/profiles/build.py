@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from goodcall.channels import CHANNELS
 from goodcall.profiles.fields import (
     CASE_STRUCT,
     CONTACT_STRUCT,
@@ -272,7 +273,7 @@ def build_profiles(tables: Tables, as_of: dt.datetime) -> pl.LazyFrame:
         pl.max_horizontal("_last_complaint", "_case_complaint").alias("last_complaint_at"),
         pl.col("has_open_complaint").fill_null(False),
         pl.col("has_open_repair").fill_null(False),
-        pl.col("channels_accepted").fill_null(pl.lit(list(("phone", "sms", "email", "app")))),
+        pl.col("channels_accepted").fill_null(pl.lit(list(CHANNELS))),
         *[
             pl.col(c).fill_null(pl.lit([], pl.List(pl.String())))
             for c in ("redeemed_promotions", "seen_promotions")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from goodcall.profiles.frames import UTC_DATETIME
+from goodcall.zones import UTC_DATETIME
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ import datetime as dt
 import polars as pl
 
 from goodcall.profiles.frames import table_schema
+from goodcall.profiles.nordet import PLANS, PROMOTIONS
 from goodcall.profiles.schema import TABLES_BY_NAME
-from goodcall.synth.carrier import PLANS, PROMOTIONS
 
 SEED_CUSTOMER_ID = "C-SEED-0001"
 _UTC = dt.UTC

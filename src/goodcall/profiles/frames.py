@@ -5,8 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from goodcall.profiles.schema import Column, Table
-
-UTC_DATETIME = pl.Datetime("us", "UTC")
+from goodcall.zones import UTC_DATETIME
 
 _KIND_DTYPES: dict[str, pl.DataType] = {
     "str": pl.String(),

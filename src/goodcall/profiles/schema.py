@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from goodcall.channels import CHANNELS
+
 ColumnKind = Literal[
     "str",
     "int",
@@ -74,7 +76,6 @@ LANGUAGES = ("fr-CA", "en-CA", "en-US", "fr-FR")
 REGISTERS = ("formal", "informal")
 REGISTER_SOURCES = ("default", "explicit", "inferred")
 COUNTRIES = ("CA", "US", "FR")
-CHANNELS = ("phone", "sms", "email", "app")
 DEVICE_OS = ("iOS", "Android", "Other")
 PROMOTION_EVENTS = ("redeemed", "seen")
 PROMOTION_PLACES = ("app", "email", "bill", "sms", "web", "store", "call")

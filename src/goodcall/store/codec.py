@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from goodcall.profiles.frames import UTC_DATETIME, table_schema
+from goodcall.profiles.frames import table_schema
 from goodcall.profiles.schema import Column, Table
+from goodcall.zones import UTC_DATETIME
 
 LIST_SEPARATOR = ";"
 WIRE_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from goodcall.profiles.frames import UTC_DATETIME, polars_dtype
+from goodcall.profiles.frames import polars_dtype
 from goodcall.profiles.schema import Column, Table
 from goodcall.store import problems as P
 from goodcall.store.codec import LIST_KINDS, split_list
+from goodcall.zones import UTC_DATETIME
 
 ROW = "_row"
 TIMESTAMP_EXAMPLE = "an ISO 8601 timestamp with offset, e.g. 2026-11-20T19:05:00-05:00"

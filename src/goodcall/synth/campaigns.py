@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from goodcall.synth.carrier import CURRENT_PROMOTION
+from goodcall.profiles.nordet import CURRENT_PROMOTION
 from goodcall.synth.draws import day_number, last_event_day
 
 c = pl.col

@@ -21,9 +21,9 @@ import polars as pl
 
 from goodcall.profiles.fixtures import reference_tables
 from goodcall.profiles.frames import table_schema
+from goodcall.profiles.nordet import PLANS
 from goodcall.profiles.schema import CONSENT, CUSTOMERS, LINE_CHANGES, PROMOTION_HISTORY, TABLES
 from goodcall.synth.campaigns import Campaign
-from goodcall.synth.carrier import OFFER_DEVICES, OFFERS_BY_ID, PLANS
 from goodcall.synth.cases import complaint_cases, make_cases
 from goodcall.synth.consent import make_consent, make_preferences
 from goodcall.synth.draws import day_number
@@ -32,6 +32,7 @@ from goodcall.synth.lines import make_lines
 from goodcall.synth.people import People, make_people
 from goodcall.synth.promotions import make_promotion_events
 from goodcall.synth.state import truth_state
+from goodcall.truth.offers import OFFER_DEVICES, OFFERS_BY_ID
 from goodcall.truth.response import ResponseTruth
 
 c = pl.col

@@ -20,13 +20,14 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
+from goodcall.channels import CHANNELS
 from goodcall.profiles.frames import table_schema
 from goodcall.profiles.schema import CONSENT, PREFERENCES
 from goodcall.synth.draws import choose, instants, last_event_day, local_to_utc, pick, uniform_days
 from goodcall.synth.people import People
 
 CHANNEL_SETS: tuple[tuple[str, ...], ...] = (
-    ("phone", "sms", "email", "app"),
+    CHANNELS,
     ("sms", "email", "app"),
     ("email", "app"),
     ("phone", "email"),

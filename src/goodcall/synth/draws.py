@@ -15,8 +15,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from goodcall.profiles.frames import UTC_DATETIME
 from goodcall.synth.geo import TIME_ZONES
+from goodcall.zones import UTC_DATETIME
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]

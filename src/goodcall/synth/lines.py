@@ -23,9 +23,9 @@ import numpy as np
 import polars as pl
 
 from goodcall.profiles.frames import table_schema
+from goodcall.profiles.nordet import DEVICES, PLANS, Device
 from goodcall.profiles.schema import LINES
 from goodcall.synth import names
-from goodcall.synth.carrier import DEVICES, PLANS, Device
 from goodcall.synth.draws import I64, add_months, choose, choose_rows, dates, pick, uniform_days
 from goodcall.synth.people import NAME_LIST, People, name_index
 

@@ -19,8 +19,8 @@ import numpy as np
 import polars as pl
 
 from goodcall.profiles.frames import table_schema
+from goodcall.profiles.nordet import CURRENT_PROMOTION, PROMOTION_PLANS, PROMOTIONS
 from goodcall.profiles.schema import PROMOTION_HISTORY
-from goodcall.synth.carrier import CURRENT_PROMOTION, PROMOTION_PLANS, PROMOTIONS
 from goodcall.synth.draws import (
     choose,
     choose_rows,

@@ -14,7 +14,7 @@ import datetime as dt
 
 import polars as pl
 
-from goodcall.profiles.schema import CHANNELS
+from goodcall.channels import CHANNELS
 
 c = pl.col
 Tables = dict[str, pl.DataFrame]

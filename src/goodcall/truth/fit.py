@@ -5,7 +5,7 @@ offer's ``appeal``. ``offer_misfit`` marks offers that show the carrier does not
 (a handset for the other operating system, an "upgrade" to their own or a smaller plan, a
 promotion they already redeemed): those are ~never accepted and annoy.
 
-Rules, by kind of offer (``goodcall.synth.carrier.OfferSpec``):
+Rules, by kind of offer (``goodcall.truth.offers.OfferSpec``):
 
 * handset — same OS as the primary device: grows with the device's age, halves for another maker
   (an LG clearance for a non-LG Android owner: 0.15), falls to a third while financing runs. Other

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 import numpy as np
 import polars as pl
 
-from goodcall.truth.hashing import F64, id_hashes, uniforms
+from goodcall.hashing import F64, id_hashes, uniforms
 from goodcall.truth.response import HiddenTraits
 from goodcall.truth.traits import HABITS, HabitLaw, offer_uniforms
 

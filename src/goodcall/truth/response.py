@@ -39,10 +39,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from goodcall.profiles.schema import CHANNELS
-from goodcall.synth.carrier import OFFERS, OfferSpec
+from goodcall.channels import CHANNELS
+from goodcall.hashing import F64
 from goodcall.truth.fit import offer_fit, offer_misfit, promotion_seen
-from goodcall.truth.hashing import F64
+from goodcall.truth.offers import OFFERS, OfferSpec
 from goodcall.truth.traits import (
     customer_hashes,
     latent_self_direction,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from goodcall.profiles.schema import CHANNELS
+from goodcall.channels import CHANNELS
 from goodcall.truth.economics import annoyance_cost, contact_cost
 from goodcall.truth.response import TRUTH_PROFILE_COLUMNS, ResponseTruth, TruthInputError
 

@@ -1,7 +1,7 @@
 """Hidden customer traits of the synthetic world.
 
 Choice: traits are **derived, not stored**. Each is a deterministic function of the customer id
-and the carrier's seed (see :mod:`goodcall.truth.hashing`), combined where it makes sense with
+and the carrier's seed (see :mod:`goodcall.hashing`), combined where it makes sense with
 fields the carrier records. So the truth can score any customer of a carrier — a profile rebuilt
 from the store, a row of a test — knowing only the seed, and nothing hidden has to travel next to
 the data.
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from goodcall.truth.hashing import F64, U64, id_hashes, key_constant, normals, uniforms
+from goodcall.hashing import F64, U64, id_hashes, key_constant, normals, uniforms
 
 SELF_DIRECTION_LATENT_WEIGHT = 0.4
 SELF_DIRECTION_OBSERVED_WEIGHT = 0.65

@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import ArrayLike, NDArray
 
-from goodcall.evaluate.metrics import (
+from goodcall.models.metrics import (
     EffectEstimate,
     MetricInputError,
     auuc,

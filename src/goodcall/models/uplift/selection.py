@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from goodcall.evaluate.metrics import MetricInputError, auuc, qini_coefficient
+from goodcall.models.metrics import MetricInputError, auuc, qini_coefficient
 from goodcall.models.uplift.candidates import Candidate
 from goodcall.models.uplift.data import OutcomeKind
 from goodcall.models.uplift.learners import Part

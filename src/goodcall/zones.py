@@ -14,8 +14,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from goodcall.profiles.frames import UTC_DATETIME
-
+UTC_DATETIME = pl.Datetime("us", "UTC")
 LOCAL_DATETIME = pl.Datetime("us")
 Convert = Callable[[pl.Expr, str], pl.Expr]
 

@@ -1,7 +1,7 @@
 """Random control groups, deterministic from the campaign and the customer.
 
 A customer is held out of campaign ``C`` when ``u(C:customer_id) < share``, where ``u`` is the
-stable uniform hash of :mod:`goodcall.decide.hashing`. So:
+stable uniform hash of :mod:`goodcall.hashing`. So:
 
 * the same customer is in or out of the same campaign's control group on every run, in every
   engine, whether decided alone (real time) or in a batch of ten million;
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from goodcall.decide.hashing import stable_uniform_expr
+from goodcall.hashing import stable_uniform_expr
 
 DEFAULT_CONTROL_SHARE = 0.05
 
@@ -29,7 +29,7 @@ class ControlGroupError(ValueError):
     """A control-group setting that cannot be used."""
 
 
-def check_control_share(share: float) -> float:
+def _checked_share(share: float) -> float:
     """The share, refused when it is not in [0, 0.5]."""
     if not 0.0 <= share <= 0.5:
         raise ControlGroupError(
@@ -49,12 +49,4 @@ def control_draw(campaign_id: str, customer_id: pl.Expr | None = None) -> pl.Exp
 
 def in_control(campaign_id: str, share: float = DEFAULT_CONTROL_SHARE) -> pl.Expr:
     """True for the customers this campaign holds out."""
-    check_control_share(share)
-    return control_draw(campaign_id) < share
-
-
-def assign_control(
-    frame: pl.LazyFrame, campaign_id: str, share: float = DEFAULT_CONTROL_SHARE
-) -> pl.LazyFrame:
-    """``frame`` with a boolean ``in_control`` column (one row per customer expected)."""
-    return frame.with_columns(in_control(campaign_id, share).alias("in_control"))
+    return control_draw(campaign_id) < _checked_share(share)
