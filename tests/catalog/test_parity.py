@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -150,11 +151,18 @@ def test_polars_agrees_with_python_on_every_row(text: str, rows: list[dict[str, 
     assert compiled == direct, text
 
 
-def test_literal_on_the_left_of_a_folded_expression_broadcasts() -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'' = LOWER(COALESCE(device_make, '')) AND 3 > plan_tier",
+        # the same for a folded literal tested BETWEEN two column expressions
+        "(ABS(0) + ABS(0)) BETWEEN (ABS(plan_tier) / ABS(plan_tier)) AND ABS((0 + 0))",
+    ],
+)
+def test_literal_on_the_left_of_a_folded_expression_broadcasts(text: str) -> None:
     """Found by the property above: ``'' = LOWER(COALESCE(device_make, ''))`` over an all-null
     column. Polars simplifies the right side to a literal and ``lit == lit`` then yields one row
     instead of one per customer; the compiler now puts the literal on the right."""
-    text = "'' = LOWER(COALESCE(device_make, '')) AND 3 > plan_tier"
     rows = [dict.fromkeys(SCHEMA), dict.fromkeys(SCHEMA)]
     predicate = parse_predicate(text, PREDICATE_FIELDS)
     frame = pl.DataFrame(rows, schema=SCHEMA)

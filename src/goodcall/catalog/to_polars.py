@@ -27,7 +27,7 @@ from goodcall.catalog.predicates import (
     Visitor,
     like_regex,
 )
-from goodcall.profiles.frames import UTC_DATETIME
+from goodcall.zones import UTC_DATETIME
 
 _SERIES_DTYPES: dict[str, pl.DataType] = {
     "text": pl.String(),
@@ -62,11 +62,14 @@ class PolarsCompiler(Visitor[pl.Expr]):
         return pl.lit(node.value)
 
     def compare(self, node: Compare) -> pl.Expr:
-        left, right = self.visit(node.left), self.visit(node.right)
-        op = node.op
-        if isinstance(node.left, Const) and not isinstance(node.right, Const):
+        return self._compare(node.op, node.left, node.right)
+
+    def _compare(self, op: CompareOp, left_node: Node, right_node: Node) -> pl.Expr:
+        left, right = self.visit(left_node), self.visit(right_node)
+        if isinstance(left_node, Const) and not isinstance(right_node, Const):
             # Literal on the right: Polars 2.1 does not broadcast `lit == expr` when `expr`
             # simplifies to a literal (e.g. COALESCE over an all-null column); `expr == lit` is.
+            # BETWEEN goes through here too; the parser folds column-free subtrees to literals.
             left, right, op = right, left, _MIRRORED[op]
         match op:
             case "=":
@@ -99,8 +102,8 @@ class PolarsCompiler(Visitor[pl.Expr]):
         return operand.is_in(_collection(values, _SERIES_DTYPES[node.operand.type]))
 
     def between(self, node: Between) -> pl.Expr:
-        operand = self.visit(node.operand)
-        return (operand >= self.visit(node.low)) & (operand <= self.visit(node.high))
+        low = self._compare(">=", node.operand, node.low)
+        return low & self._compare("<=", node.operand, node.high)
 
     def is_null(self, node: IsNull) -> pl.Expr:
         return self.visit(node.operand).is_null()
