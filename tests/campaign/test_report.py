@@ -57,9 +57,13 @@ def test_bad_outcomes_are_refused() -> None:
 
 
 def test_interval_covers_the_true_uplift_at_the_right_rate(world: World, trained: ModelSet) -> None:
-    """The contacts a plan makes are split at random (20 % control) 400 times; outcomes are drawn
-    from the truth. The 95 % interval must cover the true mean uplift of those contacts in about
-    95 % of the splits (binomial tolerance: 400 splits → ±3.3 points)."""
+    """The contacts a plan makes are split at random (20 % control) 1,000 times; outcomes are
+    drawn from the truth. The 95 % interval must cover the true mean uplift of those contacts in
+    at least 95 % of the splits (binomial tolerance, 3 standard deviations: −2.1 points).
+
+    It may cover more: the difference-in-means variance is conservative for the mean uplift of a
+    fixed set of customers whose uplifts differ (Neyman), and on this plan it covers 97.1 % of
+    2,000 splits. Above 99 % the interval would be uselessly wide."""
     config = CampaignConfig(campaign_id="COVER", control_share=0.0, explore_share=0.0)
     plan = decide(
         world.profiles.lazy(), catalog=world.catalog, compiled=world.compiled,
@@ -76,7 +80,7 @@ def test_interval_covers_the_true_uplift_at_the_right_rate(world: World, trained
     offers = truth["offer_id"].to_numpy()
     rng = np.random.default_rng(0)
     covered = 0
-    for r in range(400):
+    for r in range(1000):
         keys = ids.to_frame("k").select(pl.concat_str(pl.lit(f"R{r}:"), c("k"))).to_series()
         control = stable_uniform(keys) < 0.2
         converted = rng.random(ids.len()) < np.where(control, p_c, p_t)
@@ -95,4 +99,4 @@ def test_interval_covers_the_true_uplift_at_the_right_rate(world: World, trained
         main = measure(frame, outcomes)[0]
         assert main.lower is not None and main.upper is not None
         covered += main.lower <= true_uplift <= main.upper
-    assert 0.917 <= covered / 400 <= 0.983, covered / 400
+    assert 0.929 <= covered / 1000 <= 0.99, covered / 1000
