@@ -32,7 +32,6 @@ from goodcall.decide import core
 from goodcall.decide.assemble import assemble, customer_summary, top_offers
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.plan import arbitrate, build_problem, explore_capacity, positive_items
-from goodcall.decide.score import score_items
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import train_model_set
 from goodcall.models.response import training_rows
@@ -106,9 +105,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         scored = stage(
             "scoring",
-            lambda stages=stages: score_items(
-                stages.items, models, offers, config, AT, core.ITEM_KEYS
-            ).join(stages.groups, on="customer_id", how="left"),
+            lambda stages=stages: core.scored_items(stages, models, offers, config, AT),
         )
         scored_rows += scored.height
         summaries.append(stage("summaries", lambda s=stages, x=scored: customer_summary(s, x)))

@@ -79,12 +79,15 @@ class PredicateError(ValueError):
 
 
 def suggest(word: str, choices: Mapping[str, object] | tuple[str, ...] | list[str]) -> str:
-    """`` (did you mean 'x'?)`` when a close match exists, else an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in choices}
-        if word.lower() in lowered:
-            close = [lowered[word.lower()]]
+    """`` (did you mean 'x'?)`` when a close match exists, else an empty string.
+
+    The same word in other letter case wins over any other close match (``fr-ca`` → ``fr-CA``).
+    """
+    lowered = {c.lower(): c for c in choices}
+    if word.lower() in lowered:
+        close = [lowered[word.lower()]]
+    else:
+        close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

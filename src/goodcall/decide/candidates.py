@@ -33,9 +33,12 @@ def channel_view(
     policies: Policies | CompiledPolicies,
     at: dt.datetime,
     channels: Sequence[str],
+    national_list_date: dt.date | None = None,
 ) -> pl.DataFrame:
-    """Policy verdict per customer × channel: contactable, reasons and the next window (UTC)."""
-    frame = evaluate_channels(profiles, policies, at)
+    """Policy verdict per customer × channel: contactable, reasons and the next window (UTC).
+
+    ``national_list_date``: the campaign's national-list copy, else each profile's snapshot."""
+    frame = evaluate_channels(profiles, policies, at, national_list_date)
     return (
         frame.filter(c("channel").is_in(list(channels)))
         .select(

@@ -9,15 +9,48 @@ the churn an annoyance provokes). Expected value of a contact:
 
 ``prices`` are a previous batch plan's dual prices: given them, the core decides each customer
 alone at those prices (the real-time path) instead of solving the global problem.
+
+Capacities (each optional; none means "no limit"): ``calls_per_day`` and ``calls_per_hour`` for
+the whole call centre; ``messages_per_day`` for SMS, e-mail and in-app messages; ``agent_pools``
+for the calls each language's agents can make — a call in French counts against the French pool,
+one in English against the English pool. A campaign *day* is the 24 hours from the decision time.
+The same settings are read from a campaign YAML file by :mod:`goodcall.campaign.settings`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from goodcall.channels import CHANNELS, Channel
+from goodcall.profiles.schema import LANGUAGES
 
 DEFAULT_CONTACT_COST: dict[str, float] = {"phone": 4.00, "sms": 0.05, "email": 0.01, "app": 0.0}
+
+
+POOL_KEYS: tuple[str, ...] = tuple(
+    dict.fromkeys([*sorted({tag.split("-")[0] for tag in LANGUAGES}), *LANGUAGES])
+)
+"""Agent pools are keyed by language (``fr``: every French-speaking customer) or by language tag
+(``fr-FR``: only those; it takes precedence over ``fr`` for them)."""
+
+
+class AgentPool(BaseModel):
+    """The agents who speak one language: how many calls in that language they can make."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    calls_per_day: int = Field(ge=0, description="calls per campaign day")
+    calls_per_hour: int | None = Field(default=None, ge=0, description="calls per clock hour")
+
+
+def pool_of(language: str | None, pools: dict[str, AgentPool]) -> str:
+    """The pool whose capacity a call in ``language`` uses: the pool of the exact tag, else of
+    the language, else the language itself (a pool nobody staffs, whose capacity is 0)."""
+    tag = language or "unknown"
+    if tag in pools:
+        return tag
+    return tag.split("-")[0]
 
 
 class CampaignConfig(BaseModel):
@@ -31,8 +64,16 @@ class CampaignConfig(BaseModel):
     control_share: float = Field(default=0.05, ge=0.0, le=0.5)
     calls_per_day: int | None = Field(default=None, ge=0)
     calls_per_hour: int | None = Field(default=None, ge=0)
+    messages_per_day: dict[Channel, int] = Field(
+        default_factory=dict, description="SMS, e-mail, in-app messages per campaign day"
+    )
+    agent_pools: dict[str, AgentPool] | None = Field(
+        default=None, description="calls per language's agents (None: one pool for every call)"
+    )
     budget: float | None = Field(default=None, ge=0.0, description="total contact cost allowed")
-    contact_cost: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_CONTACT_COST))
+    contact_cost: dict[Channel, float] = Field(
+        default_factory=lambda: dict(DEFAULT_CONTACT_COST)  # type: ignore[arg-type]
+    )
     complaint_cost: float = Field(default=15.0, ge=0.0)
     annoyance_value_share: float = Field(default=0.10, ge=0.0, le=1.0)
     explore_share: float = Field(default=0.05, ge=0.0, le=0.5)
@@ -40,9 +81,45 @@ class CampaignConfig(BaseModel):
     horizon_hours: float = Field(
         default=72.0, gt=0, description="plan contacts whose window opens within this time"
     )
+    national_list_snapshot: dt.date | None = Field(
+        default=None,
+        description="date of the national do-not-call list copy the profiles were matched "
+        "against (None: each profile's own national_dnc_snapshot)",
+    )
     prices: dict[str, float] | None = Field(
         default=None, description="fixed dual prices by resource name (real-time decisions)"
     )
+
+    def daily_cap(self, channel: str) -> int | None:
+        """Contacts per campaign day allowed on ``channel`` (None: no limit)."""
+        if channel == "phone":
+            return self.calls_per_day
+        return self.messages_per_day.get(channel)  # type: ignore[call-overload, no-any-return]
+
+    @field_validator("messages_per_day")
+    @classmethod
+    def _messages_only(cls, value: dict[str, int]) -> dict[str, int]:
+        if "phone" in value:
+            raise ValueError(
+                "calls are capped by calls_per_day, calls_per_hour and agent_pools, "
+                "not by messages_per_day"
+            )
+        if any(v < 0 for v in value.values()):
+            raise ValueError("messages per day must be ≥ 0")
+        return value
+
+    @field_validator("agent_pools")
+    @classmethod
+    def _known_languages(cls, value: dict[str, AgentPool] | None) -> dict[str, AgentPool] | None:
+        from goodcall.catalog.parse import suggest
+
+        for key in value or {}:
+            if key not in POOL_KEYS:
+                raise ValueError(
+                    f"agent pool {key!r} is not a language{suggest(key, POOL_KEYS)}; "
+                    f"use one of {', '.join(POOL_KEYS)}"
+                )
+        return value
 
     @field_validator("contact_cost")
     @classmethod

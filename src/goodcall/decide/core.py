@@ -59,6 +59,7 @@ ITEM_COLUMNS = (
     "value",
     "in_control",
     "day",
+    "language",  # the agent pool a call uses
 )
 CHUNK_CUSTOMERS = 100_000
 
@@ -131,7 +132,7 @@ def funnel(
         raise ValueError("at must be timezone-aware (the decision time, e.g. in UTC)")
     needed = list(dict.fromkeys((*PROFILE_INPUTS, "time_zone", "language", "register")))
     base = profiles.select(needed).collect()
-    channels = channel_view(profiles, policies, at, config.channels)
+    channels = channel_view(profiles, policies, at, config.channels, config.national_list_snapshot)
     eligible, catalog_reasons = offer_view(profiles, compiled, at, config.channels, config.offers)
     pairs = candidate_pairs(eligible, channels, offer_channels(catalog)).filter(
         c("next_window_start") < at + dt.timedelta(hours=config.horizon_hours)
@@ -146,6 +147,17 @@ def funnel(
         pairs.join(base.select("customer_id", "time_zone"), on="customer_id"), config.call_hours
     ).join(base.drop("time_zone"), on="customer_id")
     return Funnel(base, channels, eligible, catalog_reasons, groups, items)
+
+
+def scored_items(
+    stages: Funnel, models: ModelSet, offers: pl.DataFrame, config: CampaignConfig, at: dt.datetime
+) -> pl.DataFrame:
+    """Stage 4 on a chunk's candidates, with the control draw and the language (agent pools)."""
+    return (
+        score_items(stages.items, models, offers, config, at, ITEM_KEYS)
+        .join(stages.groups, on="customer_id", how="left")
+        .join(stages.base.select("customer_id", "language"), on="customer_id", how="left")
+    )
 
 
 def sorted_items(items: pl.DataFrame) -> pl.DataFrame:
@@ -179,9 +191,7 @@ def decide(
         stages = funnel(
             chunk, catalog=catalog, compiled=compiled, policies=policies, at=at, config=config
         )
-        scored = score_items(stages.items, models, offers, config, at, ITEM_KEYS).join(
-            stages.groups, on="customer_id", how="left"
-        )
+        scored = scored_items(stages, models, offers, config, at)
         summaries.append(customer_summary(stages, scored))
         tops.append(top_offers(scored))
         positives.append(positive_items(scored, config, at, catalog).select(*ITEM_COLUMNS))

@@ -3,10 +3,17 @@
 Items are the candidate contacts with a positive value (an item worth ≤ 0 can never beat "no
 contact", so dropping it is exact). Exploration items are the cold offers' Thompson-sampled
 values; they use one more resource, ``explore``, whose capacity is the exploration share of the
-campaign's capacity. Resource names are readable (``calls:day0`` — the 24 hours from the
-decision time —, ``hour:2026-11-20T14`` (UTC),
-``offer:HS_IPHONE17_FETES``, ``explore``, ``budget``) and so are the dual prices reported for
-them, which a real-time decision reuses.
+campaign's capacity. Resource names are readable and so are the dual prices reported for them,
+which a real-time decision reuses. A campaign *day* is the 24 hours from the decision time
+(``day0``, ``day1``...); hours are UTC clock hours:
+
+* ``calls:day0`` — the call centre's calls that day (``calls_per_day``);
+* ``hour:2026-11-20T14`` — its calls in that hour (``calls_per_hour``);
+* ``sms:day0``, ``email:day0``, ``app:day0`` — messages that day (``messages_per_day``);
+* ``calls:fr:day0``, ``hour:fr:2026-11-20T14`` — the calls the French-speaking agents can make
+  (``agent_pools``): a call uses the pool of the customer's language, so French and English calls
+  are counted against their own capacity; a language no pool speaks has capacity 0;
+* ``offer:HS_IPHONE17_FETES`` — the offer's volume limit; ``explore``; ``budget``.
 """
 
 from __future__ import annotations
@@ -22,10 +29,12 @@ import polars as pl
 from goodcall.arbitrate.lagrangian import choose_with_prices, solve
 from goodcall.arbitrate.problem import Problem
 from goodcall.catalog.model import Catalog
-from goodcall.decide.config import CampaignConfig
+from goodcall.decide.config import CampaignConfig, pool_of
+from goodcall.profiles.schema import LANGUAGES
 
 c = pl.col
-FAMILIES = ("offer", "calls", "hour", "explore")
+FAMILIES = ("offer", "day", "hour", "pool_day", "pool_hour", "explore")
+"""Resource families: an item uses at most one resource of each (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,8 @@ def positive_items(
     that uses exactly the same resources as a better one of the same customer can never be
     chosen, in the optimum or by the prices (exact pruning). Two e-mails about offers without a
     volume limit use nothing that binds, so only the better survives; calls keep one item per
-    campaign day and hour slot (when those are limited) and per limited offer.
+    campaign day and hour slot (when those are limited) and per limited offer. Items need a
+    ``language`` column when the campaign has agent pools.
     """
     day = ((c("planned_at") - at).dt.total_seconds() // 86_400).cast(pl.Int64).alias("day")
     base = scored.with_columns(pl.lit(False).alias("explore"), c("ev").alias("value"), day)
@@ -69,15 +79,10 @@ def positive_items(
         pl.lit(True).alias("explore"), c("explore_ev").alias("value"), day
     )
     items = pl.concat([base, explore], how="vertical_relaxed").filter(c("value") > 0)
-    signature = _resource_names(items, config, catalog).with_columns(
-        c("calls").fill_null(""), c("hour").fill_null(""), c("offer").fill_null("")
-    )
+    names = _resource_names(items, config, catalog)
+    signature = [names[f].fill_null("") for f in FAMILIES if f != "explore"]
     budget = c("channel") if config.budget is not None else pl.lit("")
-    items = items.with_columns(
-        pl.concat_str(
-            signature["offer"], signature["calls"], signature["hour"], budget, separator="|"
-        ).alias("_signature")
-    )
+    items = items.with_columns(pl.concat_str(*signature, budget, separator="|").alias("_signature"))
     items = items.sort(
         ["customer_id", "value", "offer_id", "channel", "planned_at", "explore"],
         descending=[False, True, False, False, False, False],
@@ -88,36 +93,58 @@ def positive_items(
 
 
 def _resource_names(items: pl.DataFrame, config: CampaignConfig, catalog: Catalog) -> pl.DataFrame:
+    """One column per resource family: the name of the resource each item uses (or null)."""
     limits = {o.id for o in catalog.offers if o.volume_limit is not None}
     phone = c("channel") == "phone"
     none = pl.lit(None, pl.String)
+    day = pl.lit(":day") + c("day").cast(pl.String)
+    hour = c("planned_at").dt.strftime("%Y-%m-%dT%H")
+    capped = [ch for ch in config.channels if config.daily_cap(ch) is not None]
+    kind = pl.when(phone).then(pl.lit("calls")).otherwise(c("channel"))
+    pools = config.agent_pools
+    pool_day, pool_hour = none, none
+    if pools is not None:
+        pool = c("language").replace_strict(
+            {tag: pool_of(tag, pools) for tag in LANGUAGES}, default="unknown"
+        )
+        hourly = [k for k, p in pools.items() if p.calls_per_hour is not None]
+        pool_day = pl.when(phone).then(pl.lit("calls:") + pool + day).otherwise(none)
+        pool_hour = (
+            pl.when(phone & pool.is_in(hourly)).then(pl.lit("hour:") + pool + ":" + hour)
+        ).otherwise(none)
     return items.select(
         pl.when(c("offer_id").is_in(list(limits)))
         .then(pl.lit("offer:") + c("offer_id"))
         .otherwise(none)
         .alias("offer"),
-        pl.when(phone & pl.lit(config.calls_per_day is not None))
-        .then(pl.lit("calls:day") + c("day").cast(pl.String))
-        .otherwise(none)
-        .alias("calls"),
+        pl.when(c("channel").is_in(capped)).then(kind + day).otherwise(none).alias("day"),
         pl.when(phone & pl.lit(config.calls_per_hour is not None))
-        .then(pl.lit("hour:") + c("planned_at").dt.strftime("%Y-%m-%dT%H"))
+        .then(pl.lit("hour:") + hour)
         .otherwise(none)
         .alias("hour"),
+        pool_day.alias("pool_day"),
+        pool_hour.alias("pool_hour"),
         pl.when(c("explore")).then(pl.lit("explore")).otherwise(none).alias("explore"),
     )
 
 
 def _capacity(name: str, config: CampaignConfig, catalog: Catalog, explore_cap: float) -> float:
+    """The capacity of the resource called ``name`` (see the module docstring)."""
     kind, _, key = name.partition(":")
     if kind == "offer":
         limit = catalog.offer(key).volume_limit
         return float(limit) if limit is not None else math.inf
-    if kind == "calls":
-        return float(config.calls_per_day) if config.calls_per_day is not None else math.inf
+    if kind == "explore":
+        return explore_cap
+    pools = config.agent_pools or {}
+    pool = key.rpartition(":")[0]
     if kind == "hour":
-        return float(config.calls_per_hour) if config.calls_per_hour is not None else math.inf
-    return explore_cap
+        per_hour = pools[pool].calls_per_hour if pool else config.calls_per_hour
+        return float(per_hour) if per_hour is not None else math.inf
+    if kind == "calls" and pool:
+        return float(pools[pool].calls_per_day) if pool in pools else 0.0
+    cap = config.daily_cap("phone" if kind == "calls" else kind)
+    return float(cap) if cap is not None else math.inf
 
 
 def explore_capacity(config: CampaignConfig, customers: int) -> float:
