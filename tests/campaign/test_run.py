@@ -19,7 +19,8 @@ from goodcall.audit.findings import audit_calls
 from goodcall.campaign.run import CALL_LIST_COLUMNS, CampaignError, run_campaign
 from goodcall.decide.config import CampaignConfig
 from goodcall.models.registry import ModelSet
-from goodcall.policy.engine import NationalListTooOld
+from goodcall.policy.loader import shipped_policies_text
+from goodcall.policy.national import NationalListTooOld
 from goodcall.policy.resolve import compile_policies
 from tests.decide.world import AT, World
 
@@ -69,8 +70,12 @@ def test_refusals_write_nothing(world: World, tmp_path: Path) -> None:
     stale = world.profiles.with_columns(
         pl.lit(AT.date() - dt.timedelta(days=40)).alias("national_dnc_snapshot")
     )
-    with pytest.raises(NationalListTooOld, match="40 days old"):
+    with pytest.raises(NationalListTooOld, match=r"of 1,500 customer\(s\) .* 40 days old") as err:
         run_campaign(stale, config=config, at=AT, out_dir=tmp_path / "a")
+    listed = tmp_path / "a.stale_national_list.csv"
+    assert "and 1,490 more." in str(err.value)
+    assert str(err.value).endswith(f"All 1,500 are in {listed}.")
+    assert pl.read_csv(listed)["age_days"].unique().to_list() == [40]
     unknown = world.profiles.with_columns(pl.lit(None, pl.Date).alias("national_dnc_snapshot"))
     with pytest.raises(CampaignError, match="no national do-not-call list snapshot"):
         run_campaign(unknown, config=config, at=AT, out_dir=tmp_path / "b")
@@ -79,3 +84,28 @@ def test_refusals_write_nothing(world: World, tmp_path: Path) -> None:
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
     with pytest.raises(CampaignError, match="not empty"):
         run_campaign(world.profiles, config=config, at=AT, out_dir=tmp_path / "c")
+
+
+def test_the_policy_file_sets_the_national_list_age(world: World, tmp_path: Path) -> None:
+    policies = tmp_path / "policies.yaml"
+    policies.write_text(shipped_policies_text().replace("max_age_days: 31", "max_age_days: 45"))
+    stale = world.profiles.with_columns(
+        pl.lit(AT.date() - dt.timedelta(days=40)).alias("national_dnc_snapshot")
+    )
+    config = CampaignConfig(campaign_id="CMP-45", calls_per_day=20)
+    run = run_campaign(stale, config=config, at=AT, out_dir=tmp_path / "ok", policies_path=policies)
+    assert run.report["calls"] > 0  # 40 days old, and the file allows 45: calls are made
+    policies.write_text(shipped_policies_text().replace("max_age_days: 31", "max_age_days: 35"))
+    with pytest.raises(NationalListTooOld, match="more than 35 days old"):
+        run_campaign(stale, config=config, at=AT, out_dir=tmp_path / "no", policies_path=policies)
+
+
+def test_the_campaigns_copy_date_replaces_the_profiles(world: World, tmp_path: Path) -> None:
+    stale = world.profiles.with_columns(
+        pl.lit(AT.date() - dt.timedelta(days=40)).alias("national_dnc_snapshot")
+    )
+    copy = AT.date() - dt.timedelta(days=2)
+    config = CampaignConfig(campaign_id="CMP-COPY", calls_per_day=20, national_list_snapshot=copy)
+    run = run_campaign(stale, config=config, at=AT, out_dir=tmp_path / "copy")
+    assert run.report["national_list_snapshot"] == "2026-11-18"
+    assert run.report["calls"] > 0

@@ -14,14 +14,13 @@ import polars as pl
 import pytest
 
 from goodcall.policy.engine import (
-    NationalListTooOld,
     channel_check_codes,
     check_contact,
-    check_national_list,
     evaluate_channels,
     evaluate_channels_matrix,
 )
 from goodcall.policy.loader import load_policies
+from goodcall.policy.national import NationalListTooOld, check_national_list
 from goodcall.policy.resolve import compile_policies
 from goodcall.profiles.fields import ProfileSchemaError
 from tests.policy.helpers import contact, profiles, variant
@@ -172,11 +171,13 @@ def test_national_list_listed_or_stale() -> None:
 
 
 def test_check_national_list() -> None:
-    check_national_list(dt.date(2026, 10, 24), AT)  # 31 days: allowed
-    with pytest.raises(NationalListTooOld, match="is 32 days old on 2026-11-24"):
-        check_national_list(dt.date(2026, 10, 23), AT)
-    with pytest.raises(NationalListTooOld, match="after the decision date"):
-        check_national_list(dt.date(2026, 11, 25), AT)
+    rows = profiles(quebecer("C-Q"))
+    ages = check_national_list(rows, POLICIES, AT, dt.date(2026, 10, 24))  # 31 days: allowed
+    assert ages.select("customer_id", "age_days", "stale").row(0) == ("C-Q", 31, False)
+    with pytest.raises(NationalListTooOld, match=r"C-Q \(CA-QC: snapshot 2026-10-23, 32 days old"):
+        check_national_list(rows, POLICIES, AT, dt.date(2026, 10, 23))
+    with pytest.raises(NationalListTooOld, match="dated 1 day\\(s\\) in the future on 2026-11-24"):
+        check_national_list(rows, POLICIES, AT, dt.date(2026, 11, 25))
 
 
 def test_matrix_view_agrees() -> None:

@@ -57,7 +57,7 @@ def run_command(
     from goodcall.catalog.loader import load_catalog
     from goodcall.decide import CampaignConfig
     from goodcall.models.registry import ModelSet, ModelSetError
-    from goodcall.policy.engine import NationalListTooOld
+    from goodcall.policy.national import NationalListTooOld
     from goodcall.store.reader import load_profiles
 
     when = parse_at(at)

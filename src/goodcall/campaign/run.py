@@ -10,7 +10,9 @@ leaves a half-written campaign that someone could send):
 * ``report.json`` — what the plan contains (:func:`goodcall.campaign.report.plan_report`).
 
 Before deciding, a campaign with calls refuses to run when the national do-not-call list copy
-the profiles were matched against is more than 31 days old.
+of any customer is older than the policies allow (``national_list.max_age_days`` in
+``policies.yaml``), counted in each customer's local date; the refusal names them, and when there
+are more than ten writes them all to ``<out>.stale_national_list.csv`` beside the output directory.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
 from goodcall.decide import CampaignConfig, Decisions, decide
 from goodcall.models.registry import ModelSet
-from goodcall.policy.engine import check_national_list
 from goodcall.policy.loader import load_policies
+from goodcall.policy.model import Policies
+from goodcall.policy.national import SHOWN, NationalListTooOld, check_national_list
 
 c = pl.col
 CALL_LIST_COLUMNS = ("customer_id", "offer_id", "channel", "planned_at", "language", "register")
@@ -56,17 +59,34 @@ def national_list_date(profiles: pl.DataFrame) -> dt.date | None:
     return dates.min() if dates.len() else None  # type: ignore[return-value]
 
 
-def check_calls_allowed(profiles: pl.DataFrame, config: CampaignConfig, at: dt.datetime) -> None:
-    """Refuse a campaign with calls when the national list copy is too old or unknown."""
-    if "phone" not in config.channels or config.calls_per_day == 0 or profiles.height == 0:
+def check_calls_allowed(
+    profiles: pl.DataFrame,
+    config: CampaignConfig,
+    policies: Policies,
+    at: dt.datetime,
+    out_dir: Path | None = None,
+) -> None:
+    """Refuse a campaign on a channel the national list covers when a customer's copy of the list
+    is too old, or when no copy date is known at (see the module docstring)."""
+    listed = [ch for ch in config.channels if ch in policies.national_list.channels]
+    if all(config.daily_cap(ch) == 0 for ch in listed) or profiles.height == 0:
         return
-    snapshot = national_list_date(profiles)
-    if snapshot is None:
+    if config.national_list_snapshot is None and national_list_date(profiles) is None:
         raise CampaignError(
             "no national do-not-call list snapshot date in the profiles: import the list before "
             "running a campaign with calls (or plan without the phone channel)"
         )
-    check_national_list(snapshot, at)
+    try:
+        check_national_list(profiles.lazy(), policies, at, config.national_list_snapshot)
+    except NationalListTooOld as err:
+        if err.stale.height <= SHOWN or out_dir is None:
+            raise
+        path = out_dir.parent / f"{out_dir.name}.stale_national_list.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        err.stale.write_csv(path)
+        raise NationalListTooOld(
+            f"{err} All {err.stale.height:,} are in {path}.", err.stale
+        ) from err
 
 
 def call_list(decisions: pl.DataFrame) -> pl.DataFrame:
@@ -115,9 +135,9 @@ def run_campaign(
     """Check, decide and write one campaign (see the module docstring)."""
     if out_dir.exists() and any(out_dir.iterdir()) and not overwrite:
         raise CampaignError(f"{out_dir} exists and is not empty (use --overwrite)")
-    check_calls_allowed(profiles, config, at)
-    catalog = catalog or load_catalog()
     policies = load_policies(policies_path)
+    check_calls_allowed(profiles, config, policies, at, out_dir)
+    catalog = catalog or load_catalog()
     models = models or ModelSet.priors_only(list(catalog.offers), at)
     decisions = decide(
         profiles.lazy(),
@@ -132,7 +152,9 @@ def run_campaign(
         "campaign_id": config.campaign_id,
         "decided_at": at.isoformat(),
         "models_trained_at": models.metadata.trained_at.isoformat(),
-        "national_list_snapshot": str(national_list_date(profiles)),
+        "national_list_snapshot": str(
+            config.national_list_snapshot or national_list_date(profiles)
+        ),
     }
     briefs = _briefs(decisions.frame, profiles, catalog, at)
     out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -99,7 +99,8 @@ def _dnc_national(max_age: int, list_date: dt.date | None) -> PolicyCheck:
     snapshot = (
         pl.lit(list_date, pl.Date) if list_date is not None else pl.col("national_dnc_snapshot")
     )
-    age = (_AT.dt.date() - snapshot).dt.total_days()
+    today = pl.coalesce(pl.col("__local_date"), _AT.dt.date())  # the jurisdiction's date
+    age = (today - snapshot).dt.total_days()
     listed = pl.col("national_dnc").fill_null(False)
     return PolicyCheck(
         "policy.dnc_national",

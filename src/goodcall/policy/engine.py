@@ -52,27 +52,6 @@ PROFILE_COLUMNS = (
 )
 
 
-class NationalListTooOld(ValueError):
-    """The national do-not-call list snapshot is too old to call from."""
-
-
-def check_national_list(snapshot: dt.date, at: dt.datetime, max_age_days: int = 31) -> None:
-    """Refuse to run a campaign with calls when the national list copy is over ``max_age_days``."""
-    today = at.astimezone(dt.UTC).date() if at.tzinfo is not None else at.date()
-    age = (today - snapshot).days
-    if age > max_age_days:
-        raise NationalListTooOld(
-            f"the national do-not-call list snapshot of {snapshot.isoformat()} is {age} days old "
-            f"on {today.isoformat()}; the rules allow at most {max_age_days} days. Import a fresh "
-            "copy before running a campaign with calls."
-        )
-    if age < 0:
-        raise NationalListTooOld(
-            f"the national do-not-call list snapshot date {snapshot.isoformat()} is after the "
-            f"decision date {today.isoformat()}"
-        )
-
-
 @dataclass(frozen=True)
 class _Channel:
     name: str

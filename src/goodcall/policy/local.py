@@ -22,17 +22,9 @@ def with_local_clock(rows: pl.LazyFrame, compiled: CompiledPolicies) -> pl.LazyF
     """Adds ``__jur``, ``__tz``, ``__local``, ``__local_date``, ``__minute``, ``__weekday``
     (1 = Monday), per-jurisdiction limits, ``__in_legal``, ``__legal_text``, ``__holiday`` and
     ``__in_preferred``; needs ``__at`` and the profile columns."""
-    keys = sorted(compiled.jurisdictions)
-    fallback = {k: r.fallback_time_zone for k, r in compiled.jurisdictions.items()}
     policies = compiled.policies
     jur = pl.col("__jur")
-    rows = rows.with_columns(
-        pl.when(pl.col("jurisdiction").is_in(keys)).then(pl.col("jurisdiction")).alias("__jur")
-    ).with_columns(
-        pl.when(pl.col("time_zone").is_in(sorted(known_zones())))
-        .then(pl.col("time_zone"))
-        .otherwise(jur.replace_strict(fallback, default=None, return_dtype=pl.String))
-        .alias("__tz"),
+    rows = with_local_date(rows, compiled).with_columns(
         _per_jurisdiction(compiled, "attempts_max", policies.attempts.max).alias("__att_max"),
         _per_jurisdiction(compiled, "attempts_days", policies.attempts.days).alias("__att_days"),
         _per_jurisdiction(compiled, "cooldown", policies.refusal_cooldown.days).alias(
@@ -40,9 +32,7 @@ def with_local_clock(rows: pl.LazyFrame, compiled: CompiledPolicies) -> pl.LazyF
         ),
     )
     local = pl.col("__local")
-    rows = rows.with_columns(to_local(pl.col("__at"), pl.col("__tz")).alias("__local"))
     rows = rows.with_columns(
-        local.dt.date().alias("__local_date"),
         (local.dt.hour().cast(pl.Int64) * 60 + local.dt.minute().cast(pl.Int64)).alias("__minute"),
         local.dt.weekday().cast(pl.Int64).alias("__weekday"),
     )
@@ -53,6 +43,24 @@ def with_local_clock(rows: pl.LazyFrame, compiled: CompiledPolicies) -> pl.LazyF
         holiday(jur, pl.col("__local_date"), compiled).alias("__holiday"),
         in_preferred(minute).alias("__in_preferred"),
     )
+
+
+def with_local_date(rows: pl.LazyFrame, compiled: CompiledPolicies) -> pl.LazyFrame:
+    """Adds ``__jur`` (the jurisdiction the policies know, else null), ``__tz`` (the customer's
+    own zone, else the jurisdiction's fallback), ``__local`` and ``__local_date`` — the date the
+    jurisdiction's rules are read in; needs ``__at``, ``jurisdiction`` and ``time_zone``."""
+    keys = sorted(compiled.jurisdictions)
+    fallback = {k: r.fallback_time_zone for k, r in compiled.jurisdictions.items()}
+    rows = rows.with_columns(
+        pl.when(pl.col("jurisdiction").is_in(keys)).then(pl.col("jurisdiction")).alias("__jur")
+    ).with_columns(
+        pl.when(pl.col("time_zone").is_in(sorted(known_zones())))
+        .then(pl.col("time_zone"))
+        .otherwise(pl.col("__jur").replace_strict(fallback, default=None, return_dtype=pl.String))
+        .alias("__tz"),
+    )
+    rows = rows.with_columns(to_local(pl.col("__at"), pl.col("__tz")).alias("__local"))
+    return rows.with_columns(pl.col("__local").dt.date().alias("__local_date"))
 
 
 def _per_jurisdiction(compiled: CompiledPolicies, what: str, default: int) -> pl.Expr:
