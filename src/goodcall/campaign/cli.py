@@ -28,14 +28,26 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _fail(message: str) -> typer.Exit:
-    _console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    from rich.markup import escape
+
+    _console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(2)
 
 
 @campaign_app.command("run")
 def run_command(
-    name: Annotated[str, typer.Option("--name", help="Campaign id (letters, digits, -_.:).")],
     out: Annotated[Path, typer.Option("--out", help="Directory to write the campaign to.")],
+    settings: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Campaign settings YAML (every setting; see docs/decisions.md). A flag below "
+            "may add a setting the file leaves out, never repeat one it sets.",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Campaign id (letters, digits, -_.:).")
+    ] = None,
     at: AtOption = None,
     db: DbOption = None,
     models: Annotated[
@@ -44,8 +56,12 @@ def run_command(
     calls_per_day: Annotated[int | None, typer.Option(help="Calls the centre can make.")] = None,
     calls_per_hour: Annotated[int | None, typer.Option(help="Calls per clock hour.")] = None,
     budget: Annotated[float | None, typer.Option(help="Total contact cost allowed.")] = None,
-    control_share: Annotated[float, typer.Option(help="Random hold-out share.")] = 0.05,
-    explore_share: Annotated[float, typer.Option(help="Share of capacity for exploration.")] = 0.05,
+    control_share: Annotated[
+        float | None, typer.Option(help="Random hold-out share [default: 0.05].")
+    ] = None,
+    explore_share: Annotated[
+        float | None, typer.Option(help="Share of capacity for exploration [default: 0.05].")
+    ] = None,
     catalog: Annotated[Path | None, typer.Option(help="Offer catalog YAML.")] = None,
     policies: Annotated[Path | None, typer.Option(help="Contact policy YAML.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output directory.")] = False,
@@ -54,25 +70,28 @@ def run_command(
     from pydantic import ValidationError
 
     from goodcall.campaign.run import CampaignError, run_campaign
+    from goodcall.campaign.settings import campaign_config
     from goodcall.catalog.loader import load_catalog
-    from goodcall.decide import CampaignConfig
+    from goodcall.catalog.yamlsource import SourceError
     from goodcall.models.registry import ModelSet, ModelSetError
     from goodcall.policy.national import NationalListTooOld
     from goodcall.store.reader import load_profiles
 
     when = parse_at(at)
+    given = {
+        "campaign_id": name, "calls_per_day": calls_per_day, "calls_per_hour": calls_per_hour,
+        "budget": budget, "control_share": control_share, "explore_share": explore_share,
+    }  # fmt: skip
     try:
-        config = CampaignConfig(
-            campaign_id=name, calls_per_day=calls_per_day, calls_per_hour=calls_per_hour,
-            budget=budget, control_share=control_share, explore_share=explore_share,
-        )  # fmt: skip
+        offers = load_catalog(catalog)
+        flags = {key: value for key, value in given.items() if value is not None}
+        config = campaign_config(settings, flags, offers)
         model_set = ModelSet.load(models) if models is not None else None
         result = run_campaign(
             load_profiles(when, db).collect(), config=config, at=when, out_dir=out,
-            models=model_set, catalog=load_catalog(catalog), policies_path=policies,
-            overwrite=overwrite,
+            models=model_set, catalog=offers, policies_path=policies, overwrite=overwrite,
         )  # fmt: skip
-    except (ValidationError, CampaignError, NationalListTooOld, ModelSetError) as err:
+    except (ValidationError, SourceError, CampaignError, NationalListTooOld, ModelSetError) as err:
         raise _fail(str(err)) from err
     _show_plan(result.report, out)
 

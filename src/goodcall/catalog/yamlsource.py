@@ -142,7 +142,12 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, out: Located)
     assert isinstance(node, yaml.ScalarNode)
     if node.style is None and ":" in node.value and node.tag.endswith((":int", ":float")):
         return node.value  # 21:30 is a clock time here, not YAML 1.1 base-60 arithmetic
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as err:  # a date that does not exist (2026-13-01), ...
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a valid value: {err}", node.start_mark
+        ) from err
 
 
 def validation_problems(

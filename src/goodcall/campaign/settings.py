@@ -1,0 +1,124 @@
+"""Campaign settings without Python: a YAML file holding every :class:`CampaignConfig` field.
+
+``goodcall campaign run --config FILE`` reads it. The file is validated whole, like the catalog and
+the policy file: an unknown key is refused with the key that was probably meant, a bad value
+with what was expected, an offer the catalog does not sell with the closest offer id — each
+naming ``file:line:column`` and the field. Nothing is half-loaded.
+
+A setting lives in one place. A command-line flag may give a setting the file leaves out (most
+often ``--name`` for a file shared by several campaigns); a flag that repeats a setting the file
+sets is refused, naming the file's line — no silent precedence either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from goodcall.campaign.run import CampaignError
+from goodcall.catalog.model import Catalog
+from goodcall.catalog.parse import suggest
+from goodcall.catalog.yamlsource import (
+    Located,
+    Problem,
+    SourceError,
+    read_yaml_file,
+    validation_problems,
+)
+from goodcall.decide import CampaignConfig
+
+COMMAND_LINE = "command line"
+
+
+def flag_of(field: str) -> str:
+    """``calls_per_day`` → ``--calls-per-day`` (``campaign_id`` is ``--name``)."""
+    return "--name" if field == "campaign_id" else "--" + field.replace("_", "-")
+
+
+def campaign_config(
+    path: Path | None, flags: Mapping[str, object], catalog: Catalog | None = None
+) -> CampaignConfig:
+    """The campaign's settings: from ``path`` with ``flags`` (settings given on the command line,
+    only those the user gave) added, or from the flags alone.
+
+    Raises :class:`SourceError` for a bad file or a flag that repeats it, :class:`CampaignError`
+    when nothing names the campaign, ``pydantic.ValidationError`` for bad flags without a file.
+    """
+    if path is not None:
+        return load_campaign_settings(path, flags=flags, catalog=catalog)
+    if "campaign_id" not in flags:
+        raise CampaignError("name the campaign with --name, or give a settings file with --config")
+    return CampaignConfig.model_validate(dict(flags))
+
+
+def load_campaign_settings(
+    path: Path, *, flags: Mapping[str, object] | None = None, catalog: Catalog | None = None
+) -> CampaignConfig:
+    """Read and validate a campaign settings file (see the module docstring)."""
+    return parse_campaign_settings(read_yaml_file(Path(path)), flags=flags, catalog=catalog)
+
+
+def parse_campaign_settings(
+    located: Located, *, flags: Mapping[str, object] | None = None, catalog: Catalog | None = None
+) -> CampaignConfig:
+    """Validate already-read YAML as campaign settings; ``catalog`` checks the offer shortlist."""
+    flags = dict(flags or {})
+    if not isinstance(located.data, dict):
+        message = "campaign settings are a mapping of settings (campaign_id: …, channels: […], …)"
+        raise SourceError(located.name, [Problem(located.where(()), "", "", message)])
+    repeated = [
+        Problem(
+            located.where((key,), key=True),
+            "",
+            key,
+            f"also given by {flag_of(key)} on the command line: set it in one place",
+        )
+        for key in flags
+        if key in located.data
+    ]
+    if repeated:
+        raise SourceError(located.name, repeated)
+    try:
+        config = CampaignConfig.model_validate({**located.data, **flags})
+    except ValidationError as err:
+        problems = validation_problems(err, located, CampaignConfig, lambda loc: ("", loc))
+        explained = sorted((_explained(p, flags) for p in problems), key=_in_file_order)
+        raise SourceError(located.name, explained) from err
+    if catalog is not None:
+        unknown = _unknown_offers(config, catalog, located)
+        if unknown:
+            raise SourceError(located.name, unknown)
+    return config
+
+
+def _explained(problem: Problem, flags: Mapping[str, object]) -> Problem:
+    """A problem with a value given by a flag names the flag; a missing id says how to give it."""
+    key = re.split(r"[.\[]", problem.field, maxsplit=1)[0]
+    if key in flags:
+        return replace(problem, where=COMMAND_LINE, context=flag_of(key))
+    if key == "campaign_id" and problem.message == "required key is missing":
+        return replace(problem, message="required key is missing (set it here, or give --name)")
+    return problem
+
+
+def _in_file_order(problem: Problem) -> tuple[int, ...]:
+    """Command-line problems first, then by line and column."""
+    return tuple(int(n) for n in re.findall(r":(\d+)", problem.where)[-2:])
+
+
+def _unknown_offers(config: CampaignConfig, catalog: Catalog, located: Located) -> list[Problem]:
+    sold = [offer.id for offer in catalog.offers]
+    return [
+        Problem(
+            located.where(("offers", i)),
+            "",
+            f"offers[{i}]",
+            f"the catalog has no offer {offer!r}{suggest(offer, sold)}",
+        )
+        for i, offer in enumerate(config.offers or ())
+        if offer not in sold
+    ]
