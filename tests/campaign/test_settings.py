@@ -18,9 +18,13 @@ import typer
 from typer.testing import CliRunner
 
 from goodcall.campaign.run import CampaignError
-from goodcall.campaign.settings import campaign_config, load_campaign_settings
+from goodcall.campaign.settings import (
+    campaign_config,
+    load_campaign_settings,
+    parse_campaign_settings,
+)
 from goodcall.catalog.loader import load_catalog
-from goodcall.catalog.yamlsource import SourceError
+from goodcall.catalog.yamlsource import SourceError, read_yaml
 from goodcall.decide.config import AgentPool, CampaignConfig
 from tests.audit.conftest import store_url  # noqa: F401 (the fixture)
 
@@ -55,6 +59,15 @@ def test_the_example_holds_every_setting_and_loads() -> None:
     }
     assert config.contact_cost == {"phone": 4.0, "sms": 0.05, "email": 0.01, "app": 0.0}
     assert (config.budget, config.national_list_snapshot, config.prices) == (20000.0, None, None)
+
+
+def test_the_documented_example_is_the_shipped_one() -> None:
+    docs = (EXAMPLE.parents[1] / "docs" / "decisions.md").read_text()
+    section = docs.split("## Campaign settings file", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    documented = parse_campaign_settings(read_yaml(block, "decisions.md"), catalog=CATALOG)
+    assert documented == load_campaign_settings(EXAMPLE)
+    assert block.strip() in EXAMPLE.read_text()
 
 
 def test_unknown_keys_are_refused_with_the_key_meant(tmp_path: Path) -> None:
