@@ -4,7 +4,8 @@ Bad inputs tried: a misspelt top-level key and one inside an agent pool (each wi
 a share above its maximum, a channel that does not exist, a contact cost missing a channel, an
 offer the catalog does not sell (with the closest id), a pool keyed by a misspelt language, a
 flag that repeats the file, a bad value given by a flag, no campaign id anywhere, a file that is
-a list, malformed YAML, a missing file; end to end, the CLI with the example and with a bad file.
+a list, malformed YAML, a missing file, any mapping Hypothesis generates (loaded or refused with
+located problems, never a crash); end to end, the CLI with the example and with a bad file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from pathlib import Path
 
 import pytest
 import typer
+import yaml
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from goodcall.campaign.run import CampaignError
@@ -197,3 +202,27 @@ def test_the_cli_names_the_bad_line(app: typer.Typer, tmp_path: Path) -> None:
     assert "(did you mean 'HS_PIXEL_10'?)" in output
     code, output = run(app, "--out", str(tmp_path / "o"))
     assert code == 2 and "name the campaign with --name, or give a settings file" in output
+
+
+SETTING_KEYS = st.sampled_from([*CampaignConfig.model_fields, "calls_per_dya", "pools", "x"])
+SCALARS = (
+    st.none() | st.booleans() | st.integers(-5, 5000) | st.floats(allow_nan=False)
+    | st.text(max_size=8) | st.dates()
+)  # fmt: skip
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(SETTING_KEYS, VALUES, max_size=6))
+@hypothesis_settings(max_examples=150, deadline=None)
+def test_any_file_loads_or_is_refused_with_located_problems(data: dict[str, object]) -> None:
+    text = yaml.safe_dump(data, allow_unicode=True)
+    try:
+        config = parse_campaign_settings(read_yaml(text, "c.yaml"), catalog=CATALOG)
+    except SourceError as err:
+        assert err.problems and all(str(p).startswith("c.yaml") for p in err.problems)
+    else:
+        assert isinstance(config, CampaignConfig)

@@ -3,6 +3,9 @@
 A call in French uses the French pool's capacity, one in English the English pool's; SMS, e-mail
 and in-app messages have their own caps per campaign day (the 24 hours from the decision time).
 
+Property (Hypothesis): on random items, caps and pools, every cap holds, nobody is called in a
+language no pool speaks, and the plan lies within its reported gap of the MILP optimum.
+
 Bad inputs tried: a pool keyed by something that is not a language (with the suggestion), a
 negative pool capacity, an unknown key in a pool, ``phone`` in ``messages_per_day``.
 """
@@ -13,12 +16,15 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from goodcall.arbitrate.exact import solve_milp
 from goodcall.catalog.loader import load_catalog
-from goodcall.decide.config import CampaignConfig
+from goodcall.decide.config import CampaignConfig, pool_of
 from goodcall.decide.core import decide
-from goodcall.decide.plan import arbitrate, positive_items
+from goodcall.decide.plan import arbitrate, build_problem, positive_items
 from tests.decide.world import AT, World
 
 c = pl.col
@@ -184,3 +190,65 @@ def test_decide_respects_pools_and_message_caps(world: World) -> None:
         assert used[f"{channel}:day{day}"] == n
         assert n <= {"sms": 3, "email": 5, "app": 6}[channel]
     assert calls["len"].sum() > 0 and messages["len"].sum() > 0
+
+
+LANGS = ("fr-CA", "fr-FR", "en-CA", "en-US")
+CHANNELS = ("phone", "sms", "email", "app")
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> tuple[pl.DataFrame, CampaignConfig]:
+    """Random items (customers × channels × days) and random caps and pools."""
+    rows = []
+    for i in range(draw(st.integers(1, 8))):
+        lang = draw(st.sampled_from(LANGS))
+        for channel in draw(st.lists(st.sampled_from(CHANNELS), min_size=1, max_size=4)):
+            ev = draw(st.floats(-1.0, 10.0, allow_nan=False))
+            at = AT + draw(st.sampled_from([0, 1, 25])) * H
+            rows.append((f"C{i}", lang, channel, ev, at))
+    caps = st.none() | st.integers(0, 3)
+    pools = {
+        key: {"calls_per_day": draw(st.integers(0, 3)), "calls_per_hour": draw(caps)}
+        for key in draw(st.lists(st.sampled_from(("fr", "en", "fr-FR")), unique=True))
+    }
+    messages = {
+        ch: draw(st.integers(0, 3)) for ch in ("sms", "email", "app") if draw(st.booleans())
+    }
+    config = CampaignConfig(
+        campaign_id="PROP",
+        explore_share=0.0,
+        calls_per_day=draw(caps),
+        calls_per_hour=draw(caps),
+        messages_per_day=messages,  # type: ignore[arg-type]
+        agent_pools=pools or None,  # type: ignore[arg-type]
+    )
+    return items(rows), config
+
+
+@given(instances())
+@settings(max_examples=60, deadline=None)
+def test_every_cap_holds_and_the_plan_is_within_its_gap_of_the_optimum(
+    case: tuple[pl.DataFrame, CampaignConfig],
+) -> None:
+    frame, config = case
+    positive = positive_items(frame, config, AT, CATALOG).sort("customer_id")
+    if positive.height == 0:
+        return
+    chosen, summary = arbitrate(positive, config, CATALOG, 0.0)
+    problem, _ = build_problem(positive, config, CATALOG, 0.0)
+    assert problem.is_feasible(chosen)
+    best = solve_milp(problem).value
+    assert summary.primal <= best + 1e-6 and best <= summary.dual_bound + 1e-6
+    picks = positive.filter(pl.Series(chosen))
+    calls = picks.filter(c("channel") == "phone")
+    for key, pool in (config.agent_pools or {}).items():
+        language_pool = {tag: pool_of(tag, config.agent_pools or {}) for tag in LANGS}
+        mine = calls.filter(c("language").replace_strict(language_pool) == key)
+        per_day = mine.group_by("day").len()["len"]
+        assert per_day.max() is None or per_day.max() <= pool.calls_per_day  # type: ignore[operator]
+    if config.agent_pools is not None:  # nobody calls in a language no pool speaks
+        staffed = [t for t in LANGS if pool_of(t, config.agent_pools) in config.agent_pools]
+        assert calls.filter(~c("language").is_in(staffed)).height == 0
+    for channel, cap in config.messages_per_day.items():
+        per_day = picks.filter(c("channel") == channel).group_by("day").len()["len"]
+        assert per_day.max() is None or per_day.max() <= cap  # type: ignore[operator]
