@@ -152,12 +152,15 @@ def funnel(
 def scored_items(
     stages: Funnel, models: ModelSet, offers: pl.DataFrame, config: CampaignConfig, at: dt.datetime
 ) -> pl.DataFrame:
-    """Stage 4 on a chunk's candidates, with the control draw and the language (agent pools)."""
-    return (
-        score_items(stages.items, models, offers, config, at, ITEM_KEYS)
-        .join(stages.groups, on="customer_id", how="left")
-        .join(stages.base.select("customer_id", "language"), on="customer_id", how="left")
+    """Stage 4 on a chunk's candidates, with the control draw and — when the campaign has agent
+    pools, whose capacity a call uses by language — the customer's language."""
+    scored = score_items(stages.items, models, offers, config, at, ITEM_KEYS).join(
+        stages.groups, on="customer_id", how="left"
     )
+    if config.agent_pools is None:
+        return scored.with_columns(pl.lit(None, pl.String).alias("language"))
+    languages = stages.base.select("customer_id", "language")
+    return scored.join(languages, on="customer_id", how="left")
 
 
 def sorted_items(items: pl.DataFrame) -> pl.DataFrame:
