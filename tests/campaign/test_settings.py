@@ -30,7 +30,7 @@ from goodcall.campaign.settings import (
 )
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.yamlsource import SourceError, read_yaml
-from goodcall.decide.config import AgentPool, CampaignConfig
+from goodcall.decide import AgentPool, CampaignConfig
 from tests.audit.conftest import store_url  # noqa: F401 (the fixture)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "campaign-holidays.yaml"

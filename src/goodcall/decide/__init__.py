@@ -4,7 +4,7 @@ Everything outside this package decides through what it exports here — the cam
 the brief, evaluation and the benchmarks — never through its private modules.
 """
 
-from goodcall.decide.config import CampaignConfig
+from goodcall.decide.config import AgentPool, CampaignConfig
 from goodcall.decide.core import DECISION_SCHEMA, Decisions, decide
 
-__all__ = ["DECISION_SCHEMA", "CampaignConfig", "Decisions", "decide"]
+__all__ = ["DECISION_SCHEMA", "AgentPool", "CampaignConfig", "Decisions", "decide"]

@@ -20,6 +20,7 @@ The same settings are read from a campaign YAML file by :mod:`goodcall.campaign.
 from __future__ import annotations
 
 import datetime as dt
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from goodcall.channels import CHANNELS, Channel

@@ -18,7 +18,7 @@ import polars as pl
 from goodcall.policy.local import with_local_date
 from goodcall.policy.model import Policies
 from goodcall.policy.resolve import CompiledPolicies, compile_policies
-from goodcall.profiles.frames import UTC_DATETIME
+from goodcall.zones import UTC_DATETIME
 
 SHOWN = 10
 """Customers a refusal names in its message; the campaign writes them all to a file."""
