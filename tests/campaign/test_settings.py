@@ -195,10 +195,12 @@ def test_the_cli_runs_the_example(app: typer.Typer, store_url: str, tmp_path: Pa
 
 
 def test_the_cli_names_the_bad_line(app: typer.Typer, tmp_path: Path) -> None:
-    path = settings(tmp_path, "campaign_id: X\noffers: [HS_PIXEL_1O]\n")
+    path = settings(tmp_path, "campaign_id: X\ncalls_per_dya: 3\noffers: [HS_PIXEL_1O]\n")
     code, output = run(app, "--config", str(path), "--out", str(tmp_path / "o"))
     assert code == 2
-    assert f"{path}:2:10: field offers[0]: the catalog has no offer 'HS_PIXEL_1O'" in output
+    assert f"{path}: 2 problem(s):" in output  # both at once: the key and the offer
+    assert f"{path}:2:1: field calls_per_dya: unknown key 'calls_per_dya'" in output
+    assert f"{path}:3:10: field offers[0]: the catalog has no offer 'HS_PIXEL_1O'" in output
     assert "(did you mean 'HS_PIXEL_10'?)" in output
     code, output = run(app, "--out", str(tmp_path / "o"))
     assert code == 2 and "name the campaign with --name, or give a settings file" in output

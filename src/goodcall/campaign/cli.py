@@ -57,10 +57,10 @@ def run_command(
     calls_per_hour: Annotated[int | None, typer.Option(help="Calls per clock hour.")] = None,
     budget: Annotated[float | None, typer.Option(help="Total contact cost allowed.")] = None,
     control_share: Annotated[
-        float | None, typer.Option(help="Random hold-out share [default: 0.05].")
+        float | None, typer.Option(help="Random hold-out share (default 0.05).")
     ] = None,
     explore_share: Annotated[
-        float | None, typer.Option(help="Share of capacity for exploration [default: 0.05].")
+        float | None, typer.Option(help="Share of capacity for exploration (default 0.05).")
     ] = None,
     catalog: Annotated[Path | None, typer.Option(help="Offer catalog YAML.")] = None,
     policies: Annotated[Path | None, typer.Option(help="Contact policy YAML.")] = None,

@@ -82,16 +82,15 @@ def parse_campaign_settings(
     ]
     if repeated:
         raise SourceError(located.name, repeated)
+    unknown = _unknown_offers(located, catalog) if catalog is not None else []
     try:
         config = CampaignConfig.model_validate({**located.data, **flags})
     except ValidationError as err:
         problems = validation_problems(err, located, CampaignConfig, lambda loc: ("", loc))
-        explained = sorted((_explained(p, flags) for p in problems), key=_in_file_order)
-        raise SourceError(located.name, explained) from err
-    if catalog is not None:
-        unknown = _unknown_offers(config, catalog, located)
-        if unknown:
-            raise SourceError(located.name, unknown)
+        explained = [_explained(p, flags) for p in problems] + unknown
+        raise SourceError(located.name, sorted(explained, key=_in_file_order)) from err
+    if unknown:
+        raise SourceError(located.name, unknown)
     return config
 
 
@@ -110,8 +109,10 @@ def _in_file_order(problem: Problem) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r":(\d+)", problem.where)[-2:])
 
 
-def _unknown_offers(config: CampaignConfig, catalog: Catalog, located: Located) -> list[Problem]:
+def _unknown_offers(located: Located, catalog: Catalog) -> list[Problem]:
+    """The shortlisted offer ids the catalog does not sell (other mistakes are the model's)."""
     sold = [offer.id for offer in catalog.offers]
+    shortlist = located.data.get("offers")
     return [
         Problem(
             located.where(("offers", i)),
@@ -119,6 +120,6 @@ def _unknown_offers(config: CampaignConfig, catalog: Catalog, located: Located) 
             f"offers[{i}]",
             f"the catalog has no offer {offer!r}{suggest(offer, sold)}",
         )
-        for i, offer in enumerate(config.offers or ())
-        if offer not in sold
+        for i, offer in enumerate(shortlist if isinstance(shortlist, list) else [])
+        if isinstance(offer, str) and offer not in sold
     ]
