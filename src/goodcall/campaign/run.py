@@ -67,7 +67,7 @@ def check_calls_allowed(
     out_dir: Path | None = None,
 ) -> None:
     """Refuse a campaign on a channel the national list covers when a customer's copy of the list
-    is too old, or when no copy date is known at (see the module docstring)."""
+    is too old, or when no copy date is known at all (see the module docstring)."""
     listed = [ch for ch in config.channels if ch in policies.national_list.channels]
     if all(config.daily_cap(ch) == 0 for ch in listed) or profiles.height == 0:
         return
