@@ -11,6 +11,8 @@ from typing import Any
 
 import polars as pl
 
+from goodcall.catalog.cooldown import cooldown_groups
+from goodcall.catalog.loader import load_catalog
 from goodcall.profiles.build import build_profiles
 from goodcall.profiles.fixtures import reference_tables, seed_customer_rows
 from goodcall.profiles.frames import table_schema
@@ -26,12 +28,26 @@ def built_profile(
     extra_lines: int = 0,
     self_service: dict[str, Any] | None = None,
     redeemed: tuple[str, ...] | None = None,
+    declined: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """The seed customer's rows with changes, built into one profile row (as of ``AS_OF``)."""
+    """The seed customer's rows with changes, built into one profile row (as of ``AS_OF``);
+    ``declined`` offers were each declined on a call ten days before."""
     rows = seed_customer_rows()
     for table in rows.values():
         for row in table:
             row["customer_id"] = customer_id
+    first = rows["contacts"][0]
+    rows["contacts"] += [
+        {
+            **first,
+            "contact_id": f"K-{customer_id}-{n}",
+            "at": AS_OF - dt.timedelta(days=10),
+            "channel": "phone",
+            "offer_id": offer_id,
+            "outcome": "declined",
+        }
+        for n, offer_id in enumerate(declined)
+    ]
     rows["customers"][0].update(customer or {})
     main = rows["lines"][0]
     main.update({"line_id": f"L-{customer_id}-0"}, **(line or {}))
@@ -143,6 +159,10 @@ def contrasting_customers() -> list[dict[str, Any]]:
             customer={"country": "US", "region": "NY", "time_zone": "America/New_York"},
             line={"plan_id": "PLUS_20", "device_os": "Other", **_usage(30.0)},
             redeemed=("PROMO_FETES_2026",),
+        ),
+        built_profile(
+            "C-DECLINED",
+            declined=tuple(group.offers[0] for group in cooldown_groups(load_catalog())),
         ),
         built_profile(
             "C-NODEVICE",

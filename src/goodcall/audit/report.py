@@ -27,6 +27,7 @@ TITLES: dict[str, str] = {
     "catalog.applicability.already_owns": "customer already has it",
     "catalog.applicability.not_an_upgrade": "plan 'upgrade' that is not one",
     "catalog.applicability.promotion_redeemed": "promotion already redeemed",
+    "catalog.applicability.refusal_cooldown": "offer (or its family) declined, cool-down not over",
     "catalog.notice.promotion_seen": "promotion already seen, presented as news",
     "catalog.validity.not_started": "offer not yet valid",
     "catalog.validity.expired": "offer expired",

@@ -4,7 +4,9 @@ A check is a named boolean over profile columns that never yields null (a rule w
 NULL for a customer fails, as in SQL ``WHERE``). Built-in checks are derived from the offer's
 ``target`` and ``promotion_id`` so that a catalog author cannot forget them: a handset for another
 OS, a plan that is not an upgrade, the device or plan the customer already has, a promotion
-already redeemed. Notices are cautions that do not exclude (a promotion the customer already saw).
+already redeemed, an offer (or one of its family) declined within its cool-down (that one is
+built in ``goodcall.catalog.cooldown``). Notices are cautions that do not exclude (a promotion the
+customer already saw).
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ Tier = Literal["validity", "eligibility", "applicability", "suitability"]
 TIERS: tuple[Tier, ...] = ("validity", "eligibility", "applicability", "suitability")
 """Evaluation order; ``failed_tier`` is the first tier with a failing check."""
 
-BUILTIN_APPLICABILITY = ("device_os", "already_owns", "not_an_upgrade", "promotion_redeemed")
+BUILTIN_APPLICABILITY = (
+    "device_os",
+    "already_owns",
+    "not_an_upgrade",
+    "promotion_redeemed",
+    "refusal_cooldown",  # goodcall.catalog.cooldown: the offer's family is in a cool-down
+)
 PROMOTION_SEEN = "catalog.notice.promotion_seen"
 
 

@@ -18,6 +18,7 @@ from goodcall.catalog.checks import (
     builtin_checks,
     builtin_notices,
 )
+from goodcall.catalog.cooldown import CooldownGroup, cooldown_check, cooldown_groups, group_of
 from goodcall.catalog.model import Catalog, Offer, Rule, RuleTier
 from goodcall.catalog.parse import PredicateError, parse_predicate, suggest
 from goodcall.catalog.predicates import Predicate
@@ -54,6 +55,7 @@ class CompiledOffer:
     checks: tuple[Check, ...]
     notices: tuple[Notice, ...]
     predicates: dict[str, Predicate] = field(default_factory=dict)  # code → parsed rule
+    cooldown: CooldownGroup | None = None  # the refusals that block it (the engine adds columns)
 
     @property
     def id(self) -> str:
@@ -83,6 +85,7 @@ def check_catalog_rules(catalog: Catalog) -> list[RuleProblem]:
     problems: list[RuleProblem] = []
     for index, offer in enumerate(catalog.offers):
         problems.extend(_offer_problems(index, offer))
+    problems.extend(_family_problems(catalog))
     return problems
 
 
@@ -91,7 +94,9 @@ def compile_catalog(catalog: Catalog) -> CompiledCatalog:
     problems = check_catalog_rules(catalog)
     if problems:
         raise CatalogError([describe(catalog, p) for p in problems])
-    return CompiledCatalog(catalog, tuple(_compile_offer(offer) for offer in catalog.offers))
+    groups = cooldown_groups(catalog)
+    offers = tuple(_compile_offer(offer, group_of(groups, offer.id)) for offer in catalog.offers)
+    return CompiledCatalog(catalog, offers)
 
 
 def describe(catalog: Catalog, problem: RuleProblem) -> str:
@@ -142,6 +147,36 @@ def _offer_problems(index: int, offer: Offer) -> list[RuleProblem]:
     return problems
 
 
+def _family_problems(catalog: Catalog) -> list[RuleProblem]:
+    """A family named by one offer only groups nothing: most likely a misspelt family."""
+    members: dict[str, list[int]] = {}
+    for index, offer in enumerate(catalog.offers):
+        if offer.family is not None:
+            members.setdefault(offer.family, []).append(index)
+    problems: list[RuleProblem] = []
+    for family, indices in members.items():
+        if all(catalog.offers[i].cooldown_days is None for i in indices):
+            problems.append(
+                RuleProblem(
+                    indices[0],
+                    ("family",),
+                    f"no offer of family {family!r} has cooldown_days, so a refusal of one "
+                    "blocks none; give the cool-down of a refusal",
+                )
+            )
+        if len(indices) == 1:
+            others = [f for f in members if f != family]
+            problems.append(
+                RuleProblem(
+                    indices[0],
+                    ("family",),
+                    f"family {family!r} names this offer only, so it groups nothing"
+                    f"{suggest(family, others) or '; leave family out for an offer on its own'}",
+                )
+            )
+    return problems
+
+
 def _target_problems(offer: Offer) -> list[tuple[tuple[str | int, ...], str]]:
     """Targets the built-in checks need, so that no author can forget them."""
     problems: list[tuple[tuple[str | int, ...], str]] = []
@@ -179,10 +214,12 @@ def _placeholder_problems(text: str) -> list[str]:
     return problems
 
 
-def _compile_offer(offer: Offer) -> CompiledOffer:
+def _compile_offer(offer: Offer, cooldown: CooldownGroup | None) -> CompiledOffer:
     # Built-in checks first: within a tier, "this phone is for Android" is the fact to show
     # before a marketer's own rule.
     checks: list[Check] = builtin_checks(offer)
+    if cooldown is not None:
+        checks.append(cooldown_check(offer, cooldown))
     predicates: dict[str, Predicate] = {}
     for tier, rule in offer.rules():
         predicate = parse_predicate(rule.when, PREDICATE_FIELDS)
@@ -199,7 +236,8 @@ def _compile_offer(offer: Offer) -> CompiledOffer:
             )
         )
     ordered = sorted(checks, key=lambda c: _TIER_RANK[c.tier])
-    return CompiledOffer(offer, tuple(ordered), tuple(builtin_notices(offer)), predicates)
+    notices = tuple(builtin_notices(offer))
+    return CompiledOffer(offer, tuple(ordered), notices, predicates, cooldown)
 
 
 _TIER_RANK: dict[str, int] = {"validity": 0, "eligibility": 1, "applicability": 2, "suitability": 3}

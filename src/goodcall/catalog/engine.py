@@ -31,6 +31,7 @@ from goodcall.catalog.checks import (
     validity_checks,
 )
 from goodcall.catalog.compile import CompiledCatalog, CompiledOffer
+from goodcall.catalog.cooldown import cooldown_columns
 from goodcall.catalog.reasonlist import reason_list
 from goodcall.channels import CHANNELS
 from goodcall.profiles.fields import PROFILE_SCHEMA, ProfileSchemaError
@@ -163,12 +164,22 @@ def _check_columns(
                 tuple(f"__o{i}_n{k}" for k in range(len(offer.notices))),
             )
         )
+    cooldowns = tuple(
+        {o.cooldown.index: o.cooldown for o in compiled.offers if o.cooldown}.values()
+    )
     needed = _needed_columns(layout, id_column, at)
+    if cooldowns:
+        needed.add("contact_history")
     _check_schema(profiles.collect_schema(), needed, id_column)
-    frame = profiles.select(sorted(needed | {id_column})).with_columns(
-        pl.coalesce(to_local(at_expr, pl.col("time_zone")), at_expr.dt.replace_time_zone(None))
-        .dt.date()
-        .alias("__local_date")
+    frame = (
+        profiles.select(sorted(needed | {id_column}))
+        .with_columns(
+            at_expr.alias("__at"),
+            pl.coalesce(to_local(at_expr, pl.col("time_zone")), at_expr.dt.replace_time_zone(None))
+            .dt.date()
+            .alias("__local_date"),
+        )
+        .with_columns(cooldown_columns(cooldowns))
     )
     booleans: list[pl.Expr] = []
     for item in layout:

@@ -98,6 +98,17 @@ class Offer(Strict):
     valid_to: dt.date | None = None
     volume_limit: int | None = Field(default=None, ge=1)
     promotion_id: str | None = None
+    family: str | None = Field(
+        default=None,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="offers a refusal blocks together (see cooldown_days)",
+    )
+    cooldown_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=3650,
+        description="days a refusal of this offer blocks it and its family",
+    )
     target: Target = Field(default_factory=Target)
     eligibility: list[Rule] = Field(default_factory=list)
     applicability: list[Rule] = Field(default_factory=list)

@@ -277,6 +277,47 @@ def _promotion_seen(c: _Context) -> str:
     )
 
 
+def _refusal_cooldown(c: _Context) -> str:
+    """Names the declined offer and the day its cool-down ends, in the customer's own zone."""
+    fields = parse_evidence(c.evidence)
+    declined = fields.get("declined", "none")
+    if declined == "none":
+        return c.say(
+            "aucun refus d'une offre de la même famille n'est en cours de délai",
+            "no refusal of an offer of the same family is within its cool-down",
+        )
+    offers, _ = _index(c.catalog)
+    known = offers.get(declined)
+    name = getattr(known.name, c.lang) if known is not None else declined
+    on = c.date(_local_day(fields.get("declined_at", ""), c.profile))
+    until = c.date(_local_day(fields.get("until", ""), c.profile))
+    if c.ok:
+        return c.say(
+            f"la personne a refusé « {name} » le {on}; le délai a pris fin le {until}",
+            f"the customer declined “{name}” on {on}; the cool-down ended on {until}",
+        )
+    same = declined == c.offer.id
+    fr_what = "pas avant" if same else "rien de la même famille avant"
+    en_what = "not again before" if same else "nothing of the same family before"
+    return c.say(
+        f"la personne a refusé « {name} » le {on} : {fr_what} la fin du délai, le {until}",
+        f"the customer declined “{name}” on {on}: {en_what} the cool-down ends on {until}",
+    )
+
+
+def _local_day(stamp: str, profile: Mapping[str, Any]) -> dt.date:
+    """The customer's local date of an evidence stamp ``2026-12-10T15:00Z`` (UTC when the zone
+    is unknown)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    instant = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    try:
+        zone = ZoneInfo(str(profile.get("time_zone")))
+    except (ZoneInfoNotFoundError, ValueError):
+        return instant.date()
+    return instant.astimezone(zone).date()
+
+
 def _not_started(c: _Context) -> str:
     start = c.date(c.offer.valid_from)
     if c.ok:
@@ -317,6 +358,7 @@ _BUILTINS = {
     "catalog.applicability.already_owns": _already_owns,
     "catalog.applicability.not_an_upgrade": _not_an_upgrade,
     "catalog.applicability.promotion_redeemed": _promotion_redeemed,
+    "catalog.applicability.refusal_cooldown": _refusal_cooldown,
     "catalog.notice.promotion_seen": _promotion_seen,
     "catalog.validity.not_started": _not_started,
     "catalog.validity.expired": _expired,

@@ -1,0 +1,159 @@
+"""Offer cool-downs: a refusal blocks the declined offer, and its family, until its cool-down ends.
+
+Why in the catalog engine and not in the contact policies: the policy engine judges channels —
+may this person be contacted at all, on this channel, now — and knows nothing of offers. "Do not
+offer an iPhone again for 30 days to someone who just declined one, but a roaming pack is fine"
+is a fact about a customer × offer, and the family an offer belongs to is a catalog fact, so the
+catalog engine — which judges offers per customer — owns it. The jurisdiction's own refusal rule
+(France: no solicitation at all for 60 days after a refusal, whatever the offer) is about the
+person and stays a policy (``policy.cooldown_refusal``).
+
+A *cool-down group* is the set of offers that a refusal blocks together: the offers sharing a
+``family``, or one offer alone. A refusal of offer X (a treatment contact with outcome
+``declined`` and ``offer_id`` X, at or before the decision time) blocks every offer of X's group
+until ``declined_at + X.cooldown_days``; an offer without ``cooldown_days`` blocks nothing when
+declined. Several refusals: the one that ends last decides.
+
+For each group the engine adds three columns per customer — the latest-ending refusal of the group
+made at or before the decision time (``__at``), lifted or not: its end, its offer and its time.
+Everything is computed on the profile's ``contact_history`` list with list arithmetic (no explode,
+no join), so the fast matrix path and the reasons path read the same columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from goodcall.catalog.checks import Check
+from goodcall.catalog.model import Catalog, Offer
+from goodcall.profiles.frames import UTC_DATETIME
+
+COOLDOWN_CODE = "catalog.applicability.refusal_cooldown"
+_DAY_US = 86_400_000_000
+_HISTORY = pl.col("contact_history")
+_EL = pl.element().struct
+
+
+@dataclass(frozen=True)
+class CooldownGroup:
+    """Offers a refusal blocks together, and the cool-down each one's refusal starts."""
+
+    index: int
+    family: str | None  # None: a single offer without a family
+    offers: tuple[str, ...]  # every offer a refusal in the group blocks, catalog order
+    days: Mapping[str, int]  # offer id → its cool-down (offers that declare one)
+
+    def column(self, what: str) -> str:
+        """``__cool{index}_{what}``: ``until``, ``offer`` or ``declined_at``."""
+        return f"__cool{self.index}_{what}"
+
+
+def cooldown_groups(catalog: Catalog) -> tuple[CooldownGroup, ...]:
+    """The catalog's cool-down groups in catalog order; groups whose offers declare no cool-down
+    are left out (a refusal in them blocks nothing)."""
+    members: dict[str, list[Offer]] = {}
+    for offer in catalog.offers:
+        members.setdefault(_group_key(offer), []).append(offer)
+    groups: list[CooldownGroup] = []
+    for offers in members.values():
+        days = {o.id: o.cooldown_days for o in offers if o.cooldown_days is not None}
+        if days:
+            groups.append(
+                CooldownGroup(len(groups), offers[0].family, tuple(o.id for o in offers), days)
+            )
+    return tuple(groups)
+
+
+def group_of(groups: tuple[CooldownGroup, ...], offer_id: str) -> CooldownGroup | None:
+    """The cool-down group an offer belongs to, None when no refusal can block it."""
+    return next((g for g in groups if offer_id in g.offers), None)
+
+
+def _group_key(offer: Offer) -> str:
+    # Family names are lower case and offer ids upper case, so the two never collide.
+    return offer.family if offer.family is not None else offer.id
+
+
+def cooldown_columns(groups: tuple[CooldownGroup, ...]) -> list[pl.Expr]:
+    """Per group: ``until``, ``offer`` and ``declined_at`` of its latest-ending refusal made at or
+    before ``__at`` (null when there is none). Needs ``__at`` and ``contact_history``."""
+    if not groups:
+        return []
+    at_us = pl.col("__at").dt.epoch("us")
+    # 0 for contacts made at or before the decision time, null after it (they have not happened).
+    happened = (_HISTORY.list.eval(_EL.field("at").dt.epoch("us")) - at_us).list.eval(
+        pl.when(pl.element() <= 0).then(pl.lit(0, pl.Int64))
+    )
+    columns: list[pl.Expr] = []
+    for group in groups:
+        ends = _HISTORY.list.eval(_refusal_end_us(group)) + happened
+        last = _HISTORY.list.get(ends.list.arg_max(), null_on_oob=True)
+        columns += [
+            _from_us(ends.list.max()).alias(group.column("until")),
+            last.struct.field("offer_id").alias(group.column("offer")),
+            last.struct.field("at").alias(group.column("declined_at")),
+        ]
+    return columns
+
+
+def _refusal_end_us(group: CooldownGroup) -> pl.Expr:
+    """For one contact-history element: when its refusal's cool-down ends (epoch µs), null when
+    it is not a refusal of an offer of the group that declares a cool-down."""
+    offer = _EL.field("offer_id")
+    days = offer.replace_strict(dict(group.days), default=None, return_dtype=pl.Int64)
+    refusal = (
+        (_EL.field("outcome") == "declined")
+        & (_EL.field("group") == "treatment")
+        & offer.is_in(list(group.days))
+    )
+    return pl.when(refusal).then(_EL.field("at").dt.epoch("us") + days * _DAY_US)
+
+
+def _from_us(us: pl.Expr) -> pl.Expr:
+    return pl.from_epoch(us, time_unit="us").dt.replace_time_zone("UTC").cast(UTC_DATETIME)
+
+
+def cooldown_check(offer: Offer, group: CooldownGroup) -> Check:
+    """The built-in check: no refusal of the offer (or of its family) whose cool-down is still on
+    at the decision time. Evidence names the declined offer, when, its cool-down and its end."""
+    until = pl.col(group.column("until"))
+    declined = pl.col(group.column("offer"))
+    days = declined.replace_strict(dict(group.days), default=None, return_dtype=pl.Int64)
+    evidence = (
+        pl.when(until.is_not_null())
+        .then(
+            pl.concat_str(
+                pl.lit("declined="),
+                declined,
+                pl.lit(", declined_at="),
+                _stamp(pl.col(group.column("declined_at"))),
+                pl.lit(", cooldown_days="),
+                days.cast(pl.String),
+                pl.lit(", until="),
+                _stamp(until),
+            )
+        )
+        .otherwise(pl.lit(f"declined=none, blocked_by={'|'.join(sorted(group.days))}"))
+    )
+    return Check(
+        COOLDOWN_CODE,
+        "applicability",
+        _rule(offer, group),
+        ~(until > pl.col("__at")).fill_null(False),
+        (),
+        evidence=evidence,
+    )
+
+
+def _rule(offer: Offer, group: CooldownGroup) -> str:
+    declared = ", ".join(f"{o} {d} d" for o, d in group.days.items())
+    if group.family is None:
+        return f"no refusal of {offer.id} within its cool-down ({declared})"
+    return f"no refusal of an offer of family {group.family} within its cool-down ({declared})"
+
+
+def _stamp(expr: pl.Expr) -> pl.Expr:
+    return expr.dt.to_string("%Y-%m-%dT%H:%MZ").fill_null("unknown")
