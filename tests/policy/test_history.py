@@ -105,6 +105,25 @@ def test_refusal_cool_down_30_days_in_canada_60_in_france() -> None:
     assert france["email"]["next_window_start"] == day(50) + dt.timedelta(days=60)
     later = channels(parisian("C-FR2", contact_history=[contact(day(40), outcome="declined")]))
     assert later["email"]["next_window_start"] is None  # 20 days away: beyond the horizon
+    # ... but known: the block lifts at the refusal + 60 days, on every channel it blocks
+    for channel in ("phone", "sms", "email", "app"):
+        assert later[channel]["blocks_lift_at"] == day(40) + dt.timedelta(days=60), channel
+
+
+def test_when_blocks_lift_never_now_or_later() -> None:
+    result = channels(
+        quebecer(
+            "C-MIX",
+            internal_dnc=True,
+            internal_dnc_at=day(3),
+            contact_history=[contact(day(10), outcome="complaint")],
+        )
+    )
+    assert result["phone"]["blocks_lift_at"] is None  # do-not-call never lifts by itself
+    assert result["email"]["blocks_lift_at"] == day(10) + dt.timedelta(days=90)
+    assert result["email"]["next_window_start"] is None  # 80 days away, beyond 14
+    clean = channels(quebecer("C-OK"))
+    assert {c: r["blocks_lift_at"] for c, r in clean.items()} == dict.fromkeys(clean, AT)
 
 
 def test_france_allows_four_attempts_in_thirty_days() -> None:
@@ -184,7 +203,14 @@ def test_matrix_view_agrees() -> None:
     rows = [quebecer("C-OK"), quebecer("C-DNC", national_dnc=True), parisian("C-FR")]
     full = evaluate_channels(profiles(*rows), POLICIES, AT, LIST_DATE).collect()
     fast = evaluate_channels_matrix(profiles(*rows), POLICIES, AT, LIST_DATE).collect()
-    keys = ["customer_id", "channel", "contactable", "next_window_start", "next_window_end"]
+    keys = [
+        "customer_id",
+        "channel",
+        "contactable",
+        "next_window_start",
+        "next_window_end",
+        "blocks_lift_at",
+    ]
     assert full.select(keys).equals(fast.select(keys))
     for mask, reasons, channel in zip(
         fast.get_column("blocked_mask"),

@@ -70,10 +70,48 @@ def test_matrix_and_reasons_views_agree(profiles: pl.DataFrame) -> None:
         full.get_column("reasons").list.eval(pl.element().struct.field("ok").all()).list.first()
         == full.get_column("eligible")
     ).all()
-    keys = ["customer_id", "channel", "contactable", "next_window_start", "next_window_end"]
+    keys = [
+        "customer_id",
+        "channel",
+        "contactable",
+        "next_window_start",
+        "next_window_end",
+        "blocks_lift_at",
+    ]
     channels = evaluate_channels(profiles.lazy(), POLICIES, at, at.date()).collect()
     matrix = evaluate_channels_matrix(profiles.lazy(), POLICIES, at, at.date()).collect()
     assert channels.select(keys).equals(matrix.select(keys))
+
+
+def test_offer_cool_downs_agree_with_a_plain_reading_of_the_history(
+    profiles: pl.DataFrame,
+) -> None:
+    """Every customer × offer: blocked exactly when a treatment refusal of an offer of the same
+    family (or the offer itself), made at or before ``at``, has a cool-down still running."""
+    at = MOMENTS[0]
+    catalog = CATALOG.catalog
+    family = {o.id: o.family or o.id for o in catalog.offers}
+    days = {o.id: o.cooldown_days for o in catalog.offers}
+    full = evaluate_offers(profiles.lazy(), CATALOG, at).collect()
+    fast = evaluate_offers_matrix(profiles.lazy(), CATALOG, at).collect()
+    assert fast.select("eligible", "failed_tier").equals(full.select("eligible", "failed_tier"))
+    history = dict(profiles.select("customer_id", "contact_history").iter_rows())
+    blocked_somewhere = 0
+    for row in full.iter_rows(named=True):
+        ends = [
+            c["at"] + dt.timedelta(days=days[c["offer_id"]] or 0)
+            for c in history[row["customer_id"]] or []
+            if c["outcome"] == "declined"
+            and c["group"] == "treatment"
+            and c["at"] <= at
+            and c["offer_id"] in family
+            and family[c["offer_id"]] == family[row["offer_id"]]
+        ]
+        blocked = any(end > at for end in ends)
+        why = {r["code"]: r for r in row["reasons"]}
+        assert why["catalog.applicability.refusal_cooldown"]["ok"] is (not blocked), row
+        blocked_somewhere += blocked
+    assert blocked_somewhere > 0  # the synthetic history has recent refusals
 
 
 def expected_legal(row: dict[str, object], at: dt.datetime) -> bool:

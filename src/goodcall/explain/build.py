@@ -11,8 +11,9 @@ from typing import Any, Literal
 
 import polars as pl
 
+from goodcall.catalog.cooldown import COOLDOWN_CODE
 from goodcall.catalog.engine import evaluate_offers
-from goodcall.catalog.texts import reason_text
+from goodcall.catalog.texts import parse_evidence, reason_text
 from goodcall.explain.inputs import InputError, Rules
 from goodcall.policy.engine import evaluate_channels
 from goodcall.policy.texts import clock, day, policy_reason_text
@@ -35,12 +36,15 @@ def explain_customer(
     profile = mine.row(0, named=True)
     offers = evaluate_offers(mine.lazy(), rules.catalog, at).collect()
     channels = evaluate_channels(mine.lazy(), rules.policies, at, national_list_date).collect()
+    horizon = rules.policies.policies.horizon_days
     return {
         "customer_id": customer_id,
         "at": at.isoformat(),
         "profile": profile_summary(profile, at),
         "offers": [_offer(row, profile, rules, lang) for row in offers.iter_rows(named=True)],
-        "channels": [_channel(row, profile, lang) for row in channels.iter_rows(named=True)],
+        "channels": [
+            _channel(row, profile, lang, at, horizon) for row in channels.iter_rows(named=True)
+        ],
     }
 
 
@@ -111,6 +115,7 @@ def _offer(
         if not n["ok"]
     ]
     failed = [r for r in reasons if not r["ok"]]
+    cooldown = next((r for r in failed if r["code"] == COOLDOWN_CODE), None)
     return {
         "offer_id": offer_id,
         "name": getattr(catalog.offer(offer_id).name, lang),
@@ -120,13 +125,25 @@ def _offer(
         "decided_by": failed[0] if failed else None,
         "reasons": reasons,
         "notices": notices,
+        "cooldown_until": None if cooldown is None else _until(cooldown["evidence"]),
     }
 
 
-def _channel(row: dict[str, Any], profile: dict[str, Any], lang: Lang) -> dict[str, Any]:
+def _until(evidence: str) -> str:
+    """The cool-down's end from its evidence (``until=2026-12-10T15:00Z``), ISO 8601 like the
+    channels' instants."""
+    stamp = parse_evidence(evidence)["until"]
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).isoformat()
+
+
+def _channel(
+    row: dict[str, Any], profile: dict[str, Any], lang: Lang, at: dt.datetime, horizon: int
+) -> dict[str, Any]:
     channel = row["channel"]
     reasons = [{**r, "text": policy_reason_text(r, channel, lang)} for r in row["reasons"]]
     start, end = row["next_window_start"], row["next_window_end"]
+    lifts = row["blocks_lift_at"]
+    zone = profile.get("time_zone")
     return {
         "channel": channel,
         "contactable": row["contactable"],
@@ -134,8 +151,47 @@ def _channel(row: dict[str, Any], profile: dict[str, Any], lang: Lang) -> dict[s
         "reasons": reasons,
         "next_window_start": None if start is None else start.isoformat(),
         "next_window_end": None if end is None else end.isoformat(),
-        "next_window_local": _window_text(start, end, profile.get("time_zone"), lang),
+        "next_window_local": _window_text(start, end, zone, lang),
+        "blocks_lift_at": None if lifts is None else lifts.isoformat(),
+        "next_allowed": _window_text(start, end, zone, lang)
+        or _no_window_text(lifts, at, horizon, zone, lang),
     }
+
+
+def _no_window_text(
+    lifts: dt.datetime | None, at: dt.datetime, horizon: int, zone: str | None, lang: Lang
+) -> str:
+    """Why there is no next window: a block that never lifts by itself, one that lifts beyond
+    the horizon (said with its date: a cool-down ending in 50 days is not "never"), or no window
+    within the horizon after the blocks lift."""
+    if lifts is None:
+        return (
+            "aucune : un blocage ne se lève pas de lui-même"
+            if lang == "fr"
+            else "none: a block does not lift by itself"
+        )
+    if lifts > at + dt.timedelta(days=horizon):
+        local = lifts.astimezone(_zone(zone))
+        when = f"{day(local.date(), lang)}, {clock(local, lang)} ({zone or 'UTC'})"
+        return (
+            f"pas avant le {when}, au-delà de l'horizon de {horizon} jours"
+            if lang == "fr"
+            else f"not before {when}, beyond the {horizon}-day search horizon"
+        )
+    return (
+        f"aucune dans l'horizon de {horizon} jours"
+        if lang == "fr"
+        else f"none within the {horizon}-day horizon"
+    )
+
+
+def _zone(zone: str | None) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(zone) if zone else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
 
 
 def _window_text(

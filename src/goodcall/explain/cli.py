@@ -113,9 +113,7 @@ def render(result: dict[str, Any], console: Console) -> None:
     for c in result["channels"]:
         why = "; ".join(r["text"] for r in c["blocked_by"]) or "every policy allows it"
         mark = "[green]✓[/]" if c["contactable"] else "[red]✗[/]"
-        channels.add_row(
-            mark, c["channel"], why, c["next_window_local"] or "none within the horizon"
-        )
+        channels.add_row(mark, c["channel"], why, c["next_allowed"])
     console.print(channels)
 
 

@@ -66,7 +66,10 @@ def evaluate_channels(
     national_list_date: dt.date | None = None,
 ) -> pl.LazyFrame:
     """One row per customer × channel: ``customer_id``, ``channel``, ``contactable``,
-    ``reasons`` (every check with evidence), ``next_window_start``, ``next_window_end`` (UTC)."""
+    ``reasons`` (every check with evidence), ``next_window_start``, ``next_window_end`` (UTC)
+    and ``blocks_lift_at``: when every block that lifts by itself (cool-down, cap, complaint,
+    attempts) has lifted — the decision time when none holds, null when a block never lifts —
+    known even when it falls beyond the horizon that bounds the next window."""
     frame, layout = _evaluate(profiles, _compiled(policies), at, national_list_date)
     structs = [
         pl.struct(
@@ -74,6 +77,7 @@ def evaluate_channels(
             _reasons(c).alias("reasons"),
             pl.col(f"__next_{c.name}_start").alias("next_window_start"),
             pl.col(f"__next_{c.name}_end").alias("next_window_end"),
+            pl.col(f"__from_{c.name}").alias("blocks_lift_at"),
         ).alias(c.name)
         for c in layout
     ]
@@ -87,7 +91,8 @@ def evaluate_channels_matrix(
     national_list_date: dt.date | None = None,
 ) -> pl.LazyFrame:
     """Like :func:`evaluate_channels` without reason structs: ``contactable``, ``blocked_mask``
-    (bit j = check j of :func:`channel_check_codes` blocked) and the next window."""
+    (bit j = check j of :func:`channel_check_codes` blocked), the next window and
+    ``blocks_lift_at``."""
     frame, layout = _evaluate(profiles, _compiled(policies), at, national_list_date)
     structs = [
         pl.struct(
@@ -95,6 +100,7 @@ def evaluate_channels_matrix(
             _mask(c.columns).alias("blocked_mask"),
             pl.col(f"__next_{c.name}_start").alias("next_window_start"),
             pl.col(f"__next_{c.name}_end").alias("next_window_end"),
+            pl.col(f"__from_{c.name}").alias("blocks_lift_at"),
         ).alias(c.name)
         for c in layout
     ]

@@ -175,9 +175,16 @@ def _cooldown(s: _Say) -> str:
     days = s.ev.get("cooldown_days", "?")
     if s.ok:
         return s("aucun refus récent", "no recent refusal")
+    refused = s.ev.get("last_refusal_at", "none")
+    until = ""
+    if days.isdigit() and refused not in ("none", "null", ""):
+        end = dt.date.fromisoformat(refused[:10]) + dt.timedelta(days=int(days))
+        until = s(f", jusqu'au {day(end, 'fr')}", f", until {day(end, 'en')}")
     return s(
-        f"le client a refusé une offre le {s.stamp('last_refusal_at')} : délai de {days} jours",
-        f"the customer declined an offer on {s.stamp('last_refusal_at')}: {days}-day cool-down",
+        f"le client a refusé une offre le {s.stamp('last_refusal_at')} : délai de {days} "
+        f"jours{until}",
+        f"the customer declined an offer on {s.stamp('last_refusal_at')}: {days}-day "
+        f"cool-down{until}",
     )
 
 
