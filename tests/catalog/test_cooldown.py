@@ -27,7 +27,7 @@ from goodcall.catalog.cooldown import COOLDOWN_CODE, cooldown_groups
 from goodcall.catalog.engine import evaluate_offers, evaluate_offers_matrix, failed_codes
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
-from goodcall.catalog.texts import reason_text
+from goodcall.catalog.texts import parse_evidence, reason_text
 from goodcall.catalog.yamlsource import SourceError
 from tests.catalog.test_loader import OFFER, load_text
 from tests.policy.helpers import AS_OF, contact, profiles, variant
@@ -64,8 +64,24 @@ def results(
         failed = [r["code"] for r in row["reasons"] if not r["ok"]]
         assert failed_codes(compiled, row["offer_id"], quick["failed_mask"]) == failed
         row["cooldown"] = next((r for r in row["reasons"] if r["code"] == COOLDOWN_CODE), None)
+        if row["cooldown"] is not None:
+            assert_evidence_agrees(row["cooldown"], at)
         out[row["customer_id"], row["offer_id"]] = row
     return out
+
+
+def assert_evidence_agrees(reason: dict[str, Any], at: dt.datetime) -> None:
+    """The evidence (the reasons view's own columns) tells the same as the check (the fast
+    path's): blocked ⇔ the named refusal ends after ``at``. Stamps are to the minute."""
+    until = parse_evidence(reason["evidence"]).get("until")
+    if until is None:
+        assert reason["ok"] is True
+        return
+    minute = dt.datetime.fromisoformat(until.replace("Z", "+00:00"))
+    if reason["ok"]:
+        assert minute <= at, reason
+    else:
+        assert minute + dt.timedelta(minutes=1) > at, reason
 
 
 def test_the_shipped_families() -> None:

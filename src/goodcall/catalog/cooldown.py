@@ -14,10 +14,12 @@ A *cool-down group* is the set of offers that a refusal blocks together: the off
 until ``declined_at + X.cooldown_days``; an offer without ``cooldown_days`` blocks nothing when
 declined. Several refusals: the one that ends last decides.
 
-For each group the engine adds three columns per customer — the latest-ending refusal of the group
-made at or before the decision time (``__at``), lifted or not: its end, its offer and its time.
-Everything is computed on the profile's ``contact_history`` list with list arithmetic (no explode,
-no join), so the fast matrix path and the reasons path read the same columns.
+The engine picks the refusals out of the profile's ``contact_history`` once, with list
+arithmetic (no explode, no join), and derives the groups each customer still has blocked at the
+decision time (``__at``): that list is all the checks read, in the fast matrix path and in the
+reasons path alike. The reasons path also reads, per group, the latest-ending refusal made at or
+before the decision time, lifted or not (its end, offer and time) for the evidence; the matrix
+path never computes those.
 """
 
 from __future__ import annotations
@@ -77,39 +79,62 @@ def _group_key(offer: Offer) -> str:
     return offer.family if offer.family is not None else offer.id
 
 
-def cooldown_columns(groups: tuple[CooldownGroup, ...]) -> list[pl.Expr]:
+def cooldown_columns(groups: tuple[CooldownGroup, ...]) -> list[list[pl.Expr]]:
     """Per group: ``until``, ``offer`` and ``declined_at`` of its latest-ending refusal made at or
-    before ``__at`` (null when there is none). Needs ``__at`` and ``contact_history``."""
+    before ``__at`` (null when there is none). Needs ``__at`` and ``contact_history``.
+
+    Three stages (apply each with its own ``with_columns``): the refusals that can block anything
+    are picked out of the history once, so the per-group work runs on short lists (most
+    customers have no refusal at all); the last stage also gives ``__cd_blocked``, the groups
+    still blocked, which is all the checks read — the fast matrix path never computes the
+    per-group evidence columns (the query optimiser drops them).
+    """
     if not groups:
         return []
-    at_us = pl.col("__at").dt.epoch("us")
-    # 0 for contacts made at or before the decision time, null after it (they have not happened).
-    happened = (_HISTORY.list.eval(_EL.field("at").dt.epoch("us")) - at_us).list.eval(
+    days = {offer: d for group in groups for offer, d in group.days.items()}
+    index = {offer: group.index for group in groups for offer in group.days}
+    offer = _EL.field("offer_id")
+    refusals = _HISTORY.list.filter(
+        (_EL.field("outcome") == "declined")
+        & (_EL.field("group") == "treatment")
+        & offer.is_in(list(days))
+    )
+    declined_us = _EL.field("at").dt.epoch("us")
+    # 0 for refusals made at or before the decision time, null after it (not made yet then).
+    made = (_REFUSALS.list.eval(declined_us) - pl.col("__at").dt.epoch("us")).list.eval(
         pl.when(pl.element() <= 0).then(pl.lit(0, pl.Int64))
     )
-    columns: list[pl.Expr] = []
+    ends = _REFUSALS.list.eval(
+        declined_us + offer.replace_strict(days, return_dtype=pl.Int64) * _DAY_US
+    )
+    per_group: list[pl.Expr] = []
     for group in groups:
-        ends = _HISTORY.list.eval(_refusal_end_us(group)) + happened
-        last = _HISTORY.list.get(ends.list.arg_max(), null_on_oob=True)
-        columns += [
-            _from_us(ends.list.max()).alias(group.column("until")),
+        mine = _ENDS + _GROUPS.list.eval(pl.when(pl.element() == group.index).then(0))
+        last = _REFUSALS.list.get(mine.list.arg_max(), null_on_oob=True)
+        per_group += [
+            _from_us(mine.list.max()).alias(group.column("until")),
             last.struct.field("offer_id").alias(group.column("offer")),
             last.struct.field("at").alias(group.column("declined_at")),
         ]
-    return columns
-
-
-def _refusal_end_us(group: CooldownGroup) -> pl.Expr:
-    """For one contact-history element: when its refusal's cool-down ends (epoch µs), null when
-    it is not a refusal of an offer of the group that declares a cool-down."""
-    offer = _EL.field("offer_id")
-    days = offer.replace_strict(dict(group.days), default=None, return_dtype=pl.Int64)
-    refusal = (
-        (_EL.field("outcome") == "declined")
-        & (_EL.field("group") == "treatment")
-        & offer.is_in(list(group.days))
+    in_force = (_ENDS - pl.col("__at").dt.epoch("us")).list.eval(
+        pl.when(pl.element() > 0).then(pl.lit(0, pl.Int64))
     )
-    return pl.when(refusal).then(_EL.field("at").dt.epoch("us") + days * _DAY_US)
+    return [
+        [refusals.alias("__cd_refusals")],
+        [
+            (ends + made).alias("__cd_ends"),
+            _REFUSALS.list.eval(offer.replace_strict(index, return_dtype=pl.Int64)).alias(
+                "__cd_groups"
+            ),
+        ],
+        [(_GROUPS + in_force).alias(_BLOCKED), *per_group],
+    ]
+
+
+_REFUSALS = pl.col("__cd_refusals")
+_ENDS = pl.col("__cd_ends")  # per refusal: when its cool-down ends (epoch µs), null if made later
+_GROUPS = pl.col("__cd_groups")  # per refusal: the index of the group it blocks
+_BLOCKED = "__cd_blocked"  # the groups a refusal still blocks at the decision time (or nulls)
 
 
 def _from_us(us: pl.Expr) -> pl.Expr:
@@ -142,7 +167,9 @@ def cooldown_check(offer: Offer, group: CooldownGroup) -> Check:
         COOLDOWN_CODE,
         "applicability",
         _rule(offer, group),
-        ~(until > pl.col("__at")).fill_null(False),
+        # The fast path reads one list; the per-group columns (the evidence) are computed only
+        # by the reasons view. Both say "a refusal of the group ends after the decision time".
+        ~pl.col(_BLOCKED).list.contains(group.index).fill_null(False),
         (),
         evidence=evidence,
     )

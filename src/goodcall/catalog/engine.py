@@ -171,16 +171,14 @@ def _check_columns(
     if cooldowns:
         needed.add("contact_history")
     _check_schema(profiles.collect_schema(), needed, id_column)
-    frame = (
-        profiles.select(sorted(needed | {id_column}))
-        .with_columns(
-            at_expr.alias("__at"),
-            pl.coalesce(to_local(at_expr, pl.col("time_zone")), at_expr.dt.replace_time_zone(None))
-            .dt.date()
-            .alias("__local_date"),
-        )
-        .with_columns(cooldown_columns(cooldowns))
+    frame = profiles.select(sorted(needed | {id_column})).with_columns(
+        at_expr.alias("__at"),
+        pl.coalesce(to_local(at_expr, pl.col("time_zone")), at_expr.dt.replace_time_zone(None))
+        .dt.date()
+        .alias("__local_date"),
     )
+    for stage in cooldown_columns(cooldowns):
+        frame = frame.with_columns(stage)
     booleans: list[pl.Expr] = []
     for item in layout:
         booleans += [
