@@ -31,7 +31,7 @@ import polars as pl
 
 from goodcall.catalog.checks import Check
 from goodcall.catalog.model import Catalog, Offer
-from goodcall.profiles.frames import UTC_DATETIME
+from goodcall.zones import UTC_DATETIME
 
 COOLDOWN_CODE = "catalog.applicability.refusal_cooldown"
 _DAY_US = 86_400_000_000
