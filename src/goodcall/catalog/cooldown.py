@@ -80,8 +80,10 @@ def _group_key(offer: Offer) -> str:
 
 
 def cooldown_columns(groups: tuple[CooldownGroup, ...]) -> list[list[pl.Expr]]:
-    """Per group: ``until``, ``offer`` and ``declined_at`` of its latest-ending refusal made at or
-    before ``__at`` (null when there is none). Needs ``__at`` and ``contact_history``.
+    """The columns the cool-down checks and their evidence read: ``__cd_blocked`` (the groups a
+    refusal still blocks at ``__at``) and, per group, ``until``, ``offer`` and ``declined_at`` of
+    its latest-ending refusal made at or before ``__at``, lifted or not (null when there is
+    none). Needs ``__at`` and ``contact_history``.
 
     Three stages (apply each with its own ``with_columns``): the refusals that can block anything
     are picked out of the history once, so the per-group work runs on short lists (most
