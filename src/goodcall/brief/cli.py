@@ -6,6 +6,7 @@ Heavy libraries (Polars, the catalog engine, the store) are imported inside the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -95,19 +96,21 @@ def brief(
     out: Annotated[Path, typer.Option(help=f"Where '{EXAMPLES_WORD}' writes its files.")] = Path(
         "docs/briefs"
     ),
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """What the agent must know before saying a word: the brief for one customer and offer."""
     from goodcall.brief.facts import BriefError
     from goodcall.brief.render import FORMATS
 
+    fmt = "json" if as_json else fmt
     if fmt not in FORMATS:
         raise _fail(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
     try:
         if customer_id == EXAMPLES_WORD:
             from goodcall.brief.examples import render_examples
 
-            for path in render_examples(out, catalog):
-                typer.echo(str(path))
+            paths = [str(path) for path in render_examples(out, catalog)]
+            typer.echo(json.dumps(paths) if as_json else "\n".join(paths))
             return
         typer.echo(
             _one_brief(customer_id, offer, channel, _parse_at(at), fmt, db, catalog, agent),

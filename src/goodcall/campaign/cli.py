@@ -5,13 +5,13 @@ Heavy libraries are imported inside the commands.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from goodcall.models.cli import AtOption, DbOption, parse_at
+from goodcall.output import JsonOption, echo_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -65,6 +65,7 @@ def run_command(
     catalog: Annotated[Path | None, typer.Option(help="Offer catalog YAML.")] = None,
     policies: Annotated[Path | None, typer.Option(help="Contact policy YAML.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output directory.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Decide a campaign for every stored customer and write it (decisions, call list, briefs)."""
     from pydantic import ValidationError
@@ -75,6 +76,7 @@ def run_command(
     from goodcall.catalog.yamlsource import SourceError
     from goodcall.models.registry import ModelSet, ModelSetError
     from goodcall.policy.national import NationalListTooOld
+    from goodcall.progress import progress_bar
     from goodcall.store.reader import load_profiles
 
     when = parse_at(at)
@@ -87,13 +89,19 @@ def run_command(
         flags = {key: value for key, value in given.items() if value is not None}
         config = campaign_config(settings, flags, offers)
         model_set = ModelSet.load(models) if models is not None else None
-        result = run_campaign(
-            load_profiles(when, db).collect(), config=config, at=when, out_dir=out,
-            models=model_set, catalog=offers, policies_path=policies, overwrite=overwrite,
-        )  # fmt: skip
+        with progress_bar("campaign run") as progress:
+            progress("reading the profiles", 0, 1)
+            result = run_campaign(
+                load_profiles(when, db).collect(), config=config, at=when, out_dir=out,
+                models=model_set, catalog=offers, policies_path=policies, overwrite=overwrite,
+                progress=progress,
+            )  # fmt: skip
     except (ValidationError, SourceError, CampaignError, NationalListTooOld, ModelSetError) as err:
         raise _fail(str(err)) from err
-    _show_plan(result.report, out)
+    if as_json:
+        echo_json({"out": str(out)} | result.report)
+    else:
+        _show_plan(result.report, out)
 
 
 def _show_plan(report: dict[str, Any], out: Path) -> None:
@@ -124,9 +132,7 @@ def report_command(
     decisions: Annotated[Path, typer.Option(help="decisions.parquet of a campaign run.")],
     outcomes: Annotated[Path, typer.Option(help="CSV or Parquet: customer_id, converted.")],
     alpha: Annotated[float, typer.Option(help="1 − confidence level of the intervals.")] = 0.05,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Also write the figures as JSON here.")
-    ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Measured uplift (treatment vs control acceptance) with confidence intervals."""
     import polars as pl
@@ -143,9 +149,10 @@ def report_command(
         results = measure(frame, table, alpha)
     except (OSError, OutcomeError, pl.exceptions.PolarsError) as err:
         raise _fail(str(err)) from err
-    _show_measures(results, alpha)
-    if json_out is not None:
-        json_out.write_text(json.dumps([r.model_dump() for r in results], indent=2))
+    if as_json:
+        echo_json([r.model_dump(mode="json") for r in results])
+    else:
+        _show_measures(results, alpha)
 
 
 def _show_measures(results: list[MeasuredUplift], alpha: float) -> None:

@@ -37,8 +37,10 @@ from goodcall.models.registry import ModelSet
 from goodcall.policy.loader import load_policies
 from goodcall.policy.model import Policies
 from goodcall.policy.national import SHOWN, NationalListTooOld, check_national_list
+from goodcall.progress import Progress, Steps
 
 c = pl.col
+CAMPAIGN_STEPS = ("checking", "deciding", "writing the briefs", "writing the campaign")
 CALL_LIST_COLUMNS = ("customer_id", "offer_id", "channel", "planned_at", "language", "register")
 
 
@@ -131,14 +133,19 @@ def run_campaign(
     catalog: Catalog | None = None,
     policies_path: Path | None = None,
     overwrite: bool = False,
+    progress: Progress | None = None,
 ) -> CampaignRun:
-    """Check, decide and write one campaign (see the module docstring)."""
+    """Check, decide and write one campaign (see the module docstring); ``progress`` hears each
+    of :data:`CAMPAIGN_STEPS` begin."""
+    steps = Steps(progress, CAMPAIGN_STEPS)
+    steps.start("checking")
     if out_dir.exists() and any(out_dir.iterdir()) and not overwrite:
         raise CampaignError(f"{out_dir} exists and is not empty (use --overwrite)")
     policies = load_policies(policies_path)
     check_calls_allowed(profiles, config, policies, at, out_dir)
     catalog = catalog or load_catalog()
     models = models or ModelSet.priors_only(list(catalog.offers), at)
+    steps.start("deciding")
     decisions = decide(
         profiles.lazy(),
         catalog=catalog,
@@ -156,7 +163,9 @@ def run_campaign(
             config.national_list_snapshot or national_list_date(profiles)
         ),
     }
+    steps.start("writing the briefs")
     briefs = _briefs(decisions.frame, profiles, catalog, at)
+    steps.start("writing the campaign")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
@@ -167,4 +176,5 @@ def run_campaign(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    steps.finish()
     return CampaignRun(out_dir, decisions, report)

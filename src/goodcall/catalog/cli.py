@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from goodcall.output import JsonOption, echo_json
+
 catalog_app = typer.Typer(help="The offer catalog.", no_args_is_help=True)
 
 
@@ -18,6 +20,7 @@ def check_command(
             help="Catalog YAML (default: the shipped Nordet example).", show_default=False
         ),
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Validate a catalog (keys, values, every predicate); exit 2 listing every problem."""
     from rich.console import Console
@@ -36,6 +39,11 @@ def check_command(
         kinds[offer.offer.kind] = kinds.get(offer.offer.kind, 0) + 1
     checks = sum(len(o.checks) for o in compiled.offers)
     rules = sum(1 for o in compiled.offers for c in o.checks if c.rule_id is not None)
+    if as_json:
+        echo_json({"catalog": str(path or "shipped"), "offers": len(compiled.offers),
+                   "offers_by_kind": dict(sorted(kinds.items())), "rules": rules,
+                   "built_in_checks": checks - rules})  # fmt: skip
+        return
     listing = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
     Console().print(
         f"[green]ok[/] {path or 'shipped catalog'}: {len(compiled.offers)} offers ({listing}); "

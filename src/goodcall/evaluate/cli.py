@@ -9,13 +9,15 @@ the same way: a function of its own module that attaches a command to ``evaluate
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from goodcall.output import JsonOption, echo_json
+from goodcall.progress import progress_bar
 
 if TYPE_CHECKING:
     from goodcall.evaluate.open_bandit import OpeComparison
@@ -83,7 +85,7 @@ def ope_command(
         float | None, typer.Option("--max-weight", help="Clip importance weights at this value.")
     ] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Off-policy evaluation (IPS, self-normalised IPS, doubly robust) with bootstrap CIs."""
     from goodcall.evaluate.ope_data import LogColumns, OpeInputError
@@ -100,7 +102,8 @@ def ope_command(
         max_weight=max_weight,
     )
     try:
-        with console.status("estimating"):
+        with progress_bar("evaluate ope") as progress:
+            progress("estimating", 0, 0)
             if open_bandit is not None:
                 comparisons = compare_open_bandit(open_bandit, campaign, policy_estimate, options)
             else:
@@ -114,7 +117,7 @@ def ope_command(
         errors.print(f"[bold red]error:[/] {error}")
         raise typer.Exit(code=2) from None
     if as_json:
-        typer.echo(json.dumps([c.to_dict() for c in comparisons], indent=2))
+        echo_json([c.to_dict() for c in comparisons])
         return
     for comparison in comparisons:
         _print_comparison(comparison)

@@ -50,6 +50,7 @@ from goodcall.policy.model import Policies
 from goodcall.profiles.build import build_profiles
 from goodcall.profiles.frames import table_schema
 from goodcall.profiles.schema import CONTACTS
+from goodcall.progress import Progress, Steps
 from goodcall.synth.chunk import apply_contacts
 from goodcall.synth.generate import DEFAULT_AS_OF, carrier_tables
 from goodcall.truth.response import TRUTH_PROFILE_COLUMNS, ResponseTruth, simulate
@@ -227,6 +228,9 @@ def _profiles(tables: dict[str, pl.DataFrame], at: dt.datetime) -> pl.DataFrame:
     return build_profiles({k: v.lazy() for k, v in tables.items()}, at).collect()
 
 
+PILOT_STEPS = ("generating the carrier", "the pilot", "learning from the pilot", "the rollout")
+
+
 def run_pilot(
     customers: int = 100_000,
     seed: int = 0,
@@ -237,10 +241,14 @@ def run_pilot(
     lead_days: int = PILOT_LEAD_DAYS,
     method: str = "auto",
     params: LightGBMParams | None = None,
+    progress: Progress | None = None,
 ) -> PilotResult:
-    """Pilot, learn, roll out: see the module docstring."""
+    """Pilot, learn, roll out: see the module docstring. ``progress`` hears each of
+    :data:`PILOT_STEPS` begin."""
     if not 0.0 < share < 1.0:
         raise ValueError(f"the pilot's share of the customers must be in (0, 1); got {share}")
+    steps = Steps(progress, PILOT_STEPS)
+    steps.start("generating the carrier")
     seconds: dict[str, float] = {}
     tick = time.perf_counter()
     rollout_at = dt.datetime.combine(as_of, dt.time(DECISION_HOUR_UTC), tzinfo=dt.UTC)
@@ -251,6 +259,7 @@ def run_pilot(
     pilot_calls = max(1, round(calls_per_day * share))
     seconds["generate"], tick = time.perf_counter() - tick, time.perf_counter()
 
+    steps.start("the pilot")
     early, _ = _train(tables, pilot_at, catalog, seed, method, params)
     then = _profiles(tables, pilot_at)
     config = CampaignConfig(campaign_id=f"PILOT-{seed}", calls_per_day=pilot_calls)
@@ -260,10 +269,12 @@ def run_pilot(
     )  # fmt: skip
     seconds["pilot"], tick = time.perf_counter() - tick, time.perf_counter()
 
+    steps.start("learning from the pilot")
     after = apply_contacts(tables, pilot.contacts, as_of)
     trained = {TRAINED[0]: _train(tables, rollout_at, catalog, seed, method, params),
                TRAINED[1]: _train(after, rollout_at, catalog, seed, method, params)}  # fmt: skip
     seconds["train"], tick = time.perf_counter() - tick, time.perf_counter()
+    steps.start("the rollout")
     now = _profiles(tables, rollout_at)
     rest = now.filter(~in_pilot(now["customer_id"], share, seed))
     config = CampaignConfig(
@@ -275,6 +286,7 @@ def run_pilot(
         frame = setting.decide(rest, models, rollout_at, config)
         rollout[f"ours, {name}"] = setting.score(scorable_decisions(frame), rest)
     seconds["rollout"] = time.perf_counter() - tick
+    steps.finish()
     treated = pilot.contacts.filter(c("group") == "treatment")
     return PilotResult(
         customers=customers, seed=seed, calls_per_day=calls_per_day, share=share,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from goodcall.output import JsonOption, echo_json
 
 if TYPE_CHECKING:
     from goodcall.evaluate.pilot import PilotResult
@@ -23,14 +23,13 @@ def pilot_command(
         int, typer.Option(help="Days between the pilot and the rollout (the outcomes come in).")
     ] = 14,
     method: Annotated[str, typer.Option(help="Uplift learner: auto, t, x or ct.")] = "auto",
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Also write the figures as JSON here.")
-    ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Pilot a campaign on part of a synthetic carrier, learn from what happened, roll it out
     to the rest: the rollout decided with and without the pilot's outcomes, scored exactly by
     the carrier's ground truth against the oracle."""
     from goodcall.evaluate.pilot import run_pilot
+    from goodcall.progress import progress_bar
 
     if customers < 1_000:
         raise typer.BadParameter("--customers must be at least 1,000")
@@ -38,10 +37,15 @@ def pilot_command(
         raise typer.BadParameter(f"--share must be between 0 and 1 (exclusive); got {share}")
     if lead_days < 1:
         raise typer.BadParameter("--lead-days must be at least 1")
-    result = run_pilot(customers, seed, calls_per_day, share, lead_days=lead_days, method=method)
-    show(result)
-    if json_out is not None:
-        json_out.write_text(json.dumps(as_dict(result), indent=2, default=str))
+    with progress_bar("evaluate pilot") as progress:
+        result = run_pilot(
+            customers, seed, calls_per_day, share, lead_days=lead_days, method=method,
+            progress=progress,
+        )  # fmt: skip
+    if as_json:
+        echo_json(as_dict(result))
+    else:
+        show(result)
 
 
 def as_dict(result: PilotResult) -> dict[str, object]:

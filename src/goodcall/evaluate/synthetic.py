@@ -55,6 +55,7 @@ from goodcall.models.uplift import LightGBMParams
 from goodcall.policy.loader import load_policies
 from goodcall.profiles.build import build_profiles
 from goodcall.profiles.nordet import CURRENT_PROMOTION
+from goodcall.progress import Progress, Steps
 from goodcall.synth.generate import DEFAULT_AS_OF, carrier_tables
 from goodcall.truth.economics import annoyance_cost, contact_cost
 from goodcall.truth.observable import posterior_draws
@@ -292,6 +293,9 @@ def _random_score(frame: pl.DataFrame, salt: str) -> pl.Series:
     return pl.Series("_random", stable_uniform(keys.to_series()))
 
 
+SYNTHETIC_STEPS = ("generating the carrier", "training", "deciding", "scoring against the truth")
+
+
 def run_synthetic(
     customers: int = 20_000,
     seed: int = 0,
@@ -301,11 +305,14 @@ def run_synthetic(
     method: str = "auto",
     params: LightGBMParams | None = None,
     observable_draws: int = 16,
+    progress: Progress | None = None,
 ) -> SyntheticResult:
     """Generate, train, decide, score: see the module docstring.
 
     ``observable_draws``: lattice points of the observable oracle's integral over the hidden
-    traits (0: do not compute it)."""
+    traits (0: do not compute it). ``progress`` hears each of :data:`SYNTHETIC_STEPS` begin."""
+    steps = Steps(progress, SYNTHETIC_STEPS)
+    steps.start("generating the carrier")
     seconds: dict[str, float] = {}
     tick = time.perf_counter()
     at = dt.datetime.combine(as_of, dt.time(DECISION_HOUR_UTC), tzinfo=dt.UTC)
@@ -314,12 +321,14 @@ def run_synthetic(
     compiled, policies = compile_catalog(catalog), load_policies()
     offers = offer_table(catalog.offers)
     seconds["generate"], tick = time.perf_counter() - tick, time.perf_counter()
+    steps.start("training")
     rows = training_rows(tables, at, offers)
     models: ModelSet = train_model_set(
         rows, list(catalog.offers), cutoff=at, trained_at=at, seed=seed, method=method,
         params=params,
     )  # fmt: skip
     seconds["train"], tick = time.perf_counter() - tick, time.perf_counter()
+    steps.start("deciding")
     profiles = build_profiles(tables, at).collect()
     config = CampaignConfig(
         campaign_id=f"EVAL-{seed}", calls_per_day=calls_per_day, control_share=0.0,
@@ -330,6 +339,7 @@ def run_synthetic(
         at=at, config=config,
     )  # fmt: skip
     seconds["decide"], tick = time.perf_counter() - tick, time.perf_counter()
+    steps.start("scoring against the truth")
     stages = funnel(
         profiles.lazy(), catalog=catalog, compiled=compiled, policies=policies, at=at,
         config=config,
@@ -356,4 +366,5 @@ def run_synthetic(
     }
     scores = {name: score_policy(frame, profiles, truth) for name, frame in policies_frames.items()}
     seconds["score"] = time.perf_counter() - tick
+    steps.finish()
     return SyntheticResult(customers, seed, calls_per_day, at, scores, rows.height, seconds, gap)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from goodcall.output import JsonOption, echo_json
 
 if TYPE_CHECKING:
     from goodcall.evaluate.synthetic import SyntheticResult
@@ -23,24 +23,26 @@ def synthetic_command(
             help="Lattice points of the observable oracle (the best the data allows); 0: skip."
         ),
     ] = 16,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Also write the figures as JSON here.")
-    ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Our decisions vs the oracle, "call everyone about the promotion", propensity and random,
     scored exactly by the synthetic carrier's ground truth."""
     from goodcall.evaluate.synthetic import run_synthetic
+    from goodcall.progress import progress_bar
 
     if customers < 100:
         raise typer.BadParameter("--customers must be at least 100")
     if observable_draws < 0:
         raise typer.BadParameter("--observable-draws must be 0 (skip) or more")
-    result = run_synthetic(
-        customers, seed, calls_per_day, method=method, observable_draws=observable_draws
-    )
-    show(result)
-    if json_out is not None:
-        json_out.write_text(json.dumps(as_dict(result), indent=2, default=str))
+    with progress_bar("evaluate synthetic") as progress:
+        result = run_synthetic(
+            customers, seed, calls_per_day, method=method, observable_draws=observable_draws,
+            progress=progress,
+        )  # fmt: skip
+    if as_json:
+        echo_json(as_dict(result))
+    else:
+        show(result)
 
 
 def as_dict(result: SyntheticResult) -> dict[str, object]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from goodcall import clock
+from goodcall.output import JsonOption, echo_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -71,26 +72,33 @@ def train_command(
         Path | None, typer.Option(help="Offer catalog YAML (default: shipped example).")
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing model set.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Train a model set on the stored contact history before --at."""
     from goodcall.catalog.loader import load_catalog
     from goodcall.models.inputs import offer_table
     from goodcall.models.registry import ModelSetError, train_model_set
     from goodcall.models.response import HistoryError, training_rows
+    from goodcall.progress import progress_bar
     from goodcall.store.reader import load_tables
 
     cutoff = parse_at(at)
     offers = load_catalog(catalog).offers
     try:
-        rows = training_rows(load_tables(db), cutoff, offer_table(offers))
-        models = train_model_set(
-            rows, list(offers), cutoff=cutoff, trained_at=dt.datetime.now(dt.UTC), seed=seed,
-            method=method,
-        )  # fmt: skip
+        with progress_bar("models train") as progress:
+            progress("reading the contact history", 0, 1)
+            rows = training_rows(load_tables(db), cutoff, offer_table(offers))
+            models = train_model_set(
+                rows, list(offers), cutoff=cutoff, trained_at=dt.datetime.now(dt.UTC), seed=seed,
+                method=method, progress=progress,
+            )  # fmt: skip
         models.save(out, overwrite=overwrite)
     except (HistoryError, ModelSetError) as err:
         raise _fail(str(err)) from err
-    _show_training(models, out)
+    if as_json:
+        echo_json({"out": str(out)} | models.metadata.model_dump(mode="json"))
+    else:
+        _show_training(models, out)
 
 
 def _show_training(models: ModelSet, out: Path) -> None:
@@ -131,8 +139,9 @@ def health_command(
     current: Annotated[
         bool, typer.Option(help="Measure drift against the store's current profiles.")
     ] = True,
+    as_json: JsonOption = False,
 ) -> None:
-    """Check a model set: AUC band, calibration, uplift ranking, drift (PSI)."""
+    """Check a model set: AUC band, calibration, uplift ranking, drift (PSI); exit 1 if drifted."""
     from goodcall.models.health import health_report
     from goodcall.models.registry import ModelSet, ModelSetError
 
@@ -147,7 +156,10 @@ def health_command(
 
         profiles = load_profiles(when, db).collect()
     report = health_report(models, profiles, when)
-    _show_health(report)
+    if as_json:
+        echo_json({"status": report.status} | report.model_dump(mode="json"))
+    else:
+        _show_health(report)
     if report.status == "drifted":
         raise typer.Exit(1)
 

@@ -42,6 +42,7 @@ from goodcall.models.response import (
     fit_response,
 )
 from goodcall.models.uplift import LightGBMParams, UpliftInputError, UpliftModel
+from goodcall.progress import Progress, Steps
 
 FORMAT = 1
 
@@ -200,6 +201,14 @@ def _training_rows_summary(rows: pl.DataFrame) -> TrainingRows:
     )
 
 
+TRAINING_STEPS = (
+    "response (uplift) model",
+    "annoyance model",
+    "offer priors",
+    "drift reference",
+)
+
+
 def train_model_set(
     rows: pl.DataFrame,
     offers: list[Offer],
@@ -210,22 +219,31 @@ def train_model_set(
     method: str = "auto",
     params: LightGBMParams | None = None,
     mature_rows: int = MATURE_ROWS,
+    progress: Progress | None = None,
 ) -> ModelSet:
-    """Fit every model of a set from :func:`goodcall.models.response.training_rows`."""
+    """Fit every model of a set from :func:`goodcall.models.response.training_rows`.
+
+    ``progress`` hears each of the four fits begin (see :mod:`goodcall.progress`)."""
     started = time.perf_counter()
+    steps = Steps(progress, TRAINING_STEPS)
     response: ResponseModel | None = None
     notes: list[str] = []
+    steps.start(TRAINING_STEPS[0])
     try:
         response = fit_response(
             rows, seed=seed, params=params, method=method, trained_at=trained_at
         )
     except UpliftInputError as err:  # too little history: every offer stays on its prior
         notes.append(f"no uplift model: {err}")
+    steps.start(TRAINING_STEPS[1])
     annoyance = fit_annoyance(
         rows, seed=seed, params=params if params is not None else TRAINING_PARAMS
     )
+    steps.start(TRAINING_STEPS[2])
     posteriors = beta_posteriors(rows, offers, mature_rows=mature_rows)
+    steps.start(TRAINING_STEPS[3])
     reference = training_reference(rows, response, annoyance)
+    steps.finish()
     meta = ModelSetMetadata(
         trained_at=trained_at,
         cutoff=cutoff,

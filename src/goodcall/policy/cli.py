@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from goodcall.output import JsonOption, echo_json
+
 policies_app = typer.Typer(help="Contact policies.", no_args_is_help=True)
 
 
@@ -16,6 +18,7 @@ def check_command(
         Path | None,
         typer.Argument(help="Policy YAML (default: the shipped policies).", show_default=False),
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Validate a policy file; exit 2 listing every problem. Prints each jurisdiction's windows."""
     from rich.console import Console
@@ -29,15 +32,23 @@ def check_command(
     except SourceError as err:
         Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from err
-    table = Table(title=f"Calling windows ({path or 'shipped policies'})")
-    for name in ("jurisdiction", "windows (customer's local time)", "holidays", "attempts"):
-        table.add_column(name, overflow="fold")
+    rows = []
     for key, entry in policies.jurisdictions.items():
         windows = "; ".join(f"{','.join(w.days)} {w.start}–{w.end}" for w in entry.windows or [])
         holidays = entry.holidays
         blocked = "inherited" if holidays is None else ("blocked" if holidays.block else "allowed")
         attempts = f"{entry.attempts.max}/{entry.attempts.days} d" if entry.attempts else "default"
-        table.add_row(key, windows or "inherited", blocked, attempts)
+        rows.append((key, windows or "inherited", blocked, attempts))
+    if as_json:
+        names = ("jurisdiction", "windows", "holidays", "attempts")
+        echo_json({"policies": str(path or "shipped"), "jurisdictions": [
+            dict(zip(names, row, strict=True)) for row in rows]})  # fmt: skip
+        return
+    table = Table(title=f"Calling windows ({path or 'shipped policies'})")
+    for name in ("jurisdiction", "windows (customer's local time)", "holidays", "attempts"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     Console().print(table)
 
 

@@ -5,16 +5,17 @@ Heavy libraries (Polars, SQLAlchemy, Alembic) are imported inside the commands.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from goodcall.output import JsonOption, echo_json
+
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.progress import Progress, TaskID
 
+    from goodcall.progress import Progress
     from goodcall.store.importer import ImportResult
     from goodcall.store.summary import StoreSummary
 
@@ -40,21 +41,20 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-class _RichProgress:
-    """One progress bar per import file."""
+class _FileProgress:
+    """The importer's per-file reports (a file starts, rows are done) as a progress callback."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self.task: TaskID | None = None
+        self.name, self.done, self.total = "", 0, 0
 
     def start(self, name: str, total: int) -> None:
-        if self.task is not None:
-            self.progress.update(self.task, completed=self.progress.tasks[-1].total)
-        self.task = self.progress.add_task(name, total=total)
+        self.name, self.done, self.total = name, 0, total
+        self.progress(name, 0, total)
 
     def advance(self, rows: int) -> None:
-        if self.task is not None:
-            self.progress.advance(self.task, rows)
+        self.done += rows
+        self.progress(self.name, self.done, self.total)
 
 
 def _show_import(result: ImportResult, url: str, show: int) -> None:
@@ -108,10 +108,11 @@ def import_command(
     ] = None,
     show: Annotated[int, typer.Option(help="Problems to show in the terminal.")] = 20,
     batch_rows: Annotated[int, typer.Option(help="Rows per batch.", hidden=True)] = 200_000,
+    as_json: JsonOption = False,
 ) -> None:
-    """Import a directory of CSV/Parquet files into the store: all of it, or nothing."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
+    """Import a directory of CSV/Parquet files into the store: all of it, or nothing (exit 2
+    naming every problem)."""
+    from goodcall.progress import progress_bar
     from goodcall.store.config import StoreConfig
     from goodcall.store.importer import ImportOptions, import_directory
 
@@ -128,12 +129,28 @@ def import_command(
         report=report,
         batch_rows=batch_rows,
     )
-    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=_console(stderr=True), transient=False) as bars:
-        result = import_directory(directory, config.url, options, _RichProgress(bars))
-    _show_import(result, config.display_url, show)
+    with progress_bar("import") as progress:
+        result = import_directory(directory, config.url, options, _FileProgress(progress))
+    if as_json:
+        echo_json(_import_json(result, config.display_url))
+    else:
+        _show_import(result, config.display_url, show)
     if not result.landed:
-        raise typer.Exit(1)
+        raise typer.Exit(2)  # refused input, not a finding: nothing was imported
+
+
+def _import_json(result: ImportResult, url: str) -> dict[str, object]:
+    log = result.problems
+    return {
+        "store": url,
+        "landed": result.landed,
+        "written": result.written,
+        "rejected": result.rejected,
+        "seconds": result.seconds,
+        "errors": log.errors,
+        "problem_counts": log.counts_frame().to_dicts(),
+        "problems": log.first.to_dicts(),
+    }
 
 
 def _show_summary(summary: StoreSummary, url: str) -> None:
@@ -166,7 +183,7 @@ def _show_summary(summary: StoreSummary, url: str) -> None:
 
 def summary_command(
     db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Counts per table and the mixes (province, language, devices, plans, contacts…)."""
     from goodcall.store.config import StoreConfig
@@ -179,7 +196,7 @@ def summary_command(
     except (ValueError, StoreNotReadyError) as error:
         raise _fail(str(error)) from error
     if as_json:
-        typer.echo(json.dumps(summary.as_dict(), indent=2, sort_keys=False))
+        echo_json(summary.as_dict())
     else:
         _show_summary(summary, config.display_url)
 
@@ -189,7 +206,7 @@ docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 
 
 @db_app.command("upgrade")
-def db_upgrade(db: DbOption = None) -> None:
+def db_upgrade(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Create the store's tables, or migrate them to this goodcall's schema."""
     from goodcall.store.config import engine_for
     from goodcall.store.migrate import current_revision, upgrade
@@ -199,11 +216,15 @@ def db_upgrade(db: DbOption = None) -> None:
     except ValueError as error:
         raise _fail(str(error)) from error
     upgrade(engine)
-    typer.echo(f"{config.display_url}: schema {current_revision(engine)}")
+    revision = current_revision(engine)
+    if as_json:
+        echo_json({"store": config.display_url, "schema": revision})
+    else:
+        typer.echo(f"{config.display_url}: schema {revision}")
 
 
 @db_app.command("current")
-def db_current(db: DbOption = None) -> None:
+def db_current(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Print the store's schema revision and the newest this goodcall knows."""
     from goodcall.store.config import engine_for
     from goodcall.store.migrate import current_revision, head_revision
@@ -212,9 +233,11 @@ def db_current(db: DbOption = None) -> None:
         config, engine = engine_for(db)
     except ValueError as error:
         raise _fail(str(error)) from error
-    typer.echo(
-        f"{config.display_url}: schema {current_revision(engine)} (newest {head_revision()})"
-    )
+    revision, newest = current_revision(engine), head_revision()
+    if as_json:
+        echo_json({"store": config.display_url, "schema": revision, "newest": newest})
+    else:
+        typer.echo(f"{config.display_url}: schema {revision} (newest {newest})")
 
 
 @docs_app.command("data-format")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from goodcall.output import JSON_HELP, echo_json
+
 
 def synth(
     out: Path = typer.Option(..., "--out", help="Directory to write the carrier's files into."),
@@ -18,36 +20,23 @@ def synth(
         False, "--no-seed-customer", help="Leave out the story's customer C-SEED-0001."
     ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace carrier files in --out."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Write a realistic synthetic Canadian carrier (Nordet Mobile) with a known ground truth."""
     import time
 
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+    from goodcall.progress import progress_bar
     from goodcall.synth.generate import SynthError, check_out_dir, write_carrier
 
-    console = Console(stderr=True)
     try:
         day = dt.date.fromisoformat(as_of)
     except ValueError as exc:
         message = f"expected a date YYYY-MM-DD, got {as_of!r}"
         raise typer.BadParameter(message, param_hint="--as-of") from exc
+    started = time.perf_counter()
     try:
         check_out_dir(out, overwrite)
-    except SynthError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    started = time.perf_counter()
-    columns = (
-        TextColumn("[bold]synth"),
-        BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,} customers"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task("synth", total=customers)
-        try:
+        with progress_bar("synth") as progress:
             counts = write_carrier(
                 out,
                 customers,
@@ -56,15 +45,20 @@ def synth(
                 day,
                 include_seed_customer=not no_seed_customer,
                 overwrite=overwrite,
-                progress=lambda done, total: bar.update(task, completed=done),
+                progress=lambda done, total: progress("customers", done, total),
             )
-        except SynthError as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
+    except SynthError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     elapsed = time.perf_counter() - started
+    truth = f"ResponseTruth({seed})"
+    if as_json:
+        echo_json({"out": str(out), "format": fmt, "seconds": elapsed, "rows": counts,
+                   "truth": truth})  # fmt: skip
+        return
     for name, rows in counts.items():
         typer.echo(f"{name:18} {rows:>12,}")
-    typer.echo(f"wrote {out} ({fmt}) in {elapsed:.1f} s; truth: ResponseTruth({seed})")
+    typer.echo(f"wrote {out} ({fmt}) in {elapsed:.1f} s; truth: {truth}")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,6 @@ Heavy libraries (Polars, LightGBM, scikit-learn) are imported inside the command
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -19,6 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from goodcall.output import JsonOption, echo_json
+from goodcall.progress import progress_bar
 
 if TYPE_CHECKING:
     from goodcall.models.uplift.evaluation import EvaluationReport
@@ -135,6 +137,7 @@ def fit_command(
     method: Annotated[str, typer.Option("--method", help="auto, t, x or ct.")] = "auto",
     seed: SeedOption = 0,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace DIR.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Fit an uplift model and save it (metadata.json + LightGBM text files)."""
     from goodcall.models.uplift import LightGBMParams, UpliftInputError, fit_uplift
@@ -147,7 +150,8 @@ def fit_command(
         if method not in METHODS:
             raise UpliftInputError(f"--method must be auto, t, x or ct; got {method!r}")
         table = _load_table(data, treatment, control, outcome, features, exclude, plan)
-        with console.status("fitting uplift learners"):
+        with progress_bar("uplift fit") as progress:
+            progress("fitting uplift learners", 0, 0)
             model = fit_uplift(
                 table.features,
                 table.treated,
@@ -158,6 +162,11 @@ def fit_command(
             path = model.save(model_out, overwrite=overwrite)
     except (ValueError, ModelDirectoryError) as error:
         _fail(error)
+        return
+    for column, reason in model.encoder.skipped.items():
+        errors.print(f"note: column {column!r} not used as a feature: {reason}")
+    if as_json:
+        echo_json({"out": str(path)} | model.metadata.model_dump(mode="json"))
         return
     table_out = Table(title=f"Candidates on held-out validation rows ({method})")
     for header in ("learner", "Qini coefficient", "AUUC", "SE vs first", "chosen"):
@@ -171,8 +180,6 @@ def fit_command(
             "✓" if score.chosen else "",
         )
     console.print(table_out)
-    for column, reason in model.encoder.skipped.items():
-        errors.print(f"note: column {column!r} not used as a feature: {reason}")
     console.print(f"saved [bold]{model.metadata.method}[/] model to {path}")
 
 
@@ -181,6 +188,7 @@ def score_command(
     model: Annotated[Path, typer.Option("--model", help="Model directory from `uplift fit`.")],
     data: DataOption,
     out: Annotated[Path, typer.Option("--out", help="CSV to write: data + uplift columns.")],
+    as_json: JsonOption = False,
 ) -> None:
     """Add uplift, p_control and p_treated columns to a table."""
     import polars as pl
@@ -211,7 +219,10 @@ def score_command(
     _write_csv_atomically(scored, out)
     if replaced:
         errors.print(f"note: replaced existing column(s) {', '.join(replaced)}")
-    console.print(f"scored {scored.height:,} rows → {out}")
+    if as_json:
+        echo_json({"out": str(out), "rows": scored.height, "replaced": replaced})
+    else:
+        console.print(f"scored {scored.height:,} rows → {out}")
 
 
 def _write_csv_atomically(frame: Any, out: Path) -> None:
@@ -236,7 +247,7 @@ def evaluate_command(
     exclude: ExcludeOption = None,
     test_share: Annotated[float, typer.Option("--test-share", help="Held-out share.")] = 0.5,
     seed: SeedOption = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Compare our learners with the two-model logistic baseline on a held-out split."""
     from goodcall.models.uplift import LightGBMParams
@@ -249,20 +260,20 @@ def evaluate_command(
             test_share, VALIDATION_SHARE, LightGBMParams().min_child_samples
         )
         table = _load_table(data, treatment, control, outcome, features, exclude, plan)
-        with console.status("evaluating") as status:
+        with progress_bar("uplift evaluate") as progress:
             report = evaluate_uplift(
                 table.features,
                 table.treated,
                 table.outcome,
                 test_share=test_share,
                 seed=seed,
-                progress=lambda message: status.update(message),
+                progress=lambda message: progress(message, 0, 0),
             )
     except ValueError as error:
         _fail(error)
         return
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
+        echo_json(report.to_dict())
         return
     _print_report(report)
 
