@@ -23,6 +23,7 @@ import typer
 from typer.core import TyperGroup
 
 from goodcall import __version__
+from goodcall.output import JsonOption, echo_json
 from goodcall.progress import set_quiet
 
 FAILED = 2
@@ -108,9 +109,12 @@ def main_options(
 
 
 @app.command()
-def version() -> None:
+def version(as_json: JsonOption = False) -> None:
     """Print the goodcall version."""
-    typer.echo(__version__)
+    if as_json:
+        echo_json({"version": __version__})
+    else:
+        typer.echo(__version__)
 
 
 # Every domain module that has commands, in funnel order: the data, the rules, the brief, the

@@ -42,6 +42,8 @@ class Steps:
 
     def start(self, name: str) -> None:
         """Report that ``name`` (one of the declared steps) begins."""
+        if name not in self._names:
+            raise ValueError(f"unknown step {name!r}; the steps are {', '.join(self._names)}")
         self._report(name, self._names.index(name), len(self._names))
 
     def finish(self) -> None:

@@ -59,7 +59,7 @@ def test_bad_import_exits_non_zero_and_names_the_problem(tmp_path: Path) -> None
     (directory / "lines.csv").write_text(text)
     url = f"sqlite:///{tmp_path / 's.db'}"
     done = runner.invoke(app, ["import", str(directory), "--db", url], terminal_width=200)
-    assert done.exit_code == 1
+    assert done.exit_code == 2  # refused input, not a finding
     assert "dangling_reference" in done.output and "ULT_151" in done.output
     assert "Nothing imported" in done.output
 

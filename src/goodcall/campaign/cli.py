@@ -147,7 +147,9 @@ def report_command(
             else pl.read_csv(outcomes, schema_overrides={"customer_id": pl.String})
         )
         results = measure(frame, table, alpha)
-    except (OSError, OutcomeError, pl.exceptions.PolarsError) as err:
+    except OutcomeError as err:
+        raise _fail(f"{outcomes}: {err}") from err
+    except (OSError, pl.exceptions.PolarsError) as err:
         raise _fail(str(err)) from err
     if as_json:
         echo_json([r.model_dump(mode="json") for r in results])
