@@ -23,11 +23,9 @@ import typer
 from typer.core import TyperGroup
 
 from goodcall import __version__
-from goodcall.output import JsonOption, echo_json
+from goodcall.output import FAILED, INTERRUPTED, JsonOption, echo_json
 from goodcall.progress import set_quiet
 
-FAILED = 2
-INTERRUPTED = 130
 DEBUG_VARIABLE = "GOODCALL_DEBUG"
 
 

@@ -1,4 +1,4 @@
-"""How every command gives its result to a program: ``--json``.
+"""How every command gives its result to a program: ``--json`` and the exit status.
 
 ``--json`` means one thing on every command: the command's result as one JSON document on
 stdout, and nothing else on stdout (tables, notes and progress go to stderr or are not shown).
@@ -12,6 +12,14 @@ import json
 from typing import Annotated, Any
 
 import typer
+
+FINDINGS = 1
+"""Exit status of a command that ran and found something (``audit``: blunders; ``models
+health``: drift) — and of nothing else."""
+FAILED = 2
+"""Exit status of bad input (named on stderr) or of any failure (see ``goodcall.cli``)."""
+INTERRUPTED = 130
+"""Exit status when the user interrupted the command (Ctrl-C)."""
 
 JSON_HELP = "Print the result as one JSON document on stdout (nothing else there)."
 JsonOption = Annotated[bool, typer.Option("--json", help=JSON_HELP)]

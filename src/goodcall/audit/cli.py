@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
+from goodcall.output import FINDINGS, JsonOption, echo_json
+
 if TYPE_CHECKING:
     import polars as pl
-
-FOUND = 1
 
 
 def audit_command(
     call_list: Annotated[
         Path, typer.Argument(help="Call list, CSV or Parquet.", show_default=False)
     ],
-    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    json_output: JsonOption = False,
     db: Annotated[
         str | None, typer.Option("--db", help="Store URL (default $GOODCALL_DB_URL).")
     ] = None,
@@ -84,11 +84,11 @@ def audit_command(
     if report is not None:
         _write_report(findings, report)
     if json_output:
-        typer.echo(json.dumps(_as_json(call_list, calls.height, when.isoformat(), findings, kinds)))
+        echo_json(_as_json(call_list, calls.height, when.isoformat(), findings, kinds))
     else:
         _render(call_list, calls.height, findings, kinds, show)
     if findings.height:
-        raise typer.Exit(FOUND)
+        raise typer.Exit(FINDINGS)
 
 
 def _lang(value: str) -> Literal["fr", "en"]:

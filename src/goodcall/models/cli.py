@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from goodcall import clock
-from goodcall.output import JsonOption, echo_json
+from goodcall.output import FINDINGS, JsonOption, echo_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -161,7 +161,7 @@ def health_command(
     else:
         _show_health(report)
     if report.status == "drifted":
-        raise typer.Exit(1)
+        raise typer.Exit(FINDINGS)
 
 
 def _show_health(report: HealthReport) -> None:

@@ -81,7 +81,7 @@ goodcall import DIR [--db URL] [--replace] [--on-existing update|reject]
   (`--on-existing reject`). Rows not in the files stay as they are; tables without a file are
   untouched.
 * Any problem rolls the whole import back: the store is left exactly as it was, and the command
-  exits with status 1. `--report FILE` writes every problem as CSV
+  exits with status 2 (refused input). `--report FILE` writes every problem as CSV
   (`file,row,column,value,problem,expected`).
 * `--quarantine FILE`: rows with problems are rejected and written to FILE (CSV:
   `table,file,row,reasons,record`, `record` being the row's original values as JSON), rows
