@@ -81,27 +81,18 @@ def progress_bar(title: str, console: Console | None = None) -> Iterator[Progres
     if not shows_progress(console):
         yield no_progress
         return
+    from rich import progress as rich
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-    from rich.progress import (
-        Progress as RichProgress,
-    )
 
     columns = (
-        SpinnerColumn(),
-        TextColumn(f"[bold]{title}[/]"),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
+        rich.SpinnerColumn(),
+        rich.TextColumn(f"[bold]{title}[/]"),
+        rich.TextColumn("{task.description}"),
+        rich.BarColumn(),
+        rich.MofNCompleteColumn(),
+        rich.TimeElapsedColumn(),
     )
-    with RichProgress(*columns, console=console or Console(stderr=True), transient=True) as bar:
+    with rich.Progress(*columns, console=console or Console(stderr=True), transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def update(what: str, done: int, total: int) -> None:
