@@ -12,8 +12,8 @@ import pytest
 
 from goodcall.campaign.run import run_campaign
 from goodcall.catalog.loader import load_catalog
-from goodcall.decide.config import CampaignConfig
-from goodcall.decide.features import offer_table
+from goodcall.decide import CampaignConfig
+from goodcall.models.inputs import offer_table
 from goodcall.models.registry import train_model_set
 from goodcall.models.response import training_rows
 from goodcall.models.uplift import LightGBMParams
