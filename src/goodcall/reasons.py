@@ -12,6 +12,9 @@ A reason is a struct ``{code, ok, rule, evidence}``:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import polars as pl
 
 REASON_STRUCT = pl.Struct(
@@ -29,3 +32,43 @@ def reason(code: str, ok: bool, rule: str, evidence: pl.Expr | str) -> pl.Expr:
         pl.lit(rule).alias("rule"),
         ev.cast(pl.String).alias("evidence"),
     )
+
+
+CATALOG_TIERS = ("validity", "eligibility", "applicability", "suitability")
+"""The order in which an offer's catalog checks are evaluated, and so which failing check
+*decides* an offer's exclusion (a reason code's second part is its tier:
+``catalog.applicability.device_os``). The one definition: the catalog engine's ``failed_tier``,
+the decision core, ``explain`` and the brief all read it."""
+OTHER_RANK = len(CATALOG_TIERS)
+
+
+def tier_rank(code: str | None) -> int:
+    """The rank of a reason code's catalog tier in :data:`CATALOG_TIERS` (codes outside the
+    catalog's tiers, such as notices, rank last)."""
+    parts = (code or "").split(".")
+    if len(parts) > 1 and parts[1] in CATALOG_TIERS:
+        return CATALOG_TIERS.index(parts[1])
+    return OTHER_RANK
+
+
+def deciding_check(reasons: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The failing reason that decided: the first of the earliest tier, else None."""
+    failed = [r for r in reasons if not r.get("ok")]
+    if not failed:
+        return None
+    return min(enumerate(failed), key=lambda pair: (tier_rank(pair[1].get("code")), pair[0]))[1]
+
+
+def deciding_checks(reasons: pl.Series) -> pl.Series:
+    """:func:`deciding_check` for a column of reason lists (null where nothing failed)."""
+    codes = reasons.list.eval(pl.element().struct.field("code")).explode().unique().to_list()
+    ranks = {code: tier_rank(code) for code in codes if code is not None}
+    element = pl.element().struct
+    rank = element.field("code").replace_strict(ranks, default=OTHER_RANK, return_dtype=pl.Int64)
+    passed = OTHER_RANK + 1
+    failed = element.field("ok").fill_null(False).not_()
+    lists = pl.col("r")
+    per_reason = lists.list.eval(pl.when(failed).then(rank).otherwise(pl.lit(passed, pl.Int64)))
+    best = lists.list.get(per_reason.list.arg_min(), null_on_oob=True)
+    chosen = pl.when(per_reason.list.min() < passed).then(best)
+    return pl.DataFrame({"r": reasons}).select(chosen.alias("deciding")).to_series()

@@ -8,7 +8,7 @@ verdict, then the profile fields the brief cannot do without.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
@@ -17,40 +17,7 @@ from goodcall.brief.distinct import per_distinct
 from goodcall.brief.facts import BriefError, blank, col, or_else
 from goodcall.brief.formats import FormatError, babel_locale, zone
 from goodcall.channels import CHANNELS
-
-TIER_ORDER = {"applicability": 0, "eligibility": 1, "suitability": 2}
-OTHER_TIER = len(TIER_ORDER)
-
-
-def tier_of(code: str | None) -> int:
-    """Facts about the customer first, then who may have the offer, then fit; validity last."""
-    parts = (code or "").split(".")
-    return TIER_ORDER.get(parts[1], OTHER_TIER) if len(parts) > 1 else OTHER_TIER
-
-
-def tier_rank(code: pl.Expr, codes: Iterable[str | None]) -> pl.Expr:
-    """:func:`tier_of` for a column of codes, every one of which is among ``codes``."""
-    ranks = {c: tier_of(c) for c in codes if c is not None}
-    return code.replace_strict(ranks, default=OTHER_TIER, return_dtype=pl.Int64)
-
-
-def reason_codes(reasons: pl.Series) -> list[str | None]:
-    """The distinct codes in a column of reason lists."""
-    codes = reasons.list.eval(pl.element().struct.field("code")).explode().unique()
-    return codes.to_list()
-
-
-def failed_reasons(reasons: pl.Series) -> pl.Series:
-    """Per reason list: the most telling failed check (the first of the best tier), or null."""
-    element = pl.element().struct
-    passed = OTHER_TIER + 1
-    rank = tier_rank(element.field("code"), reason_codes(reasons))
-    failed = element.field("ok").fill_null(False).not_()
-    lists = pl.col("r")
-    ranks = lists.list.eval(pl.when(failed).then(rank).otherwise(pl.lit(passed, pl.Int64)))
-    best = lists.list.get(ranks.list.arg_min(), null_on_oob=True)
-    chosen = pl.when(ranks.list.min() < passed).then(best)
-    return pl.DataFrame({"r": reasons}).select(chosen.alias("failed")).to_series()
+from goodcall.reasons import deciding_checks
 
 
 def _locale_ok(language: str | None, lang: str | None) -> bool:
@@ -151,6 +118,6 @@ def first_failure(frame: pl.DataFrame) -> tuple[int, BriefError] | None:
         return None
     row_number, check = failing.row(0)
     detail = frame.filter(pl.col("_row") == row_number)
-    detail = detail.with_columns(failed_reasons(detail["_reasons"]).alias("_failed"))
+    detail = detail.with_columns(deciding_checks(detail["_reasons"]).alias("_failed"))
     message = _describe(detail.row(0, named=True), names[check])
     return int(row_number), BriefError(message)

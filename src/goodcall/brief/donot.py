@@ -16,12 +16,12 @@ from collections.abc import Callable, Mapping
 
 import polars as pl
 
-from goodcall.brief.checks import OTHER_TIER, failed_reasons, tier_rank
 from goodcall.brief.facts import by_lang, col
 from goodcall.brief.memo import COLUMNS, ReasonMemo, ReasonText
 from goodcall.brief.model import DoNotOffer
 from goodcall.brief.schema import model_struct, struct_of
 from goodcall.catalog.model import Catalog
+from goodcall.reasons import CATALOG_TIERS, deciding_checks
 
 OFFER_COLUMNS = (
     "offer_id",
@@ -35,6 +35,8 @@ OFFER_COLUMNS = (
 )
 MAX_GROUPS = 5
 MAX_NAMES = 6
+ABOUT_CUSTOMER = CATALOG_TIERS[1:]
+"""The tiers whose checks read the customer (validity is about the offer's own dates)."""
 BASIC_PLAN_TIERS = 2
 """Plans at or below this tier are "basic": above it, the agent is told not to assume one."""
 
@@ -93,10 +95,10 @@ def picked_rows(
         .filter(col("_rank").is_not_null())
         .collect()
     )
-    failed = failed_reasons(reasons.gather(candidates["_e"]))
+    failed = deciding_checks(reasons.gather(candidates["_e"]))
     reason = col("_reason").struct
-    codes = failed.struct.field("code").unique().to_list()
-    about_customer = tier_rank(reason.field("code"), codes) < OTHER_TIER
+    about_customer = reason.field("code").str.split(".").list.get(1, null_on_oob=True)
+    about_customer = about_customer.is_in(ABOUT_CUSTOMER).fill_null(False)
     return (
         candidates.with_columns(failed.alias("_reason"))
         .filter(col("_reason").is_not_null() & about_customer)

@@ -94,7 +94,7 @@ def run_command(
             result = run_campaign(
                 load_profiles(when, db).collect(), config=config, at=when, out_dir=out,
                 models=model_set, catalog=offers, policies_path=policies, overwrite=overwrite,
-                progress=progress,
+                progress=progress, models_dir=models, catalog_path=catalog,
             )  # fmt: skip
     except (ValidationError, SourceError, CampaignError, NationalListTooOld, ModelSetError) as err:
         raise _fail(str(err)) from err

@@ -7,7 +7,10 @@ leaves a half-written campaign that someone could send):
 * ``call_list.csv`` — the contacts to make: ``customer_id, offer_id, channel, planned_at``
   (ISO 8601 UTC), ``language, register`` — the format ``goodcall audit`` checks;
 * ``briefs.jsonl`` — the agent's brief of every call (``goodcall.brief``), one JSON per line;
-* ``report.json`` — what the plan contains (:func:`goodcall.campaign.report.plan_report`).
+* ``report.json`` — what the plan contains (:func:`goodcall.campaign.report.plan_report`);
+* ``plan.json`` — the settings with the plan's prices and where the models, catalog and policies
+  came from (:class:`goodcall.explain.decision.CampaignPlan`): ``explain`` and ``brief`` decide
+  one customer with it, as this campaign would.
 
 Before deciding, a campaign with calls refuses to run when the national do-not-call list copy
 of any customer is older than the policies allow (``national_list.max_age_days`` in
@@ -33,6 +36,7 @@ from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
 from goodcall.decide import CampaignConfig, Decisions, decide
+from goodcall.explain.decision import CampaignPlan
 from goodcall.models.registry import ModelSet
 from goodcall.policy.loader import load_policies
 from goodcall.policy.model import Policies
@@ -116,8 +120,15 @@ def _briefs(
     return render_briefs(calls, called, evaluated, catalog, at, "text", as_frame=True)
 
 
-def _write(tmp: Path, decisions: Decisions, briefs: pl.DataFrame, report: dict[str, Any]) -> None:
+def _write(
+    tmp: Path,
+    decisions: Decisions,
+    briefs: pl.DataFrame,
+    report: dict[str, Any],
+    plan: CampaignPlan,
+) -> None:
     decisions.frame.write_parquet(tmp / "decisions.parquet")
+    plan.write(tmp)
     call_list(decisions.frame).write_csv(tmp / "call_list.csv")
     briefs.write_ndjson(tmp / "briefs.jsonl")
     (tmp / "report.json").write_text(json.dumps(report, indent=2, default=str))
@@ -134,9 +145,13 @@ def run_campaign(
     policies_path: Path | None = None,
     overwrite: bool = False,
     progress: Progress | None = None,
+    models_dir: Path | None = None,
+    catalog_path: Path | None = None,
 ) -> CampaignRun:
     """Check, decide and write one campaign (see the module docstring); ``progress`` hears each
-    of :data:`CAMPAIGN_STEPS` begin."""
+    of :data:`CAMPAIGN_STEPS` begin. ``models_dir`` and ``catalog_path``: where ``models`` and
+    ``catalog`` were read from, recorded in ``plan.json`` (None: catalog priors only, the shipped
+    catalog)."""
     steps = Steps(progress, CAMPAIGN_STEPS)
     steps.start("checking")
     if out_dir.exists() and any(out_dir.iterdir()) and not overwrite:
@@ -163,13 +178,20 @@ def run_campaign(
             config.national_list_snapshot or national_list_date(profiles)
         ),
     }
+    plan = CampaignPlan(
+        config=config.model_copy(update={"prices": decisions.plan.prices}),
+        decided_at=at,
+        models=_absolute(models_dir),
+        catalog=_absolute(catalog_path),
+        policies=_absolute(policies_path),
+    )
     steps.start("writing the briefs")
     briefs = _briefs(decisions.frame, profiles, catalog, at)
     steps.start("writing the campaign")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        _write(tmp, decisions, briefs, report)
+        _write(tmp, decisions, briefs, report, plan)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         tmp.rename(out_dir)
@@ -178,3 +200,7 @@ def run_campaign(
         raise
     steps.finish()
     return CampaignRun(out_dir, decisions, report)
+
+
+def _absolute(path: Path | None) -> str | None:
+    return None if path is None else str(path.resolve())

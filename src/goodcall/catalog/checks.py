@@ -17,10 +17,12 @@ from typing import Literal
 import polars as pl
 
 from goodcall.catalog.model import Offer
+from goodcall.reasons import CATALOG_TIERS
 
 Tier = Literal["validity", "eligibility", "applicability", "suitability"]
-TIERS: tuple[Tier, ...] = ("validity", "eligibility", "applicability", "suitability")
-"""Evaluation order; ``failed_tier`` is the first tier with a failing check."""
+TIERS: tuple[Tier, ...] = CATALOG_TIERS
+"""Evaluation order (:data:`goodcall.reasons.CATALOG_TIERS`); ``failed_tier`` is the first tier
+with a failing check."""
 
 BUILTIN_APPLICABILITY = (
     "device_os",

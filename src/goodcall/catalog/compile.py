@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from goodcall.catalog.checks import (
     BUILTIN_APPLICABILITY,
     Check,
+    TIERS,
     Notice,
     Tier,
     builtin_checks,
@@ -240,7 +241,7 @@ def _compile_offer(offer: Offer, cooldown: CooldownGroup | None) -> CompiledOffe
     return CompiledOffer(offer, tuple(ordered), notices, predicates, cooldown)
 
 
-_TIER_RANK: dict[str, int] = {"validity": 0, "eligibility": 1, "applicability": 2, "suitability": 3}
+_TIER_RANK: dict[str, int] = {tier: rank for rank, tier in enumerate(TIERS)}
 
 
 def _tier(tier: RuleTier) -> Tier:

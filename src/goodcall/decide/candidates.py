@@ -6,7 +6,8 @@ sold on that channel. Everything that was refused is summarised as reasons per c
 
 * ``policy.*`` — the policy engine's own failing reasons, per channel considered;
 * ``catalog.*`` — one reason per failing check code, naming the offers it excluded
-  (``offers=HS_GALAXY_S25_FETES|HS_PIXEL_10``), so 30 offers do not make 30 reasons.
+  (``offers=HS_GALAXY_S25_FETES|HS_PIXEL_10``), so 30 offers do not make 30 reasons; in the
+  order of the deciding rule (:data:`goodcall.reasons.CATALOG_TIERS`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from goodcall.catalog.model import Catalog
 from goodcall.policy.engine import evaluate_channels
 from goodcall.policy.model import Policies
 from goodcall.policy.resolve import CompiledPolicies
-from goodcall.reasons import REASON_LIST, REASON_STRUCT
+from goodcall.reasons import REASON_LIST, REASON_STRUCT, tier_rank
 
 c = pl.col
 
@@ -120,7 +121,10 @@ def _catalog_reasons(
         pl.concat([codes, seen])
         .group_by("customer_id", "code")
         .agg(c("offer_id").sort().str.join("|").alias("offers"))
-        .sort("customer_id", "code")
+    )
+    ranks = {code: tier_rank(code) for code in per_code["code"].unique().to_list()}
+    per_code = per_code.sort(  # the deciding rule's order: the first reason decided
+        "customer_id", c("code").replace_strict(ranks, return_dtype=pl.Int64), "code"
     )
     reason = pl.struct(
         c("code"),

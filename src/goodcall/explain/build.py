@@ -1,7 +1,8 @@
 """Everything ``explain`` shows about one customer, as plain data (rendered by the command).
 
-The offers and channels come from the same engines as every decision (the real-time path: one
-customer through the batch code), and every reason carries its sentence in the chosen language.
+First the core's decision (:mod:`goodcall.explain.decision`: the customer decided as the latest
+campaign plan would, or alone at prices 0), then the offers and channels from the same engines
+the core runs, every reason with its sentence in the chosen language.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import polars as pl
 from goodcall.catalog.cooldown import COOLDOWN_CODE
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.texts import parse_evidence, reason_text
+from goodcall.explain.decision import Decider, decide_customers
 from goodcall.explain.inputs import InputError, Rules
 from goodcall.policy.engine import evaluate_channels
 from goodcall.policy.texts import clock, day, policy_reason_text
+from goodcall.reasons import deciding_check
 
 Lang = Literal["fr", "en"]
 
@@ -24,27 +27,64 @@ Lang = Literal["fr", "en"]
 def explain_customer(
     profiles: pl.LazyFrame,
     customer_id: str,
-    rules: Rules,
+    decider: Decider,
     at: dt.datetime,
     lang: Lang = "en",
     national_list_date: dt.date | None = None,
 ) -> dict[str, Any]:
-    """The customer's profile in brief, every offer and every channel with its reasons."""
+    """The core's decision for the customer, then the profile in brief, every offer and every
+    channel with its reasons."""
     mine = profiles.filter(pl.col("customer_id") == customer_id).collect()
     if mine.height == 0:
         raise InputError(f"no customer {customer_id!r} in the store")
-    profile = mine.row(0, named=True)
-    offers = evaluate_offers(mine.lazy(), rules.catalog, at).collect()
-    channels = evaluate_channels(mine.lazy(), rules.policies, at, national_list_date).collect()
+    return explain_customers(mine.head(1), decider, at, lang, national_list_date)[customer_id]
+
+
+def explain_customers(
+    profiles: pl.DataFrame,
+    decider: Decider,
+    at: dt.datetime,
+    lang: Lang = "en",
+    national_list_date: dt.date | None = None,
+) -> dict[str, dict[str, Any]]:
+    """:func:`explain_customer` for every customer of ``profiles``, by customer id."""
+    rules = decider.rules
+    decisions = decide_customers(profiles, decider, at, next_call=False)
+    offers = evaluate_offers(profiles.lazy(), rules.catalog, at).collect()
+    channels = evaluate_channels(profiles.lazy(), rules.policies, at, national_list_date).collect()
+    offer_rows, channel_rows = _by_customer(offers), _by_customer(channels)
     horizon = rules.policies.policies.horizon_days
+    result: dict[str, dict[str, Any]] = {}
+    for profile in profiles.iter_rows(named=True):
+        cid = profile["customer_id"]
+        mine = [_channel(row, profile, lang, at, horizon) for row in channel_rows.get(cid, [])]
+        phone = next((c for c in mine if c["channel"] == "phone"), None)
+        decision = decisions[cid] | {"next_call": _next_call(phone)}
+        result[cid] = {
+            "customer_id": cid,
+            "at": at.isoformat(),
+            "decision": decision,
+            "profile": profile_summary(profile, at),
+            "offers": [_offer(row, profile, rules, lang) for row in offer_rows.get(cid, [])],
+            "channels": mine,
+        }
+    return result
+
+
+def _by_customer(frame: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for row in frame.iter_rows(named=True):
+        rows.setdefault(row["customer_id"], []).append(row)
+    return rows
+
+
+def _next_call(phone: dict[str, Any] | None) -> dict[str, Any] | None:
+    if phone is None:
+        return None
     return {
-        "customer_id": customer_id,
-        "at": at.isoformat(),
-        "profile": profile_summary(profile, at),
-        "offers": [_offer(row, profile, rules, lang) for row in offers.iter_rows(named=True)],
-        "channels": [
-            _channel(row, profile, lang, at, horizon) for row in channels.iter_rows(named=True)
-        ],
+        "start": phone["next_window_start"],
+        "end": phone["next_window_end"],
+        "start_local": phone["next_window_local"],
     }
 
 
@@ -122,7 +162,7 @@ def _offer(
         "kind": catalog.offer(offer_id).kind,
         "eligible": row["eligible"],
         "failed_tier": row["failed_tier"],
-        "decided_by": failed[0] if failed else None,
+        "decided_by": deciding_check(reasons),
         "reasons": reasons,
         "notices": notices,
         "cooldown_until": None if cooldown is None else _until(cooldown["evidence"]),

@@ -1,5 +1,7 @@
-"""``goodcall explain CUSTOMER_ID``: the profile in a few lines, then every offer and channel with
-the rule that admitted or excluded it and the next allowed window in the customer's local time.
+"""``goodcall explain CUSTOMER_ID``: the core's decision for the customer (contact or not, what,
+how, when, its expected value in parts and the reason that decided), the profile in a few lines,
+then every offer and channel with the rule that admitted or excluded it and the next allowed
+window in the customer's local time.
 """
 
 from __future__ import annotations
@@ -35,15 +37,28 @@ def explain_command(
         str | None,
         typer.Option("--national-list-date", help="Date of the national DNC list copy in use."),
     ] = None,
+    campaign: Annotated[
+        Path | None,
+        typer.Option(
+            "--campaign",
+            help="A `campaign run --out` directory: decide with its plan's prices, settings and "
+            "models (default $GOODCALL_CAMPAIGN; none: prices 0).",
+            envvar="GOODCALL_CAMPAIGN",
+        ),
+    ] = None,
+    models: Annotated[
+        Path | None,
+        typer.Option("--models", help="Model set (default: the campaign's, else priors only)."),
+    ] = None,
 ) -> None:
-    """Why each offer is (not) eligible and each channel is (not) allowed for one customer."""
+    """The core's decision for one customer, and why each offer and channel is (not) allowed."""
     from goodcall.clock import AtError, parse_at
     from goodcall.explain.build import explain_customer
+    from goodcall.explain.decision import load_decider
     from goodcall.explain.inputs import (
         INPUT_ERROR,
         InputError,
         load_profiles,
-        load_rules,
         parse_date,
     )
 
@@ -52,10 +67,10 @@ def explain_command(
             raise InputError(f"--lang {lang!r}: expected en or fr")
         when = parse_at(at)
         snapshot = parse_date(national_list_date, "--national-list-date")
-        rules = load_rules(catalog, policies)
+        decider = load_decider(campaign, models, catalog, policies, when)
         profiles = load_profiles(when, db, [customer_id])
         result = explain_customer(
-            profiles, customer_id, rules, when, "fr" if lang == "fr" else "en", snapshot
+            profiles, customer_id, decider, when, "fr" if lang == "fr" else "en", snapshot
         )
     except (InputError, AtError) as err:
         _console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
@@ -73,10 +88,15 @@ def _console(stderr: bool = False) -> Console:
 
 
 def render(result: dict[str, Any], console: Console) -> None:
-    """Profile panel, offers table, channels table."""
+    """Decision panel, profile panel, offers table, channels table."""
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
+    from goodcall.explain.render import decision_lines
+
+    lines = decision_lines(result["decision"])
+    console.print(Panel(Text("\n".join(lines)), title=f"Decision at {result['at']}"))
     p = result["profile"]
     lines = [
         f"{p['name']} — {result['customer_id']} — {p['jurisdiction']}, {p['time_zone']} "

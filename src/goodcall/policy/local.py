@@ -76,9 +76,24 @@ def _per_jurisdiction(compiled: CompiledPolicies, what: str, default: int) -> pl
     return pl.col("__jur").replace_strict(values, default=default, return_dtype=pl.Int64)
 
 
+_WINDOW_TABLES: dict[int, tuple[CompiledPolicies, pl.DataFrame]] = {}
+
+
 def window_table(compiled: CompiledPolicies) -> pl.DataFrame:
     """One row per jurisdiction × weekday × window: ``__jur``, ``__weekday``, ``w_start``,
-    ``w_end`` (minutes)."""
+    ``w_end`` (minutes). Built once per compiled policies: a single customer's decision (explain,
+    brief) would otherwise spend most of its time here."""
+    cached = _WINDOW_TABLES.get(id(compiled))
+    if cached is not None and cached[0] is compiled:
+        return cached[1]
+    if len(_WINDOW_TABLES) > 16:
+        _WINDOW_TABLES.clear()
+    table = _build_window_table(compiled)
+    _WINDOW_TABLES[id(compiled)] = (compiled, table)
+    return table
+
+
+def _build_window_table(compiled: CompiledPolicies) -> pl.DataFrame:
     rows: list[dict[str, object]] = []
     for key, resolved in compiled.jurisdictions.items():
         for window in resolved.windows:

@@ -1,0 +1,242 @@
+"""One customer decided by the core, as the latest campaign would decide them.
+
+``goodcall campaign run`` writes ``plan.json`` beside its decisions: the campaign's settings with
+the plan's dual prices, the decision time, and where its model set, catalog and policies came
+from (:class:`CampaignPlan`). ``explain`` and ``brief`` read it (``--campaign DIR``) and decide
+the one customer with the same settings, models and prices — so at the campaign's decision time
+they give the campaign's answer. Without a plan, the customer is decided alone at prices 0 (no
+capacity is scarce), with no control group and no exploration (those belong to a campaign), and
+the output says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from goodcall.catalog.compile import CompiledCatalog
+from goodcall.decide import CampaignConfig, decide, deciding_reason, value_parts
+from goodcall.explain.inputs import InputError, Rules, load_rules
+from goodcall.models.registry import ModelSet, ModelSetError
+from goodcall.policy.engine import evaluate_channels
+
+PLAN_FILE = "plan.json"
+SINGLE_CAMPAIGN = "SINGLE"
+"""The campaign id of a customer decided without a campaign plan."""
+
+
+class CampaignPlan(BaseModel):
+    """What a campaign was decided with, so that one customer can be decided the same way."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    config: CampaignConfig  # with ``prices``: the plan's dual prices
+    decided_at: dt.datetime
+    models: str | None = None  # the model set's directory; None: catalog priors only
+    catalog: str | None = None  # None: the shipped catalog
+    policies: str | None = None  # None: the shipped policies
+
+    def write(self, directory: Path) -> Path:
+        path = directory / PLAN_FILE
+        path.write_text(self.model_dump_json(indent=2))
+        return path
+
+    @classmethod
+    def read(cls, directory: Path) -> CampaignPlan:
+        """The plan of a campaign directory, naming the file at fault."""
+        path = directory / PLAN_FILE
+        if not path.is_file():
+            raise InputError(
+                f"{directory} holds no campaign plan ({PLAN_FILE} is missing): pass the "
+                "directory `goodcall campaign run --out` wrote"
+            )
+        try:
+            return cls.model_validate_json(path.read_text())
+        except (ValidationError, ValueError) as err:
+            raise InputError(f"{path}: not a campaign plan: {err}") from err
+
+
+@dataclass(frozen=True)
+class Decider:
+    """Everything a single decision is made with, and where each piece came from."""
+
+    rules: Rules
+    models: ModelSet
+    config: CampaignConfig
+    plan: CampaignPlan | None
+    plan_dir: Path | None
+    models_dir: Path | None
+
+    @property
+    def compiled(self) -> CompiledCatalog:
+        return self.rules.catalog
+
+    def basis(self, at: dt.datetime) -> dict[str, Any]:
+        """What the decision was made with, JSON-ready (every surface prints it)."""
+        trained = self.models.metadata
+        plan = self.plan
+        return {
+            "prices": "campaign plan" if plan is not None else "zero (no campaign plan)",
+            "campaign": str(self.plan_dir) if self.plan_dir is not None else None,
+            "campaign_id": self.config.campaign_id,
+            "plan_decided_at": plan.decided_at.isoformat() if plan is not None else None,
+            "same_time_as_plan": plan is not None and plan.decided_at == at,
+            "models": str(self.models_dir) if self.models_dir is not None else None,
+            "models_trained": trained.response is not None,
+            "models_trained_at": trained.trained_at.isoformat()
+            if self.models_dir is not None
+            else None,
+        }
+
+
+def load_decider(
+    campaign: Path | None,
+    models: Path | None,
+    catalog: Path | None,
+    policies: Path | None,
+    at: dt.datetime,
+) -> Decider:
+    """The campaign plan's settings, models and rules (each explicit option wins over the
+    plan's); without a plan, a lone decision at prices 0 with ``models`` or the priors."""
+    plan = CampaignPlan.read(campaign) if campaign is not None else None
+    if plan is not None:
+        catalog = catalog or _path(plan.catalog)
+        policies = policies or _path(plan.policies)
+        models = models or _path(plan.models)
+        config = plan.config
+    else:
+        config = CampaignConfig(
+            campaign_id=SINGLE_CAMPAIGN, control_share=0.0, explore_share=0.0, prices={}
+        )
+    rules = load_rules(catalog, policies)
+    offers = list(rules.catalog.catalog.offers)
+    try:
+        model_set = ModelSet.load(models) if models is not None else None
+    except ModelSetError as err:
+        raise InputError(f"cannot read the model set: {err}") from err
+    return Decider(
+        rules, model_set or ModelSet.priors_only(offers, at), config, plan, campaign, models
+    )
+
+
+def _path(text: str | None) -> Path | None:
+    return Path(text) if text else None
+
+
+def decide_one(
+    profile: pl.DataFrame, decider: Decider, at: dt.datetime, *, next_call: bool = True
+) -> dict[str, Any]:
+    """The core's decision for the customer of ``profile`` (one row): see
+    :func:`decide_customers`."""
+    if profile.height != 1:
+        raise InputError(f"one customer expected, got {profile.height} profile rows")
+    return decide_customers(profile, decider, at, next_call=next_call)[profile["customer_id"][0]]
+
+
+def decide_customers(
+    profiles: pl.DataFrame, decider: Decider, at: dt.datetime, *, next_call: bool = True
+) -> dict[str, dict[str, Any]]:
+    """The core's decision for each customer of ``profiles``, JSON-ready, by customer id: the
+    decision row, its expected value in parts, the reason that decided and (``next_call``) the
+    next window of a call (``explain`` shows its own channel section instead).
+
+    Decided at the plan's prices (or at prices 0), each customer's decision does not depend on
+    the others: deciding several together gives each the decision it gets alone."""
+    compiled = decider.compiled
+    decided = decide(
+        profiles.lazy(),
+        catalog=compiled.catalog,
+        compiled=compiled,
+        policies=decider.rules.policies,
+        models=decider.models,
+        at=at,
+        config=decider.config,
+    ).frame
+    parts = value_parts(decided, profiles, compiled.catalog, decider.config)
+    zones = dict(profiles.select("customer_id", "time_zone").iter_rows())
+    calls = _next_calls(profiles, decider, at) if next_call else {}
+    basis = decider.basis(at)
+    return {
+        row["customer_id"]: _decision(row, part, zones.get(row["customer_id"]))
+        | {"next_call": calls.get(row["customer_id"]), "basis": basis}
+        for row, part in zip(
+            decided.iter_rows(named=True), parts.iter_rows(named=True), strict=True
+        )
+    }
+
+
+def _decision(row: dict[str, Any], parts: dict[str, Any], zone: str | None) -> dict[str, Any]:
+    reasons = row["reasons"] or []
+    return {
+        "decision": row["decision"],
+        "group": row["group"],
+        "offer_id": row["offer_id"],
+        "channel": row["channel"],
+        "planned_at": _iso(row["planned_at"]),
+        "planned_local": _local(row["planned_at"], zone),
+        "ev": row["ev"],
+        "uplift": row["uplift"],
+        "p_accept": row["p_accept"],
+        "p_annoy": row["p_annoy"],
+        "explore": row["explore"],
+        "value_parts": {
+            k: parts[k] for k in ("margin", "uplift_value", "contact_cost", "annoyance_cost")
+        }
+        if row["offer_id"] is not None
+        else None,
+        "would": _shadow(row, zone) if row["decision"] == "control" else None,
+        "deciding_reason": deciding_reason(reasons, row["decision"]),
+        "reasons": reasons,
+    }
+
+
+def _shadow(row: dict[str, Any], zone: str | None) -> dict[str, Any]:
+    return {
+        "offer_id": row["shadow_offer_id"],
+        "channel": row["shadow_channel"],
+        "planned_at": _iso(row["shadow_planned_at"]),
+        "planned_local": _local(row["shadow_planned_at"], zone),
+        "ev": row["shadow_ev"],
+    }
+
+
+def _next_calls(
+    profiles: pl.DataFrame, decider: Decider, at: dt.datetime
+) -> dict[str, dict[str, Any]]:
+    """Per customer: the next moment the policies allow a call (whatever the core decided)."""
+    phone = (
+        evaluate_channels(profiles.lazy(), decider.rules.policies, at)
+        .filter(pl.col("channel") == "phone")
+        .join(profiles.lazy().select("customer_id", "time_zone"), on="customer_id")
+        .collect()
+    )
+    return {
+        row["customer_id"]: {
+            "start": _iso(row["next_window_start"]),
+            "end": _iso(row["next_window_end"]),
+            "start_local": _local(row["next_window_start"], row["time_zone"]),
+        }
+        for row in phone.iter_rows(named=True)
+    }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _local(value: dt.datetime | None, zone: str | None) -> str | None:
+    """``value`` in the customer's zone, ISO 8601 to the minute."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if value is None:
+        return None
+    try:
+        tz = ZoneInfo(zone) if zone else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = dt.UTC
+    return value.astimezone(tz).isoformat(timespec="minutes")
