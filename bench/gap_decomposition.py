@@ -44,10 +44,13 @@ import polars as pl
 
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
-from goodcall.decide.config import CampaignConfig
-from goodcall.decide.core import ITEM_KEYS, funnel
-from goodcall.decide.plan import arbitrate, positive_items
-from goodcall.decide.score import score_items
+from goodcall.decide import (
+    ITEM_KEYS,
+    CampaignConfig,
+    arbitrate_values,
+    candidate_table,
+    score_candidates,
+)
 from goodcall.evaluate.synthetic import (
     DECISION_HOUR_UTC,
     observable_values,
@@ -115,10 +118,8 @@ def component_swaps(cost: pl.Expr, annoy_cost: pl.Expr) -> list[pl.Expr]:
 
 
 def plan(items: pl.DataFrame, ev: str, config: CampaignConfig, catalog, at) -> pl.DataFrame:  # type: ignore[no-untyped-def]
-    frame = items.with_columns(c(ev).alias("ev"), pl.lit(None, pl.Float64).alias("explore_ev"))
-    positive = positive_items(frame.select(*KEYS, "ev", "explore_ev"), config, at, catalog)
-    chosen, _ = arbitrate(positive, config, catalog, 0.0)
-    return positive.filter(pl.Series(chosen))
+    chosen, _ = arbitrate_values(items.with_columns(c(ev).alias("ev")), config, catalog, at)
+    return chosen
 
 
 def losses_by_choice(
@@ -186,12 +187,12 @@ def main() -> None:
         control_share=0.0,
         explore_share=0.0,
     )
-    stages = funnel(
+    stages = candidate_table(
         profiles.lazy(), catalog=catalog, compiled=compiled, policies=policies, at=at, config=config
     )
     truth = ResponseTruth(args.seed)
     items = stages.items.select(ITEM_KEYS)
-    scored = score_items(stages.items, models, offers, config, at, ITEM_KEYS)
+    scored = score_candidates(stages, models, catalog, config, at)
     true = truth_values(items, profiles, truth)
     obs = observable_values(items, profiles, truth, args.draws).select(
         *KEYS,

@@ -13,7 +13,7 @@ A reason is a struct ``{code, ok, rule, evidence}``:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
@@ -34,7 +34,8 @@ def reason(code: str, ok: bool, rule: str, evidence: pl.Expr | str) -> pl.Expr:
     )
 
 
-CATALOG_TIERS = ("validity", "eligibility", "applicability", "suitability")
+CatalogTier = Literal["validity", "eligibility", "applicability", "suitability"]
+CATALOG_TIERS: tuple[CatalogTier, ...] = ("validity", "eligibility", "applicability", "suitability")
 """The order in which an offer's catalog checks are evaluated, and so which failing check
 *decides* an offer's exclusion (a reason code's second part is its tier:
 ``catalog.applicability.device_os``). The one definition: the catalog engine's ``failed_tier``,

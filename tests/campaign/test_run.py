@@ -39,6 +39,7 @@ def test_run_writes_a_campaign_the_audit_accepts(
         "briefs.jsonl",
         "call_list.csv",
         "decisions.parquet",
+        "plan.json",
         "report.json",
     ]
     decisions = pl.read_parquet(out / "decisions.parquet")

@@ -32,38 +32,39 @@ def _parse_at(text: str | None) -> dt.datetime:
 def _one_brief(
     customer_id: str,
     offer: str | None,
-    channel: str,
+    channel: str | None,
     at: dt.datetime,
     fmt: str,
     db: str | None,
-    catalog_path: Path | None,
+    sources: tuple[Path | None, Path | None, Path | None, Path | None],
     agent: str | None,
 ) -> str:
-    import polars as pl
-
-    from goodcall.brief.build import build_brief
-    from goodcall.brief.pick import best_eligible_offer
-    from goodcall.brief.render import render
-    from goodcall.catalog.compile import compile_catalog
-    from goodcall.catalog.engine import evaluate_offers
-    from goodcall.catalog.loader import load_catalog
+    """The brief of the core's decision (or of ``offer``), or why there is no pitch."""
+    from goodcall.brief.decided import decided_briefs
+    from goodcall.explain.decision import load_decider
+    from goodcall.explain.inputs import InputError
+    from goodcall.explain.render import basis_lines, headline
     from goodcall.store.reader import load_profiles
 
-    catalog = load_catalog(catalog_path)
+    if channel is not None and offer is None:
+        raise _fail("--channel goes with --offer: without it, the core chooses the channel")
+    try:
+        decider = load_decider(*sources, at)
+    except InputError as err:
+        raise _fail(str(err)) from err
     profiles = load_profiles(at, db, [customer_id]).collect()
     if profiles.height == 0:
         raise _fail(f"customer {customer_id!r} is not in the store")
-    evaluated = evaluate_offers(profiles.lazy(), compile_catalog(catalog), at).collect()
-    rows = evaluated.filter(pl.col("customer_id") == customer_id).to_dicts()
-    if offer is None:
-        offer = best_eligible_offer(rows, catalog, channel, customer_id)
-        typer.echo(
-            f"No --offer given: briefing {offer}, the highest-value offer the rules leave "
-            f"eligible on {channel} (a stand-in until arbitration decides).",
-            err=True,
-        )
-    brief = build_brief(profiles.row(0, named=True), offer, channel, catalog, rows, at, agent)
-    return render(brief, fmt)  # type: ignore[arg-type]
+    result = decided_briefs(
+        profiles.head(1), decider, at, fmt, agent,  # type: ignore[arg-type]
+        offer=offer, channel=channel or "phone",
+    )[customer_id]  # fmt: skip
+    if result.warning is not None:
+        typer.echo(f"warning: {result.warning}", err=True)
+    elif offer is None and result.pitched:
+        notes = [headline(result.decision), *basis_lines(result.decision["basis"])]
+        typer.echo("Briefing the core's decision: " + "; ".join(notes), err=True)
+    return result.text
 
 
 def brief(
@@ -75,9 +76,14 @@ def brief(
     ],
     offer: Annotated[
         str | None,
-        typer.Option(help="Offer to brief; default: the highest-value eligible offer."),
+        typer.Option(
+            help="Offer to brief (warns when the core would not choose it); default: the "
+            "core's decision, and no pitch when it decides no contact."
+        ),
     ] = None,
-    channel: Annotated[str, typer.Option(help="phone, sms, email or app.")] = "phone",
+    channel: Annotated[
+        str | None, typer.Option(help="With --offer: phone, sms, email or app (default phone).")
+    ] = None,
     at: Annotated[
         str | None,
         typer.Option(help="Decision time, ISO 8601 with offset; default: now."),
@@ -92,13 +98,28 @@ def brief(
     catalog: Annotated[
         Path | None, typer.Option(help="Offer catalog YAML; default: the shipped example.")
     ] = None,
+    policies: Annotated[
+        Path | None, typer.Option(help="Contact policies YAML; default: the shipped example.")
+    ] = None,
+    campaign: Annotated[
+        Path | None,
+        typer.Option(
+            help="A `campaign run --out` directory: decide with its plan's prices, settings and "
+            "models (default $GOODCALL_CAMPAIGN; none: prices 0).",
+            envvar="GOODCALL_CAMPAIGN",
+        ),
+    ] = None,
+    models: Annotated[
+        Path | None, typer.Option(help="Model set; default: the campaign's, else priors only.")
+    ] = None,
     agent: Annotated[str | None, typer.Option(help="Agent's first name, for the greeting.")] = None,
     out: Annotated[Path, typer.Option(help=f"Where '{EXAMPLES_WORD}' writes its files.")] = Path(
         "docs/briefs"
     ),
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
-    """What the agent must know before saying a word: the brief for one customer and offer."""
+    """What the agent must know before saying a word: the brief of the core's decision for one
+    customer (or of --offer), or why there is no call to make."""
     from goodcall.brief.facts import BriefError
     from goodcall.brief.render import FORMATS
 
@@ -112,10 +133,9 @@ def brief(
             paths = [str(path) for path in render_examples(out, catalog)]
             typer.echo(json.dumps(paths) if as_json else "\n".join(paths))
             return
-        typer.echo(
-            _one_brief(customer_id, offer, channel, _parse_at(at), fmt, db, catalog, agent),
-            nl=False,
-        )
+        sources = (campaign, models, catalog, policies)
+        text = _one_brief(customer_id, offer, channel, _parse_at(at), fmt, db, sources, agent)
+        typer.echo(text, nl=False)
     except BriefError as exc:
         raise _fail(str(exc)) from exc
 

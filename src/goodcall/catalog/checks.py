@@ -12,14 +12,13 @@ customer already saw).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import polars as pl
 
 from goodcall.catalog.model import Offer
-from goodcall.reasons import CATALOG_TIERS
+from goodcall.reasons import CATALOG_TIERS, CatalogTier
 
-Tier = Literal["validity", "eligibility", "applicability", "suitability"]
+Tier = CatalogTier
 TIERS: tuple[Tier, ...] = CATALOG_TIERS
 """Evaluation order (:data:`goodcall.reasons.CATALOG_TIERS`); ``failed_tier`` is the first tier
 with a failing check."""

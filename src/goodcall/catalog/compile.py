@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from goodcall.catalog.checks import (
     BUILTIN_APPLICABILITY,
-    Check,
     TIERS,
+    Check,
     Notice,
     Tier,
     builtin_checks,

@@ -14,6 +14,7 @@ from goodcall.decide.plan import PlanSummary
 from goodcall.decide.public import (
     SCORES,
     Candidates,
+    arbitrate_values,
     candidate_table,
     deciding_reason,
     score_candidates,
@@ -29,6 +30,7 @@ __all__ = [
     "Candidates",
     "Decisions",
     "PlanSummary",
+    "arbitrate_values",
     "candidate_table",
     "decide",
     "deciding_reason",

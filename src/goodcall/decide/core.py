@@ -21,6 +21,7 @@ with a batch's prices (``CampaignConfig.prices``) gets the batch's decision.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 import polars as pl
@@ -179,13 +180,17 @@ def decide(
     models: ModelSet,
     at: dt.datetime,
     config: CampaignConfig,
+    timings: dict[str, float] | None = None,
 ) -> Decisions:
     """Run the funnel for every profile row; see the module docstring.
 
     Stages 1–4 run on chunks of :data:`CHUNK_CUSTOMERS` customers, keeping only what the global
     arbitration and the reasons need (positive items, a summary row per customer, each
-    customer's two best offers), so a million customers fit in memory.
+    customer's two best offers), so a million customers fit in memory. ``timings``, when given,
+    receives the wall seconds of each stage (``funnel``, ``scoring``, ``summaries``,
+    ``arbitration``, ``assembly``; the benchmark reads them).
     """
+    clock = _StageClock(timings)
     frame = profiles.collect()
     offers = offer_table(catalog.offers)
     summaries, tops, positives = [], [], []
@@ -194,10 +199,13 @@ def decide(
         stages = funnel(
             chunk, catalog=catalog, compiled=compiled, policies=policies, at=at, config=config
         )
+        clock.tick("funnel")
         scored = scored_items(stages, models, offers, config, at)
+        clock.tick("scoring")
         summaries.append(customer_summary(stages, scored))
         tops.append(top_offers(scored))
         positives.append(positive_items(scored, config, at, catalog).select(*ITEM_COLUMNS))
+        clock.tick("summaries")
     summary = pl.concat(summaries, how="vertical_relaxed")
     positive = sorted_items(pl.concat(positives, how="vertical_relaxed"))
     treat = positive.filter(~c("in_control"))
@@ -205,6 +213,7 @@ def decide(
     cap = explore_capacity(config, int(summary["in_control"].not_().sum()))
     chosen, plan = arbitrate(treat, config, catalog, cap, config.prices)
     shadow_chosen = shadow(ctrl, config, catalog, plan.prices)
+    clock.tick("arbitration")
     picks = treat.filter(pl.Series(chosen)).select("customer_id", *CHOICE_COLUMNS)
     shadows = ctrl.filter(pl.Series(shadow_chosen)).select(
         "customer_id", *[c(n).alias("shadow_" + n) for n in CHOICE_COLUMNS]
@@ -215,4 +224,20 @@ def decide(
         .cast(DECISION_SCHEMA)
         for part, top in zip(summaries, tops, strict=True)
     ]
-    return Decisions(pl.concat(decided), plan)
+    result = Decisions(pl.concat(decided), plan)
+    clock.tick("assembly")
+    return result
+
+
+class _StageClock:
+    """Adds the wall time since the last tick to a stage's total (nothing when not asked)."""
+
+    def __init__(self, totals: dict[str, float] | None) -> None:
+        self.totals = totals
+        self.last = time.perf_counter()
+
+    def tick(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.totals is not None:
+            self.totals[stage] = self.totals.get(stage, 0.0) + now - self.last
+        self.last = now

@@ -3,6 +3,7 @@
 * :func:`candidate_table` — the candidates the core arbitrates (eligible offer × contactable
   channel × candidate moment), for the oracles and baselines that must judge *the same*
   candidates; :func:`score_candidates` — the core's own scores of them;
+  :func:`arbitrate_values` — the core's arbitration of them at other values (an oracle's);
 * :func:`deciding_reason` — the one reason that decided a customer's decision, for ``explain``,
   the brief and every report that says "why";
 * :func:`value_parts` — a decision's expected value split into its parts (uplift × margin,
@@ -22,6 +23,7 @@ from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.model import Catalog
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import ITEM_KEYS, funnel
+from goodcall.decide.plan import PlanSummary, arbitrate, positive_items
 from goodcall.decide.score import _annoyance_cost, score_items
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import ModelSet
@@ -71,6 +73,20 @@ def score_candidates(
         candidates.items, models, offer_table(catalog.offers), config, at, ITEM_KEYS
     )
     return scored.select(*ITEM_KEYS, *SCORES)
+
+
+def arbitrate_values(
+    values: pl.DataFrame, config: CampaignConfig, catalog: Catalog, at: dt.datetime
+) -> tuple[pl.DataFrame, PlanSummary]:
+    """The contacts the core's arbitration chooses when each candidate (``ITEM_KEYS``) is worth
+    ``values``' ``ev`` — under the campaign's capacities, without exploration — and the plan's
+    summary (its optimality gap): how an oracle that knows other values would decide."""
+    scored = values.select(*ITEM_KEYS, "ev").with_columns(
+        pl.lit(None, pl.Float64).alias("explore_ev")
+    )
+    positive = positive_items(scored, config, at, catalog)
+    chosen, summary = arbitrate(positive, config, catalog, 0.0)
+    return positive.filter(pl.Series(chosen)), summary
 
 
 def deciding_reason(

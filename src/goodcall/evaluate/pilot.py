@@ -32,8 +32,7 @@ import polars as pl
 from goodcall.catalog.compile import CompiledCatalog, compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
-from goodcall.decide.config import CampaignConfig
-from goodcall.decide.core import ITEM_KEYS, decide, funnel
+from goodcall.decide import ITEM_KEYS, CampaignConfig, candidate_table, decide
 from goodcall.evaluate.synthetic import (
     DECISION_HOUR_UTC,
     oracle_plan,
@@ -188,7 +187,7 @@ class _Setting:
         self, profiles: pl.DataFrame, at: dt.datetime, config: CampaignConfig
     ) -> PolicyScore:
         """The truth-optimal plan on the same candidates under the same capacity, scored."""
-        stages = funnel(
+        stages = candidate_table(
             profiles.lazy(), catalog=self.catalog, compiled=self.compiled,
             policies=self.policies, at=at, config=config,
         )  # fmt: skip

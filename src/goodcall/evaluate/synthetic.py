@@ -43,10 +43,15 @@ from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
 from goodcall.channels import CHANNELS
-from goodcall.decide.config import CampaignConfig
-from goodcall.decide.core import ITEM_KEYS, Decisions, decide, funnel
-from goodcall.decide.plan import arbitrate, positive_items
-from goodcall.decide.score import score_items
+from goodcall.decide import (
+    ITEM_KEYS,
+    CampaignConfig,
+    Decisions,
+    arbitrate_values,
+    candidate_table,
+    decide,
+    score_candidates,
+)
 from goodcall.hashing import stable_uniform
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import ModelSet, train_model_set
@@ -222,12 +227,8 @@ def plan_on_values(
 ) -> tuple[pl.DataFrame, float]:
     """The plan the arbitration makes when candidates are worth ``values``' ``ev``, and its
     optimality gap (the oracles: the truth's values, or what the data can tell of them)."""
-    scored = values.select(*ITEM_KEYS, "ev").with_columns(
-        pl.lit(None, pl.Float64).alias("explore_ev")
-    )
-    positive = positive_items(scored, config, at, catalog)
-    chosen, summary = arbitrate(positive, config, catalog, 0.0)
-    return positive.filter(pl.Series(chosen)), summary.relative_gap
+    chosen, summary = arbitrate_values(values, config, catalog, at)
+    return chosen, summary.relative_gap
 
 
 def call_everyone(
@@ -340,7 +341,7 @@ def run_synthetic(
     )  # fmt: skip
     seconds["decide"], tick = time.perf_counter() - tick, time.perf_counter()
     steps.start("scoring against the truth")
-    stages = funnel(
+    stages = candidate_table(
         profiles.lazy(), catalog=catalog, compiled=compiled, policies=policies, at=at,
         config=config,
     )  # fmt: skip
@@ -353,14 +354,16 @@ def run_synthetic(
         references[OBSERVABLE], _ = oracle_plan(
             candidates, profiles, truth, config, catalog, at, observable_draws=observable_draws
         )
-    scored = score_items(stages.items, models, offers, config, at, ITEM_KEYS)
+    scored = score_candidates(stages, models, catalog, config, at)
     contacted = ours.contacts
     volumes = dict(contacted.group_by("channel").len().iter_rows())
     scored = scored.with_columns(_random_score(scored, f"random-{seed}"))
     policies_frames = {
         **{name: with_everyone(plan, everyone) for name, plan in references.items()},
         "ours": scorable_decisions(ours.frame),
-        "call_everyone": with_everyone(call_everyone(stages.channels, stages.base, at), everyone),
+        "call_everyone": with_everyone(
+            call_everyone(stages.channels, stages.customers, at), everyone
+        ),
         "propensity": with_everyone(same_volume_policy(scored, volumes, "p_accept"), everyone),
         "random": with_everyone(same_volume_policy(scored, volumes, "_random"), everyone),
     }
