@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the embedded default (SQLite + local files, nothing to start): generate a
 # carrier, import it, explain and audit the story's customer, train the models, decide a
-# campaign with briefs, prove the campaign's call list clean, and measure the policy against the
-# synthetic truth. Called by `make demo`.
+# campaign with briefs, prove the campaign's call list clean, explain and brief the story's
+# customer as the campaign decided him, and measure the policy against the synthetic truth. Called by `make demo`.
 set -euo pipefail
 DIR="${1:-.demo}"
 CUSTOMERS="${GOODCALL_DEMO_CUSTOMERS:-100000}"
@@ -23,7 +23,7 @@ step "2. Import it into the embedded store ($GOODCALL_DB_URL)"
 step "3. What the store holds"
 "$GC" summary
 
-step "4. The story's customer: every offer and channel, with the rule that decided"
+step "4. The story's customer at 19:05, before any model is trained: what the core would do on the catalog's priors alone, every offer and channel with the rule that decided"
 "$GC" explain C-SEED-0001 --at "2026-11-20T19:05:00-05:00"
 
 step "5. The story's call list, audited: every blunder is found (exit status 1 expected)"
@@ -43,8 +43,9 @@ step "7. Decide today's campaign: who, what, which channel, when — or no conta
 step "8. The campaign's own call list passes the audit"
 "$GC" audit "$DIR/campaign/call_list.csv" --at "$AT"
 
-step "9. The agent's brief for the story's customer"
-"$GC" brief C-SEED-0001 --at "$AT"
+step "9. The story's customer as the campaign decided him (its plan's prices and models), and the agent's brief of that decision — or why there is no call"
+"$GC" explain C-SEED-0001 --at "$AT" --campaign "$DIR/campaign"
+"$GC" brief C-SEED-0001 --at "$AT" --campaign "$DIR/campaign"
 
 step "10. Value captured against the ground truth ($EVAL_CUSTOMERS-customer carrier)"
 "$GC" evaluate synthetic --customers "$EVAL_CUSTOMERS" --seed 0 --calls-per-day 1500
