@@ -8,20 +8,18 @@ the core runs, every reason with its sentence in the chosen language.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
 
 from goodcall.catalog.cooldown import COOLDOWN_CODE
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.texts import parse_evidence, reason_text
-from goodcall.explain.decision import Decider, decide_customers
+from goodcall.explain.decision import Decider, Lang, decide_customers, window_text
 from goodcall.explain.inputs import InputError, Rules
 from goodcall.policy.engine import evaluate_channels
 from goodcall.policy.texts import clock, day, policy_reason_text
 from goodcall.reasons import deciding_check
-
-Lang = Literal["fr", "en"]
 
 
 def explain_customer(
@@ -84,7 +82,7 @@ def _next_call(phone: dict[str, Any] | None) -> dict[str, Any] | None:
     return {
         "start": phone["next_window_start"],
         "end": phone["next_window_end"],
-        "start_local": phone["next_window_local"],
+        "start_local": phone["next_allowed"],
     }
 
 
@@ -191,14 +189,14 @@ def _channel(
         "reasons": reasons,
         "next_window_start": None if start is None else start.isoformat(),
         "next_window_end": None if end is None else end.isoformat(),
-        "next_window_local": _window_text(start, end, zone, lang),
+        "next_window_local": window_text(start, end, zone, lang),
         "blocks_lift_at": None if lifts is None else lifts.isoformat(),
-        "next_allowed": _window_text(start, end, zone, lang)
-        or _no_window_text(lifts, at, horizon, zone, lang),
+        "next_allowed": window_text(start, end, zone, lang)
+        or _nowindow_text(lifts, at, horizon, zone, lang),
     }
 
 
-def _no_window_text(
+def _nowindow_text(
     lifts: dt.datetime | None, at: dt.datetime, horizon: int, zone: str | None, lang: Lang
 ) -> str:
     """Why there is no next window: a block that never lifts by itself, one that lifts beyond
@@ -232,25 +230,3 @@ def _zone(zone: str | None) -> dt.tzinfo:
         return ZoneInfo(zone) if zone else dt.UTC
     except (ZoneInfoNotFoundError, ValueError):
         return dt.UTC
-
-
-def _window_text(
-    start: dt.datetime | None, end: dt.datetime | None, zone: str | None, lang: Lang
-) -> str | None:
-    """``vendredi 20 novembre 2026, 10 h 00 – 17 h 00 (America/Montreal)``."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    if start is None or end is None:
-        return None
-    try:
-        tz = ZoneInfo(zone) if zone else dt.UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = dt.UTC
-    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
-    from babel.dates import format_date
-
-    weekday = format_date(local_start.date(), "EEEE", locale="fr_CA" if lang == "fr" else "en_CA")
-    first = f"{weekday} {day(local_start.date(), lang)}, {clock(local_start, lang)}"
-    if local_end.date() == local_start.date():
-        return f"{first} – {clock(local_end, lang)} ({zone or 'UTC'})"
-    return f"{first} – {day(local_end.date(), lang)} {clock(local_end, lang)} ({zone or 'UTC'})"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -24,8 +24,10 @@ from goodcall.decide import CampaignConfig, decide, deciding_reason, value_parts
 from goodcall.explain.inputs import InputError, Rules, load_rules
 from goodcall.models.registry import ModelSet, ModelSetError
 from goodcall.policy.engine import evaluate_channels
+from goodcall.policy.texts import clock, day
 
 PLAN_FILE = "plan.json"
+Lang = Literal["fr", "en"]
 SINGLE_CAMPAIGN = "SINGLE"
 """The campaign id of a customer decided without a campaign plan."""
 
@@ -219,7 +221,9 @@ def _next_calls(
         row["customer_id"]: {
             "start": _iso(row["next_window_start"]),
             "end": _iso(row["next_window_end"]),
-            "start_local": _local(row["next_window_start"], row["time_zone"]),
+            "start_local": window_text(
+                row["next_window_start"], row["next_window_end"], row["time_zone"], "en"
+            ),
         }
         for row in phone.iter_rows(named=True)
     }
@@ -240,3 +244,25 @@ def _local(value: dt.datetime | None, zone: str | None) -> str | None:
     except (ZoneInfoNotFoundError, ValueError):
         tz = dt.UTC
     return value.astimezone(tz).isoformat(timespec="minutes")
+
+
+def window_text(
+    start: dt.datetime | None, end: dt.datetime | None, zone: str | None, lang: Lang
+) -> str | None:
+    """``vendredi 20 novembre 2026, 10 h 00 – 17 h 00 (America/Montreal)``."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if start is None or end is None:
+        return None
+    try:
+        tz = ZoneInfo(zone) if zone else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = dt.UTC
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    from babel.dates import format_date
+
+    weekday = format_date(local_start.date(), "EEEE", locale="fr_CA" if lang == "fr" else "en_CA")
+    first = f"{weekday} {day(local_start.date(), lang)}, {clock(local_start, lang)}"
+    if local_end.date() == local_start.date():
+        return f"{first} – {clock(local_end, lang)} ({zone or 'UTC'})"
+    return f"{first} – {day(local_end.date(), lang)} {clock(local_end, lang)} ({zone or 'UTC'})"
