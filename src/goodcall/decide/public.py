@@ -80,8 +80,10 @@ def arbitrate_values(
 ) -> tuple[pl.DataFrame, PlanSummary]:
     """The contacts the core's arbitration chooses when each candidate (``ITEM_KEYS``) is worth
     ``values``' ``ev`` — under the campaign's capacities, without exploration — and the plan's
-    summary (its optimality gap): how an oracle that knows other values would decide."""
-    scored = values.select(*ITEM_KEYS, "ev").with_columns(
+    summary (its optimality gap): how an oracle that knows other values would decide. With agent
+    pools, ``values`` must carry each customer's ``language`` (the pool a call uses)."""
+    language = ["language"] if "language" in values.columns else []  # agent pools read it
+    scored = values.select(*ITEM_KEYS, "ev", *language).with_columns(
         pl.lit(None, pl.Float64).alias("explore_ev")
     )
     positive = positive_items(scored, config, at, catalog)
