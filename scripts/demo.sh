@@ -2,7 +2,8 @@
 # The main job on the embedded default (SQLite + local files, nothing to start): generate a
 # carrier, import it, explain and audit the story's customer, train the models, decide a
 # campaign with briefs, prove the campaign's call list clean, explain and brief the story's
-# customer as the campaign decided him, and measure the policy against the synthetic truth. Called by `make demo`.
+# customer as the campaign decided him, and measure the policy against the synthetic truth.
+# Called by `make demo`.
 set -euo pipefail
 DIR="${1:-.demo}"
 CUSTOMERS="${GOODCALL_DEMO_CUSTOMERS:-100000}"
