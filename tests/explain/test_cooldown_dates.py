@@ -19,6 +19,7 @@ from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.explain.build import explain_customer
 from goodcall.explain.cli import render
+from goodcall.explain.decision import lone_decider
 from goodcall.explain.inputs import Rules
 from goodcall.policy.loader import load_policies
 from goodcall.policy.resolve import compile_policies
@@ -33,7 +34,8 @@ def explained(lang: str = "en") -> dict[str, Any]:
     refusal = contact(AS_OF - dt.timedelta(days=10), outcome="declined")
     refusal["offer_id"] = "HS_IPHONE17_FETES"
     row = variant("C-NO", contact_history=[refusal])
-    return explain_customer(profiles(row), "C-NO", RULES, AS_OF, lang)  # type: ignore[arg-type]
+    decider = lone_decider(RULES, AS_OF)
+    return explain_customer(profiles(row), "C-NO", decider, AS_OF, lang)  # type: ignore[arg-type]
 
 
 def test_offers_name_the_declined_offer_and_the_end_date() -> None:

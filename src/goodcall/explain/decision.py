@@ -30,6 +30,10 @@ PLAN_FILE = "plan.json"
 Lang = Literal["fr", "en"]
 SINGLE_CAMPAIGN = "SINGLE"
 """The campaign id of a customer decided without a campaign plan."""
+LONE_CONFIG = CampaignConfig(
+    campaign_id=SINGLE_CAMPAIGN, control_share=0.0, explore_share=0.0, prices={}
+)
+"""Without a plan: prices 0, and no control group or exploration (they belong to a campaign)."""
 
 
 class CampaignPlan(BaseModel):
@@ -112,9 +116,7 @@ def load_decider(
         models = models or _path(plan.models)
         config = plan.config
     else:
-        config = CampaignConfig(
-            campaign_id=SINGLE_CAMPAIGN, control_share=0.0, explore_share=0.0, prices={}
-        )
+        config = LONE_CONFIG
     rules = load_rules(catalog, policies)
     offers = list(rules.catalog.catalog.offers)
     try:
@@ -124,6 +126,12 @@ def load_decider(
     return Decider(
         rules, model_set or ModelSet.priors_only(offers, at), config, plan, campaign, models
     )
+
+
+def lone_decider(rules: Rules, at: dt.datetime) -> Decider:
+    """A customer decided alone with ``rules``: prices 0, no models trained (catalog priors)."""
+    offers = list(rules.catalog.catalog.offers)
+    return Decider(rules, ModelSet.priors_only(offers, at), LONE_CONFIG, None, None, None)
 
 
 def _path(text: str | None) -> Path | None:
