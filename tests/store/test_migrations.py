@@ -50,7 +50,7 @@ def test_store_of_the_first_schema_gains_line_changes_and_keeps_its_rows(
             connection.execute(sa.insert(store_meta), [{"key": "kept", "value": "yes"}])
         seed = seed_customer_tables()
         assert import_directory(write_dir(seed, tmp_path / "in"), store_url).landed
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == head_revision()
         with engine.connect() as connection:
             kept = connection.execute(
                 sa.select(store_meta.c.value).where(store_meta.c.key == "kept")
@@ -63,5 +63,38 @@ def test_store_of_the_first_schema_gains_line_changes_and_keeps_its_rows(
             "store_meta",
             "alembic_version",
         }
+    finally:
+        engine.dispose()
+
+
+def test_store_of_schema_0002_gains_customers_brand_and_keeps_its_customers(
+    store_url: str, tmp_path: Path
+) -> None:
+    """A store made before ``customers.brand`` (schema 0002): its customers stay, with no brand
+    (the default brand); downgrading to 0002 removes only that column."""
+    _, engine = engine_for(store_url)
+    try:
+        upgrade(engine, "0002")
+        with engine.begin() as connection:
+            assert "brand" not in {c["name"] for c in sa.inspect(connection).get_columns("customers")}
+            connection.execute(
+                sa.text(
+                    "INSERT INTO customers (customer_id, first_name, last_name, phone, country, "
+                    "region, time_zone, language, register, register_source, customer_since, "
+                    "monthly_revenue, value) VALUES ('C1', 'Léa', 'Roy', '+15145550100', 'CA', "
+                    "'QC', 'America/Montreal', 'fr-CA', 'formal', 'default', '2020-01-01', 50, 900)"
+                )
+            )
+        upgrade(engine)
+        assert current_revision(engine) == "0003"
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT customer_id, brand FROM customers")).all()
+        assert [tuple(r) for r in rows] == [("C1", None)]
+        downgrade(engine, "0002")
+        with engine.connect() as connection:
+            columns = {c["name"] for c in sa.inspect(connection).get_columns("customers")}
+            kept = connection.execute(sa.text("SELECT customer_id FROM customers")).scalar_one()
+        assert "brand" not in columns and "value" in columns
+        assert kept == "C1"
     finally:
         engine.dispose()

@@ -32,6 +32,7 @@ TITLES: dict[str, str] = {
     "catalog.validity.not_started": "offer not yet valid",
     "catalog.validity.expired": "offer expired",
     "catalog.validity.channel": "channel not allowed for the offer",
+    "catalog.validity.brand": "offer of another brand",
     "policy.dnc_internal": "internal do-not-call list",
     "policy.dnc_national": "national do-not-call list",
     "policy.no_consent": "no consent for the channel",

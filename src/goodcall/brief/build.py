@@ -209,14 +209,14 @@ def _brief_columns(inputs: Inputs) -> list[pl.Expr]:
         col("customer_id").cast(pl.String),
         col("_offer").alias("offer_id"),
         col("_channel").alias("channel"),
-        pl.lit(catalog.currency).alias("currency"),
+        _of_brand(catalog, "currency").alias("currency"),
         facts.moment_literal(inputs.at).cast(BRIEF_SCHEMA["at"]).alias("at"),
         col("address"),
         struct_of(
             Opening,
             agent_name=pl.lit(inputs.agent_name, pl.String),
             company=facts.by_lang(
-                {"fr": pl.lit(catalog.company.fr), "en": pl.lit(catalog.company.en)}
+                {"fr": _of_brand(catalog, "company_fr"), "en": _of_brand(catalog, "company_en")}
             ),
             why=texts.field("why"),
             acknowledge=pl.concat_list(
@@ -249,6 +249,20 @@ def _brief_columns(inputs: Inputs) -> list[pl.Expr]:
             dnc_immediate=pl.lit(True),
         ).alias("closing"),
     ]
+
+
+def _of_brand(catalog: Catalog, what: str) -> pl.Expr:
+    """Per row, the currency or company name of the brand of the briefed offer (the customer's:
+    the engine lets no offer cross brands)."""
+    values: dict[str, str] = {}
+    for offer in catalog.offers:
+        brand = catalog.brand_info(catalog.offer_brand(offer))
+        values[offer.id] = {
+            "currency": brand.currency,
+            "company_fr": brand.company.fr,
+            "company_en": brand.company.en,
+        }[what]
+    return col("_offer").replace_strict(values, return_dtype=pl.String)
 
 
 def brief_frame(

@@ -124,11 +124,12 @@ def fact_values(knowledge: pl.Expr) -> dict[str, pl.Expr]:
     return values
 
 
-def _texts_for(offers: Mapping[str, Offer], currency: str) -> Callable[..., dict[str, Any]]:
+def _texts_for(offers: Mapping[str, Offer], catalog: Catalog) -> Callable[..., dict[str, Any]]:
     def compute(
         offer_id: str, lang: str, formal: bool, language: str, has_plan: bool, *values: Any
     ) -> dict[str, Any]:
-        f = Formats(babel_locale(language, lang), zone("UTC"), currency)
+        brand = catalog.brand_info(catalog.offer_brand(offers[offer_id]))
+        f = Formats(babel_locale(language, lang), zone("UTC"), brand.currency)
         raw = dict(zip(FACTS, values, strict=True))
         facts: dict[str, str] = {name: str(raw[name] or "") for name in PROFILE_FACTS}
         facts["tenure_years"] = f.number(raw["tenure_years"] or 0)
@@ -183,7 +184,7 @@ def spoken_texts(frame: pl.DataFrame, catalog: Catalog, offers: Mapping[str, Off
         "_p",
         *[pl.when(col(f"_uses_{name}")).then(col(name)).alias(name) for name in FACTS],
     )
-    return per_distinct(keys, _texts_for(offers, catalog.currency), TEXTS)
+    return per_distinct(keys, _texts_for(offers, catalog), TEXTS)
 
 
 def fit_holds(knowledge: pl.Expr) -> dict[FitCode, pl.Expr]:

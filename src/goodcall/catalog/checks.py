@@ -31,6 +31,7 @@ BUILTIN_APPLICABILITY = (
     "refusal_cooldown",  # goodcall.catalog.cooldown: the offer's family is in a cool-down
 )
 PROMOTION_SEEN = "catalog.notice.promotion_seen"
+BRAND = "catalog.validity.brand"
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,27 @@ def _seen_evidence(promotion: str) -> pl.Expr:
         )
         .otherwise(pl.lit(f"promotion_seen=none ({promotion} not seen)"))
     )
+
+
+def brand_check(offer_brand: str | None, default_brand: str | None) -> Check:
+    """The offer belongs to the customer's brand (a customer without one is the default brand's).
+
+    Never lets an offer cross brands: a customer of a French subsidiary is not offered a Canadian
+    offer priced in $CA, whatever the other rules say. Evidence: ``brand=..., offer_brand=...``.
+    """
+    customer = pl.col("brand")
+    if default_brand is not None:
+        customer = customer.fill_null(pl.lit(default_brand))
+    if offer_brand is None:
+        rule, passed = "brand IS NULL", customer.is_null()
+    else:
+        rule, passed = f"brand = '{offer_brand}'", (customer == offer_brand).fill_null(False)
+    evidence = pl.concat_str(
+        pl.lit("brand="),
+        customer.fill_null(pl.lit("none")),
+        pl.lit(f", offer_brand={offer_brand or 'none'}"),
+    )
+    return Check(BRAND, "validity", rule, passed, ("brand",), evidence=evidence)
 
 
 def validity_checks(offer: Offer, local_date: pl.Expr) -> list[Check]:

@@ -16,6 +16,7 @@ from goodcall.catalog.checks import (
     Check,
     Notice,
     Tier,
+    brand_check,
     builtin_checks,
     builtin_notices,
 )
@@ -96,7 +97,9 @@ def compile_catalog(catalog: Catalog) -> CompiledCatalog:
     if problems:
         raise CatalogError([describe(catalog, p) for p in problems])
     groups = cooldown_groups(catalog)
-    offers = tuple(_compile_offer(offer, group_of(groups, offer.id)) for offer in catalog.offers)
+    offers = tuple(
+        _compile_offer(offer, group_of(groups, offer.id), catalog) for offer in catalog.offers
+    )
     return CompiledCatalog(catalog, offers)
 
 
@@ -142,7 +145,7 @@ def _offer_problems(index: int, offer: Offer) -> list[RuleProblem]:
                 text = getattr(rule.because, lang)
                 for message in _placeholder_problems(text):
                     problems.append(RuleProblem(index, (*at, "because", lang), message))
-    checks = len(seen) + len(BUILTIN_APPLICABILITY) + 3
+    checks = len(seen) + len(BUILTIN_APPLICABILITY) + 4  # + validity (2), channel, brand
     if checks > MAX_CHECKS_PER_OFFER:
         problems.append(RuleProblem(index, (), f"too many rules ({len(seen)}) for one offer"))
     return problems
@@ -215,10 +218,13 @@ def _placeholder_problems(text: str) -> list[str]:
     return problems
 
 
-def _compile_offer(offer: Offer, cooldown: CooldownGroup | None) -> CompiledOffer:
+def _compile_offer(
+    offer: Offer, cooldown: CooldownGroup | None, catalog: Catalog
+) -> CompiledOffer:
     # Built-in checks first: within a tier, "this phone is for Android" is the fact to show
     # before a marketer's own rule.
-    checks: list[Check] = builtin_checks(offer)
+    checks: list[Check] = [brand_check(catalog.offer_brand(offer), catalog.brand)]
+    checks += builtin_checks(offer)
     if cooldown is not None:
         checks.append(cooldown_check(offer, cooldown))
     predicates: dict[str, Predicate] = {}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from goodcall.catalog.brands import BrandsFile, brand_problems, is_brands_file, merge_brands
 from goodcall.catalog.compile import check_catalog_rules
 from goodcall.catalog.model import Catalog
 from goodcall.catalog.yamlsource import (
@@ -26,11 +27,12 @@ from goodcall.catalog.yamlsource import (
 )
 
 SHIPPED_CATALOG = "nordet.yaml"
+SHIPPED_BRANDS = "brands.yaml"
 
 
-def shipped_catalog_text() -> str:
-    """The text of the example catalog shipped with goodcall."""
-    return resources.files("goodcall.catalog").joinpath("data", SHIPPED_CATALOG).read_text("utf-8")
+def shipped_catalog_text(name: str = SHIPPED_CATALOG) -> str:
+    """The text of a data file shipped with goodcall (by default the example catalog)."""
+    return resources.files("goodcall.catalog").joinpath("data", name).read_text("utf-8")
 
 
 def load_catalog(path: Path | None = None) -> Catalog:
@@ -39,12 +41,84 @@ def load_catalog(path: Path | None = None) -> Catalog:
     Raises :class:`SourceError` listing every problem (YAML syntax with line and column, unknown
     keys with the likely intended key, bad values, predicates that do not compile) — each naming
     the offer id and the field.
+
+    A brands file (:mod:`goodcall.catalog.brands`) is accepted too: its brands' catalogs, read
+    relative to it, are merged into one catalog whose every offer names its brand.
     """
     if path is None:
         located = read_yaml(shipped_catalog_text(), SHIPPED_CATALOG)
     else:
         located = read_yaml_file(Path(path))
+    if is_brands_file(located.data):
+        return _load_brands(located, None if path is None else Path(path).parent)
     return parse_catalog(located)
+
+
+def load_brands(path: Path | None = None) -> BrandsFile:
+    """Read and validate a brands file (``None``: the shipped Nordet + Nordet France example)."""
+    if path is None:
+        located = read_yaml(shipped_catalog_text(SHIPPED_BRANDS), SHIPPED_BRANDS)
+    else:
+        located = read_yaml_file(Path(path))
+    return _parse_brands(located)
+
+
+def load_brand_catalog(path: Path | None = None) -> Catalog:
+    """The merged catalog of a brands file (``None``: the shipped brands example)."""
+    if path is None:
+        return _load_brands(read_yaml(shipped_catalog_text(SHIPPED_BRANDS), SHIPPED_BRANDS), None)
+    return _load_brands(read_yaml_file(Path(path)), Path(path).parent)
+
+
+def brand_ids(path: Path | None = None) -> tuple[str, ...]:
+    """The brands customers may belong to under a brands or catalog file (``None``: shipped
+    brands); a one-brand catalog without a ``brand`` key has none (every customer's is empty)."""
+    if path is None:
+        return load_brands().ids
+    located = read_yaml_file(Path(path))
+    if is_brands_file(located.data):
+        return _parse_brands(located).ids
+    catalog = parse_catalog(located)
+    return (catalog.brand,) if catalog.brand else ()
+
+
+def _parse_brands(located: Located) -> BrandsFile:
+    try:
+        return BrandsFile.model_validate(located.data)
+    except ValidationError as err:
+        raise SourceError(
+            located.name,
+            validation_problems(err, located, BrandsFile, lambda loc: _brand_context(located, loc)),
+        ) from err
+
+
+def _brand_context(located: Located, loc: Loc) -> tuple[str, Loc]:
+    if len(loc) >= 2 and loc[0] == "brands" and isinstance(loc[1], int):
+        brand_id = located.get(("brands", loc[1], "id"))
+        label = f"brand {brand_id}" if isinstance(brand_id, str) else f"brand #{loc[1] + 1}"
+        return label, loc[2:]
+    return "", loc
+
+
+def _load_brands(located: Located, base: Path | None) -> Catalog:
+    """Each brand's catalog (``base``: their directory; None: shipped data), checked, merged."""
+    brands = _parse_brands(located)
+    catalogs: dict[str, Catalog] = {}
+    problems: list[Problem] = []
+    for index, entry in enumerate(brands.brands):
+        if base is None:
+            catalog = parse_catalog(read_yaml(shipped_catalog_text(entry.catalog), entry.catalog))
+        else:
+            catalog = load_catalog(base / entry.catalog)
+        problems += brand_problems(entry, catalog, located.where(("brands", index)))
+        catalogs[entry.id] = catalog
+    if problems:
+        raise SourceError(located.name, problems)
+    try:
+        return merge_brands(brands, catalogs)
+    except ValueError as err:
+        problem = Problem(located.name, "", "", str(err).splitlines()[-1].strip())
+        raise SourceError(located.name, [problem]) from err
 
 
 def parse_catalog(located: Located) -> Catalog:

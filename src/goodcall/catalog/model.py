@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from goodcall.channels import Channel
+from goodcall.profiles.brands import BRAND_ID, Brand, Names
 
 OfferKind = Literal["handset", "plan", "addon", "bundle", "retention"]
 RuleTier = Literal["eligibility", "applicability", "suitability"]
@@ -114,6 +115,11 @@ class Offer(Strict):
     applicability: list[Rule] = Field(default_factory=list)
     suitability: list[Rule] = Field(default_factory=list)
     prior: Prior | None = None
+    brand: str | None = Field(
+        default=None,
+        pattern=BRAND_ID,
+        description="brand the offer belongs to (default: the brand of its catalog file)",
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Offer:
@@ -128,10 +134,19 @@ class Offer(Strict):
 
 
 class Catalog(Strict):
-    """A whole catalog file."""
+    """A whole catalog file (or the catalogs of every brand, merged by the brands loader)."""
 
     company: Bilingual = Field(description="the company name the agent announces")
     currency: str = Field(default="CAD", pattern=r"^[A-Z]{3}$")
+    locale: str = Field(default="fr_CA", pattern=r"^[a-z]{2}_[A-Z]{2}$")
+    brand: str | None = Field(
+        default=None,
+        pattern=BRAND_ID,
+        description="brand of the offers (and of customers without one); none: one-brand carrier",
+    )
+    brands: list[Brand] = Field(
+        default_factory=list, description="every brand, when loaded from a brands file"
+    )
     promotions: dict[str, Bilingual] = Field(
         default_factory=dict,
         description="names of the promotions offers refer to (for the reason texts)",
@@ -151,7 +166,35 @@ class Catalog(Strict):
                     f"offer {offer.id}: promotion_id {offer.promotion_id!r} is not one of the "
                     f"catalog's promotions ({known})"
                 )
+        if self.brands:
+            known_brands = [b.id for b in self.brands]
+            for offer in self.offers:
+                if self.offer_brand(offer) not in known_brands:
+                    raise ValueError(
+                        f"offer {offer.id}: brand {self.offer_brand(offer)!r} is not one of the "
+                        f"brands ({', '.join(known_brands)})"
+                    )
         return self
+
+    def offer_brand(self, offer: Offer) -> str | None:
+        """The brand an offer belongs to: its own, else its catalog's."""
+        return offer.brand or self.brand
+
+    def brand_info(self, brand_id: str | None) -> Brand:
+        """Company, currency and locale of a brand (``None``: the default brand)."""
+        wanted = brand_id or self.brand
+        for brand in self.brands:
+            if brand.id == wanted:
+                return brand
+        if wanted != self.brand:
+            known = ", ".join(b.id for b in self.brands) or str(self.brand)
+            raise KeyError(f"unknown brand {wanted!r} (this catalog has: {known})")
+        return Brand(
+            id=self.brand or "default",
+            company=Names(fr=self.company.fr, en=self.company.en),
+            currency=self.currency,
+            locale=self.locale,
+        )
 
     def offer(self, offer_id: str) -> Offer:
         for offer in self.offers:

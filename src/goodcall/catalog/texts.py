@@ -343,6 +343,27 @@ def _channel(c: _Context) -> str:
     )
 
 
+def _brand(c: _Context) -> str:
+    found = parse_evidence(c.evidence)
+    offer_company = _company(c.catalog, found.get("offer_brand"), c.lang)
+    if c.ok:
+        return c.say(f"offre de {offer_company}", f"an offer of {offer_company}")
+    customer_company = _company(c.catalog, found.get("brand"), c.lang)
+    return c.say(
+        f"l'offre est celle de {offer_company} et le compte relève de {customer_company}",
+        f"the offer is {offer_company}'s and the account is with {customer_company}",
+    )
+
+
+def _company(catalog: Catalog, brand_id: str | None, lang: Lang) -> str:
+    """The company name of a brand; its id when the catalog does not know it."""
+    wanted = None if brand_id in (None, "none") else brand_id
+    try:
+        return str(getattr(catalog.brand_info(wanted).company, lang))
+    except KeyError:
+        return str(brand_id)
+
+
 def parse_evidence(evidence: str) -> dict[str, str]:
     """``"a=1, b=x"`` → ``{"a": "1", "b": "x"}`` (evidence values never contain ``", "``)."""
     out: dict[str, str] = {}
@@ -363,4 +384,5 @@ _BUILTINS = {
     "catalog.validity.not_started": _not_started,
     "catalog.validity.expired": _expired,
     "catalog.validity.channel": _channel,
+    "catalog.validity.brand": _brand,
 }

@@ -15,6 +15,7 @@ import polars as pl
 from goodcall.catalog.cooldown import COOLDOWN_CODE
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.texts import parse_evidence, reason_text
+from goodcall.explain.brand import brand_summary, money
 from goodcall.explain.decision import Decider, Lang, decide_customers, window_text
 from goodcall.explain.inputs import InputError, Rules
 from goodcall.policy.engine import evaluate_channels
@@ -63,6 +64,7 @@ def explain_customers(
             "at": at.isoformat(),
             "decision": decision,
             "profile": profile_summary(profile, at),
+            "brand": brand_summary(rules.catalog.catalog, profile.get("brand"), lang),
             "offers": [_offer(row, profile, rules, lang) for row in offer_rows.get(cid, [])],
             "channels": mine,
         }
@@ -154,9 +156,11 @@ def _offer(
     ]
     failed = [r for r in reasons if not r["ok"]]
     cooldown = next((r for r in failed if r["code"] == COOLDOWN_CODE), None)
+    offer = catalog.offer(offer_id)
     return {
         "offer_id": offer_id,
-        "name": getattr(catalog.offer(offer_id).name, lang),
+        "name": getattr(offer.name, lang),
+        "value": money(offer.value, catalog.brand_info(catalog.offer_brand(offer)), lang),
         "kind": catalog.offer(offer_id).kind,
         "eligible": row["eligible"],
         "failed_tier": row["failed_tier"],

@@ -116,6 +116,12 @@ def render(result: dict[str, Any], console: Console) -> None:
         f"promotions redeemed {p['redeemed_promotions'] or '-'}, "
         f"seen {p['seen_promotions'] or '-'}",
     ]
+    brand = result["brand"]
+    lines.append(
+        f"brand {brand['company']} ({brand['id']}), prices in {brand['currency']}"
+        if brand["known"]
+        else f"brand {brand['id']}: not in this catalog, so no offer of it can be made"
+    )
     console.print(Panel("\n".join(lines), title=f"Profile at {result['at']}"))
     offers = Table(title="Offers")
     for name in ("", "offer", "kind", "why"):
@@ -125,7 +131,7 @@ def render(result: dict[str, Any], console: Console) -> None:
         if o["notices"]:
             why += "; ⚠ " + "; ".join(n["text"] for n in o["notices"])
         mark = "[green]✓[/]" if o["eligible"] else f"[red]✗ {o['failed_tier']}[/]"
-        offers.add_row(mark, f"{o['offer_id']}\n{o['name']}", o["kind"], why)
+        offers.add_row(mark, f"{o['offer_id']}\n{o['name']}\n{o['value']}", o["kind"], why)
     console.print(offers)
     channels = Table(title="Channels")
     for name in ("", "channel", "why", "next allowed window (customer's local time)"):

@@ -101,6 +101,7 @@ PROFILE_FIELDS: tuple[Field, ...] = (
     _F("country", pl.String(), "CA, US or FR."),
     _F("region", pl.String(), "Province or state code (QC, ON, NY…); FR for France."),
     _F("jurisdiction", pl.String(), "Calling-rules jurisdiction: CA-QC, US-NY, FR…"),
+    _F("brand", pl.String(), "Brand (subsidiary) of the customer; null: the default brand."),
     _F("time_zone", pl.String(), "IANA time zone."),
     _F("language", pl.String(), "BCP-47 tag (fr-CA, en-CA…)."),
     _F("lang", pl.String(), "Language without region: fr or en."),

@@ -183,6 +183,15 @@ CUSTOMERS = Table(
             "What the relationship is worth (expected remaining margin, currency units).",
             min_value=0,
         ),
+        Column(
+            "brand",
+            "str",
+            "Brand (subsidiary) the customer belongs to: the id of a brand of the brands file "
+            "(`goodcall import --brands`); empty: the default brand. It chooses the catalog, "
+            "the company name and the currency.",
+            required=False,
+            nullable=True,
+        ),
     ),
 )
 

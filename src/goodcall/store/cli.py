@@ -108,10 +108,18 @@ def import_command(
     ] = None,
     show: Annotated[int, typer.Option(help="Problems to show in the terminal.")] = 20,
     batch_rows: Annotated[int, typer.Option(help="Rows per batch.", hidden=True)] = 200_000,
+    brands: Annotated[
+        Path | None,
+        typer.Option(
+            "--brands",
+            help="Brands file: the brands customers.brand may name (default: the shipped one).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import a directory of CSV/Parquet files into the store: all of it, or nothing (exit 2
     naming every problem)."""
+    from goodcall.profiles.brands import BrandsFileError, read_brands
     from goodcall.progress import progress_bar
     from goodcall.store.config import StoreConfig
     from goodcall.store.importer import ImportOptions, import_directory
@@ -120,9 +128,11 @@ def import_command(
         raise _fail(f"--on-existing must be update or reject, not {on_existing!r}")
     try:
         config = StoreConfig.from_url(db)
-    except ValueError as error:
+        brand_ids = read_brands(brands).ids
+    except (ValueError, BrandsFileError) as error:
         raise _fail(str(error)) from error
     options = ImportOptions(
+        brands=brand_ids,
         replace=replace,
         on_existing="reject" if on_existing == "reject" else "update",
         quarantine=quarantine,

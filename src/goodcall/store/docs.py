@@ -67,7 +67,7 @@ _IMPORT = """\
 
 ```
 goodcall import DIR [--db URL] [--replace] [--on-existing update|reject]
-                    [--quarantine FILE] [--report FILE]
+                    [--quarantine FILE] [--report FILE] [--brands FILE]
 ```
 
 * Tables are loaded in the order below; a table only references tables before it.
@@ -88,6 +88,10 @@ goodcall import DIR [--db URL] [--replace] [--on-existing update|reject]
   that point at a rejected row are rejected too, and the other rows are imported. Problems with
   a whole file (missing file or column, unknown column, unreadable file) still stop the import.
 * Of rows sharing a key, the first is kept and the later ones are reported as `duplicate_key`.
+* `customers.brand` must name a brand of the brands file (`--brands FILE`, default the shipped
+  one: `nordet`, `nordet_fr`), or be empty for the default brand; another value is an
+  `unknown_value` problem naming the file, row and column. See "Brands and subsidiaries" in
+  `docs/catalog-and-policies.md`.
 
 ### Problems reported
 

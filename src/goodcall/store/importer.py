@@ -65,6 +65,8 @@ class ImportOptions:
     report: Path | None = None
     batch_rows: int = 200_000
     keep_problems: int = 1000
+    brands: tuple[str, ...] = ()
+    """Brands a customer may belong to (``customers.brand``); empty: none may have a brand."""
 
 
 @dataclass
@@ -144,6 +146,8 @@ class _Run:
             raw = raw.select(ROW, *[n for n in raw.columns if n in table.column_names])
             parsed = parse_batch(raw, table, file.name)
             more = self.checks.check(table, parsed.rows) if keyed else P.empty_problems()
+            if table.name == "customers":
+                more = pl.concat([more, brand_problems(parsed.rows, file.name, self.options.brands)])
             bad = parsed.bad | parsed.rows.get_column(ROW).is_in(more.get_column("row").implode())
             if keyed:
                 self.checks.record(table, parsed.rows, bad)
@@ -156,6 +160,26 @@ class _Run:
                 self.writer.write(table, good, upsert=upsert)
                 self.written[table.name] = self.written.get(table.name, 0) + good.height
             self.progress.advance(raw.height)
+
+
+def brand_problems(rows: pl.DataFrame, file: str, brands: tuple[str, ...]) -> pl.DataFrame:
+    """Customers whose ``brand`` is not one of the configured ``brands`` (an empty one is fine:
+    it means the default brand)."""
+    brand = pl.col("brand")
+    unknown = rows.filter(brand.is_not_null() & ~brand.is_in(list(brands)))
+    expected = (
+        f"one of the brands {', '.join(brands)}, or empty for the default brand"
+        if brands
+        else "empty: no brand is declared (pass the brands file with --brands)"
+    )
+    return unknown.select(
+        pl.lit(file).alias("file"),
+        pl.col(ROW).cast(pl.Int64).alias("row"),
+        pl.lit("brand").alias("column"),
+        brand.alias("value"),
+        pl.lit(P.UNKNOWN_VALUE).alias("problem"),
+        pl.lit(expected).alias("expected"),
+    )
 
 
 def _store_keys(connection: sa.Connection) -> StoreKeys:
