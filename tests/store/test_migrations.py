@@ -76,7 +76,9 @@ def test_store_of_schema_0002_gains_customers_brand_and_keeps_its_customers(
     try:
         upgrade(engine, "0002")
         with engine.begin() as connection:
-            assert "brand" not in {c["name"] for c in sa.inspect(connection).get_columns("customers")}
+            assert "brand" not in {
+                c["name"] for c in sa.inspect(connection).get_columns("customers")
+            }
             connection.execute(
                 sa.text(
                     "INSERT INTO customers (customer_id, first_name, last_name, phone, country, "

@@ -20,6 +20,7 @@ from goodcall.brief.facts import by_lang, col
 from goodcall.brief.memo import COLUMNS, ReasonMemo, ReasonText
 from goodcall.brief.model import DoNotOffer
 from goodcall.brief.schema import model_struct, struct_of
+from goodcall.catalog.checks import BRAND
 from goodcall.catalog.model import Catalog
 from goodcall.reasons import CATALOG_TIERS, deciding_checks
 
@@ -67,6 +68,13 @@ def relevance(pitched_kind: pl.Expr, redeemed: pl.Expr) -> pl.Expr:
         .when(col("_promotion").is_not_null() & redeemed)
         .then(3)
     )
+
+
+def other_brand(reasons: pl.Series) -> pl.Series:
+    """Per reason list: the offer is another brand's (never worth naming to this agent)."""
+    element = pl.element().struct
+    crossed = (element.field("code") == BRAND) & ~element.field("ok")
+    return reasons.list.eval(crossed).list.any().fill_null(False)
 
 
 def picked_rows(

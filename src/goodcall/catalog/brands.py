@@ -80,7 +80,7 @@ def merge_brands(brands: BrandsFile, catalogs: dict[str, Catalog]) -> Catalog:
             promotions[promo] = names
         offers += [o.model_copy(update={"brand": entry.id}) for o in catalog.offers]
     return Catalog(
-        company=default.company,
+        company=Bilingual(fr=default.company.fr, en=default.company.en),
         currency=default.currency,
         locale=default.locale,
         brand=default.id,

@@ -116,9 +116,14 @@ def _load_brands(located: Located, base: Path | None) -> Catalog:
         raise SourceError(located.name, problems)
     try:
         return merge_brands(brands, catalogs)
+    except ValidationError as err:
+        found = [
+            Problem(located.name, "", "", str(e["msg"]).removeprefix("Value error, "))
+            for e in err.errors()
+        ]
+        raise SourceError(located.name, found) from err
     except ValueError as err:
-        problem = Problem(located.name, "", "", str(err).splitlines()[-1].strip())
-        raise SourceError(located.name, [problem]) from err
+        raise SourceError(located.name, [Problem(located.name, "", "", str(err))]) from err
 
 
 def parse_catalog(located: Located) -> Catalog:

@@ -67,7 +67,9 @@ class BrandsFile(_Strict):
             if ids.count(brand_id) > 1:
                 raise ValueError(f"brand id {brand_id!r} appears twice")
         if self.default not in ids:
-            raise ValueError(f"default {self.default!r} is not one of the brands ({', '.join(ids)})")
+            raise ValueError(
+                f"default {self.default!r} is not one of the brands ({', '.join(ids)})"
+            )
         return self
 
     @property

@@ -147,7 +147,9 @@ class _Run:
             parsed = parse_batch(raw, table, file.name)
             more = self.checks.check(table, parsed.rows) if keyed else P.empty_problems()
             if table.name == "customers":
-                more = pl.concat([more, brand_problems(parsed.rows, file.name, self.options.brands)])
+                more = pl.concat(
+                    [more, brand_problems(parsed.rows, file.name, self.options.brands)]
+                )
             bad = parsed.bad | parsed.rows.get_column(ROW).is_in(more.get_column("row").implode())
             if keyed:
                 self.checks.record(table, parsed.rows, bad)
