@@ -26,7 +26,10 @@ def brands() -> CompiledCatalog:
 def _brief_text(profile: dict[str, Any], offer_id: str, brands: CompiledCatalog) -> str:
     rows = evaluate_offers(pl.DataFrame([profile], schema=PROFILE_SCHEMA).lazy(), brands, AS_OF)
     brief = build_brief(profile, offer_id, "phone", brands.catalog, rows.collect(), AS_OF)
-    assert brief.currency == ("EUR" if offer_id.startswith("FR_") else "CAD")
+    french = offer_id.startswith("FR_")
+    assert brief.currency == ("EUR" if french else "CAD")
+    if french:  # only FR_HS_GALAXY_S25 is excluded: the 30 Canadian offers are not counted
+        assert brief.avoid.excluded_total == 1
     return render_text(brief)
 
 

@@ -209,3 +209,17 @@ def test_a_default_that_is_no_brand_is_refused(tmp_path: Path) -> None:
     assert message.endswith("default 'nordet_ca' is not one of the brands (nordet, nordet_fr)"), (
         message
     )
+
+
+def test_catalog_check_lists_the_brands() -> None:
+    from typer.testing import CliRunner
+
+    from goodcall.cli import app
+
+    brands_file = Path(__file__).resolve().parents[2] / "src/goodcall/catalog/data/brands.yaml"
+    result = CliRunner().invoke(app, ["catalog", "check", str(brands_file)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "brands: nordet (Nordet Mobile, CAD, 30 offers, default); "
+        "nordet_fr (Nordet France, EUR, 3 offers)"
+    )

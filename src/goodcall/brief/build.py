@@ -277,6 +277,9 @@ def brief_frame(
     first such contact (``row`` is its position in ``contacts``).
     """
     frame, excluded = _working_frame(contacts, profiles, offer_eval, inputs.index)
+    # Another brand's offers are none of this call's business: not counted, never named.
+    crossed = donot.other_brand(offer_eval.get_column("reasons").gather(excluded["_e"]))
+    excluded = excluded.filter(~crossed)
     failure = first_failure(frame)
     try:
         if failure is not None:

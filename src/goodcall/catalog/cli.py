@@ -17,7 +17,8 @@ def check_command(
     path: Annotated[
         Path | None,
         typer.Argument(
-            help="Catalog YAML (default: the shipped Nordet example).", show_default=False
+            help="Catalog or brands YAML (default: the shipped Nordet catalog).",
+            show_default=False,
         ),
     ] = None,
     as_json: JsonOption = False,
@@ -50,6 +51,18 @@ def check_command(
         f"{rules} rules and {checks - rules} built-in checks",
         highlight=False,
     )
+    catalog = compiled.catalog
+    if catalog.brands:
+        counts = {b.id: sum(1 for o in catalog.offers if o.brand == b.id) for b in catalog.brands}
+        Console().print(
+            "brands: "
+            + "; ".join(
+                f"{b.id} ({b.company.en}, {b.currency}, {counts[b.id]} offers"
+                + (", default)" if b.id == catalog.brand else ")")
+                for b in catalog.brands
+            ),
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

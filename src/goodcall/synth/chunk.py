@@ -55,7 +55,10 @@ def _money(
     return (
         frame.with_columns(monthly.alias("monthly_revenue"))
         .with_columns(
-            (c("monthly_revenue") * (14.0 + 0.12 * c("_ten")) * c("_val_f")).round(0).alias("value")
+            (c("monthly_revenue") * (14.0 + 0.12 * c("_ten")) * c("_val_f"))
+            .round(0)
+            .alias("value"),
+            pl.lit(None, pl.String).alias("brand"),  # one brand: the default
         )
         .select(table_schema(CUSTOMERS).names())
     )
