@@ -223,3 +223,55 @@ def test_catalog_check_lists_the_brands() -> None:
         "brands: nordet (Nordet Mobile, CAD, 30 offers, default); "
         "nordet_fr (Nordet France, EUR, 3 offers)"
     )
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    brand_list=st.lists(
+        st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True), min_size=1, max_size=4, unique=True
+    ),
+    data=st.data(),
+)
+def test_no_offer_crosses_generated_brands(
+    french: dict[str, Any], brand_list: list[str], data: st.DataObject
+) -> None:
+    """Any set of brands, any share-out of offers between them, any customers' brands (some
+    undeclared, some empty): an eligible offer is always of the customer's brand."""
+    from goodcall.catalog.model import Bilingual, Catalog
+    from goodcall.profiles.brands import Brand, Names
+
+    base = load_catalog().offers
+    offers = []
+    for index, offer in enumerate(base):
+        owner = data.draw(st.sampled_from(brand_list), label=f"brand of offer {index}")
+        offers.append(offer.model_copy(update={"brand": owner}))
+    catalog = Catalog(
+        company=Bilingual(fr="Groupe", en="Group"),
+        brand=brand_list[0],
+        brands=[
+            Brand(id=b, company=Names(fr=b, en=b), currency="EUR", locale="fr_FR")
+            for b in brand_list
+        ],
+        offers=offers,
+    )
+    compiled = compile_catalog(catalog)
+    customer_brands = data.draw(
+        st.lists(st.sampled_from([None, "other", *brand_list]), min_size=1, max_size=8),
+        label="customers' brands",
+    )
+    rows = [
+        {**french, "customer_id": f"C{i}", "brand": b, "country": "CA"}
+        for i, b in enumerate(customer_brands)
+    ]
+    matrix = evaluate_offers_matrix(_frame(*rows), compiled, AS_OF).collect()
+    owner_of = {o.id: o.brand for o in offers}
+    for customer_id, offer_id in matrix.filter("eligible").select("customer_id", "offer_id").rows():
+        brand = customer_brands[int(customer_id[1:])] or brand_list[0]
+        assert owner_of[offer_id] == brand, (customer_id, offer_id)
+    # Not vacuous: the seed-like customer of the default brand keeps an offer it owns, if any.
+    default_rows = [i for i, b in enumerate(customer_brands) if b in (None, brand_list[0])]
+    if default_rows and owner_of["AO_WORLD_ROAMING"] == brand_list[0]:
+        eligible = set(matrix.filter("eligible")["customer_id"])
+        assert f"C{default_rows[0]}" in eligible
