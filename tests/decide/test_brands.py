@@ -6,8 +6,7 @@ import polars as pl
 
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_brand_catalog
-from goodcall.decide.config import CampaignConfig
-from goodcall.decide.core import decide
+from goodcall.decide import CampaignConfig, decide
 from goodcall.models.registry import ModelSet
 from tests.decide.world import AT, World
 
