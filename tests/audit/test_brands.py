@@ -10,7 +10,7 @@ import polars as pl
 import typer
 from typer.testing import CliRunner
 
-from goodcall.catalog.loader import brand_ids
+from goodcall.profiles.brands import read_brands
 from goodcall.profiles.fixtures import seed_customer_tables
 from goodcall.store.files import write_tables
 from goodcall.store.importer import ImportOptions, import_directory
@@ -41,7 +41,7 @@ def _store(root: Path) -> str:
     }
     write_tables(tables, root / "carrier", "csv")
     url = f"sqlite:///{root / 'store.db'}"
-    result = import_directory(root / "carrier", url, ImportOptions(brands=brand_ids()))
+    result = import_directory(root / "carrier", url, ImportOptions(brands=read_brands().ids))
     assert result.landed, result.problems.first
     return url
 

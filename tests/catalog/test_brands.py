@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from goodcall.catalog.compile import CompiledCatalog, compile_catalog
 from goodcall.catalog.engine import evaluate_offers, evaluate_offers_matrix
-from goodcall.catalog.loader import brand_ids, load_brand_catalog, load_catalog
+from goodcall.catalog.loader import load_brand_catalog, load_catalog
 from goodcall.catalog.texts import reason_text
 from goodcall.catalog.yamlsource import SourceError
+from goodcall.profiles.brands import read_brands
 from goodcall.profiles.fields import PROFILE_SCHEMA
 from tests.catalog.customers import built_profile
 from tests.policy.helpers import AS_OF
@@ -54,9 +55,9 @@ def _eligible(result: pl.DataFrame, customer_id: str) -> list[str]:
 
 def test_the_shipped_brands_merge_every_brand_catalog_each_offer_stamped() -> None:
     catalog = load_brand_catalog()
-    assert brand_ids() == ("nordet", "nordet_fr")
+    assert read_brands().ids == ("nordet", "nordet_fr")
     assert catalog.brand == "nordet"
-    by_brand = {b: sorted(o.id for o in catalog.offers if o.brand == b) for b in brand_ids()}
+    by_brand = {b: sorted(o.id for o in catalog.offers if o.brand == b) for b in read_brands().ids}
     assert by_brand["nordet_fr"] == list(FRENCH_OFFERS)
     assert len(by_brand["nordet"]) == len(load_catalog().offers) == 30
     fr = catalog.brand_info("nordet_fr")

@@ -54,32 +54,11 @@ def load_catalog(path: Path | None = None) -> Catalog:
     return parse_catalog(located)
 
 
-def load_brands(path: Path | None = None) -> BrandsFile:
-    """Read and validate a brands file (``None``: the shipped Nordet + Nordet France example)."""
-    if path is None:
-        located = read_yaml(shipped_catalog_text(SHIPPED_BRANDS), SHIPPED_BRANDS)
-    else:
-        located = read_yaml_file(Path(path))
-    return _parse_brands(located)
-
-
 def load_brand_catalog(path: Path | None = None) -> Catalog:
     """The merged catalog of a brands file (``None``: the shipped brands example)."""
     if path is None:
         return _load_brands(read_yaml(shipped_catalog_text(SHIPPED_BRANDS), SHIPPED_BRANDS), None)
     return _load_brands(read_yaml_file(Path(path)), Path(path).parent)
-
-
-def brand_ids(path: Path | None = None) -> tuple[str, ...]:
-    """The brands customers may belong to under a brands or catalog file (``None``: shipped
-    brands); a one-brand catalog without a ``brand`` key has none (every customer's is empty)."""
-    if path is None:
-        return load_brands().ids
-    located = read_yaml_file(Path(path))
-    if is_brands_file(located.data):
-        return _parse_brands(located).ids
-    catalog = parse_catalog(located)
-    return (catalog.brand,) if catalog.brand else ()
 
 
 def _parse_brands(located: Located) -> BrandsFile:
