@@ -218,9 +218,7 @@ def _placeholder_problems(text: str) -> list[str]:
     return problems
 
 
-def _compile_offer(
-    offer: Offer, cooldown: CooldownGroup | None, catalog: Catalog
-) -> CompiledOffer:
+def _compile_offer(offer: Offer, cooldown: CooldownGroup | None, catalog: Catalog) -> CompiledOffer:
     # Built-in checks first: within a tier, "this phone is for Android" is the fact to show
     # before a marketer's own rule.
     checks: list[Check] = [brand_check(catalog.offer_brand(offer), catalog.brand)]
