@@ -73,7 +73,7 @@ def test_the_import_command_reads_the_brands_file(tmp_path: Path) -> None:
     refused = runner.invoke(
         app, ["import", str(directory), "--db", url, "--brands", str(only_canada)], env=env
     )
-    assert refused.exit_code == 1
+    assert refused.exit_code == 2  # refused input: nothing imported
     assert "nordet_fr" in refused.output and "unknown_value" in refused.output
     landed = runner.invoke(app, ["import", str(directory), "--db", url], env=env)
     assert landed.exit_code == 0, landed.output
