@@ -11,6 +11,7 @@ from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_brand_catalog, load_catalog
 from goodcall.explain.build import explain_customer
 from goodcall.explain.cli import render
+from goodcall.explain.decision import lone_decider
 from goodcall.explain.inputs import Rules
 from goodcall.policy.loader import load_policies
 from goodcall.policy.resolve import compile_policies
@@ -23,7 +24,8 @@ from tests.policy.helpers import AS_OF
 def _explained(catalog_rules: Rules, lang: str) -> dict:  # type: ignore[type-arg]
     profile = built_profile("C-FR-0001", customer=FRENCH)
     frame = pl.DataFrame([profile], schema=PROFILE_SCHEMA).lazy()
-    return explain_customer(frame, "C-FR-0001", catalog_rules, AS_OF, lang)  # type: ignore[arg-type]
+    decider = lone_decider(catalog_rules, AS_OF)
+    return explain_customer(frame, "C-FR-0001", decider, AS_OF, lang)  # type: ignore[arg-type]
 
 
 def test_a_french_brand_customer_sees_the_subsidiary_and_euros() -> None:
@@ -35,6 +37,10 @@ def test_a_french_brand_customer_sees_the_subsidiary_and_euros() -> None:
         "currency": "EUR",
         "known": True,
     }
+    # The core's decision weighs only French offers (alone, at prices 0: not worth a contact).
+    deciding = result["decision"]["deciding_reason"]
+    assert deciding["code"] == "arbitration.negative_ev"
+    assert deciding["evidence"].startswith("best=FR_HS_IPHONE17/")
     offers = {o["offer_id"]: o for o in result["offers"]}
     assert offers["FR_HS_IPHONE17"]["value"] == "300,00\xa0€"
     assert offers["FR_HS_IPHONE17"]["eligible"] is True
