@@ -10,6 +10,7 @@ values, the reason that decided, the expected value in parts).
 
 from goodcall.decide.config import AgentPool, CampaignConfig
 from goodcall.decide.core import DECISION_SCHEMA, ITEM_KEYS, Decisions, decide
+from goodcall.decide.economics import Economics
 from goodcall.decide.plan import PlanSummary
 from goodcall.decide.public import (
     SCORES,
@@ -29,6 +30,7 @@ __all__ = [
     "CampaignConfig",
     "Candidates",
     "Decisions",
+    "Economics",
     "PlanSummary",
     "arbitrate_values",
     "candidate_table",

@@ -1,11 +1,8 @@
 """A campaign's settings: what the decision core needs besides profiles, catalog, policies, models.
 
-Economics default to the values documented in ``docs/decisions.md``: a call costs 4.00 (four
-minutes of a loaded 60 $/h agent), an SMS 0.05, an e-mail 0.01, an in-app message nothing; an
-annoyed customer costs 15.00 of handling plus 10 % of what the relationship is worth (``value``:
-the churn an annoyance provokes). Expected value of a contact:
-
-    EV = uplift × (offer value − offer cost) − contact cost − P(annoy) × (15 + 0.10 × value)
+Economics (``contact_cost``, ``complaint_cost``, ``annoyance_value_share``) default to the values
+of :mod:`goodcall.decide.economics`, where the expected-value formula is defined once;
+:attr:`CampaignConfig.economics` gives them to it.
 
 ``prices`` are a previous batch plan's dual prices: given them, the core decides each customer
 alone at those prices (the real-time path) instead of solving the global problem.
@@ -24,9 +21,14 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from goodcall.channels import CHANNELS, Channel
+from goodcall.decide.economics import (
+    DEFAULT_ANNOYANCE_VALUE_SHARE,
+    DEFAULT_COMPLAINT_COST,
+    DEFAULT_CONTACT_COST,
+    Economics,
+    check_contact_costs,
+)
 from goodcall.profiles.schema import LANGUAGES
-
-DEFAULT_CONTACT_COST: dict[str, float] = {"phone": 4.00, "sms": 0.05, "email": 0.01, "app": 0.0}
 
 
 POOL_KEYS: tuple[str, ...] = tuple(
@@ -73,10 +75,10 @@ class CampaignConfig(BaseModel):
     )
     budget: float | None = Field(default=None, ge=0.0, description="total contact cost allowed")
     contact_cost: dict[Channel, float] = Field(
-        default_factory=lambda: dict(DEFAULT_CONTACT_COST)  # type: ignore[arg-type]
+        default_factory=lambda: dict(DEFAULT_CONTACT_COST)
     )
-    complaint_cost: float = Field(default=15.0, ge=0.0)
-    annoyance_value_share: float = Field(default=0.10, ge=0.0, le=1.0)
+    complaint_cost: float = Field(default=DEFAULT_COMPLAINT_COST, ge=0.0)
+    annoyance_value_share: float = Field(default=DEFAULT_ANNOYANCE_VALUE_SHARE, ge=0.0, le=1.0)
     explore_share: float = Field(default=0.05, ge=0.0, le=0.5)
     call_hours: int = Field(default=4, ge=1, le=24, description="candidate hours per call window")
     horizon_hours: float = Field(
@@ -124,10 +126,14 @@ class CampaignConfig(BaseModel):
 
     @field_validator("contact_cost")
     @classmethod
-    def _every_channel_costed(cls, value: dict[str, float]) -> dict[str, float]:
-        missing = sorted(set(DEFAULT_CONTACT_COST) - set(value))
-        if missing:
-            raise ValueError(f"contact_cost lacks channels {missing}")
-        if any(v < 0 for v in value.values()):
-            raise ValueError("contact costs must be ≥ 0")
-        return value
+    def _every_channel_costed(cls, value: dict[Channel, float]) -> dict[Channel, float]:
+        return check_contact_costs(value)
+
+    @property
+    def economics(self) -> Economics:
+        """The campaign's prices of the expected-value formula."""
+        return Economics(
+            contact_cost=self.contact_cost,
+            complaint_cost=self.complaint_cost,
+            annoyance_value_share=self.annoyance_value_share,
+        )

@@ -24,7 +24,7 @@ from goodcall.catalog.model import Catalog
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import ITEM_KEYS, funnel
 from goodcall.decide.plan import PlanSummary, arbitrate, positive_items
-from goodcall.decide.score import _annoyance_cost, score_items
+from goodcall.decide.score import Scorer, score_items
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import ModelSet
 from goodcall.policy.model import Policies
@@ -32,7 +32,7 @@ from goodcall.policy.resolve import CompiledPolicies
 from goodcall.reasons import deciding_check
 
 c = pl.col
-SCORES = ("uplift", "p_accept", "p_annoy", "ev", "mature")
+SCORES = ("uplift", "p_accept", "p_annoy", "ev", "known", "mature")
 """The columns :func:`score_candidates` adds to the candidates' keys."""
 
 
@@ -69,9 +69,7 @@ def score_candidates(
     at: dt.datetime,
 ) -> pl.DataFrame:
     """The core's scores of every candidate: ``ITEM_KEYS`` and :data:`SCORES`."""
-    scored = score_items(
-        candidates.items, models, offer_table(catalog.offers), config, at, ITEM_KEYS
-    )
+    scored = score_items(candidates.items, Scorer.of(models, catalog), config, at, ITEM_KEYS)
     return scored.select(*ITEM_KEYS, *SCORES)
 
 
@@ -98,7 +96,8 @@ def deciding_reason(
 
     * contact: the exploration draw when the contact explores, else the best expected value;
     * control: the random hold-out;
-    * no contact although candidates existed: capacity, or no contact worth its cost;
+    * no contact although candidates existed: capacity, an offer the models do not know (only
+      the exploration slice may contact it), or no contact worth its cost;
     * no candidate at all: the policy when no channel may be used, the catalog (its deciding
       check, :func:`goodcall.reasons.deciding_check`) when no offer is eligible, else the
       core's own ``arbitration.no_candidate`` (an offer and a channel exist but never together,
@@ -108,7 +107,7 @@ def deciding_reason(
     wanted = {
         "contact": ("arbitration.explore", "arbitration.best_ev"),
         "control": ("campaign.control_group",),
-        "no_contact": ("arbitration.capacity", "arbitration.negative_ev"),
+        "no_contact": ("arbitration.capacity", "arbitration.cold", "arbitration.negative_ev"),
     }.get(decision, ())
     for code in wanted:
         if code in by_code:
@@ -149,12 +148,12 @@ def value_parts(
         .join(profiles.select("customer_id", "value"), on="customer_id", how="left")
         .join(margins, on="offer_id", how="left")
     )
-    cost = c("channel").replace_strict(config.contact_cost, default=None, return_dtype=pl.Float64)
+    economics = config.economics
     return frame.select(
         "customer_id",
         "margin",
         (c("uplift") * c("margin")).alias("uplift_value"),
-        cost.alias("contact_cost"),
-        (c("p_annoy") * _annoyance_cost(config)).alias("annoyance_cost"),
+        economics.contact_cost_of(c("channel")).alias("contact_cost"),
+        (c("p_annoy") * economics.annoyance_cost_of(c("value"))).alias("annoyance_cost"),
         "ev",
     )

@@ -62,10 +62,9 @@ from goodcall.profiles.build import build_profiles
 from goodcall.profiles.nordet import CURRENT_PROMOTION
 from goodcall.progress import Progress, Steps
 from goodcall.synth.generate import DEFAULT_AS_OF, carrier_tables
-from goodcall.truth.economics import annoyance_cost, contact_cost
 from goodcall.truth.observable import posterior_draws
 from goodcall.truth.response import TRUTH_PROFILE_COLUMNS, HiddenTraits, ResponseTruth
-from goodcall.truth.scoring import PolicyScore, score_policy
+from goodcall.truth.scoring import PolicyScore, expected_value, score_policy
 
 c = pl.col
 DECISION_HOUR_UTC = 14  # 09:00 in Montreal: the campaign is decided in the morning
@@ -182,12 +181,6 @@ TRUTH_VALUES = (
 
 
 def _with_ev(scored: pl.DataFrame, truth: ResponseTruth) -> pl.DataFrame:
-    value = {o.offer_id: o.net_value for o in truth.offers.values()}
-    ev = (
-        c("uplift") * c("offer_id").replace_strict(value, return_dtype=pl.Float64)
-        - contact_cost(c("channel"))
-        - c("p_annoy_contacted") * annoyance_cost(c("value"))
-    )
     return scored.select(
         *ITEM_KEYS,
         c("uplift").alias("true_uplift"),
@@ -196,7 +189,7 @@ def _with_ev(scored: pl.DataFrame, truth: ResponseTruth) -> pl.DataFrame:
         c("p_reach").alias("true_p_reach"),
         c("p_accept_reached").alias("true_p_accept_reached"),
         c("p_accept_uncontacted").alias("true_p_organic"),
-        ev.alias("ev"),
+        expected_value(truth).alias("ev"),
     )
 
 

@@ -3,9 +3,8 @@
 * :class:`goodcall.truth.response.ResponseTruth` — probabilities of acceptance (contacted and not),
   annoyance and uplift for (customer, offer, channel, local hour, language and register
   respected); :func:`goodcall.truth.response.simulate` draws outcomes from them.
-* :mod:`goodcall.truth.economics` — contact costs and the cost of annoying a customer.
-* :func:`goodcall.truth.scoring.score_policy` — exact expected value of a policy;
-  :func:`goodcall.truth.scoring.oracle_policy` — the best policy knowing the truth.
+* :func:`goodcall.truth.scoring.score_policy` — exact expected value of a policy, with the
+  decision core's own expected-value formula (:class:`goodcall.decide.Economics`).
 * hidden traits are derived from the customer id and the seed (:mod:`goodcall.truth.traits`).
 
 Evaluation and the synthetic generator use it; the decision code (policy, catalog, models,
