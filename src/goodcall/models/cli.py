@@ -80,7 +80,7 @@ def train_command(
     from goodcall.models.registry import ModelSetError, train_model_set
     from goodcall.models.response import HistoryError, training_rows
     from goodcall.progress import progress_bar
-    from goodcall.store.reader import load_tables
+    from goodcall.store.reader import load_profiles, load_tables
 
     cutoff = parse_at(at)
     offers = load_catalog(catalog).offers
@@ -88,9 +88,10 @@ def train_command(
         with progress_bar("models train") as progress:
             progress("reading the contact history", 0, 1)
             rows = training_rows(load_tables(db), cutoff, offer_table(offers))
+            population = load_profiles(cutoff, db).collect()  # the drift checks' reference
             models = train_model_set(
                 rows, list(offers), cutoff=cutoff, trained_at=dt.datetime.now(dt.UTC), seed=seed,
-                method=method, progress=progress,
+                method=method, progress=progress, population=population,
             )  # fmt: skip
         models.save(out, overwrite=overwrite)
     except (HistoryError, ModelSetError) as err:

@@ -220,10 +220,13 @@ def train_model_set(
     params: LightGBMParams | None = None,
     mature_rows: int = MATURE_ROWS,
     progress: Progress | None = None,
+    population: pl.DataFrame | None = None,
 ) -> ModelSet:
     """Fit every model of a set from :func:`goodcall.models.response.training_rows`.
 
-    ``progress`` hears each of the four fits begin (see :mod:`goodcall.progress`)."""
+    ``progress`` hears each of the four fits begin (see :mod:`goodcall.progress`).
+    ``population``: the customers' profiles at ``cutoff``, the reference the set's drift checks
+    compare current profiles with (:func:`goodcall.models.health.training_reference`)."""
     started = time.perf_counter()
     steps = Steps(progress, TRAINING_STEPS)
     response: ResponseModel | None = None
@@ -242,7 +245,7 @@ def train_model_set(
     steps.start(TRAINING_STEPS[2])
     posteriors = beta_posteriors(rows, offers, mature_rows=mature_rows)
     steps.start(TRAINING_STEPS[3])
-    reference = training_reference(rows, response, annoyance)
+    reference = training_reference(rows, response, annoyance, population, cutoff)
     steps.finish()
     meta = ModelSetMetadata(
         trained_at=trained_at,
