@@ -25,6 +25,9 @@ from goodcall.synth.generate import carrier_tables
 from tests.decide.world import AT, World
 
 c = pl.col
+CHEAP_CALLS = {"phone": 0.5, "sms": 0.05, "email": 0.01, "app": 0.0}
+"""Calls cheap enough that the small carrier's models find some worth making (at 4.00 none are:
+its history is too short for the response model to know the offers worth a call)."""
 
 
 def run(world: World, models: ModelSet, config: CampaignConfig, rows: pl.DataFrame | None = None,
@@ -105,9 +108,11 @@ def test_one_customer_alone_gets_the_batch_decision(world: World, trained: Model
 
 
 def test_one_customer_with_the_batch_prices(world: World, trained: ModelSet) -> None:
-    config = CampaignConfig(campaign_id="T3", calls_per_day=25, explore_share=0.0)
+    config = CampaignConfig(
+        campaign_id="T3", calls_per_day=8, explore_share=0.0, contact_cost=CHEAP_CALLS
+    )
     batch = run(world, trained, config)
-    assert any(p > 0 for p in batch.plan.prices.values())  # the call capacity binds
+    assert batch.plan.prices["calls:day0"] > 0  # the call capacity binds
     priced = config.model_copy(update={"prices": batch.plan.prices})
     again = run(world, trained, priced).frame
     same = (again["offer_id"].eq_missing(batch.frame["offer_id"])).mean()

@@ -16,7 +16,7 @@ import pytest
 
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import ITEM_KEYS, funnel
-from goodcall.decide.score import score_items
+from goodcall.decide.score import Scorer, score_items
 from goodcall.evaluate.synthetic import truth_values
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import train_model_set
@@ -42,9 +42,9 @@ def test_trained_uplift_ranks_like_the_truth(seed: int) -> None:
         world.profiles.lazy(), catalog=world.catalog, compiled=world.compiled,
         policies=world.policies, at=AT, config=config,
     )  # fmt: skip
-    scored = score_items(stages.items, models, offers, config, AT, ITEM_KEYS)
+    scored = score_items(stages.items, Scorer.of(models, world.catalog), config, AT, ITEM_KEYS)
     truth = truth_values(stages.items, world.profiles, ResponseTruth(seed))
-    both = scored.join(truth, on=list(ITEM_KEYS)).filter(c("mature"))
+    both = scored.join(truth, on=list(ITEM_KEYS)).filter(c("known"))
     assert both.height > 10_000
     overall = both.select(pl.corr("uplift", "true_uplift", method="spearman")).item()
     phone = both.filter(c("channel") == "phone")

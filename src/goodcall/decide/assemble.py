@@ -2,8 +2,9 @@
 
 Per chunk of customers the core keeps a *summary* (language, register, control draw, how many
 offers were eligible and channels open, the failing policy and catalog reasons, the best
-candidate) and each customer's *two best offers*; after the global arbitration these are joined
-with the chosen contact (or the control customer's shadow choice) and the reasons are written.
+candidate and the best candidate the response model scored) and each customer's *two best
+offers*; after the global arbitration these are joined with the chosen contact (or the control
+customer's shadow choice) and the reasons are written.
 The runner-up is the best offer other than the chosen one, which is always among the two best.
 """
 
@@ -81,6 +82,7 @@ def customer_summary(stages: Funnel, scored: pl.DataFrame) -> pl.DataFrame:
         .join(policy_reasons(stages.channels), on="customer_id", how="left")
         .join(stages.catalog_reasons, on="customer_id", how="left")
         .join(_best(scored, "best_"), on="customer_id", how="left")
+        .join(_best(scored.filter(c("known")), "known_"), on="customer_id", how="left")
     )
 
 
@@ -141,7 +143,8 @@ def _reasons(config: CampaignConfig) -> pl.Expr:
         one(explain.control_reason(config.control_share), decision == "control"),
         one(explain.contact_reason(), decision == "contact"),
         one(explain.explore_reason(), (decision == "contact") & c("explore")),
-        one(explain.capacity_reason(), no_contact & (c("best_ev") > 0)),
+        one(explain.capacity_reason(), no_contact & (c("known_ev") > 0)),
+        one(explain.cold_reason(), no_contact & ~(c("known_ev") > 0) & (c("best_ev") > 0)),
         one(explain.negative_ev_reason(), no_contact & ~(c("best_ev") > 0)),
         one(explain.runner_up_reason(), (decision == "contact") & c("runner_up_ev").is_not_null()),
     )

@@ -39,12 +39,12 @@ from goodcall.decide.config import CampaignConfig
 from goodcall.decide.control import in_control
 from goodcall.decide.plan import PlanSummary, arbitrate, explore_capacity, positive_items
 from goodcall.decide.plan import shadow_choice as shadow
-from goodcall.decide.score import score_items
+from goodcall.decide.score import Scorer, score_items
 from goodcall.decide.timing import expand_moments
-from goodcall.models.inputs import PROFILE_INPUTS, offer_table
+from goodcall.models.inputs import PROFILE_INPUTS
 from goodcall.models.registry import ModelSet
 from goodcall.policy.model import Policies
-from goodcall.policy.resolve import CompiledPolicies
+from goodcall.policy.resolve import CompiledPolicies, compile_policies
 from goodcall.reasons import REASON_LIST
 
 c = pl.col
@@ -151,11 +151,11 @@ def funnel(
 
 
 def scored_items(
-    stages: Funnel, models: ModelSet, offers: pl.DataFrame, config: CampaignConfig, at: dt.datetime
+    stages: Funnel, scorer: Scorer, config: CampaignConfig, at: dt.datetime
 ) -> pl.DataFrame:
     """Stage 4 on a chunk's candidates, with the control draw and — when the campaign has agent
     pools, whose capacity a call uses by language — the customer's language."""
-    scored = score_items(stages.items, models, offers, config, at, ITEM_KEYS).join(
+    scored = score_items(stages.items, scorer, config, at, ITEM_KEYS).join(
         stages.groups, on="customer_id", how="left"
     )
     if config.agent_pools is None:
@@ -186,13 +186,16 @@ def decide(
 
     Stages 1–4 run on chunks of :data:`CHUNK_CUSTOMERS` customers, keeping only what the global
     arbitration and the reasons need (positive items, a summary row per customer, each
-    customer's two best offers), so a million customers fit in memory. ``timings``, when given,
-    receives the wall seconds of each stage (``funnel``, ``scoring``, ``summaries``,
-    ``arbitration``, ``assembly``; the benchmark reads them).
+    customer's two best offers), so a million customers fit in memory. The policies and what
+    scoring needs (:class:`~goodcall.decide.score.Scorer`) are prepared once, not per chunk.
+    ``timings``, when given, receives the wall seconds of each stage (``funnel``, ``scoring``,
+    ``summaries``, ``arbitration``, ``assembly``; the benchmark reads them).
     """
     clock = _StageClock(timings)
     frame = profiles.collect()
-    offers = offer_table(catalog.offers)
+    scorer = Scorer.of(models, catalog)
+    if isinstance(policies, Policies):
+        policies = compile_policies(policies)
     summaries, tops, positives = [], [], []
     for start in range(0, max(frame.height, 1), CHUNK_CUSTOMERS):
         chunk = frame.slice(start, CHUNK_CUSTOMERS).lazy()
@@ -200,7 +203,7 @@ def decide(
             chunk, catalog=catalog, compiled=compiled, policies=policies, at=at, config=config
         )
         clock.tick("funnel")
-        scored = scored_items(stages, models, offers, config, at)
+        scored = scored_items(stages, scorer, config, at)
         clock.tick("scoring")
         summaries.append(customer_summary(stages, scored))
         tops.append(top_offers(scored))

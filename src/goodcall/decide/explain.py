@@ -11,7 +11,10 @@ Codes (``goodcall.reasons``):
 * ``arbitration.negative_ev`` (not ok) — no candidate is worth the customer's time:
   ``best=OFFER/channel, ev=…`` (≤ 0);
 * ``arbitration.capacity`` (not ok) — worth a contact but capacity went to better uses:
-  ``best=OFFER/channel, ev=…``;
+  ``best=OFFER/channel, ev=…`` (the best candidate the response model scored);
+* ``arbitration.cold`` (not ok) — the only candidates worth a contact are offers the model set
+  does not know, worth it on their catalog prior alone, which only the exploration slice may
+  contact, and it did not pick this customer: ``best=OFFER/channel, ev=…`` (the prior's mean);
 * ``arbitration.no_candidate`` (not ok) — no eligible offer on a contactable channel;
 * ``campaign.control_group`` (not ok) — held out: ``draw<share=0.05, would_offer=…,
   would_channel=…``.
@@ -78,14 +81,14 @@ def runner_up_reason() -> pl.Expr:
     return _reason("arbitration.runner_up", False, "lower expected value", evidence)
 
 
-def _best_evidence() -> pl.Expr:
+def _best_evidence(prefix: str = "best_") -> pl.Expr:
     return pl.concat_str(
         pl.lit("best="),
-        c("best_offer_id"),
+        c(prefix + "offer_id"),
         pl.lit("/"),
-        c("best_channel"),
+        c(prefix + "channel"),
         pl.lit(", ev="),
-        _num("best_ev", 2),
+        _num(prefix + "ev", 2),
     )
 
 
@@ -97,7 +100,19 @@ def negative_ev_reason() -> pl.Expr:
 
 def capacity_reason() -> pl.Expr:
     return _reason(
-        "arbitration.capacity", False, "capacity went to contacts worth more", _best_evidence()
+        "arbitration.capacity",
+        False,
+        "capacity went to contacts worth more",
+        _best_evidence("known_"),
+    )
+
+
+def cold_reason() -> pl.Expr:
+    return _reason(
+        "arbitration.cold",
+        False,
+        "an offer the models do not know is contacted only in the exploration slice",
+        _best_evidence(),
     )
 
 

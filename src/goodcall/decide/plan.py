@@ -1,11 +1,16 @@
 """Funnel stage 5: turn scored items into the arbitration problem, solve it, read the plan back.
 
 Items are the candidate contacts with a positive value (an item worth ≤ 0 can never beat "no
-contact", so dropping it is exact). Exploration items are the cold offers' Thompson-sampled
-values; they use one more resource, ``explore``, whose capacity is the exploration share of the
-campaign's capacity. Resource names are readable and so are the dual prices reported for them,
-which a real-time decision reuses. A campaign *day* is the 24 hours from the decision time
-(``day0``, ``day1``...); hours are UTC clock hours:
+contact", so dropping it is exact). An offer × channel cell *known* to the response model gives
+an exploit item worth its expected value; a cell it does not know (a new offer) gives none — its
+catalog prior alone never takes a contact. Exploration items are the Thompson-sampled values of
+the cells that are not mature (too little history in that very cell); they use one more
+resource, ``explore``, whose capacity is the exploration share of the campaign's capacity, so
+every contact of a cell the model does not know counts against that budget.
+
+Resource names are readable and so are the dual prices reported for them, which a real-time
+decision reuses. A campaign *day* is the 24 hours from the decision time (``day0``,
+``day1``...); hours are UTC clock hours:
 
 * ``calls:day0`` — the call centre's calls that day (``calls_per_day``);
 * ``hour:2026-11-20T14`` — its calls in that hour (``calls_per_hour``);
@@ -65,16 +70,18 @@ def positive_items(
     """The items worth arbitrating, one row each, with the campaign ``day`` of each (0 is the
     24 hours from ``at``; calls per day count per such day).
 
-    Exploit items with EV > 0 and explore items with sampled EV > 0 — then, per customer, only
-    the best item of each *resource signature* (the resources it would use and its cost): an item
-    that uses exactly the same resources as a better one of the same customer can never be
-    chosen, in the optimum or by the prices (exact pruning). Two e-mails about offers without a
-    volume limit use nothing that binds, so only the better survives; calls keep one item per
-    campaign day and hour slot (when those are limited) and per limited offer. Items need a
-    ``language`` column when the campaign has agent pools.
+    Exploit items of known cells with EV > 0 and explore items with sampled EV > 0 (rows with
+    no ``known`` column — the oracles' true values — are all exploitable) — then, per
+    customer, only the best item of each *resource signature* (the resources it would use and
+    its cost): an item that uses exactly the same resources as a better one of the same
+    customer can never be chosen, in the optimum or by the prices (exact pruning). Two e-mails
+    about offers without a volume limit use nothing that binds, so only the better survives;
+    calls keep one item per campaign day and hour slot (when those are limited) and per limited
+    offer. Items need a ``language`` column when the campaign has agent pools.
     """
     day = ((c("planned_at") - at).dt.total_seconds() // 86_400).cast(pl.Int64).alias("day")
-    base = scored.with_columns(pl.lit(False).alias("explore"), c("ev").alias("value"), day)
+    exploitable = scored.filter(c("known")) if "known" in scored.columns else scored
+    base = exploitable.with_columns(pl.lit(False).alias("explore"), c("ev").alias("value"), day)
     explore = scored.filter(c("explore_ev").is_not_null()).with_columns(
         pl.lit(True).alias("explore"), c("explore_ev").alias("value"), day
     )

@@ -1,12 +1,18 @@
 """Funnel stage 4: uplift, P(annoy) and expected value of every candidate contact.
 
-* *mature* offer × channel (enough history, see :mod:`goodcall.models.explore`): the response
-  model's uplift and P(accept | contacted);
-* *cold* offer × channel: the Beta posterior means (catalog prior + whatever history exists), the
-  same for every customer — and a Thompson draw per customer for the exploration slice;
+* offer × channel cell *known* to the response model (its offer and its channel have history,
+  see :mod:`goodcall.models.explore`): the model's uplift and P(accept | contacted);
+* a cell not known — an offer (or a channel) the model set has never seen: the Beta posterior
+  means (catalog prior + whatever history the cell has), the same for every customer. Such a
+  cell is only ever contacted in the exploration slice
+  (:func:`goodcall.decide.plan.positive_items`): its prior alone never takes a contact outside
+  the exploration budget;
+* every cell that is not *mature* (too little history in that very cell, e.g. never tried) also
+  gets a Thompson draw per customer, its chance in the exploration slice;
 * P(annoy): the calibrated annoyance model when the set has one, else the posterior mean.
 
-    EV = uplift × offer value − contact cost − P(annoy) × (complaint cost + share × value)
+The expected value is :meth:`goodcall.decide.economics.Economics.expected_value` at the
+campaign's economics.
 
 Scoring runs in chunks of items so that a million customers never hold every candidate's
 features in memory at once; only the numbers the arbitration needs are kept.
@@ -15,13 +21,15 @@ features in memory at once; only the numbers the arbitration needs are kept.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
+from goodcall.catalog.model import Catalog
 from goodcall.decide.config import CampaignConfig
-from goodcall.models.explore import posterior_means, thompson_draws
-from goodcall.models.inputs import FEATURE_COLUMNS, candidate_features
+from goodcall.models.explore import posterior_means, thompson_draws, with_catalog_priors
+from goodcall.models.inputs import FEATURE_COLUMNS, candidate_features, offer_table
 from goodcall.models.registry import ModelSet
 
 c = pl.col
@@ -31,6 +39,7 @@ SCORE_COLUMNS = (
     "p_accept",
     "p_annoy",
     "ev",
+    "known",
     "mature",
     "explore_uplift",
     "explore_p_annoy",
@@ -38,39 +47,46 @@ SCORE_COLUMNS = (
 )
 
 
-def _annoyance_cost(config: CampaignConfig) -> pl.Expr:
-    return config.complaint_cost + config.annoyance_value_share * c("value").fill_null(0.0).clip(
-        0.0
-    )
+@dataclass(frozen=True)
+class Scorer:
+    """What scoring needs, prepared once per campaign: the model set, the catalog's offer
+    features and the posteriors of every offer × channel the catalog sells (cells the set has
+    never seen on their catalog prior)."""
 
+    models: ModelSet
+    offers: pl.DataFrame
+    posteriors: pl.DataFrame
 
-def _ev(uplift: pl.Expr, p_annoy: pl.Expr, config: CampaignConfig) -> pl.Expr:
-    cost = c("channel").replace_strict(config.contact_cost, return_dtype=pl.Float64)
-    return uplift * c("offer_value") - cost - p_annoy * _annoyance_cost(config)
+    @classmethod
+    def of(cls, models: ModelSet, catalog: Catalog) -> Scorer:
+        offers = list(catalog.offers)
+        return cls(models, offer_table(offers), with_catalog_priors(models.posteriors, offers))
 
 
 def score_chunk(
-    items: pl.DataFrame,
-    models: ModelSet,
-    offers: pl.DataFrame,
-    config: CampaignConfig,
-    at: dt.datetime,
+    items: pl.DataFrame, scorer: Scorer, config: CampaignConfig, at: dt.datetime
 ) -> pl.DataFrame:
     """Scores for one chunk of items (profile inputs, offer_id, channel, local_hour)."""
+    models = scorer.models
     frame = (
-        candidate_features(items.lazy().with_columns(pl.lit(at).alias("_as_of")), offers)
-        .join(models.posteriors.lazy(), on=["offer_id", "channel"], how="left")
-        .with_columns(c("mature").fill_null(False), *posterior_means())
+        candidate_features(items.lazy().with_columns(pl.lit(at).alias("_as_of")), scorer.offers)
+        .join(scorer.posteriors.lazy(), on=["offer_id", "channel"], how="left")
+        .with_columns(
+            (c("known").fill_null(False) & pl.lit(models.response is not None)).alias("known"),
+            c("mature").fill_null(False),
+            *posterior_means(),
+        )
         .collect()
     )
     uplift = frame["prior_uplift"].to_numpy().astype(np.float64).copy()
     p_accept = frame["prior_p_contacted"].to_numpy().astype(np.float64).copy()
     p_annoy = frame["prior_p_annoy"].to_numpy().astype(np.float64).copy()
+    known = frame["known"].to_numpy().astype(bool)
     mature = frame["mature"].to_numpy().astype(bool)
-    if models.response is not None and mature.any():
-        features = frame.filter(pl.Series(mature)).select(FEATURE_COLUMNS)
+    if models.response is not None and known.any():
+        features = frame.filter(pl.Series(known)).select(FEATURE_COLUMNS)
         u, p_t, _ = models.response.predict(features)
-        uplift[mature], p_accept[mature] = u, p_t
+        uplift[known], p_accept[known] = u, p_t
     if models.annoyance is not None and frame.height:
         p_annoy = models.annoyance.predict(frame.select(FEATURE_COLUMNS))
     explore_uplift = np.full(frame.height, np.nan)
@@ -86,16 +102,18 @@ def score_chunk(
         pl.Series("explore_uplift", explore_uplift, nan_to_null=True),
         pl.Series("explore_p_annoy", explore_annoy, nan_to_null=True),
     )
+    economics = config.economics
     return scored.with_columns(
-        _ev(c("uplift"), c("p_annoy"), config).alias("ev"),
-        _ev(c("explore_uplift"), c("explore_p_annoy"), config).alias("explore_ev"),
+        economics.expected_value(c("uplift"), c("offer_value"), c("p_annoy")).alias("ev"),
+        economics.expected_value(c("explore_uplift"), c("offer_value"), c("explore_p_annoy")).alias(
+            "explore_ev"
+        ),
     )
 
 
 def score_items(
     items: pl.DataFrame,
-    models: ModelSet,
-    offers: pl.DataFrame,
+    scorer: Scorer,
     config: CampaignConfig,
     at: dt.datetime,
     keep: tuple[str, ...],
@@ -104,6 +122,6 @@ def score_items(
     parts = []
     for start in range(0, max(items.height, 1), CHUNK_ROWS):
         chunk = items.slice(start, CHUNK_ROWS)
-        scored = score_chunk(chunk, models, offers, config, at)
+        scored = score_chunk(chunk, scorer, config, at)
         parts.append(scored.select(*keep, *SCORE_COLUMNS))
     return pl.concat(parts, how="vertical_relaxed")

@@ -3,14 +3,22 @@
 Every offer × channel carries three Beta posteriors — acceptance when contacted, acceptance when
 not contacted, annoyance when contacted — starting from the catalog's ``Offer.prior``
 (``rate × strength`` successes, ``(1 − rate) × strength`` failures) and updated with the counts of
-the contact history. An offer × channel is *mature* once the history holds ``mature_rows`` treated
-contacts with this offer (any channel) and as many on this channel (any offer). Pega calls a
-per-action model mature at ~200 positives; ours is one pooled model that learns offers and
-channels as features and shares the rest across them, so it can score an offer on a channel it
-was rarely sent on — what it cannot do is score an offer it has never seen. Until then the
-decision core uses the posterior means instead of the model, and the exploration slice uses
-**Thompson draws**: one draw per customer × offer × channel from each posterior, so offers whose
-value is uncertain get tried in proportion to the chance that they are in fact the best.
+the contact history. Two flags per offer × channel *cell*:
+
+* **known** — the response model can score it: the history holds ``mature_rows`` treated contacts
+  with this offer (any channel) and as many on this channel (any offer). Ours is one pooled model
+  that learns offers and channels as features and shares the rest across them, so it can score an
+  offer on a channel it was rarely or never sent on — what it cannot do is score an offer (or a
+  channel) it has never seen. A cell that is not known is decided on its posterior means alone,
+  and that prior never takes a contact outside the exploration slice;
+* **mature** — counted per cell: ``mature_rows`` treated contacts with this offer on this very
+  channel. A cell that is not mature (*cold*: never tried, however much the offer and the channel
+  were used apart) is **explored**: the exploration slice gets **Thompson draws** for it — one
+  draw per customer × offer × channel from each posterior, so cells whose value is uncertain get
+  tried in proportion to the chance that they are in fact the best.
+
+Cells the model set has never seen — an offer added to the catalog after training, a channel newly
+listed for an offer — get their catalog prior (:func:`with_catalog_priors`).
 
 Draws are inverse-CDF transforms of stable hashed uniforms (``campaign:customer:offer:channel``),
 so the same customer gets the same draw whether decided alone or in a batch, and a campaign can
@@ -31,6 +39,7 @@ from goodcall.channels import CHANNELS
 from goodcall.hashing import stable_uniform
 
 c = pl.col
+CHANNELS = ("phone", "sms", "email", "app")
 
 DEFAULT_PRIOR = Prior(
     accept_rate_contacted=0.02, accept_rate_uncontacted=0.01, annoy_rate=0.01, strength=20.0
@@ -52,6 +61,7 @@ POSTERIOR_SCHEMA = pl.Schema(
         "treated": pl.Int64(),
         "control": pl.Int64(),
         "treated_conversions": pl.Int64(),
+        "known": pl.Boolean(),
         "mature": pl.Boolean(),
     }
 )
@@ -123,7 +133,8 @@ def beta_posteriors(
             (
                 (c("_treated_offer_id").fill_null(0) >= mature_rows)
                 & (c("_treated_channel").fill_null(0) >= mature_rows)
-            ).alias("mature"),
+            ).alias("known"),
+            (c("treated") >= mature_rows).alias("mature"),
         )
         .select(list(POSTERIOR_SCHEMA))
         .sort("offer_id", "channel")
@@ -135,6 +146,47 @@ def _history_totals(counts: pl.DataFrame, key: str) -> pl.DataFrame:
     including those the catalog no longer lists for the offer: an offer sent only by SMS in the
     past is known to the response model even if it is now offered by phone and e-mail only."""
     return counts.group_by(key).agg(c("treated").sum().alias(f"_treated_{key}"))
+
+
+def with_catalog_priors(
+    posteriors: pl.DataFrame, offers: Sequence[Offer], channels: Sequence[str] = CHANNELS
+) -> pl.DataFrame:
+    """``posteriors`` completed to every offer × channel the catalog sells.
+
+    A cell the model set has never seen starts from its catalog prior, untried (never null).
+    It is *known* to the model only when both its offer and its channel are (some known cell has
+    each): an offer newly listed on a channel other offers were sent on is scored like the
+    history's other untried cells; an offer added to the catalog after training is not, so its
+    prior alone can only ever be explored. Sets written before cells carried ``known`` read
+    their old ``mature`` flag (offer and channel totals) as ``known``."""
+    if "known" not in posteriors.columns:
+        posteriors = posteriors.with_columns(
+            c("mature").alias("known"), (c("treated") >= MATURE_ROWS).alias("mature")
+        )
+    seen = posteriors.select(list(POSTERIOR_SCHEMA)).cast(POSTERIOR_SCHEMA)
+    known_offers = seen.filter(c("known"))["offer_id"].unique().to_list()
+    known_channels = seen.filter(c("known"))["channel"].unique().to_list()
+    untried = (
+        beta_posteriors(_NO_HISTORY, offers, channels)
+        .join(seen, on=["offer_id", "channel"], how="anti")
+        .with_columns(
+            (c("offer_id").is_in(known_offers) & c("channel").is_in(known_channels)).alias("known"),
+            pl.lit(False).alias("mature"),
+        )
+    )
+    return pl.concat([seen, untried]).sort("offer_id", "channel")
+
+
+_NO_HISTORY = pl.DataFrame(
+    schema={
+        "offer_id": pl.String,
+        "channel": pl.String,
+        "treated": pl.Boolean,
+        "converted": pl.Boolean,
+        "annoyed": pl.Boolean,
+    }
+)
+"""A contact history with no row: every cell on its catalog prior."""
 
 
 def posterior_means() -> list[pl.Expr]:
