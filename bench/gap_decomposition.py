@@ -204,10 +204,8 @@ def main() -> None:
         .join(obs, on=KEYS)
         .join(model_parts(stages.items, models, offers, at), on=KEYS)
     )
-    cost = c("channel").replace_strict(config.contact_cost, return_dtype=pl.Float64)
-    annoy_cost = config.complaint_cost + config.annoyance_value_share * c("value").fill_null(
-        0.0
-    ).clip(0.0)
+    cost = config.economics.contact_cost_of(c("channel"))
+    annoy_cost = config.economics.annoyance_cost_of(c("value"))
     gross = {o.id: o.value for o in catalog.offers}
     frame = (
         frame.join(profiles.select("customer_id", "value"), on="customer_id")
