@@ -31,7 +31,7 @@ from typing import Any
 import polars as pl
 
 from goodcall.campaign.report import plan_report
-from goodcall.catalog.compile import compile_catalog
+from goodcall.catalog.compile import CompiledCatalog, compile_catalog
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
@@ -42,6 +42,7 @@ from goodcall.policy.loader import load_policies
 from goodcall.policy.model import Policies
 from goodcall.policy.national import SHOWN, NationalListTooOld, check_national_list
 from goodcall.progress import Progress, Steps
+from goodcall.policy.resolve import compile_policies
 
 c = pl.col
 CAMPAIGN_STEPS = ("checking", "deciding", "writing the briefs", "writing the campaign")
@@ -106,7 +107,11 @@ def call_list(decisions: pl.DataFrame) -> pl.DataFrame:
 
 
 def _briefs(
-    decisions: pl.DataFrame, profiles: pl.DataFrame, catalog: Catalog, at: dt.datetime
+    decisions: pl.DataFrame,
+    profiles: pl.DataFrame,
+    catalog: Catalog,
+    compiled: CompiledCatalog,
+    at: dt.datetime,
 ) -> pl.DataFrame:
     from goodcall.brief.batch import render_briefs
 
@@ -116,7 +121,7 @@ def _briefs(
     if calls.height == 0:
         return calls.with_columns(pl.lit(None, pl.String).alias("brief"))
     called = profiles.join(calls.select("customer_id"), on="customer_id", how="semi")
-    evaluated = evaluate_offers(called.lazy(), compile_catalog(catalog), at).collect()
+    evaluated = evaluate_offers(called.lazy(), compiled, at).collect()
     return render_briefs(calls, called, evaluated, catalog, at, "text", as_frame=True)
 
 
@@ -159,13 +164,14 @@ def run_campaign(
     policies = load_policies(policies_path)
     check_calls_allowed(profiles, config, policies, at, out_dir)
     catalog = catalog or load_catalog()
+    compiled = compile_catalog(catalog)  # once per campaign: the decisions and the briefs
     models = models or ModelSet.priors_only(list(catalog.offers), at)
     steps.start("deciding")
     decisions = decide(
         profiles.lazy(),
         catalog=catalog,
-        compiled=compile_catalog(catalog),
-        policies=policies,
+        compiled=compiled,
+        policies=compile_policies(policies),  # once per campaign, not per chunk
         models=models,
         at=at,
         config=config,
@@ -186,7 +192,7 @@ def run_campaign(
         policies=_absolute(policies_path),
     )
     steps.start("writing the briefs")
-    briefs = _briefs(decisions.frame, profiles, catalog, at)
+    briefs = _briefs(decisions.frame, profiles, catalog, compiled, at)
     steps.start("writing the campaign")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))

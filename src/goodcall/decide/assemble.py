@@ -79,7 +79,7 @@ def customer_summary(stages: Funnel, scored: pl.DataFrame) -> pl.DataFrame:
         stages.base.select("customer_id", "language", "register")
         .join(stages.groups, on="customer_id", how="left")
         .join(counts, on="customer_id", how="left")
-        .join(policy_reasons(stages.channels), on="customer_id", how="left")
+        .join(policy_reasons(stages.channels, stages.policies), on="customer_id", how="left")
         .join(stages.catalog_reasons, on="customer_id", how="left")
         .join(_best(scored, "best_"), on="customer_id", how="left")
         .join(_best(scored.filter(c("known")), "known_"), on="customer_id", how="left")

@@ -4,7 +4,9 @@ A *candidate* is a customer × offer × channel where the policy engine says the
 contactable and the catalog says the offer is eligible, applicable and suitable, and the offer is
 sold on that channel. Everything that was refused is summarised as reasons per customer:
 
-* ``policy.*`` — the policy engine's own failing reasons, per channel considered;
+* ``policy.*`` — one reason per failing policy check, naming the channels it blocked
+  (``channels=phone|sms``), decoded from the policy engine's fast matrix path (booleans and
+  blocked-check bit masks); ``explain`` shows each check's evidence through the reasons path;
 * ``catalog.*`` — one reason per failing check code, naming the offers it excluded
   (``offers=HS_GALAXY_S25_FETES|HS_PIXEL_10``), so 30 offers do not make 30 reasons; in the
   order of the deciding rule (:data:`goodcall.reasons.CATALOG_TIERS`).
@@ -21,8 +23,8 @@ from goodcall.catalog.checks import PROMOTION_SEEN
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.engine import evaluate_offers_matrix, failed_codes
 from goodcall.catalog.model import Catalog
-from goodcall.policy.engine import evaluate_channels
-from goodcall.policy.model import Policies
+from goodcall.policy.engine import blocked_checks, evaluate_channels_matrix
+from goodcall.policy.model import ALL_CHANNELS, Policies
 from goodcall.policy.resolve import CompiledPolicies
 from goodcall.reasons import REASON_LIST, REASON_STRUCT, tier_rank
 
@@ -36,17 +38,18 @@ def channel_view(
     channels: Sequence[str],
     national_list_date: dt.date | None = None,
 ) -> pl.DataFrame:
-    """Policy verdict per customer × channel: contactable, reasons and the next window (UTC).
+    """Policy verdict per customer × channel: contactable, the blocked checks' bit mask and the
+    next window (UTC), from the engine's matrix path.
 
     ``national_list_date``: the campaign's national-list copy, else each profile's snapshot."""
-    frame = evaluate_channels(profiles, policies, at, national_list_date)
+    frame = evaluate_channels_matrix(profiles, policies, at, national_list_date)
     return (
         frame.filter(c("channel").is_in(list(channels)))
         .select(
             "customer_id",
             "channel",
             "contactable",
-            "reasons",
+            "blocked_mask",
             "next_window_start",
             "next_window_end",
         )
@@ -54,18 +57,49 @@ def channel_view(
     )
 
 
-def policy_reasons(channels: pl.DataFrame) -> pl.DataFrame:
-    """Per customer: every failing policy reason, over the channels considered."""
-    failing = channels.select(
-        "customer_id",
-        c("reasons").list.filter(~pl.element().struct.field("ok")).alias("reasons"),
+def policy_reasons(channels: pl.DataFrame, policies: Policies | CompiledPolicies) -> pl.DataFrame:
+    """Per customer: one reason per failing policy check over the channels considered, naming
+    them (``channels=phone|sms``), in channel then check order."""
+    rules = policies.policies if isinstance(policies, CompiledPolicies) else policies
+    blocked = channels.filter(c("blocked_mask") > 0).select(
+        "customer_id", "channel", "blocked_mask"
     )
+    combos = blocked.select("channel", "blocked_mask").unique()
+    rank = {ch: i for i, ch in enumerate(ALL_CHANNELS)}
+    decoded = pl.DataFrame(
+        [
+            {"channel": ch, "blocked_mask": m, "order": rank[ch] * 64 + j, "code": code, "rule": r}
+            for ch, m in combos.iter_rows()
+            for j, code, r in blocked_checks(rules, ch, int(m))
+        ],
+        schema={
+            "channel": pl.String,
+            "blocked_mask": combos.schema["blocked_mask"],
+            "order": pl.Int64,
+            "code": pl.String,
+            "rule": pl.String,
+        },
+    )
+    per_check = (
+        blocked.join(decoded, on=["channel", "blocked_mask"], how="inner")
+        .with_columns(c("channel").replace_strict(rank, return_dtype=pl.Int64).alias("_rank"))
+        .group_by("customer_id", "code", "rule")
+        .agg(
+            c("order").min(),
+            c("channel").sort_by("_rank").str.join("|").alias("channels"),
+        )
+        .sort("customer_id", "order")
+    )
+    reason = pl.struct(
+        c("code"),
+        pl.lit(False).alias("ok"),
+        c("rule"),
+        pl.concat_str(pl.lit("channels="), c("channels")).alias("evidence"),
+    ).cast(REASON_STRUCT)
     return (
-        failing.explode("reasons")
-        .filter(c("reasons").is_not_null())
-        .unique(["customer_id", "reasons"], maintain_order=True)
-        .group_by("customer_id", maintain_order=True)
-        .agg(c("reasons").alias("policy_reasons"))
+        per_check.group_by("customer_id", maintain_order=True)
+        .agg(reason.alias("policy_reasons"))
+        .with_columns(c("policy_reasons").cast(REASON_LIST))
     )
 
 

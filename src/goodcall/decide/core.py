@@ -112,7 +112,8 @@ class Funnel:
     """What the policy and catalog stages leave: customers, channels, offers, candidate moments."""
 
     base: pl.DataFrame  # profile inputs, one row per customer
-    channels: pl.DataFrame  # policy verdict per customer × channel
+    policies: Policies | CompiledPolicies
+    channels: pl.DataFrame  # policy verdict per customer × channel (matrix path)
     eligible: pl.DataFrame  # eligible customer × offer
     catalog_reasons: pl.DataFrame
     groups: pl.DataFrame  # customers with a candidate, and whether they are held out
@@ -147,7 +148,7 @@ def funnel(
     items = expand_moments(
         pairs.join(base.select("customer_id", "time_zone"), on="customer_id"), config.call_hours
     ).join(base.drop("time_zone"), on="customer_id")
-    return Funnel(base, channels, eligible, catalog_reasons, groups, items)
+    return Funnel(base, policies, channels, eligible, catalog_reasons, groups, items)
 
 
 def scored_items(

@@ -112,6 +112,12 @@ def channel_check_codes(policies: Policies, channel: str) -> list[str]:
     return [c.code for c in channel_checks(policies, channel, None)]
 
 
+def blocked_checks(policies: Policies, channel: str, mask: int) -> list[tuple[int, str, str]]:
+    """(bit, code, rule) of every check a ``blocked_mask`` of ``channel`` says blocked."""
+    checks = channel_checks(policies, channel, None)
+    return [(j, c.code, c.rule) for j, c in enumerate(checks) if mask >> j & 1]
+
+
 def check_contact(
     profiles: pl.LazyFrame,
     policies: Policies | CompiledPolicies,
