@@ -25,14 +25,17 @@ from goodcall.policy.resolve import compile_policies
 from tests.decide.world import AT, World
 
 c = pl.col
+CHEAP_CALLS = {"phone": 0.5, "sms": 0.05, "email": 0.01, "app": 0.0}
+"""Calls cheap enough that the small carrier's models find some worth making (at 4.00 none are:
+its history is too short for the response model to know the offers worth a call, and an offer
+it does not know is only explored)."""
 
 
 def test_run_writes_a_campaign_the_audit_accepts(
     world: World, trained: ModelSet, tmp_path: Path
 ) -> None:
     out = tmp_path / "cmp"
-    cheap_calls = {"phone": 0.5, "sms": 0.05, "email": 0.01, "app": 0.0}  # some calls worth it
-    config = CampaignConfig(campaign_id="CMP-TEST", calls_per_day=10, contact_cost=cheap_calls)
+    config = CampaignConfig(campaign_id="CMP-TEST", calls_per_day=10, contact_cost=CHEAP_CALLS)
     run = run_campaign(
         world.profiles, config=config, at=AT, out_dir=out, models=trained, catalog=world.catalog
     )
@@ -88,14 +91,19 @@ def test_refusals_write_nothing(world: World, tmp_path: Path) -> None:
         run_campaign(world.profiles, config=config, at=AT, out_dir=tmp_path / "c")
 
 
-def test_the_policy_file_sets_the_national_list_age(world: World, tmp_path: Path) -> None:
+def test_the_policy_file_sets_the_national_list_age(
+    world: World, trained: ModelSet, tmp_path: Path
+) -> None:
     policies = tmp_path / "policies.yaml"
     policies.write_text(shipped_policies_text().replace("max_age_days: 31", "max_age_days: 45"))
     stale = world.profiles.with_columns(
         pl.lit(AT.date() - dt.timedelta(days=40)).alias("national_dnc_snapshot")
     )
-    config = CampaignConfig(campaign_id="CMP-45", calls_per_day=20)
-    run = run_campaign(stale, config=config, at=AT, out_dir=tmp_path / "ok", policies_path=policies)
+    config = CampaignConfig(campaign_id="CMP-45", calls_per_day=20, contact_cost=CHEAP_CALLS)
+    run = run_campaign(
+        stale, config=config, at=AT, out_dir=tmp_path / "ok", policies_path=policies,
+        models=trained,
+    )  # fmt: skip
     assert run.report["calls"] > 0  # 40 days old, and the file allows 45: calls are made
     policies.write_text(shipped_policies_text().replace("max_age_days: 31", "max_age_days: 35"))
     with pytest.raises(NationalListTooOld, match="more than 35 days old"):

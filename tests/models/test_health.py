@@ -8,8 +8,8 @@ import dataclasses
 import polars as pl
 import pytest
 
-from goodcall.decide.features import offer_table
 from goodcall.models.health import drift_checks, health_report, training_reference
+from goodcall.models.inputs import offer_table
 from goodcall.models.registry import ModelSet, train_model_set
 from goodcall.models.response import training_rows
 from tests.decide.world import AT, FAST, World, make_world

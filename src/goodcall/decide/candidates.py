@@ -23,8 +23,9 @@ from goodcall.catalog.checks import PROMOTION_SEEN
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.engine import evaluate_offers_matrix, failed_codes
 from goodcall.catalog.model import Catalog
+from goodcall.channels import CHANNELS
 from goodcall.policy.engine import blocked_checks, evaluate_channels_matrix
-from goodcall.policy.model import ALL_CHANNELS, Policies
+from goodcall.policy.model import Policies
 from goodcall.policy.resolve import CompiledPolicies
 from goodcall.reasons import REASON_LIST, REASON_STRUCT, tier_rank
 
@@ -65,7 +66,7 @@ def policy_reasons(channels: pl.DataFrame, policies: Policies | CompiledPolicies
         "customer_id", "channel", "blocked_mask"
     )
     combos = blocked.select("channel", "blocked_mask").unique()
-    rank = {ch: i for i, ch in enumerate(ALL_CHANNELS)}
+    rank = {ch: i for i, ch in enumerate(CHANNELS)}
     decoded = pl.DataFrame(
         [
             {"channel": ch, "blocked_mask": m, "order": rank[ch] * 64 + j, "code": code, "rule": r}

@@ -30,7 +30,6 @@ from goodcall.decide.economics import (
 )
 from goodcall.profiles.schema import LANGUAGES
 
-
 POOL_KEYS: tuple[str, ...] = tuple(
     dict.fromkeys([*sorted({tag.split("-")[0] for tag in LANGUAGES}), *LANGUAGES])
 )
@@ -74,9 +73,7 @@ class CampaignConfig(BaseModel):
         default=None, description="calls per language's agents (None: one pool for every call)"
     )
     budget: float | None = Field(default=None, ge=0.0, description="total contact cost allowed")
-    contact_cost: dict[Channel, float] = Field(
-        default_factory=lambda: dict(DEFAULT_CONTACT_COST)
-    )
+    contact_cost: dict[Channel, float] = Field(default_factory=lambda: dict(DEFAULT_CONTACT_COST))
     complaint_cost: float = Field(default=DEFAULT_COMPLAINT_COST, ge=0.0)
     annoyance_value_share: float = Field(default=DEFAULT_ANNOYANCE_VALUE_SHARE, ge=0.0, le=1.0)
     explore_share: float = Field(default=0.05, ge=0.0, le=0.5)

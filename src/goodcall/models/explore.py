@@ -39,7 +39,6 @@ from goodcall.channels import CHANNELS
 from goodcall.hashing import stable_uniform
 
 c = pl.col
-CHANNELS = ("phone", "sms", "email", "app")
 
 DEFAULT_PRIOR = Prior(
     accept_rate_contacted=0.02, accept_rate_uncontacted=0.01, annoy_rate=0.01, strength=20.0
