@@ -32,7 +32,10 @@ def campaign(
 ) -> CampaignRun:
     root = tmp_path_factory.mktemp("one-decision")
     models = trained.save(root / "models")
-    config = CampaignConfig(campaign_id="ONE-DECISION", calls_per_day=25)
+    # cheap calls: the small carrier's models know no offer worth a call at 4.00, and an offer
+    # they do not know is only explored
+    cheap = {"phone": 0.5, "sms": 0.05, "email": 0.01, "app": 0.0}
+    config = CampaignConfig(campaign_id="ONE-DECISION", calls_per_day=8, contact_cost=cheap)
     return run_campaign(
         world.profiles, config=config, at=AT, out_dir=root / "campaign", models=trained,
         catalog=world.catalog, models_dir=models,

@@ -41,8 +41,8 @@ from goodcall.models.registry import ModelSet
 from goodcall.policy.loader import load_policies
 from goodcall.policy.model import Policies
 from goodcall.policy.national import SHOWN, NationalListTooOld, check_national_list
-from goodcall.progress import Progress, Steps
 from goodcall.policy.resolve import compile_policies
+from goodcall.progress import Progress, Steps
 
 c = pl.col
 CAMPAIGN_STEPS = ("checking", "deciding", "writing the briefs", "writing the campaign")
