@@ -51,7 +51,7 @@ def plan_report(decisions: Decisions) -> dict[str, Any]:
     per_offer = (
         contacts.group_by("offer_id", "channel")
         .agg(pl.len().alias("contacts"), c("ev").sum().alias("expected_value"))
-        .sort(["contacts", "offer_id"], descending=[True, False])
+        .sort(["contacts", "offer_id", "channel"], descending=[True, False, False])
     )
     plan = decisions.plan
     return {
