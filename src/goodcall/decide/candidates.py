@@ -91,16 +91,24 @@ def policy_reasons(channels: pl.DataFrame, policies: Policies | CompiledPolicies
         )
         .sort("customer_id", "order")
     )
+    return _reasons_per_customer(per_check, c("rule"), "channels", "policy_reasons")
+
+
+def _reasons_per_customer(
+    frame: pl.DataFrame, rule: pl.Expr, named: str, name: str
+) -> pl.DataFrame:
+    """One failing reason per row of ``frame`` (``customer_id``, ``code`` and the ``named``
+    list: ``offers=…`` or ``channels=…``), gathered into a list per customer, in row order."""
     reason = pl.struct(
         c("code"),
         pl.lit(False).alias("ok"),
-        c("rule"),
-        pl.concat_str(pl.lit("channels="), c("channels")).alias("evidence"),
+        rule.alias("rule"),
+        pl.concat_str(pl.lit(f"{named}="), c(named)).alias("evidence"),
     ).cast(REASON_STRUCT)
     return (
-        per_check.group_by("customer_id", maintain_order=True)
-        .agg(reason.alias("policy_reasons"))
-        .with_columns(c("policy_reasons").cast(REASON_LIST))
+        frame.group_by("customer_id", maintain_order=True)
+        .agg(reason.alias(name))
+        .with_columns(c(name).cast(REASON_LIST))
     )
 
 
@@ -161,17 +169,7 @@ def _catalog_reasons(
     per_code = per_code.sort(  # the deciding rule's order: the first reason decided
         "customer_id", c("code").replace_strict(ranks, return_dtype=pl.Int64), "code"
     )
-    reason = pl.struct(
-        c("code"),
-        pl.lit(False).alias("ok"),
-        pl.lit("catalog check").alias("rule"),
-        pl.concat_str(pl.lit("offers="), c("offers")).alias("evidence"),
-    ).cast(REASON_STRUCT)
-    return (
-        per_code.group_by("customer_id", maintain_order=True)
-        .agg(reason.alias("catalog_reasons"))
-        .with_columns(c("catalog_reasons").cast(REASON_LIST))
-    )
+    return _reasons_per_customer(per_code, pl.lit("catalog check"), "offers", "catalog_reasons")
 
 
 def offer_channels(catalog: Catalog) -> pl.DataFrame:

@@ -166,7 +166,7 @@ def with_catalog_priors(
     known_offers = seen.filter(c("known"))["offer_id"].unique().to_list()
     known_channels = seen.filter(c("known"))["channel"].unique().to_list()
     untried = (
-        beta_posteriors(_NO_HISTORY, offers, channels)
+        prior_posteriors(offers, channels)
         .join(seen, on=["offer_id", "channel"], how="anti")
         .with_columns(
             (c("offer_id").is_in(known_offers) & c("channel").is_in(known_channels)).alias("known"),
@@ -174,6 +174,11 @@ def with_catalog_priors(
         )
     )
     return pl.concat([seen, untried]).sort("offer_id", "channel")
+
+
+def prior_posteriors(offers: Sequence[Offer], channels: Sequence[str] = CHANNELS) -> pl.DataFrame:
+    """The posteriors of a history with no contact: every cell on its catalog prior, cold."""
+    return beta_posteriors(_NO_HISTORY, offers, channels)
 
 
 _NO_HISTORY = pl.DataFrame(
@@ -185,7 +190,7 @@ _NO_HISTORY = pl.DataFrame(
         "annoyed": pl.Boolean,
     }
 )
-"""A contact history with no row: every cell on its catalog prior."""
+"""A contact history with no row."""
 
 
 def posterior_means() -> list[pl.Expr]:

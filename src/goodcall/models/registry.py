@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from goodcall.catalog.model import Offer
 from goodcall.models.annoyance import AnnoyanceModel, CalibrationReport, fit_annoyance
-from goodcall.models.explore import MATURE_ROWS, beta_posteriors
+from goodcall.models.explore import MATURE_ROWS, beta_posteriors, prior_posteriors
 from goodcall.models.health import training_reference
 from goodcall.models.inputs import FEATURE_COLUMNS
 from goodcall.models.reach import ReachModel
@@ -89,16 +89,8 @@ class ModelSet:
 
     @classmethod
     def priors_only(cls, offers: list[Offer], at: dt.datetime) -> ModelSet:
-        """A set with no history: every offer decided from its catalog prior (cold start)."""
-        empty = pl.DataFrame(
-            schema={
-                "offer_id": pl.String,
-                "channel": pl.String,
-                "treated": pl.Boolean,
-                "converted": pl.Boolean,
-                "annoyed": pl.Boolean,
-            }
-        )
+        """A set with no history: every cell on its catalog prior, unknown to any model, so a
+        campaign decided with it only explores (cold start)."""
         rows = TrainingRows(
             total=0,
             treated=0,
@@ -120,7 +112,7 @@ class ModelSet:
             segments=[],
             features=[],
         )
-        return cls(meta, beta_posteriors(empty, offers))
+        return cls(meta, prior_posteriors(offers))
 
     def save(self, directory: Path | str, *, overwrite: bool = False) -> Path:
         """Write the set atomically (refuses an existing non-empty directory unless overwrite)."""
