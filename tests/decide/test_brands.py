@@ -33,7 +33,8 @@ def test_french_customers_get_only_french_offers_and_the_others_only_canadian_on
         policies=world.policies,
         models=ModelSet.priors_only(list(catalog.offers), AT),
         at=AT,
-        config=CampaignConfig(campaign_id="BRANDS", calls_per_day=300),
+        # priors only: every contact is an exploration, so the slice is wide (150 contacts)
+        config=CampaignConfig(campaign_id="BRANDS", calls_per_day=300, explore_share=0.5),
     )
     offer_brand = {o.id: o.brand for o in catalog.offers}
     chosen = (
