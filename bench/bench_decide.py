@@ -26,7 +26,7 @@ from goodcall.catalog.loader import load_catalog
 from goodcall.decide import CampaignConfig, decide
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import train_model_set
-from goodcall.models.response import training_rows
+from goodcall.models.rows import training_rows
 from goodcall.policy.loader import load_policies
 from goodcall.profiles.build import build_profiles
 from goodcall.synth.generate import carrier_tables

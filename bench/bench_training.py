@@ -8,8 +8,10 @@ other:
 
 1. **rows** — the contact history turned into training rows (profiles as of each campaign,
    features, hot-deck repair of changed device/plan state);
-2. **response** — the pooled uplift model (``--method``: t by default, auto tries T, X and
-   class transformation and keeps the best held-out Qini) plus up to three specialised segments;
+2. **response** — the model the decisions use: the reach-decomposed one when the history
+   records reach (the synthetic carrier's does); else the pooled uplift model (``--method``: t by
+   default, auto tries T, X and class transformation and keeps the best held-out Qini) plus up to
+   three specialised segments;
 3. **annoyance** — calibrated P(annoy | contacted);
 4. **baseline** — ``fit_logistic_baseline`` (two logistic regressions) on the same rows and
    features, the reference for the ratio.
@@ -32,7 +34,8 @@ from goodcall.catalog.loader import load_catalog
 from goodcall.models.annoyance import fit_annoyance
 from goodcall.models.inputs import FEATURE_COLUMNS, offer_table
 from goodcall.models.metrics import qini_coefficient
-from goodcall.models.response import fit_response, holdout_mask, training_rows
+from goodcall.models.response import fit_response
+from goodcall.models.rows import holdout_mask, training_rows
 from goodcall.models.uplift import fit_logistic_baseline
 from goodcall.synth.generate import carrier_tables
 
@@ -90,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
 
     ours = timings["rows"] + timings["response"] + timings["annoyance"]
     print(
-        f"rows {timings['rows']:.1f} s | response ({response.pooled.metadata.method}-learner, "
+        f"rows {timings['rows']:.1f} s | response ({response.report.model_name}, "
         f"{len(response.segments)} segments) {timings['response']:.1f} s | annoyance "
         f"{timings['annoyance']:.1f} s | total {ours:.1f} s (target ≤ 120 s: "
         f"{'met' if ours <= 120 else 'NOT met'})"
@@ -99,10 +102,10 @@ def main(argv: list[str] | None = None) -> None:
         f"baseline two-model logistic: {timings['baseline']:.1f} s; uplift fit / baseline fit = "
         f"{timings['response'] / timings['baseline']:.2f}"
     )
-    reach = response.report.reach_scores
+    qini = response.report.scores.qini
     print(
-        f"held-out Qini: pooled {response.report.pooled.qini:.4f}, reach-decomposed "
-        f"{reach.qini if reach is not None else float('nan'):.4f} (used by the decisions), "
+        f"held-out Qini: {response.report.model_name} "
+        f"{qini if qini is not None else float('nan'):.4f} (used by the decisions), "
         f"baseline {baseline_qini:.4f}; "
         f"annoyance AUC {annoyance.report.auc}, ECE {annoyance.report.ece:.5f}"
     )

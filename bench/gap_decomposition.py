@@ -60,7 +60,7 @@ from goodcall.evaluate.synthetic import (
 from goodcall.models.inputs import FEATURE_COLUMNS, candidate_features, offer_table
 from goodcall.models.reach import with_medium
 from goodcall.models.registry import ModelSet, train_model_set
-from goodcall.models.response import training_rows
+from goodcall.models.rows import training_rows
 from goodcall.policy.loader import load_policies
 from goodcall.profiles.build import build_profiles
 from goodcall.synth.generate import DEFAULT_AS_OF, carrier_tables
@@ -215,7 +215,7 @@ def main() -> None:
         )
     )
     grp = ["offer_id", "channel"]
-    from goodcall.models.response import holdout_mask
+    from goodcall.models.rows import holdout_mask
 
     held = pl.Series(holdout_mask(rows["customer_id"]))
     _, pt_r, pc_r = models.response.predict(rows.select(FEATURE_COLUMNS))

@@ -15,7 +15,7 @@ from goodcall.catalog.loader import load_catalog
 from goodcall.decide import CampaignConfig
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import train_model_set
-from goodcall.models.response import training_rows
+from goodcall.models.rows import training_rows
 from goodcall.models.uplift import LightGBMParams
 from goodcall.models.uplift.simulate import simulate_experiment
 from goodcall.store.importer import import_directory

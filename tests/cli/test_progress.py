@@ -19,7 +19,7 @@ from goodcall.cli import app
 from goodcall.decide import CampaignConfig
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import TRAINING_STEPS, train_model_set
-from goodcall.models.response import training_rows
+from goodcall.models.rows import training_rows
 from goodcall.progress import Steps, no_progress, progress_bar
 from goodcall.store.reader import load_profiles, load_tables
 from tests.cli.conftest import AT, FAST, Inputs

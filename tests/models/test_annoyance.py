@@ -13,7 +13,7 @@ import pytest
 
 from goodcall.models.annoyance import fit_annoyance
 from goodcall.models.inputs import FEATURE_COLUMNS, offer_table
-from goodcall.models.response import training_rows
+from goodcall.models.rows import training_rows
 from tests.decide.world import AT, make_world
 
 c = pl.col

@@ -11,7 +11,7 @@ import pytest
 from goodcall.models.health import drift_checks, health_report, training_reference
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import ModelSet, train_model_set
-from goodcall.models.response import training_rows
+from goodcall.models.rows import training_rows
 from tests.decide.world import AT, FAST, World, make_world
 
 

@@ -29,7 +29,7 @@ from goodcall.models.reach import (
     not_reached,
     with_medium,
 )
-from goodcall.models.response import holdout_mask, training_rows
+from goodcall.models.rows import holdout_mask, training_rows
 from tests.decide.world import AT, FAST, make_world
 
 c = pl.col

@@ -20,7 +20,7 @@ from goodcall.decide.score import Scorer, score_items
 from goodcall.evaluate.synthetic import truth_values
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import train_model_set
-from goodcall.models.response import training_rows
+from goodcall.models.rows import training_rows
 from goodcall.truth.response import ResponseTruth
 from tests.decide.world import AT, FAST, make_world
 

@@ -20,7 +20,7 @@ from goodcall.models.explore import beta_draw, beta_posteriors, posterior_means
 from goodcall.models.health import health_report, psi
 from goodcall.models.inputs import FEATURE_COLUMNS, offer_table
 from goodcall.models.registry import ModelSet, ModelSetError
-from goodcall.models.response import HistoryError, _hot_deck, history_contacts, training_rows
+from goodcall.models.rows import HistoryError, _hot_deck, history_contacts, training_rows
 from tests.decide.world import AT, World, make_world, train
 
 c = pl.col

@@ -42,7 +42,7 @@ from goodcall.evaluate.synthetic import (
 from goodcall.hashing import stable_uniform
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import ModelSet, train_model_set
-from goodcall.models.response import training_rows
+from goodcall.models.rows import training_rows
 from goodcall.models.uplift import LightGBMParams
 from goodcall.policy.loader import load_policies
 from goodcall.policy.model import Policies

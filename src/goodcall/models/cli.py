@@ -78,7 +78,7 @@ def train_command(
     from goodcall.catalog.loader import load_catalog
     from goodcall.models.inputs import offer_table
     from goodcall.models.registry import ModelSetError, train_model_set
-    from goodcall.models.response import HistoryError, training_rows
+    from goodcall.models.rows import HistoryError, training_rows
     from goodcall.progress import progress_bar
     from goodcall.store.reader import load_profiles, load_tables
 
@@ -112,18 +112,16 @@ def _show_training(models: ModelSet, out: Path) -> None:
         f"in {meta.training_seconds:.1f} s"
     )
     if meta.response is not None:
-        p, r = meta.response.pooled, meta.response.reach_scores
+        resp = meta.response
         console.print(
-            f"uplift: pooled {meta.response.pooled_method}-learner, held-out Qini "
-            f"{p.qini}, AUUC {p.auuc}; specialised segments: {len(meta.segments)}"
+            f"uplift: {resp.model_name}, held-out Qini {resp.scores.qini}, "
+            f"AUUC {resp.scores.auuc} — used by the decisions"
         )
-        if r is not None:
+        if resp.structure == "pooled":
             console.print(
-                f"uplift: reach-decomposed (P(reach) × (P(accept | reached) − organic)), "
-                f"held-out Qini {r.qini}, AUUC {r.auuc} — used by the decisions"
+                f"uplift: specialised segments: {len(meta.segments)}; no reach-decomposed "
+                f"model: {resp.reach_rejected}"
             )
-        elif meta.response.reach_rejected:
-            console.print(f"uplift: no reach-decomposed model: {meta.response.reach_rejected}")
     if meta.annoyance is not None:
         a = meta.annoyance
         console.print(

@@ -12,7 +12,7 @@
   store's profiles *at the training cut-off* (``models train`` passes them), not the training
   rows — those are the customers a past campaign chose, each as they were at their contact (a
   phone is younger, its financing longer, the day it was pitched), so a set checked against the
-  very base it was trained on would read as drifted (PSI 0.47 on ``device_age_months``). Scores
+  very base it was trained on would read as drifted (``docs/decisions.md``). Scores
   are computed the same way on both sides — a fixed sample of customers, each given one of the
   training contacts' offer × channel × hour —, so only the customers change. A set trained
   without the base (``evaluate``) falls back on the training rows.
@@ -222,12 +222,7 @@ def quality_checks(models: ModelSet) -> list[Check]:
         )
     resp = models.metadata.response
     if resp is not None:
-        scores = resp.reach_scores if resp.reach_scores is not None else resp.pooled
-        model = (
-            "reach-decomposed model"
-            if resp.reach_scores is not None
-            else f"pooled {resp.pooled_method}-learner"
-        )
+        scores, model = resp.scores, resp.model_name
         qini = scores.qini
         checks.append(
             Check(

@@ -3,9 +3,9 @@
 A model set is a directory::
 
     model_set.json        trained_at, cut-off, rows, per-model metrics, feature list, format
-    response/pooled/      the pooled uplift model (goodcall.models.uplift format)
+    response/reach/       the reach-decomposed model, when the history records reach; else
+    response/pooled/      the pooled uplift model (goodcall.models.uplift format) and
     response/segments/    one directory per specialised offer × channel model
-    response/reach/       the reach-decomposed model the decisions use (when fitted)
     annoyance/            calibrated P(annoy | contacted)
     posteriors.parquet    Beta posteriors per offer × channel (cold start, exploration)
     reference.json        training distributions of features and scores (drift checks)
@@ -133,7 +133,8 @@ class ModelSet:
 
     def _write(self, root: Path) -> None:
         if self.response is not None:
-            self.response.pooled.save(root / "response" / "pooled")
+            if self.response.pooled is not None:
+                self.response.pooled.save(root / "response" / "pooled")
             if self.response.reach is not None:
                 self.response.reach.save(root / "response" / "reach")
             for key, model in self.response.segments.items():
@@ -159,17 +160,16 @@ class ModelSet:
             raise ModelSetError(f"{meta_path}: format {meta.format}, this version reads {FORMAT}")
         response = None
         if meta.response is not None:
-            pooled = UpliftModel.load(root / "response" / "pooled")
-            segments = {
-                key: UpliftModel.load(root / "response" / "segments" / key.replace("/", "__"))
-                for key in meta.segments
-            }
-            reach = (
-                ReachModel.load(root / "response" / "reach")
-                if meta.response.structure == "reach"
-                else None
-            )
-            response = ResponseModel(pooled, segments, meta.response, reach)
+            if meta.response.structure == "reach":
+                reach = ReachModel.load(root / "response" / "reach")
+                response = ResponseModel(None, {}, meta.response, reach)
+            else:
+                pooled = UpliftModel.load(root / "response" / "pooled")
+                segments = {
+                    key: UpliftModel.load(root / "response" / "segments" / key.replace("/", "__"))
+                    for key in meta.segments
+                }
+                response = ResponseModel(pooled, segments, meta.response)
         annoyance = AnnoyanceModel.load(root / "annoyance") if meta.annoyance else None
         reference_path = root / "reference.json"
         reference = json.loads(reference_path.read_text()) if reference_path.is_file() else None
@@ -214,7 +214,7 @@ def train_model_set(
     progress: Progress | None = None,
     population: pl.DataFrame | None = None,
 ) -> ModelSet:
-    """Fit every model of a set from :func:`goodcall.models.response.training_rows`.
+    """Fit every model of a set from :func:`goodcall.models.rows.training_rows`.
 
     ``progress`` hears each of the four fits begin (see :mod:`goodcall.progress`).
     ``population``: the customers' profiles at ``cutoff``, the reference the set's drift checks
