@@ -12,15 +12,12 @@ expected calibration error (ECE, 10 equal-count bins), Brier score and the base 
 margin, which names it as surely): the offer enters only through what it *is* for this customer
 — its kind, whether it fits their phone, their plan, a promotion they saw or redeemed. Why: a
 carrier's history sends each offer through one channel, so a model that knows the offer's name
-learns each channel's annoyance as the names of its offers (on the synthetic carrier the id
-was the model's strongest feature) and scores an e-mail about an offer only ever phoned like a
-call — among today's candidates, in-app messages came out 3–8× as annoying as they are and
-calls 0.4–0.75×. Without the name, a channel's level is learned from every offer sent through
-it: 64.7 % → 70.7 % of the oracle on the synthetic carrier (40,000 customers, mean of seeds
-0–4, every seed better; ``docs/decisions.md``).
+learns each channel's annoyance as the names of its offers and scores an e-mail about an offer
+only ever phoned like a call. Without the name, a channel's level is learned from every offer
+sent through it (figures: ``docs/decisions.md``).
 
 The import format has no churn event, so "annoyed" is complaint or do-not-call request; a data
-set with churn can add it to ``ANNOY_OUTCOMES`` of :mod:`goodcall.models.response`.
+set with churn can add it to ``ANNOY_OUTCOMES`` of :mod:`goodcall.models.rows`.
 """
 
 from __future__ import annotations

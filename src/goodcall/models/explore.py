@@ -6,8 +6,8 @@ not contacted, annoyance when contacted — starting from the catalog's ``Offer.
 the contact history. Two flags per offer × channel *cell*:
 
 * **known** — the response model can score it: the history holds ``mature_rows`` treated contacts
-  with this offer (any channel) and as many on this channel (any offer). Ours is one pooled model
-  that learns offers and channels as features and shares the rest across them, so it can score an
+  with this offer (any channel) and as many on this channel (any offer). Our response model
+  learns offers and channels as features and shares the rest across them, so it can score an
   offer on a channel it was rarely or never sent on — what it cannot do is score an offer (or a
   channel) it has never seen. A cell that is not known is decided on its posterior means alone,
   and that prior never takes a contact outside the exploration slice;
@@ -99,7 +99,7 @@ def beta_posteriors(
     """Posterior parameters per catalog offer × channel from ``history``.
 
     ``history`` needs ``offer_id``, ``channel``, ``treated``, ``converted``, ``annoyed`` (the
-    training rows of :func:`goodcall.models.response.training_rows`). Contacts with offers that
+    training rows of :func:`goodcall.models.rows.training_rows`). Contacts with offers that
     are no longer in the catalog are ignored.
     """
     counts = history.group_by("offer_id", "channel").agg(

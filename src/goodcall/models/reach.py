@@ -15,9 +15,8 @@ with two LightGBM models:
   answered, a message opened, before the offer is known. It is trained on every contact of
   every campaign, so its level per channel is estimated from far more rows than any offer has.
   Why not the offer: a carrier's history sends each offer through one channel, so trees that
-  split on the offer learn that channel's reach and apply it to the offer's other channels (on
-  the synthetic carrier the SMS of offers only ever phoned came out read by 53 % instead of
-  85 %, in-app messages seen twice as often as they are).
+  split on the offer learn that channel's reach and apply it to the offer's other channels
+  (the SMS of offers only ever phoned came out read far less often than they are).
 * **conversion** — one model of taking the offer, for every contact whose reach is known and
   every control contact, label "converted", with a feature ``reached_by``: ``none`` for control
   contacts and treated contacts that did not reach the customer (nothing was said to them),
@@ -35,27 +34,24 @@ with two LightGBM models:
 
   The contact's moment (hour, outside stated hours) is recorded for every row — a control
   customer's planned moment too — and may appear in either family. (Nulling it for the rows
-  that reached no one, so that the organic take-up could not depend on it, measured worse:
-  61.8 % of the oracle against 64.8 %, 40,000 customers, seeds 0–4.)
+  that reached no one, so that the organic take-up could not depend on it, did worse.)
 
   So the contact's effect is a *relative* one — the log-odds a call adds are the same for every
   offer (tested exactly) — and an offer's level comes from everything recorded about it. Why:
   a carrier's history sends most offers through one channel and each offer holds a few dozen
   conversions, so per-offer effects are mostly noise and an offer only ever messaged must get a
-  call's effect from the offers that were called. Before, two separate models (organic take-up,
-  and acceptance when reached fitted on top of it) learned each offer's fit from their own
-  conversions only; the organic one, with ~300 conversions on a 40,000-customer carrier, came
-  out at 0.6× the truth among the customers the catalog admits now (who fit better than past
-  audiences), and the effect with it.
+  call's effect from the offers that were called. Two separate models (organic take-up, and
+  acceptance when reached fitted on top of it) would each learn an offer's fit from their own
+  few conversions only, and under-predict the customers the catalog admits now (who fit better
+  than past audiences).
 
   The assumption that an unreached contact changed nothing is checked on every fit: the report
   states the take-up rate of unreached treated contacts next to the control groups'
   (``organic_check``).
 
-Measured on the synthetic carrier (``docs/decisions.md``): the pooled meta-learner, which sees
-the channel as one feature among many, scored e-mail and in-app uplift at 3–9× the truth; the
-reach decomposition captures about twice its share of the oracle, the joint conversion model
-another ~8 points.
+Why not the pooled meta-learner of :mod:`goodcall.models.response`: it sees the channel as one
+feature among many, so it folds the channel into the offer and mis-scores every channel an offer
+never used. The measured figures of every choice above are in ``docs/decisions.md``.
 
 Rare conversions: past ``NEGATIVES_KEPT`` negative rows a model keeps every positive and a stable
 random share ``q`` of the negatives, and its probabilities are corrected back
@@ -114,12 +110,10 @@ REACH_PARAMS = LightGBMParams(
 )
 """The reach-decomposed model's settings when none are given: smaller leaves and more, smaller
 steps than :data:`goodcall.models.response.TRAINING_PARAMS` (the same
-bagging and bins). Why: each of its parts sees a slice of the history (the reached
-contacts of a 40,000-customer carrier are ~20,000 rows), and 500-row leaves pulled every
-customer toward their campaign's mean — the offers' call uplift came out at about half the
-truth among the customers the catalog admits now (who fit better than past audiences). The
-joint conversion model is not sensitive to the leaf size around it (50, 100 and 200 rows:
-65.8, 64.7 and 66.2 % of the oracle, 40,000 customers, seeds 0–4)."""
+bagging and bins). Why: each of its parts sees a slice of the history, and 500-row leaves
+pulled every customer toward their campaign's mean — the offers' call uplift came out far below
+the truth among the customers the catalog admits now (who fit better than past audiences). The
+joint conversion model is not sensitive to the leaf size around it (``docs/decisions.md``)."""
 
 
 class ReachInputError(ValueError):
@@ -333,7 +327,7 @@ def fit_reach(
     params: LightGBMParams | None = None,
 ) -> ReachModel:
     """Fit the reach and conversion models on the training rows of
-    :func:`goodcall.models.response.training_rows` (``held``: the held-out customers' rows).
+    :func:`goodcall.models.rows.training_rows` (``held``: the held-out customers' rows).
 
     Raises :class:`ReachInputError` when the history does not record reach (too few reached or
     unreached contacts) or holds too few conversions to learn from.
