@@ -7,6 +7,7 @@ response model given neither structure.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ import pytest
 
 from goodcall.models.inputs import FEATURE_COLUMNS, offer_table
 from goodcall.models.reach import UNREACHED_OUTCOMES
-from goodcall.models.registry import ModelSet, train_model_set
+from goodcall.models.registry import ModelSet, ModelSetError, train_model_set
 from goodcall.models.response import ResponseModel, ResponseReport
 from goodcall.models.rows import training_rows
 from tests.decide.world import AT, FAST, World, make_world, train
@@ -47,6 +48,21 @@ def test_a_history_with_reach_trains_the_reach_model_only(tmp_path: Path) -> Non
     loaded = ModelSet.load(target)
     assert loaded.response is not None and loaded.response.pooled is None
     assert loaded.metadata == models.metadata
+    assert loaded.metadata.format == 2  # a format-1 reader refuses it by number
+
+
+@pytest.mark.parametrize(("written", "readable"), [(1, True), (2, True), (3, False)])
+def test_the_model_set_format_is_checked(tmp_path: Path, written: int, readable: bool) -> None:
+    """Sets of format 1 (pooled model saved beside the reach model) still load; a set from a
+    newer version is refused by its number, naming the file."""
+    target = ModelSet.priors_only(make_world(300).catalog.offers, AT).save(tmp_path / "set")
+    meta = target / "model_set.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "format": written}))
+    if readable:
+        assert ModelSet.load(target).metadata.format == written
+    else:
+        with pytest.raises(ModelSetError, match=r"model_set\.json: format 3, this version reads"):
+            ModelSet.load(target)
 
 
 def test_a_history_without_reach_trains_the_pooled_model(

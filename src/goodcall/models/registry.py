@@ -44,7 +44,10 @@ from goodcall.models.response import (
 from goodcall.models.uplift import LightGBMParams, UpliftInputError, UpliftModel
 from goodcall.progress import Progress, Steps
 
-FORMAT = 1
+# 2: a set with a reach model no longer holds the pooled model (response/pooled/), so a reader
+# of format 1 must refuse it by its number rather than fail on a missing directory.
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
 
 
 class ModelSetError(ValueError):
@@ -156,8 +159,11 @@ class ModelSet:
             meta = ModelSetMetadata.model_validate_json(meta_path.read_text())
         except ValueError as err:
             raise ModelSetError(f"{meta_path}: {err}") from err
-        if meta.format != FORMAT:
-            raise ModelSetError(f"{meta_path}: format {meta.format}, this version reads {FORMAT}")
+        if meta.format not in READABLE_FORMATS:
+            raise ModelSetError(
+                f"{meta_path}: format {meta.format}, this version reads formats "
+                f"{', '.join(map(str, READABLE_FORMATS))}"
+            )
         response = None
         if meta.response is not None:
             if meta.response.structure == "reach":
