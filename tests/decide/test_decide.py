@@ -39,6 +39,22 @@ def run(world: World, models: ModelSet, config: CampaignConfig, rows: pl.DataFra
     )  # fmt: skip
 
 
+def test_the_same_bytes_whatever_the_order_and_the_chunks(
+    world: World, trained: ModelSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decisions come out in customer order, identical for a shuffled input decided in chunks
+    of 97 customers (the campaign's sums then add in one order, to the last bit)."""
+    config = CampaignConfig(campaign_id="ORDER", calls_per_day=8, contact_cost=CHEAP_CALLS)
+    first = run(world, trained, config).frame
+    monkeypatch.setattr("goodcall.decide.core.CHUNK_CUSTOMERS", 97)
+    shuffled = run(
+        world, trained, config, world.profiles.sample(fraction=1.0, shuffle=True, seed=3)
+    )
+    assert first["customer_id"].is_sorted()
+    assert shuffled.frame.equals(first)
+    assert first.filter(c("decision") == "contact").height > 0
+
+
 def test_one_row_per_customer_with_reasons(world: World, trained: ModelSet) -> None:
     decisions = run(world, trained, CampaignConfig(campaign_id="T1", calls_per_day=40))
     frame = decisions.frame

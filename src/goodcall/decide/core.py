@@ -228,7 +228,8 @@ def decide(
         .cast(DECISION_SCHEMA)
         for part, top in zip(summaries, tops, strict=True)
     ]
-    result = Decisions(pl.concat(decided), plan)
+    # in customer order: the same bytes whatever the input's order, the chunks or the threads
+    result = Decisions(pl.concat(decided).sort("customer_id"), plan)
     clock.tick("assembly")
     return result
 
