@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from goodcall.profiles.schema import TABLES
 from goodcall.store.config import engine_for
 from goodcall.store.importer import import_directory
 from goodcall.store.migrate import current_revision, downgrade, head_revision, upgrade
+from goodcall.store.plans import latest_plan, recording_plan
 from goodcall.store.tables import metadata, store_meta
 from tests.store.conftest import write_dir
 
@@ -27,7 +29,11 @@ def test_upgrade_matches_metadata_and_downgrade_removes(store_url: str) -> None:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, metadata) == []
             names = set(sa.inspect(connection).get_table_names())
-        assert {t.name for t in TABLES} | {"store_meta", "alembic_version"} == names
+        assert {t.name for t in TABLES} | {
+            "store_meta",
+            "campaign_plans",
+            "alembic_version",
+        } == names
         upgrade(engine)  # idempotent
         downgrade(engine, "base")
         with engine.connect() as connection:
@@ -56,7 +62,7 @@ def test_store_of_the_first_schema_gains_line_changes_and_keeps_its_rows(
                 sa.select(store_meta.c.value).where(store_meta.c.key == "kept")
             )
             assert kept.scalar_one() == "yes"
-        downgrade(engine, "0001")
+        downgrade(engine, "0001")  # and campaign_plans (0004) with it
         with engine.connect() as connection:
             names = set(sa.inspect(connection).get_table_names())
         assert names == {t.name for t in TABLES if t.name != "line_changes"} | {
@@ -87,7 +93,7 @@ def test_store_of_schema_0002_gains_customers_brand_and_keeps_its_customers(
                     "'QC', 'America/Montreal', 'fr-CA', 'formal', 'default', '2020-01-01', 50, 900)"
                 )
             )
-        upgrade(engine)
+        upgrade(engine, "0003")
         assert current_revision(engine) == "0003"
         with engine.connect() as connection:
             rows = connection.execute(sa.text("SELECT customer_id, brand FROM customers")).all()
@@ -98,5 +104,47 @@ def test_store_of_schema_0002_gains_customers_brand_and_keeps_its_customers(
             kept = connection.execute(sa.text("SELECT customer_id FROM customers")).scalar_one()
         assert "brand" not in columns and "value" in columns
         assert kept == "C1"
+    finally:
+        engine.dispose()
+
+
+def test_store_of_schema_0003_gains_campaign_plans_and_a_plan_survives_down_and_up(
+    store_url: str, tmp_path: Path
+) -> None:
+    """A store of schema 0003 (before ``campaign_plans``): upgrading keeps its rows and adds the
+    table; a recorded plan reads back exactly; downgrading to 0003 removes only that table and
+    keeps the customers; upgrading again gives an empty ``campaign_plans``."""
+    _, engine = engine_for(store_url)
+    try:
+        assert import_directory(write_dir(seed_customer_tables(), tmp_path / "in"), store_url)
+        downgrade(engine, "0003")
+        with engine.connect() as connection:
+            assert "campaign_plans" not in sa.inspect(connection).get_table_names()
+        upgrade(engine)
+        assert current_revision(engine) == "0004"
+        decided = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
+        written = dt.datetime(2026, 11, 20, 16, 30, 5, 123456, tzinfo=dt.UTC)
+        with recording_plan(
+            store_url, campaign_id="Q4", decided_at=decided, out_dir="/x/q4",
+            plan='{"a": "é"}', written_at=written,
+        ) as recorded:  # fmt: skip
+            pass
+        at = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+        found = latest_plan(store_url, at)  # the same instant as `decided`, in another zone
+        assert found == recorded
+        assert (found.plan_id, found.decided_at, found.written_at, found.plan) == (
+            1,
+            decided,
+            written,
+            '{"a": "é"}',
+        )
+        downgrade(engine, "0003")
+        with engine.connect() as connection:
+            names = set(sa.inspect(connection).get_table_names())
+            kept = connection.execute(sa.text("SELECT customer_id FROM customers")).scalar_one()
+        assert "campaign_plans" not in names and "customers" in names
+        assert kept == "C-SEED-0001"
+        upgrade(engine)
+        assert latest_plan(store_url, at) is None
     finally:
         engine.dispose()

@@ -38,6 +38,7 @@ def _one_brief(
     db: str | None,
     sources: tuple[Path | None, Path | None, Path | None, Path | None],
     agent: str | None,
+    no_plan: bool = False,
 ) -> str:
     """The brief of the core's decision (or of ``offer``), or why there is no pitch."""
     from goodcall.brief.decided import decided_briefs
@@ -49,7 +50,7 @@ def _one_brief(
     if channel is not None and offer is None:
         raise _fail("--channel goes with --offer: without it, the core chooses the channel")
     try:
-        decider = load_decider(*sources, at)
+        decider = load_decider(*sources, at, db=db, no_plan=no_plan)
     except InputError as err:
         raise _fail(str(err)) from err
     profiles = load_profiles(at, db, [customer_id]).collect()
@@ -105,10 +106,14 @@ def brief(
         Path | None,
         typer.Option(
             help="A `campaign run --out` directory: decide with its plan's prices, settings and "
-            "models (default $GOODCALL_CAMPAIGN; none: prices 0).",
+            "models (default $GOODCALL_CAMPAIGN; none: the store's latest plan at --at).",
             envvar="GOODCALL_CAMPAIGN",
         ),
     ] = None,
+    no_plan: Annotated[
+        bool,
+        typer.Option("--no-plan", help="Decide at prices 0, with no campaign plan."),
+    ] = False,
     models: Annotated[
         Path | None, typer.Option(help="Model set; default: the campaign's, else priors only.")
     ] = None,
@@ -134,7 +139,9 @@ def brief(
             typer.echo(json.dumps(paths) if as_json else "\n".join(paths))
             return
         sources = (campaign, models, catalog, policies)
-        text = _one_brief(customer_id, offer, channel, _parse_at(at), fmt, db, sources, agent)
+        text = _one_brief(
+            customer_id, offer, channel, _parse_at(at), fmt, db, sources, agent, no_plan
+        )
         typer.echo(text, nl=False)
     except BriefError as exc:
         raise _fail(str(exc)) from exc

@@ -70,7 +70,7 @@ def run_command(
     """Decide a campaign for every stored customer and write it (decisions, call list, briefs)."""
     from pydantic import ValidationError
 
-    from goodcall.campaign.run import CampaignError, run_campaign
+    from goodcall.campaign.run import CampaignError, PlanRecord, run_campaign
     from goodcall.campaign.settings import campaign_config
     from goodcall.catalog.loader import load_catalog
     from goodcall.catalog.yamlsource import SourceError
@@ -94,14 +94,21 @@ def run_command(
             result = run_campaign(
                 load_profiles(when, db).collect(), config=config, at=when, out_dir=out,
                 models=model_set, catalog=offers, policies_path=policies, overwrite=overwrite,
-                progress=progress, models_dir=models, catalog_path=catalog,
+                progress=progress, models_dir=models, catalog_path=catalog, record=PlanRecord(db),
             )  # fmt: skip
     except (ValidationError, SourceError, CampaignError, NationalListTooOld, ModelSetError) as err:
         raise _fail(str(err)) from err
+    plan_id = result.recorded.plan_id if result.recorded is not None else None
     if as_json:
-        echo_json({"out": str(out)} | result.report)
+        echo_json({"out": str(out), "plan_id": plan_id} | result.report)
     else:
         _show_plan(result.report, out)
+        if result.recorded is not None:
+            _console().print(
+                f"plan {plan_id} recorded in the store at {result.recorded.store}: `goodcall "
+                "explain` and `goodcall brief` decide with it",
+                highlight=False,
+            )
 
 
 def _show_plan(report: dict[str, Any], out: Path) -> None:

@@ -12,6 +12,12 @@ leaves a half-written campaign that someone could send):
   came from (:class:`goodcall.explain.decision.CampaignPlan`): ``explain`` and ``brief`` decide
   one customer with it, as this campaign would.
 
+With a store to record in (``record``), the plan is also recorded in the store's
+``campaign_plans`` (:mod:`goodcall.store.plans`) — that is how ``explain`` and ``brief`` find the
+latest plan without ``--campaign``. The row is inserted before the output directory is renamed
+into place and committed after: a plan the store cannot record leaves no campaign directory, and a
+campaign that cannot be written leaves no plan.
+
 Before deciding, a campaign with calls refuses to run when the national do-not-call list copy
 of any customer is older than the policies allow (``national_list.max_age_days`` in
 ``policies.yaml``), counted in each customer's local date; the refusal names them, and when there
@@ -24,6 +30,8 @@ import datetime as dt
 import json
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +51,7 @@ from goodcall.policy.model import Policies
 from goodcall.policy.national import SHOWN, NationalListTooOld, check_national_list
 from goodcall.policy.resolve import compile_policies
 from goodcall.progress import Progress, Steps
+from goodcall.store.plans import PlanStoreError, StoredPlan, recording_plan
 
 c = pl.col
 CAMPAIGN_STEPS = ("checking", "deciding", "writing the briefs", "writing the campaign")
@@ -58,6 +67,14 @@ class CampaignRun:
     out_dir: Path
     decisions: Decisions
     report: dict[str, Any]
+    recorded: StoredPlan | None = None  # the plan's row in the store, when recorded
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """Record the campaign's plan in the store at ``url`` (None: ``GOODCALL_DB_URL``)."""
+
+    url: str | None
 
 
 def national_list_date(profiles: pl.DataFrame) -> dt.date | None:
@@ -152,11 +169,12 @@ def run_campaign(
     progress: Progress | None = None,
     models_dir: Path | None = None,
     catalog_path: Path | None = None,
+    record: PlanRecord | None = None,
 ) -> CampaignRun:
     """Check, decide and write one campaign (see the module docstring); ``progress`` hears each
     of :data:`CAMPAIGN_STEPS` begin. ``models_dir`` and ``catalog_path``: where ``models`` and
     ``catalog`` were read from, recorded in ``plan.json`` (None: catalog priors only, the shipped
-    catalog)."""
+    catalog). ``record``: the store the plan is recorded in (None: not recorded)."""
     steps = Steps(progress, CAMPAIGN_STEPS)
     steps.start("checking")
     if out_dir.exists() and any(out_dir.iterdir()) and not overwrite:
@@ -195,17 +213,52 @@ def run_campaign(
     briefs = _briefs(decisions.frame, profiles, catalog, compiled, at)
     steps.start("writing the campaign")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        _write(tmp, decisions, briefs, report, plan)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    recorded = _write_and_record(out_dir, record, plan, lambda tmp: _write(
+        tmp, decisions, briefs, report, plan
+    ))  # fmt: skip
     steps.finish()
-    return CampaignRun(out_dir, decisions, report)
+    return CampaignRun(out_dir, decisions, report, recorded)
+
+
+def _write_and_record(
+    out_dir: Path, record: PlanRecord | None, plan: CampaignPlan, write: Callable[[Path], None]
+) -> StoredPlan | None:
+    """Write the campaign to a temporary sibling and rename it into place, inside the store
+    transaction that records its plan (see the module docstring)."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    placed = False
+    try:
+        with _recording(out_dir, record, plan) as recorded:
+            write(tmp)
+            if out_dir.exists():
+                shutil.rmtree(out_dir)
+            tmp.rename(out_dir)
+            placed = True
+        return recorded
+    except BaseException as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if placed:  # the directory was renamed but the store did not commit its plan
+            shutil.rmtree(out_dir, ignore_errors=True)
+        if isinstance(err, PlanStoreError):
+            raise CampaignError(f"the campaign was not written: {err}") from err
+        raise
+
+
+@contextmanager
+def _recording(
+    out_dir: Path, record: PlanRecord | None, plan: CampaignPlan
+) -> Iterator[StoredPlan | None]:
+    if record is None:
+        yield None
+        return
+    with recording_plan(
+        record.url,
+        campaign_id=plan.config.campaign_id,
+        decided_at=plan.decided_at,
+        out_dir=str(out_dir.resolve()),
+        plan=plan.model_dump_json(),
+    ) as recorded:
+        yield recorded
 
 
 def _absolute(path: Path | None) -> str | None:

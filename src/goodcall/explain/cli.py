@@ -42,10 +42,14 @@ def explain_command(
         typer.Option(
             "--campaign",
             help="A `campaign run --out` directory: decide with its plan's prices, settings and "
-            "models (default $GOODCALL_CAMPAIGN; none: prices 0).",
+            "models (default $GOODCALL_CAMPAIGN; none: the store's latest plan at --at).",
             envvar="GOODCALL_CAMPAIGN",
         ),
     ] = None,
+    no_plan: Annotated[
+        bool,
+        typer.Option("--no-plan", help="Decide at prices 0, with no campaign plan."),
+    ] = False,
     models: Annotated[
         Path | None,
         typer.Option("--models", help="Model set (default: the campaign's, else priors only)."),
@@ -67,7 +71,7 @@ def explain_command(
             raise InputError(f"--lang {lang!r}: expected en or fr")
         when = parse_at(at)
         snapshot = parse_date(national_list_date, "--national-list-date")
-        decider = load_decider(campaign, models, catalog, policies, when)
+        decider = load_decider(campaign, models, catalog, policies, when, db=db, no_plan=no_plan)
         profiles = load_profiles(when, db, [customer_id])
         result = explain_customer(
             profiles, customer_id, decider, when, "fr" if lang == "fr" else "en", snapshot

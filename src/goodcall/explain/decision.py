@@ -1,12 +1,20 @@
 """One customer decided by the core, as the latest campaign would decide them.
 
-``goodcall campaign run`` writes ``plan.json`` beside its decisions: the campaign's settings with
+``goodcall campaign run`` writes ``plan.json`` beside its decisions — the campaign's settings with
 the plan's dual prices, the decision time, and where its model set, catalog and policies came
-from (:class:`CampaignPlan`). ``explain`` and ``brief`` read it (``--campaign DIR``) and decide
-the one customer with the same settings, models and prices — so at the campaign's decision time
-they give the campaign's answer. Without a plan, the customer is decided alone at prices 0 (no
-capacity is scarce), with no control group and no exploration (those belong to a campaign), and
-the output says so.
+from (:class:`CampaignPlan`) — and records the same JSON in the store's ``campaign_plans``.
+``explain`` and ``brief`` decide the one customer with the same settings, models and prices, so
+at the campaign's decision time they give the campaign's answer. Which plan (:func:`load_decider`):
+
+* ``--campaign DIR``: the plan of that campaign directory;
+* ``--no-plan``: none;
+* otherwise the latest plan in the store decided at or before ``--at`` (when every plan was
+  decided later, the earliest of them, and the output says so; see
+  :mod:`goodcall.store.plans`). It is read from the stored JSON, so a campaign directory moved
+  or deleted since does not matter; a model set that no longer exists does (exit 2).
+
+Without a plan, the customer is decided alone at prices 0 (no capacity is scarce), with no control
+group and no exploration (those belong to a campaign), and the output says so.
 """
 
 from __future__ import annotations
@@ -25,9 +33,12 @@ from goodcall.explain.inputs import InputError, Rules, load_rules
 from goodcall.models.registry import ModelSet, ModelSetError
 from goodcall.policy.engine import evaluate_channels
 from goodcall.policy.texts import clock, day
+from goodcall.store.plans import PlanStoreError, StoredPlan, latest_plan
 
 PLAN_FILE = "plan.json"
 Lang = Literal["fr", "en"]
+PlanFrom = Literal["directory", "store", "none", "no-plan"]
+"""Where a decision's plan came from: ``--campaign DIR``, the store, none, ``--no-plan``."""
 SINGLE_CAMPAIGN = "SINGLE"
 """The campaign id of a customer decided without a campaign plan."""
 LONE_CONFIG = CampaignConfig(
@@ -66,6 +77,17 @@ class CampaignPlan(BaseModel):
         except (ValidationError, ValueError) as err:
             raise InputError(f"{path}: not a campaign plan: {err}") from err
 
+    @classmethod
+    def from_store(cls, stored: StoredPlan) -> CampaignPlan:
+        """The plan recorded in the store (its JSON text), naming the row at fault."""
+        try:
+            return cls.model_validate_json(stored.plan)
+        except (ValidationError, ValueError) as err:
+            raise InputError(
+                f"the store at {stored.store}: plan {stored.plan_id} (campaign "
+                f"{stored.campaign_id}) is not a campaign plan: {err}"
+            ) from err
+
 
 @dataclass(frozen=True)
 class Decider:
@@ -75,8 +97,10 @@ class Decider:
     models: ModelSet
     config: CampaignConfig
     plan: CampaignPlan | None
-    plan_dir: Path | None
+    plan_dir: Path | None  # the campaign's directory (as given, or as recorded in the store)
     models_dir: Path | None
+    plan_from: PlanFrom = "none"
+    plan_id: int | None = None  # the plan's row in the store's campaign_plans
 
     @property
     def compiled(self) -> CompiledCatalog:
@@ -87,11 +111,14 @@ class Decider:
         trained = self.models.metadata
         plan = self.plan
         return {
-            "prices": "campaign plan" if plan is not None else "zero (no campaign plan)",
+            "prices": _PRICES[self.plan_from],
+            "plan_from": self.plan_from,
+            "plan_id": self.plan_id,
             "campaign": str(self.plan_dir) if self.plan_dir is not None else None,
             "campaign_id": self.config.campaign_id,
             "plan_decided_at": plan.decided_at.isoformat() if plan is not None else None,
             "same_time_as_plan": plan is not None and plan.decided_at == at,
+            "plan_after_at": plan is not None and plan.decided_at > at,
             "models": str(self.models_dir) if self.models_dir is not None else None,
             "models_trained": trained.response is not None,
             "models_trained_at": trained.trained_at.isoformat()
@@ -100,20 +127,37 @@ class Decider:
         }
 
 
+_PRICES: dict[PlanFrom, str] = {
+    "directory": "campaign plan",
+    "store": "campaign plan",
+    "none": "zero (no campaign plan)",
+    "no-plan": "zero (--no-plan)",
+}
+
+
 def load_decider(
     campaign: Path | None,
     models: Path | None,
     catalog: Path | None,
     policies: Path | None,
     at: dt.datetime,
+    *,
+    db: str | None = None,
+    use_store: bool = True,
+    no_plan: bool = False,
 ) -> Decider:
-    """The campaign plan's settings, models and rules (each explicit option wins over the
-    plan's); without a plan, a lone decision at prices 0 with ``models`` or the priors."""
-    plan = CampaignPlan.read(campaign) if campaign is not None else None
+    """The plan's settings, models and rules (each explicit option wins over the plan's); without
+    a plan, a lone decision at prices 0 with ``models`` or the priors. Which plan: see the module
+    docstring (``use_store=False``: never look in the store at ``db``)."""
+    if no_plan and campaign is not None:
+        raise InputError("--no-plan and --campaign exclude each other: pass one of them")
+    plan, plan_dir, plan_from, plan_id = _find_plan(campaign, at, db, use_store and not no_plan)
+    if no_plan:
+        plan_from = "no-plan"
     if plan is not None:
         catalog = catalog or _path(plan.catalog)
         policies = policies or _path(plan.policies)
-        models = models or _path(plan.models)
+        models = models or _plan_models(plan, plan_dir, plan_from)
         config = plan.config
     else:
         config = LONE_CONFIG
@@ -124,8 +168,45 @@ def load_decider(
     except ModelSetError as err:
         raise InputError(f"cannot read the model set: {err}") from err
     return Decider(
-        rules, model_set or ModelSet.priors_only(offers, at), config, plan, campaign, models
+        rules,
+        model_set or ModelSet.priors_only(offers, at),
+        config,
+        plan,
+        plan_dir,
+        models,
+        plan_from,
+        plan_id,
     )
+
+
+def _find_plan(
+    campaign: Path | None, at: dt.datetime, db: str | None, use_store: bool
+) -> tuple[CampaignPlan | None, Path | None, PlanFrom, int | None]:
+    if campaign is not None:
+        return CampaignPlan.read(campaign), campaign, "directory", None
+    if not use_store:
+        return None, None, "none", None
+    try:
+        stored = latest_plan(db, at)
+    except PlanStoreError as err:
+        raise InputError(str(err)) from err
+    if stored is None:
+        return None, None, "none", None
+    return CampaignPlan.from_store(stored), Path(stored.out_dir), "store", stored.plan_id
+
+
+def _plan_models(plan: CampaignPlan, plan_dir: Path | None, plan_from: PlanFrom) -> Path | None:
+    """The plan's model set, which must still exist (a plan decided with models cannot be
+    reproduced with the priors)."""
+    models = _path(plan.models)
+    if models is not None and not models.is_dir():
+        where = "the store's latest plan" if plan_from == "store" else f"the plan in {plan_dir}"
+        raise InputError(
+            f"{where} (campaign {plan.config.campaign_id}, decided at "
+            f"{plan.decided_at.isoformat()}) was decided with the model set {models}, which no "
+            "longer exists: pass --models DIR, or --no-plan to decide at prices 0"
+        )
+    return models
 
 
 def lone_decider(rules: Rules, at: dt.datetime) -> Decider:

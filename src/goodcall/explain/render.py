@@ -69,18 +69,7 @@ def group_line(decision: dict[str, Any]) -> str:
 
 def basis_lines(basis: dict[str, Any], at: str | None = None) -> list[str]:
     """What the decision was made with: prices and models, said plainly."""
-    if basis["campaign"] is not None:
-        prices = (
-            f"prices: the plan of campaign {basis['campaign_id']} ({basis['campaign']}), "
-            f"decided at {basis['plan_decided_at']}"
-        )
-        if not basis["same_time_as_plan"]:
-            prices += " — another time than now: the answer at the plan's own time may differ"
-    else:
-        prices = (
-            "prices: 0 — no campaign plan (pass --campaign DIR, a `campaign run` output, for "
-            "the campaign's answer); no control group or exploration outside a campaign"
-        )
+    prices = "prices: " + _plan_text(basis)
     if not basis["models_trained"]:
         models = (
             "models: none trained — every offer is scored from its catalog prior "
@@ -89,6 +78,29 @@ def basis_lines(basis: dict[str, Any], at: str | None = None) -> list[str]:
     else:
         models = f"models: {basis['models']} (trained at {basis['models_trained_at']})"
     return [prices, models]
+
+
+def _plan_text(basis: dict[str, Any]) -> str:
+    """Which campaign plan's prices the decision used, and how it was chosen."""
+    plan_from = basis.get("plan_from", "directory" if basis["campaign"] else "none")
+    if plan_from == "no-plan":
+        return "0 — --no-plan; no control group or exploration outside a campaign"
+    if plan_from == "none":
+        return (
+            "0 — no campaign plan in the store (run `goodcall campaign run`, or pass --campaign "
+            "DIR, for the campaign's answer); no control group or exploration outside a campaign"
+        )
+    decided = f"campaign {basis['campaign_id']}, decided at {basis['plan_decided_at']}"
+    if plan_from == "store":
+        text = f"the latest plan in the store (plan {basis['plan_id']}: {decided}; written to "
+        text += f"{basis['campaign']})"
+        if basis.get("plan_after_at"):
+            text += " — the earliest plan, none was decided at or before this time"
+    else:
+        text = f"the plan of {decided} ({basis['campaign']})"
+    if not basis["same_time_as_plan"]:
+        text += " — another time than now: the answer at the plan's own time may differ"
+    return text
 
 
 def decision_lines(decision: dict[str, Any]) -> list[str]:

@@ -4,7 +4,8 @@ One SQL table per :class:`goodcall.profiles.schema.Table`: primary key from ``Ta
 foreign keys from ``Column.references``, and SQL types chosen so every value round-trips
 exactly (timestamps are stored in UTC; list columns as ``;``-joined text, ``''`` for the
 empty list, the same convention as the CSV format). ``store_meta`` records what the last
-import was. Alembic migrations create these tables; a test checks they match this metadata.
+import was; ``campaign_plans`` every campaign run's plan. Alembic migrations create these
+tables; a test checks they match this metadata.
 """
 
 from __future__ import annotations
@@ -98,3 +99,16 @@ store_meta = sa.Table(
     sa.Column("key", sa.Text(), primary_key=True),
     sa.Column("value", sa.Text(), nullable=False),
 )
+campaign_plans = sa.Table(
+    "campaign_plans",
+    metadata,
+    sa.Column("plan_id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("campaign_id", sa.Text(), nullable=False),
+    sa.Column("decided_at", UTCDateTime(), nullable=False),
+    sa.Column("written_at", UTCDateTime(), nullable=False),
+    sa.Column("out_dir", sa.Text(), nullable=False),
+    sa.Column("plan", sa.Text(), nullable=False),
+    sa.Index("ix_campaign_plans_decided_at", "decided_at"),
+)
+"""Every ``campaign run``'s plan, as the JSON text of its ``plan.json`` (the explain layer parses
+it): ``explain`` and ``brief`` decide one customer with the latest (:mod:`goodcall.store.plans`)."""
