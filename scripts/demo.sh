@@ -25,7 +25,7 @@ step "3. What the store holds"
 "$GC" summary
 
 step "4. The story's customer at 19:05, before any model is trained: what the core would do on the catalog's priors alone, every offer and channel with the rule that decided"
-"$GC" explain C-SEED-0001 --at "2026-11-20T19:05:00-05:00"
+"$GC" explain C-SEED-0001 --at "2026-11-20T19:05:00-05:00" --no-plan  # no plan, even on a re-run
 
 step "5. The story's call list, audited: every blunder is found (exit status 1 expected)"
 set +e
@@ -44,9 +44,9 @@ step "7. Decide today's campaign: who, what, which channel, when — or no conta
 step "8. The campaign's own call list passes the audit"
 "$GC" audit "$DIR/campaign/call_list.csv" --at "$AT"
 
-step "9. The story's customer as the campaign decided him (its plan's prices and models), and the agent's brief of that decision — or why there is no call"
-"$GC" explain C-SEED-0001 --at "$AT" --campaign "$DIR/campaign"
-"$GC" brief C-SEED-0001 --at "$AT" --campaign "$DIR/campaign"
+step "9. The story's customer as the campaign decided him (the latest plan in the store: its prices and models), and the agent's brief of that decision — or why there is no call"
+"$GC" explain C-SEED-0001 --at "$AT"
+"$GC" brief C-SEED-0001 --at "$AT"
 
 step "10. Value captured against the ground truth ($EVAL_CUSTOMERS-customer carrier)"
 "$GC" evaluate synthetic --customers "$EVAL_CUSTOMERS" --seed 0 --calls-per-day 1500

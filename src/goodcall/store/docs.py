@@ -108,6 +108,11 @@ Timestamps are stored in UTC, list columns as `;`-joined text (`''` is the empty
 schema is versioned with Alembic migrations (`goodcall db upgrade`, run before every import);
 `store_meta` records the last import. Other modules read the store with
 `goodcall.store.reader.load_tables()` / `load_profiles()`.
+
+`campaign_plans` (schema 0004) is not an import table: `goodcall campaign run` records there each
+campaign's plan (`plan_id`, `campaign_id`, `decided_at`, `written_at`, the output directory
+`out_dir`, and `plan`, the JSON text of its `plan.json`), and `goodcall explain` / `goodcall
+brief` decide with the latest one (`goodcall.store.plans`).
 """
 
 
