@@ -108,6 +108,7 @@ def test_the_bar_goes_to_stderr_and_json_stays_clean(
     assert quiet.exit_code == 0 and quiet.stderr == ""
     again = json.loads(quiet.stdout)
     assert again.pop("out") != report.pop("out")
+    assert again.pop("plan_id") == report.pop("plan_id") + 1  # each run recorded in the store
     assert _same(again, report)
 
 
