@@ -112,7 +112,7 @@ schema is versioned with Alembic migrations (`goodcall db upgrade`, run before e
 `campaign_plans` (schema 0004) is not an import table: `goodcall campaign run` records there each
 campaign's plan (`plan_id`, `campaign_id`, `decided_at`, `written_at`, the output directory
 `out_dir`, and `plan`, the JSON text of its `plan.json`), and `goodcall explain` / `goodcall
-brief` decide with the latest one (`goodcall.store.plans`).
+brief` decide with the latest one (`goodcall.store.plans`); `import --replace` keeps them.
 """
 
 
