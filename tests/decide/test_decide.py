@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from goodcall.catalog.engine import evaluate_offers_matrix
+from goodcall.decide import deciding_reason
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import DECISION_SCHEMA, Decisions, decide
 from goodcall.models.registry import ModelSet
@@ -154,3 +155,23 @@ def test_bad_inputs_are_refused(world: World) -> None:
         CampaignConfig(campaign_id="X", control_share=0.7)
     with pytest.raises(ValidationError, match="lacks channels"):
         CampaignConfig(campaign_id="X", contact_cost={"phone": 4.0})
+
+
+@pytest.mark.parametrize("trained_models", [True, False])
+def test_every_decision_names_the_reason_that_decided_it(
+    world: World, trained: ModelSet, trained_models: bool
+) -> None:
+    """With models, and with none (every cell cold: a lone decision without exploration contacts
+    nobody, and says it is because the models do not know the offers, not nothing)."""
+    models = trained if trained_models else ModelSet.priors_only(list(world.catalog.offers), AT)
+    explore = 0.05 if trained_models else 0.0
+    config = CampaignConfig(campaign_id="WHY", calls_per_day=8, explore_share=explore)
+    frame = run(world, models, config).frame
+    deciding = [
+        deciding_reason(reasons, decision)
+        for reasons, decision in frame.select("reasons", "decision").iter_rows()
+    ]
+    assert all(reason is not None for reason in deciding)
+    codes = {str(reason["code"]) for reason in deciding if reason is not None}
+    if not trained_models:
+        assert "arbitration.cold" in codes and "arbitration.best_ev" not in codes

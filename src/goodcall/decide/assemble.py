@@ -136,6 +136,8 @@ def _reasons(config: CampaignConfig) -> pl.Expr:
 
     has_candidates = c("group").is_not_null()
     no_contact = (decision == "no_contact") & has_candidates
+    worth_it = (c("best_ev") > 0).fill_null(False)  # null: no such candidate (never "unknown")
+    known_worth_it = (c("known_ev") > 0).fill_null(False)
     return pl.concat_list(
         c("policy_reasons").fill_null(empty),
         c("catalog_reasons").fill_null(empty),
@@ -143,8 +145,8 @@ def _reasons(config: CampaignConfig) -> pl.Expr:
         one(explain.control_reason(config.control_share), decision == "control"),
         one(explain.contact_reason(), decision == "contact"),
         one(explain.explore_reason(), (decision == "contact") & c("explore")),
-        one(explain.capacity_reason(), no_contact & (c("known_ev") > 0)),
-        one(explain.cold_reason(), no_contact & ~(c("known_ev") > 0) & (c("best_ev") > 0)),
-        one(explain.negative_ev_reason(), no_contact & ~(c("best_ev") > 0)),
+        one(explain.capacity_reason(), no_contact & known_worth_it),
+        one(explain.cold_reason(), no_contact & ~known_worth_it & worth_it),
+        one(explain.negative_ev_reason(), no_contact & ~worth_it),
         one(explain.runner_up_reason(), (decision == "contact") & c("runner_up_ev").is_not_null()),
     )
