@@ -45,6 +45,7 @@ def test_one_row_per_customer_and_offer_with_every_check() -> None:
     assert frame.columns == [
         "customer_id",
         "offer_id",
+        "line_id",
         "eligible",
         "failed_tier",
         "reasons",

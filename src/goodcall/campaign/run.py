@@ -55,7 +55,16 @@ from goodcall.store.plans import PlanStoreError, StoredPlan, recording_plan
 
 c = pl.col
 CAMPAIGN_STEPS = ("checking", "deciding", "writing the briefs", "writing the campaign")
-CALL_LIST_COLUMNS = ("customer_id", "offer_id", "channel", "planned_at", "language", "register")
+CALL_LIST_COLUMNS = (
+    "customer_id",
+    "offer_id",
+    "line_id",
+    "channel",
+    "planned_at",
+    "language",
+    "register",
+)
+"""``line_id``: the line a handset or plan offer is for (empty for account-level offers)."""
 
 
 class CampaignError(ValueError):

@@ -18,7 +18,7 @@ each planned call at its own time).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -35,6 +35,7 @@ from goodcall.catalog.cooldown import cooldown_columns
 from goodcall.catalog.reasonlist import reason_list
 from goodcall.channels import CHANNELS
 from goodcall.profiles.fields import PROFILE_SCHEMA, ProfileSchemaError
+from goodcall.profiles.lines import LINE_ID, LINE_RANK, explode_lines
 from goodcall.zones import UTC_DATETIME, to_local
 
 TIER_ENUM = pl.Enum(list(TIERS))
@@ -81,24 +82,29 @@ def evaluate_offers_matrix(
     *,
     id_column: str = "customer_id",
 ) -> pl.LazyFrame:
-    """One row per customer × offer: ``eligible``, ``failed_tier``, ``failed_mask``,
-    ``promotion_seen`` — booleans and bits only, for batch scoring."""
-    frame, layout = _check_columns(profiles, compiled, at, channels, id_column)
-    structs = []
-    for item in layout:
-        mask = _mask(item.check_columns)
-        seen = list(item.notice_columns)
-        structs.append(
-            pl.struct(
-                (mask == 0).alias("eligible"),
-                _failed_tier(item).alias("failed_tier"),
-                mask.alias("failed_mask"),
-                (pl.any_horizontal([pl.col(c) for c in seen]) if seen else pl.lit(False)).alias(
-                    "promotion_seen"
-                ),
-            ).alias(item.offer.id)
-        )
-    return _melt(frame.select(pl.col(id_column), *structs), compiled, id_column)
+    """One row per customer × offer: ``line_id`` (the line a per-line offer is for, else null),
+    ``eligible``, ``failed_tier``, ``failed_mask``, ``promotion_seen`` — booleans and bits only,
+    for batch scoring."""
+
+    def view(frame: pl.LazyFrame, part: CompiledCatalog, per_line: bool) -> pl.LazyFrame:
+        frame, layout = _check_columns(frame, part, at, channels, id_column, per_line)
+        structs = []
+        for item in layout:
+            mask = _mask(item.check_columns)
+            seen = list(item.notice_columns)
+            structs.append(
+                pl.struct(
+                    (mask == 0).alias("eligible"),
+                    _failed_tier(item).alias("failed_tier"),
+                    mask.alias("failed_mask"),
+                    (pl.any_horizontal([pl.col(c) for c in seen]) if seen else pl.lit(False)).alias(
+                        "promotion_seen"
+                    ),
+                ).alias(item.offer.id)
+            )
+        return _melt(frame, structs, part, id_column, per_line)
+
+    return _judged(profiles, compiled, id_column, view)
 
 
 def evaluate_offers(
@@ -109,33 +115,86 @@ def evaluate_offers(
     *,
     id_column: str = "customer_id",
 ) -> pl.LazyFrame:
-    """One row per customer × offer: ``customer_id``, ``offer_id``, ``eligible``,
-    ``failed_tier``, ``reasons`` (every check, ok or not, with evidence) and ``notices``."""
-    frame, layout = _check_columns(profiles, compiled, at, channels, id_column)
-    frame = frame.with_columns(_evidence_columns(layout))
-    structs = []
-    for item in layout:
-        reasons = reason_list(
-            [c.code for c in item.checks],
-            [pl.col(column) for column in item.check_columns],
-            [c.rule for c in item.checks],
-            [_evidence(c) for c in item.checks],
+    """One row per customer × offer: ``customer_id``, ``offer_id``, ``line_id`` (per-line offers,
+    else null), ``eligible``, ``failed_tier``, ``reasons`` (every check, ok or not, with evidence)
+    and ``notices``."""
+
+    def view(frame: pl.LazyFrame, part: CompiledCatalog, per_line: bool) -> pl.LazyFrame:
+        frame, layout = _check_columns(frame, part, at, channels, id_column, per_line)
+        frame = frame.with_columns(_evidence_columns(layout))
+        structs = []
+        for item in layout:
+            reasons = reason_list(
+                [c.code for c in item.checks],
+                [pl.col(column) for column in item.check_columns],
+                [c.rule for c in item.checks],
+                [_evidence(c) for c in item.checks],
+            )
+            notices = reason_list(
+                [n.code for n in item.notices],
+                [~pl.col(column) for column in item.notice_columns],
+                [n.rule for n in item.notices],
+                [n.evidence for n in item.notices],
+            )
+            structs.append(
+                pl.struct(
+                    (_mask(item.check_columns) == 0).alias("eligible"),
+                    _failed_tier(item).alias("failed_tier"),
+                    reasons.alias("reasons"),
+                    notices.alias("notices"),
+                ).alias(item.offer.id)
+            )
+        return _melt(frame, structs, part, id_column, per_line)
+
+    return _judged(profiles, compiled, id_column, view)
+
+
+_View = Callable[[pl.LazyFrame, CompiledCatalog, bool], pl.LazyFrame]
+
+
+def _judged(
+    profiles: pl.LazyFrame, compiled: CompiledCatalog, id_column: str, view: _View
+) -> pl.LazyFrame:
+    """Account-level offers judged on the profile rows, per-line offers on one row per line
+    (:func:`goodcall.profiles.lines.explode_lines`), by the same ``view``; each per-line offer
+    keeps one line per customer: the first eligible line in the account's order (the primary
+    line first), else the primary line (whose reasons say why none was eligible).
+
+    Rows come back in the order of a single pass (offer by offer, customers in input order)."""
+    per_line = tuple(o for o in compiled.offers if o.offer.per_line)
+    if not per_line or "lines" not in profiles.collect_schema():
+        judged = view(profiles, compiled, False).with_columns(
+            pl.lit(None, pl.String).alias(LINE_ID)
         )
-        notices = reason_list(
-            [n.code for n in item.notices],
-            [~pl.col(column) for column in item.notice_columns],
-            [n.rule for n in item.notices],
-            [n.evidence for n in item.notices],
+        return _line_after_offer(judged, id_column)
+    account = tuple(o for o in compiled.offers if not o.offer.per_line)
+    rows = profiles.with_row_index("__row")
+    parts = []
+    if account:
+        parts.append(
+            view(rows, CompiledCatalog(compiled.catalog, account), False).with_columns(
+                pl.lit(None, pl.String).alias(LINE_ID)
+            )
         )
-        structs.append(
-            pl.struct(
-                (_mask(item.check_columns) == 0).alias("eligible"),
-                _failed_tier(item).alias("failed_tier"),
-                reasons.alias("reasons"),
-                notices.alias("notices"),
-            ).alias(item.offer.id)
+    lines = view(rows, CompiledCatalog(compiled.catalog, per_line), True)
+    key = pl.when(pl.col("eligible")).then(pl.col(LINE_RANK)).otherwise(pl.col(LINE_RANK) + 1_000)
+    parts.append(lines.filter(key == key.min().over("__row", "offer_id")).drop(LINE_RANK))
+    order = {offer_id: i for i, offer_id in enumerate(compiled.offer_ids)}
+    judged = (
+        pl.concat(parts, how="diagonal_relaxed")
+        .with_columns(
+            pl.col("offer_id").replace_strict(order, return_dtype=pl.Int64).alias("__offer")
         )
-    return _melt(frame.select(pl.col(id_column), *structs), compiled, id_column)
+        .sort("__offer", "__row")
+        .drop("__offer", "__row")
+    )
+    return _line_after_offer(judged, id_column)
+
+
+def _line_after_offer(frame: pl.LazyFrame, id_column: str) -> pl.LazyFrame:
+    first = [id_column, "offer_id", LINE_ID]
+    rest = [c for c in frame.collect_schema() if c not in first]
+    return frame.select(*first, *rest)
 
 
 def _check_columns(
@@ -144,8 +203,10 @@ def _check_columns(
     at: dt.datetime | str,
     channels: Sequence[str] | None,
     id_column: str,
+    per_line: bool = False,
 ) -> tuple[pl.LazyFrame, list[_OfferColumns]]:
-    """The profiles with one boolean column per check and per notice of every offer."""
+    """The profiles with one boolean column per check and per notice of every offer (one row
+    per line of each account when ``per_line``)."""
     at_expr = _at_expression(at)
     wanted = frozenset(channels) if channels is not None else None
     if wanted is not None and not wanted <= frozenset(CHANNELS):
@@ -170,8 +231,16 @@ def _check_columns(
     needed = _needed_columns(layout, id_column, at)
     if cooldowns:
         needed.add("contact_history")
-    _check_schema(profiles.collect_schema(), needed, id_column)
-    frame = profiles.select(sorted(needed | {id_column})).with_columns(
+    schema = profiles.collect_schema()
+    _check_schema(schema, needed, id_column)
+    carried = {id_column, *(["__row"] if "__row" in schema else [])}
+    if per_line:
+        frame = explode_lines(
+            profiles.select(sorted(needed | carried | {"lines"})), at_expr.dt.date(), needed
+        )
+    else:
+        frame = profiles.select(sorted(needed | carried))
+    frame = frame.with_columns(
         at_expr.alias("__at"),
         pl.coalesce(to_local(at_expr, pl.col("time_zone")), at_expr.dt.replace_time_zone(None))
         .dt.date()
@@ -248,13 +317,27 @@ def _failed_tier(item: _OfferColumns) -> pl.Expr:
     return expr.cast(TIER_ENUM)
 
 
-def _melt(frame: pl.LazyFrame, compiled: CompiledCatalog, id_column: str) -> pl.LazyFrame:
-    return frame.unpivot(
-        on=list(compiled.offer_ids),
-        index=id_column,
-        variable_name="offer_id",
-        value_name="__result",
-    ).unnest("__result")
+def _melt(
+    frame: pl.LazyFrame,
+    structs: list[pl.Expr],
+    compiled: CompiledCatalog,
+    id_column: str,
+    per_line: bool,
+) -> pl.LazyFrame:
+    schema = frame.collect_schema()
+    index = [id_column, *(c for c in ("__row", LINE_ID, LINE_RANK) if c in schema)]
+    if not per_line:
+        index = [c for c in index if c not in (LINE_ID, LINE_RANK)]
+    return (
+        frame.select(*index, *structs)
+        .unpivot(
+            on=list(compiled.offer_ids),
+            index=index,
+            variable_name="offer_id",
+            value_name="__result",
+        )
+        .unnest("__result")
+    )
 
 
 # --- reasons view ---------------------------------------------------------------------------

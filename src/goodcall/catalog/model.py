@@ -17,6 +17,9 @@ from goodcall.profiles.brands import BRAND_ID, Brand, Names
 
 OfferKind = Literal["handset", "plan", "addon", "bundle", "retention"]
 RuleTier = Literal["eligibility", "applicability", "suitability"]
+PER_LINE_KINDS: frozenset[str] = frozenset({"handset", "plan"})
+"""Offer kinds judged line by line (a handset or a plan is for one line of the account); the
+others (add-ons, bundles, retention) are judged on the account, through its primary line."""
 
 
 class Strict(BaseModel):
@@ -126,6 +129,11 @@ class Offer(Strict):
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}")
         return self
+
+    @property
+    def per_line(self) -> bool:
+        """Judged for each line of the account (see :data:`PER_LINE_KINDS`)."""
+        return self.kind in PER_LINE_KINDS
 
     def rules(self) -> list[tuple[RuleTier, Rule]]:
         """Every rule with its tier, in evaluation order."""

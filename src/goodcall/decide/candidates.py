@@ -121,19 +121,22 @@ def offer_view(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(eligible customer × offer pairs, per-customer catalog reasons).
 
+    Each pair carries ``line_id``: the line a per-line offer (handset, plan) is for — the first
+    eligible line of the account, the catalog engine decides — and null for account-level offers.
+
     An offer whose promotion the customer has already seen is a catalog *notice*, not an
     exclusion; the decision core still does not contact anyone about it — telling a customer
     about a promotion they know is the seed story's second blunder — and says so with the
     notice's code (``catalog.notice.promotion_seen``).
     """
     matrix = evaluate_offers_matrix(profiles, compiled, at, channels).select(
-        "customer_id", "offer_id", "eligible", "failed_mask", "promotion_seen"
+        "customer_id", "offer_id", "line_id", "eligible", "failed_mask", "promotion_seen"
     )
     if offers is not None:
         matrix = matrix.filter(c("offer_id").is_in(list(offers)))
     frame = matrix.collect()
     usable = c("eligible") & ~c("promotion_seen")
-    eligible = frame.filter(usable).select("customer_id", "offer_id")
+    eligible = frame.filter(usable).select("customer_id", "offer_id", "line_id")
     seen = frame.filter(c("eligible") & c("promotion_seen")).select(
         "customer_id", "offer_id", pl.lit(PROMOTION_SEEN).alias("code")
     )

@@ -3,7 +3,8 @@
 The funnel, in order (``docs/decisions.md`` explains each choice):
 
 1. **policy** — which channels may be used now, and the next allowed window of each;
-2. **catalog** — which offers are eligible, applicable and suitable;
+2. **catalog** — which offers are eligible, applicable and suitable (handsets and plans line by
+   line: the decision names the line, ``line_id``);
 3. **control group** — customers with at least one candidate (eligible offer × contactable
    channel) are held out at random (:mod:`goodcall.decide.control`) *before* any model runs;
 4. **models** — uplift, P(accept), P(annoy) and expected value for every candidate contact and
@@ -70,6 +71,7 @@ DECISION_SCHEMA = pl.Schema(
         "decision": pl.String(),
         "group": pl.String(),
         "offer_id": pl.String(),
+        "line_id": pl.String(),
         "channel": pl.String(),
         "planned_at": pl.Datetime("us", "UTC"),
         "local_hour": pl.Int64(),
@@ -197,7 +199,7 @@ def decide(
     scorer = Scorer.of(models, catalog)
     if isinstance(policies, Policies):
         policies = compile_policies(policies)
-    summaries, tops, positives = [], [], []
+    summaries, tops, positives, lines = [], [], [], []
     for start in range(0, max(frame.height, 1), CHUNK_CUSTOMERS):
         chunk = frame.slice(start, CHUNK_CUSTOMERS).lazy()
         stages = funnel(
@@ -209,6 +211,7 @@ def decide(
         summaries.append(customer_summary(stages, scored))
         tops.append(top_offers(scored))
         positives.append(positive_items(scored, config, at, catalog).select(*ITEM_COLUMNS))
+        lines.append(stages.eligible.filter(c("line_id").is_not_null()))
         clock.tick("summaries")
     summary = pl.concat(summaries, how="vertical_relaxed")
     positive = sorted_items(pl.concat(positives, how="vertical_relaxed"))
@@ -222,8 +225,10 @@ def decide(
     shadows = ctrl.filter(pl.Series(shadow_chosen)).select(
         "customer_id", *[c(n).alias("shadow_" + n) for n in CHOICE_COLUMNS]
     )
+    line_of = pl.concat(lines, how="vertical_relaxed")
     decided = [  # chunk by chunk: the reasons lists are the bulk of the output
         assemble(part, top, picks, shadows, config)
+        .join(line_of, on=["customer_id", "offer_id"], how="left", maintain_order="left")
         .select(list(DECISION_SCHEMA))
         .cast(DECISION_SCHEMA)
         for part, top in zip(summaries, tops, strict=True)

@@ -20,6 +20,7 @@ from goodcall.profiles.fields import (
     PROMOTION_STRUCT,
 )
 from goodcall.profiles.frames import empty_table
+from goodcall.profiles.lines import financing_months_left, months_between, usage_ratio
 from goodcall.profiles.schema import TABLES_BY_NAME
 
 Tables = Mapping[str, pl.LazyFrame]
@@ -44,15 +45,6 @@ def _table(tables: Tables, name: str) -> pl.LazyFrame:
         if c.name not in present and not c.required
     ]
     return frame.with_columns(missing) if missing else frame
-
-
-def _months_between(start: pl.Expr, end: dt.date) -> pl.Expr:
-    """Whole months from ``start`` to ``end`` (never negative)."""
-    months = (end.year - start.dt.year().cast(pl.Int64)) * 12 + (
-        end.month - start.dt.month().cast(pl.Int64)
-    )
-    months = months - (start.dt.day() > end.day).cast(pl.Int64)
-    return pl.max_horizontal(months, pl.lit(0, pl.Int64))
 
 
 def _struct(spec: pl.Struct) -> pl.Expr:
@@ -150,23 +142,16 @@ def _lines(tables: Tables, as_of: dt.datetime) -> pl.LazyFrame:
         (pl.col("device_os") == "Android").any().alias("has_android"),
         _struct(LINE_STRUCT).alias("lines"),
     )
-    end = pl.col("financing_end_date")
-    months_left = (end.dt.year().cast(pl.Int64) - as_of_date.year) * 12 + (
-        end.dt.month().cast(pl.Int64) - as_of_date.month
-    )
+    as_of_day = pl.lit(as_of_date, pl.Date)
     return (
         per_customer.join(top_tier, how="cross")
         .with_columns(
-            _months_between(pl.col("device_purchase_date"), as_of_date).alias("device_age_months"),
-            pl.when(end.is_null() | (end <= pl.lit(as_of_date)))
-            .then(pl.lit(0, pl.Int64))
-            .otherwise(pl.max_horizontal(months_left, pl.lit(1, pl.Int64)))
-            .alias("financing_months_left"),
+            months_between(pl.col("device_purchase_date"), as_of_day).alias("device_age_months"),
+            financing_months_left(pl.col("financing_end_date"), as_of_day).alias(
+                "financing_months_left"
+            ),
             (pl.col("plan_tier") >= pl.col("_top_tier")).alias("plan_is_top"),
-            pl.when(pl.col("plan_data_gb") > 0)
-            .then(pl.col("data_usage_gb") / pl.col("plan_data_gb"))
-            .otherwise(None)
-            .alias("data_usage_ratio"),
+            usage_ratio(pl.col("data_usage_gb"), pl.col("plan_data_gb")).alias("data_usage_ratio"),
         )
         .drop("device_purchase_date", "financing_end_date", "_top_tier")
     )
@@ -253,7 +238,9 @@ def build_profiles(tables: Tables, as_of: dt.datetime) -> pl.LazyFrame:
         pl.coalesce("preferred_name", "first_name").alias("preferred_name"),
         _jurisdiction().alias("jurisdiction"),
         pl.col("language").str.slice(0, 2).alias("lang"),
-        _months_between(pl.col("customer_since"), as_of_date).alias("tenure_months"),
+        months_between(pl.col("customer_since"), pl.lit(as_of_date, pl.Date)).alias(
+            "tenure_months"
+        ),
         pl.col("lines_count").fill_null(0),
         pl.col("has_ios").fill_null(False),
         pl.col("has_android").fill_null(False),

@@ -1,0 +1,113 @@
+"""One row per customer × line, for offers judged per line (handsets and plans).
+
+The profile's scalar device and plan columns describe the *primary* line. A family account with
+two iPhones, a Galaxy and a basic phone must be judged line by line for a handset or a plan: the
+Galaxy line may take an Android offer while the primary iPhone line may not. Rather than a second
+rule engine, :func:`explode_lines` gives every line a row of its own whose scalar device and plan
+columns (``device_os``, ``plan_tier``, ``device_age_months``…) are that line's, so the same
+compiled catalog predicates judge it.
+
+The primary line's row keeps the profile's own values untouched, so a single-line customer is
+judged exactly as before. The other lines take theirs from the ``lines`` list; the values the
+profile derives (device age, financing months left, usage ratio) are derived with the same
+formulas as :mod:`goodcall.profiles.build`, at the UTC date given. ``plan_price`` and
+``plan_is_top`` are not carried per line: they are null on non-primary lines (a per-line rule
+that names them fails there).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+LINE_ID = "line_id"
+LINE_RANK = "__line_rank"
+"""0 for the primary line (or an account without lines), then 1, 2… in the account's line order."""
+
+_FROM_LINE = (
+    "device_make",
+    "device_model",
+    "device_os",
+    "plan_id",
+    "plan_tier",
+    "plan_data_gb",
+    "data_usage_gb",
+)
+_NULL_ON_OTHER_LINES: dict[str, pl.DataType] = {
+    "plan_price": pl.Float64(),
+    "plan_is_top": pl.Boolean(),
+}
+LINE_FIELDS: frozenset[str] = frozenset(
+    (
+        *_FROM_LINE,
+        *_NULL_ON_OTHER_LINES,
+        "device_age_months",
+        "financing_months_left",
+        "data_usage_ratio",
+    )
+)
+"""The profile columns that take a line's own value on that line's row."""
+
+
+def months_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Whole months from ``start`` to ``end`` (dates; never negative)."""
+    months = (end.dt.year().cast(pl.Int64) - start.dt.year().cast(pl.Int64)) * 12 + (
+        end.dt.month().cast(pl.Int64) - start.dt.month().cast(pl.Int64)
+    )
+    months = months - (start.dt.day() > end.dt.day()).cast(pl.Int64)
+    return pl.max_horizontal(months, pl.lit(0, pl.Int64))
+
+
+def financing_months_left(end: pl.Expr, as_of: pl.Expr) -> pl.Expr:
+    """Months of financing left at ``as_of``: 0 when none or ended, else at least 1."""
+    months_left = (end.dt.year().cast(pl.Int64) - as_of.dt.year().cast(pl.Int64)) * 12 + (
+        end.dt.month().cast(pl.Int64) - as_of.dt.month().cast(pl.Int64)
+    )
+    return (
+        pl.when(end.is_null() | (end <= as_of))
+        .then(pl.lit(0, pl.Int64))
+        .otherwise(pl.max_horizontal(months_left, pl.lit(1, pl.Int64)))
+    )
+
+
+def usage_ratio(usage: pl.Expr, allowance: pl.Expr) -> pl.Expr:
+    """Data used over the plan's allowance (null for an allowance of 0 or unknown)."""
+    return pl.when(allowance > 0).then(usage / allowance).otherwise(None)
+
+
+def explode_lines(profiles: pl.LazyFrame, as_of: pl.Expr, fields: set[str]) -> pl.LazyFrame:
+    """One row per customer × line with ``line_id`` and :data:`LINE_RANK`; every column of
+    ``fields`` that is in :data:`LINE_FIELDS` takes the line's own value on non-primary lines.
+
+    ``profiles`` must have ``lines``; ``as_of`` is the date expression the derived values are
+    counted at. An account without lines keeps one row (``line_id`` null, rank 0).
+    """
+    line = pl.col("__line")
+    primary = line.struct.field("is_primary").fill_null(True)
+    position = pl.int_range(pl.len(), dtype=pl.Int64).over("__account")
+    derived: dict[str, pl.Expr] = {
+        "device_age_months": months_between(line.struct.field("device_purchase_date"), as_of),
+        "financing_months_left": financing_months_left(
+            line.struct.field("financing_end_date"), as_of
+        ),
+        "data_usage_ratio": usage_ratio(
+            line.struct.field("data_usage_gb"), line.struct.field("plan_data_gb")
+        ),
+        **{name: line.struct.field(name) for name in _FROM_LINE},
+        **{name: pl.lit(None, dtype) for name, dtype in _NULL_ON_OTHER_LINES.items()},
+    }
+    overrides = [
+        pl.when(primary).then(pl.col(name)).otherwise(value).alias(name)
+        for name, value in derived.items()
+        if name in fields
+    ]
+    return (
+        profiles.with_row_index("__account")
+        .rename({"lines": "__line"})
+        .explode("__line")
+        .with_columns(
+            *overrides,
+            line.struct.field("line_id").alias(LINE_ID),
+            pl.when(primary).then(pl.lit(0, pl.Int64)).otherwise(position + 1).alias(LINE_RANK),
+        )
+        .drop("__line", "__account")
+    )
