@@ -168,7 +168,7 @@ def _judged(
         )
         return _line_after_offer(judged, id_column)
     account = tuple(o for o in compiled.offers if not o.offer.per_line)
-    rows = profiles.with_row_index("__row")
+    rows = profiles.with_row_index("__judged_row")
     parts = []
     if account:
         parts.append(
@@ -178,15 +178,15 @@ def _judged(
         )
     lines = view(rows, CompiledCatalog(compiled.catalog, per_line), True)
     key = pl.when(pl.col("eligible")).then(pl.col(LINE_RANK)).otherwise(pl.col(LINE_RANK) + 1_000)
-    parts.append(lines.filter(key == key.min().over("__row", "offer_id")).drop(LINE_RANK))
+    parts.append(lines.filter(key == key.min().over("__judged_row", "offer_id")).drop(LINE_RANK))
     order = {offer_id: i for i, offer_id in enumerate(compiled.offer_ids)}
     judged = (
         pl.concat(parts, how="diagonal_relaxed")
         .with_columns(
             pl.col("offer_id").replace_strict(order, return_dtype=pl.Int64).alias("__offer")
         )
-        .sort("__offer", "__row")
-        .drop("__offer", "__row")
+        .sort("__offer", "__judged_row")
+        .drop("__offer", "__judged_row")
     )
     return _line_after_offer(judged, id_column)
 
@@ -233,7 +233,7 @@ def _check_columns(
         needed.add("contact_history")
     schema = profiles.collect_schema()
     _check_schema(schema, needed, id_column)
-    carried = {id_column, *(["__row"] if "__row" in schema else [])}
+    carried = {id_column, *(["__judged_row"] if "__judged_row" in schema else [])}
     if per_line:
         frame = explode_lines(
             profiles.select(sorted(needed | carried | {"lines"})), at_expr.dt.date(), needed
@@ -325,7 +325,7 @@ def _melt(
     per_line: bool,
 ) -> pl.LazyFrame:
     schema = frame.collect_schema()
-    index = [id_column, *(c for c in ("__row", LINE_ID, LINE_RANK) if c in schema)]
+    index = [id_column, *(c for c in ("__judged_row", LINE_ID, LINE_RANK) if c in schema)]
     if not per_line:
         index = [c for c in index if c not in (LINE_ID, LINE_RANK)]
     return (
