@@ -52,6 +52,9 @@ def test_run_writes_a_campaign_the_audit_accepts(
     assert tuple(calls.columns) == CALL_LIST_COLUMNS
     assert calls.height == run.decisions.contacts.height
     assert calls["planned_at"].str.contains(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$").all()
+    per_line = [o.id for o in world.catalog.offers if o.per_line]
+    named = calls.filter(pl.col("line_id").is_not_null())
+    assert named.equals(calls.filter(pl.col("offer_id").is_in(per_line)))  # the line, or none
     audited = read_call_list(out / "call_list.csv")
     findings = audit_calls(
         audited,

@@ -1,7 +1,8 @@
 """Read a call list produced by any system: CSV or Parquet, the columns the audit needs.
 
 Required columns: ``customer_id``, ``offer_id``, ``planned_at``, ``channel``, ``language``,
-``register``; other columns are ignored. ``planned_at`` is ISO 8601; with an offset
+``register``; ``line_id`` is optional (the line a handset or plan offer is for: the audit then
+checks the offer against that line's own device and plan); other columns are ignored. ``planned_at`` is ISO 8601; with an offset
 (``2026-11-20T19:00:00-05:00``, ``…Z``) it is an instant, without one (``2026-11-20 19:00``) it is
 the *customer's* local wall-clock time, placed with the customer's time zone. ``register`` is
 ``formal`` or ``informal`` (``vous`` and ``tu`` are accepted). A file that cannot be read, a
@@ -23,6 +24,7 @@ from goodcall.channels import CHANNELS
 from goodcall.zones import UTC_DATETIME
 
 REQUIRED = ("customer_id", "offer_id", "planned_at", "channel", "language", "register")
+OPTIONAL = ("line_id",)
 REGISTERS = {"formal": "formal", "informal": "informal", "vous": "formal", "tu": "informal"}
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z]{2})?$")
 MAX_LISTED = 20
@@ -65,7 +67,8 @@ def read_call_list(path: Path) -> pl.DataFrame:
                 f"{', '.join(frame.columns) or 'no columns'}"
             ],
         )
-    return validate_calls(frame.select(REQUIRED), str(path))
+    optional = [c for c in OPTIONAL if c in frame.columns]
+    return validate_calls(frame.select(*REQUIRED, *optional), str(path))
 
 
 def _read(path: Path) -> pl.DataFrame:
@@ -80,8 +83,17 @@ def _read(path: Path) -> pl.DataFrame:
 
 
 def validate_calls(frame: pl.DataFrame, source: str) -> pl.DataFrame:
-    """Check and normalise the required columns (any dtype for ``planned_at``)."""
-    frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
+    """Check and normalise the required columns (any dtype for ``planned_at``); ``line_id``
+    (optional) is a trimmed text, null when absent or empty."""
+    line_id = (
+        pl.col("line_id").cast(pl.String).str.strip_chars()
+        if "line_id" in frame.columns
+        else pl.lit(None, pl.String)
+    )
+    frame = frame.with_row_index("row", offset=1).with_columns(
+        pl.col("row").cast(pl.Int64),
+        pl.when(line_id != "").then(line_id).alias("line_id"),
+    )
     texts = [c for c in REQUIRED if c != "planned_at"]
     frame = frame.with_columns(
         [pl.col(c).cast(pl.String).str.strip_chars().alias(f"raw_{c}") for c in texts]

@@ -8,6 +8,10 @@ use. One row per finding: the rule's code, a severity, the rule and the evidence
 
 Unknown customers and unknown offers are findings (``audit.unknown_customer``,
 ``audit.unknown_offer``), not input errors: the audit still reports everything else in the list.
+A call list may name the line a handset or plan offer is for (``line_id``): the offer is then
+checked against that line's own device and plan, and a line that is not on the customer's account
+is a finding (``audit.unknown_line``). Without ``line_id`` the offer is checked as goodcall decides
+it: on the account's first eligible line.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ def audit_calls(
 ) -> pl.DataFrame:
     """Every finding of a validated call list (see :mod:`goodcall.audit.calllist`), sorted by
     row then code."""
+    if "line_id" not in calls.columns:  # optional: the line a per-line offer is for
+        calls = calls.with_columns(pl.lit(None, pl.String).alias("line_id"))
     known_ids = calls.get_column("customer_id").unique().to_list()
     customers = profiles.filter(pl.col("customer_id").is_in(known_ids)).collect()
     rows = _place_local_times(calls, customers)
@@ -57,6 +63,7 @@ def audit_calls(
         _unknown_customers(rows, customers),
         _unknown_offers(rows, catalog),
         _unplaced(rows, customers),
+        _unknown_lines(rows, customers),
     ]
     usable = rows.filter(
         pl.col("customer_id").is_in(customers.get_column("customer_id").implode())
@@ -224,12 +231,16 @@ def _offer_checks(
         mine = rows.filter(pl.col("offer_id") == offer.id)
         if mine.height == 0:
             continue
-        frame = mine.select("row", "planned_at", "customer_id").join(
-            customers, on="customer_id", how="left"
-        )
+        frame = mine.select(
+            "row", "planned_at", "customer_id", pl.col("line_id").alias("__call_line")
+        ).join(customers, on="customer_id", how="left")
         single = CompiledCatalog(catalog.catalog, (offer,))
         result = evaluate_offers(
-            frame.lazy().rename({"row": "__row"}), single, "planned_at", id_column="__row"
+            frame.lazy().rename({"row": "__row"}),
+            single,
+            "planned_at",
+            id_column="__row",
+            line_column="__call_line",
         ).collect()
         failed = (
             result.select(
@@ -253,6 +264,24 @@ def _offer_checks(
             )
         )
     return pl.concat(parts) if parts else pl.DataFrame(schema=FINDINGS_SCHEMA)
+
+
+def _unknown_lines(rows: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame:
+    """A ``line_id`` that is not one of the (known) customer's lines."""
+    lines = customers.select(
+        "customer_id", pl.col("lines").list.eval(pl.element().struct.field("line_id")).alias("_l")
+    )
+    named = rows.filter(pl.col("line_id").is_not_null()).join(lines, on="customer_id", how="inner")
+    unknown = named.filter(~pl.col("line_id").is_in(pl.col("_l")))
+    return _finding(
+        unknown,
+        "audit.unknown_line",
+        "error",
+        "the line is on the customer's account",
+        pl.concat_str(
+            pl.lit("line_id="), pl.col("line_id"), pl.lit(", lines="), pl.col("_l").list.join("|")
+        ),
+    )
 
 
 def _policy_checks(

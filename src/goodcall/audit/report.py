@@ -20,6 +20,7 @@ Lang = Literal["fr", "en"]
 TITLES: dict[str, str] = {
     "audit.unknown_customer": "customer not in the store",
     "audit.unknown_offer": "offer not in the catalog",
+    "audit.unknown_line": "line not on the customer's account",
     "audit.planned_at": "local time that cannot be placed",
     "audit.language": "wrong language",
     "audit.register": "wrong register (tu/vous)",
@@ -143,6 +144,11 @@ def _audit_text(code: str, ev: dict[str, str], lang: Lang) -> str:
     if code == "audit.unknown_offer":
         detail = ev.get("offer_id", "")
         return f"offre inconnue : {detail}" if fr else f"unknown offer: {detail}"
+    if code == "audit.unknown_line":
+        detail = ev.get("line_id", "")
+        return (
+            f"ligne inconnue au compte : {detail}" if fr else f"line not on the account: {detail}"
+        )
     if code == "audit.planned_at":
         zone = ev.get("time_zone", "none")
         if fr:

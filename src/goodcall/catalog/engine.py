@@ -114,10 +114,12 @@ def evaluate_offers(
     channels: Sequence[str] | None = None,
     *,
     id_column: str = "customer_id",
+    line_column: str | None = None,
 ) -> pl.LazyFrame:
     """One row per customer × offer: ``customer_id``, ``offer_id``, ``line_id`` (per-line offers,
     else null), ``eligible``, ``failed_tier``, ``reasons`` (every check, ok or not, with evidence)
-    and ``notices``."""
+    and ``notices``. ``line_column``: a column of lines to judge per-line offers on (see
+    :func:`_judged`)."""
 
     def view(frame: pl.LazyFrame, part: CompiledCatalog, per_line: bool) -> pl.LazyFrame:
         frame, layout = _check_columns(frame, part, at, channels, id_column, per_line)
@@ -146,19 +148,25 @@ def evaluate_offers(
             )
         return _melt(frame, structs, part, id_column, per_line)
 
-    return _judged(profiles, compiled, id_column, view)
+    return _judged(profiles, compiled, id_column, view, line_column)
 
 
 _View = Callable[[pl.LazyFrame, CompiledCatalog, bool], pl.LazyFrame]
 
 
 def _judged(
-    profiles: pl.LazyFrame, compiled: CompiledCatalog, id_column: str, view: _View
+    profiles: pl.LazyFrame,
+    compiled: CompiledCatalog,
+    id_column: str,
+    view: _View,
+    line_column: str | None = None,
 ) -> pl.LazyFrame:
     """Account-level offers judged on the profile rows, per-line offers on one row per line
     (:func:`goodcall.profiles.lines.explode_lines`), by the same ``view``; each per-line offer
     keeps one line per customer: the first eligible line in the account's order (the primary
     line first), else the primary line (whose reasons say why none was eligible).
+    ``line_column``, when given, names a column of wanted lines (the audit's call list): a row
+    with a wanted line that is on the account is judged on that line only.
 
     Rows come back in the order of a single pass (offer by offer, customers in input order)."""
     per_line = tuple(o for o in compiled.offers if o.offer.per_line)
@@ -178,7 +186,14 @@ def _judged(
         )
     lines = view(rows, CompiledCatalog(compiled.catalog, per_line), True)
     key = pl.when(pl.col("eligible")).then(pl.col(LINE_RANK)).otherwise(pl.col(LINE_RANK) + 1_000)
-    parts.append(lines.filter(key == key.min().over("__judged_row", "offer_id")).drop(LINE_RANK))
+    keep = key == key.min().over("__judged_row", "offer_id")
+    if line_column is not None:
+        wanted = rows.select("__judged_row", pl.col(line_column).alias("__wanted"))
+        lines = lines.join(wanted, on="__judged_row", how="left")
+        found = pl.col(LINE_ID) == pl.col("__wanted")
+        on_account = found.fill_null(False).any().over("__judged_row", "offer_id")
+        keep = pl.when(on_account).then(found).otherwise(keep)
+    parts.append(lines.filter(keep).drop(LINE_RANK, "__wanted", strict=False))
     order = {offer_id: i for i, offer_id in enumerate(compiled.offer_ids)}
     judged = (
         pl.concat(parts, how="diagonal_relaxed")
