@@ -2,7 +2,8 @@
 
 Required columns: ``customer_id``, ``offer_id``, ``planned_at``, ``channel``, ``language``,
 ``register``; ``line_id`` is optional (the line a handset or plan offer is for: the audit then
-checks the offer against that line's own device and plan); other columns are ignored. ``planned_at`` is ISO 8601; with an offset
+checks the offer against that line's own device and plan); other columns are ignored.
+``planned_at`` is ISO 8601; with an offset
 (``2026-11-20T19:00:00-05:00``, ``…Z``) it is an instant, without one (``2026-11-20 19:00``) it is
 the *customer's* local wall-clock time, placed with the customer's time zone. ``register`` is
 ``formal`` or ``informal`` (``vous`` and ``tu`` are accepted). A file that cannot be read, a
