@@ -112,8 +112,11 @@ def render_briefs(
 ) -> list[str] | pl.DataFrame:
     """Briefs for decided contacts, in the order of ``contacts``.
 
-    ``contacts`` has ``customer_id, offer_id, channel`` (one row per contact); ``profiles`` the
-    profile frame (at least those customers); ``offer_eval`` the output of ``evaluate_offers``.
+    ``contacts`` has ``customer_id, offer_id, channel`` (one row per contact) and optionally
+    ``line_id`` (the line a handset or plan offer is for: the brief names it, and its pitch and
+    "do not" lines are about that line's device and plan — evaluate ``offer_eval`` on the same
+    lines, see ``evaluate_offers(line_column=…)``); ``profiles`` the profile frame (at least
+    those customers); ``offer_eval`` the output of ``evaluate_offers``.
     Returns the rendered briefs, or (``as_frame=True``) ``contacts`` with a ``brief`` column.
     A contact that must not be briefed (excluded offer, do-not-call, unknown customer) is an
     error naming its row: a campaign is not sent with a hole in it.

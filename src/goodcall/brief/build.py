@@ -41,7 +41,9 @@ from goodcall.brief.model import (
 )
 from goodcall.brief.schema import BRIEF_SCHEMA, briefs_of, model_struct, struct_of
 from goodcall.catalog.model import Bilingual, Catalog
+from goodcall.catalog.wording import CALLED_LINE
 from goodcall.profiles.fields import PROFILE_SCHEMA
+from goodcall.profiles.lines import profiles_on_lines
 
 
 def _working_frame(
@@ -55,6 +57,9 @@ def _working_frame(
         "customer_id",
         col("offer_id").alias("_offer"),
         col("channel").alias("_channel"),
+        (col("line_id") if "line_id" in contacts.columns else pl.lit(None, pl.String)).alias(
+            "_line"
+        ),
     )
     offers = index.frame.lazy().rename({"offer_id": "_offer"})
     evaluated = offer_eval.lazy().select(EVAL_COLUMNS)
@@ -174,13 +179,50 @@ def _facts(
         facts.has_repair(k).alias("_repair"),
     )
     _check_seen(frame)
-    texts = pitch.spoken_texts(frame, inputs.catalog, index.offers)
+    on_line = _on_called_line(frame, at)
+    texts = pitch.spoken_texts(on_line, inputs.catalog, index.offers)
     memo = donot.memo_for(inputs.catalog, inputs.reason_text)
-    offers = donot.do_not_offers(excluded, reasons, index.frame, frame, profiles, memo)
+    line_profiles = (
+        on_line.select(*profile_columns, CALLED_LINE) if CALLED_LINE in on_line.columns else None
+    )
+    offers = donot.do_not_offers(
+        excluded, reasons, index.frame, frame, profiles, memo, line_profiles
+    )
+    called = col("_line").is_not_null()
+    frame = frame.with_columns(
+        pl.when(called).then(on_line["device_age_months"]).alias("_line_age"),
+        pl.when(called).then(on_line["financing_months_left"]).alias("_line_left"),
+        _called_line(frame).alias("_line_facts"),
+    )
     frame = frame.with_columns(
         texts.alias("_texts"), offers.alias("_offers"), pitch.fit_codes(frame).alias("_fit")
     )
     return frame.select(_brief_columns(inputs))
+
+
+def _on_called_line(frame: pl.DataFrame, at: dt.datetime) -> pl.DataFrame:
+    """The working frame with the device and plan of the line each call is about (``_line``,
+    a per-line offer's line), so the pitch and the "do not" lines speak of that line; what the
+    agent knows of the account (section 3) keeps the account holder's line."""
+    if "lines" not in frame.columns or frame["_line"].null_count() == frame.height:
+        return frame
+    wanted = frame.select("customer_id", col("_line").alias("line_id"))
+    on_line = profiles_on_lines(frame, wanted, pl.lit(at.astimezone(dt.UTC).date()))
+    return on_line.with_columns(col("_line").alias(CALLED_LINE))
+
+
+def _called_line(frame: pl.DataFrame) -> pl.Series:
+    """Per row, the called line's facts (as section 3 lists them), or null."""
+    lines = frame.select("_row", "_line", col("_lines").alias("_l")).explode("_l")
+    mine = lines.filter(col("_l").struct.field("line_id") == col("_line")).unique(
+        "_row", keep="first"
+    )
+    dtype = frame.schema["_lines"].inner  # type: ignore[attr-defined]
+    return (
+        frame.select("_row")
+        .join(mine.select("_row", "_l"), on="_row", how="left", maintain_order="left")["_l"]
+        .cast(dtype)
+    )
 
 
 def _check_seen(frame: pl.DataFrame) -> None:
@@ -236,6 +278,9 @@ def _brief_columns(inputs: Inputs) -> list[pl.Expr]:
             answer=texts.field("answer"),
             promotion_id=col("_promotion"),
             promotion_seen=col("_seen"),
+            line_id=col("_line"),
+            line=col("_line_facts"),
+            line_age_months=col("_line_age"),
         ).alias("offer"),
         struct_of(
             Avoid,
@@ -325,8 +370,10 @@ def build_brief(
     *,
     promotion_names: Mapping[str, Bilingual] | None = None,
     reason_text: ReasonText | None = None,
+    line_id: str | None = None,
 ) -> Brief:
-    """The brief for one decided contact.
+    """The brief for one decided contact (``line_id``: the line a per-line offer is for, named
+    in the brief; ``offer_rows`` should then be judged on that line).
 
     ``profile`` is one row of the profile frame (``row(i, named=True)``); ``offer_rows`` are this
     customer's rows of ``evaluate_offers`` (a frame or a list of row dicts); ``promotion_names``
@@ -335,8 +382,13 @@ def build_brief(
     inputs = Inputs(catalog, at, promotion_names, reason_text, agent_name)
     cid = profile.get("customer_id")
     contacts = pl.DataFrame(
-        {"customer_id": [cid], "offer_id": [offer_id], "channel": [channel]},
-        schema={"customer_id": pl.String(), "offer_id": pl.String(), "channel": pl.String()},
+        {"customer_id": [cid], "offer_id": [offer_id], "channel": [channel], "line_id": [line_id]},
+        schema={
+            "customer_id": pl.String(),
+            "offer_id": pl.String(),
+            "channel": pl.String(),
+            "line_id": pl.String(),
+        },
     )
     try:
         frame = brief_frame(contacts, _profile_frame(profile), _eval_frame(offer_rows, cid), inputs)

@@ -53,7 +53,19 @@ def decided_briefs(
     """The brief (or the reason for none) of every customer of ``profiles``, by customer id."""
     decisions = decide_customers(profiles, decider, at)
     catalog = decider.compiled.catalog
-    evaluated = evaluate_offers(profiles.lazy(), decider.compiled, at).collect()
+    lines = {  # the decided line of a per-line offer: the brief and its "do not" are about it
+        cid: d.get("line_id")
+        for cid, d in decisions.items()
+        if d["decision"] == "contact" and (offer is None or offer == d["offer_id"])
+    }
+    on_line = profiles.with_columns(
+        pl.col("customer_id")
+        .replace_strict(lines, default=None, return_dtype=pl.String)
+        .alias("__call_line")
+    )
+    evaluated = evaluate_offers(
+        on_line.lazy(), decider.compiled, at, line_column="__call_line"
+    ).collect()
     out: dict[str, DecidedBrief] = {}
     for profile in profiles.iter_rows(named=True):
         cid = profile["customer_id"]
@@ -65,7 +77,9 @@ def decided_briefs(
         pitch_offer = offer if offer is not None else str(chosen)
         pitch_channel = channel if offer is not None else str(decision["channel"])
         rows = evaluated.filter(pl.col("customer_id") == cid)
-        brief = build_brief(profile, pitch_offer, pitch_channel, catalog, rows, at, agent)
+        brief = build_brief(
+            profile, pitch_offer, pitch_channel, catalog, rows, at, agent, line_id=lines.get(cid)
+        )
         warning = (
             None
             if offer is None or (chosen, decision["channel"]) == (offer, channel)

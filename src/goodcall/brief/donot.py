@@ -21,7 +21,7 @@ from goodcall.brief.memo import COLUMNS, ReasonMemo, ReasonText
 from goodcall.brief.model import DoNotOffer
 from goodcall.brief.schema import model_struct, struct_of
 from goodcall.catalog.checks import BRAND
-from goodcall.catalog.model import Catalog
+from goodcall.catalog.model import PER_LINE_KINDS, Catalog
 from goodcall.reasons import CATALOG_TIERS, deciding_checks
 
 OFFER_COLUMNS = (
@@ -161,13 +161,23 @@ def do_not_offers(
     base: pl.DataFrame,
     profiles: pl.DataFrame,
     memo: ReasonMemo,
+    line_profiles: pl.DataFrame | None = None,
 ) -> pl.Series:
     """The "Do not" groups of every row of ``base`` (see :func:`picked_rows` for the inputs).
 
     ``profiles`` is aligned with ``base`` (row ``i`` is the profile of ``base``'s ``_row == i``).
+    ``line_profiles``, aligned the same way, describe the line each call is about: the reasons of
+    per-line offers (handsets, plans) are worded from them — the engine judged those offers on
+    that line — and the others from ``profiles`` (the account).
     """
     picked = picked_rows(excluded, reasons, offers, base)
-    texts = memo.texts(picked.select(*COLUMNS, col("_row").alias("_p")), profiles)
+    row = col("_row")
+    if line_profiles is not None:
+        per_line = offers.filter(col("_kind").is_in(list(PER_LINE_KINDS)))["offer_id"]
+        on_line = col("offer_id").is_in(per_line.implode())
+        row = pl.when(on_line).then(row + profiles.height).otherwise(row)
+        profiles = pl.concat([profiles, line_profiles], how="diagonal_relaxed")
+    texts = memo.texts(picked.select(*COLUMNS, row.alias("_p")), profiles)
     return groups(picked, texts, base)
 
 

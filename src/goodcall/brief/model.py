@@ -186,6 +186,11 @@ class Pitch(Part):
     answer: str | None
     promotion_id: str | None
     promotion_seen: PromotionEvent | None
+    line_id: str | None = Field(
+        default=None, description="the line a handset or plan offer is for (None: the account)"
+    )
+    line: Line | None = Field(default=None, description="that line, when it is not the account")
+    line_age_months: int | None = Field(default=None, description="age of that line's device")
 
 
 class DoNotOffer(Part):

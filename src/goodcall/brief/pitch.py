@@ -190,16 +190,21 @@ def spoken_texts(frame: pl.DataFrame, catalog: Catalog, offers: Mapping[str, Off
 def fit_holds(knowledge: pl.Expr) -> dict[FitCode, pl.Expr]:
     """Whether each fact that can speak for an offer holds for the customer.
 
-    Reads the pitched offer's ``_target_os`` and ``_target_tier`` columns.
+    Reads the pitched offer's ``_target_os`` and ``_target_tier`` columns, and — when the call
+    is about one line (``_line_facts``, ``_line_age``, ``_line_left``) — that line's device.
     """
     k = knowledge.struct
     plan = k.field("plan")
     level = plan.struct.field("usage_level")
-    primary = k.field("lines").list.first()
-    months_left = k.field("financing_months_left").fill_null(0)
+    called = col("_line_facts").is_not_null()  # a per-line offer's line, else the account's
+    primary = pl.when(called).then(col("_line_facts")).otherwise(k.field("lines").list.first())
+    months_left = (
+        pl.when(called).then(col("_line_left")).otherwise(k.field("financing_months_left"))
+    ).fill_null(0)
+    age = pl.when(called).then(col("_line_age")).otherwise(k.field("device_age_months"))
     holds: dict[FitCode, pl.Expr] = {
         "same_os": col("_target_os") == primary.struct.field("device_os"),
-        "device_age": k.field("device_age_months").fill_null(0) >= OLD_DEVICE_MONTHS,
+        "device_age": age.fill_null(0) >= OLD_DEVICE_MONTHS,
         "financing_done": (months_left == 0)
         & primary.struct.field("financing_end_date").is_not_null(),
         "financing_left": months_left > 0,
@@ -226,6 +231,8 @@ def fit_codes(frame: pl.DataFrame) -> pl.Series:
     """Per row: :func:`pick_fit` for the pitched offer's kind (``_kind``), worked out once per
     distinct kind and set of facts that hold."""
     holds = fit_holds(pl.col("knowledge"))
+    absent = [c for c in ("_line_facts", "_line_age", "_line_left") if c not in frame.columns]
+    frame = frame.with_columns(pl.lit(None).alias(c) for c in absent)
     keys = frame.select(col("_kind"), *(holds[code].alias(code) for code in FIT_CODES))
     return per_distinct(keys, pick_fit, pl.List(pl.String()))
 

@@ -212,12 +212,18 @@ def _knowledge(b: Batch) -> pl.Expr:
 def _fit_macros(b: Batch) -> tuple[dict[str, Macro], tuple[str, ...]]:
     """Each fit code's macro and the facts it names (those of the other codes stay out of its
     key), and the columns those facts are read from."""
-    k = col("knowledge").struct
-    line = k.field("lines").list.first().struct
+    k, called = col("knowledge").struct, col("offer").struct.field("line")
+    # the line the call is about (a per-line offer's), else the account holder's
+    line_struct = (
+        pl.when(called.is_not_null()).then(called).otherwise(k.field("lines").list.first())
+    )
+    line = line_struct.struct
     facts = {
         "_fit_os": line.field("device_os"),
         "_fit_model": line.field("device_model"),
-        "_fit_age": k.field("device_age_months"),
+        "_fit_age": pl.when(called.is_not_null())
+        .then(col("offer").struct.field("line_age_months"))
+        .otherwise(k.field("device_age_months")),
         "_fit_left": k.field("financing_months_left"),
         "_fit_plan": k.field("plan").struct.field("plan_name"),
         "_fit_lines": k.field("lines").list.len(),
@@ -269,6 +275,16 @@ def _offer(b: Batch) -> pl.Expr:
     points = o.field("talking_points")
     return section(
         b.one(b.say("offer_name", {"name": o.field("name")})),
+        b.one(
+            b.say(
+                "offer_line",
+                {
+                    "line_id": o.field("line_id"),
+                    "device": o.field("line").struct.field("device_model"),
+                },
+                when=o.field("line_id").is_not_null(),
+            )
+        ),
         b.one(b.say("fit_heading", when=fits.list.len() > 0), children=b.each(fits, fit, columns)),
         b.one(
             b.say(

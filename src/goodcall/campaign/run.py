@@ -142,12 +142,15 @@ def _briefs(
     from goodcall.brief.batch import render_briefs
 
     calls = decisions.filter((c("decision") == "contact") & (c("channel") == "phone")).select(
-        "customer_id", "offer_id", "channel"
+        "customer_id", "offer_id", "line_id", "channel"
     )
     if calls.height == 0:
         return calls.with_columns(pl.lit(None, pl.String).alias("brief"))
     called = profiles.join(calls.select("customer_id"), on="customer_id", how="semi")
-    evaluated = evaluate_offers(called.lazy(), compiled, at).collect()
+    on_line = called.join(
+        calls.select("customer_id", c("line_id").alias("__call_line")), on="customer_id"
+    )  # per-line offers judged on the called line: the brief's "do not" is about that line
+    evaluated = evaluate_offers(on_line.lazy(), compiled, at, line_column="__call_line").collect()
     return render_briefs(calls, called, evaluated, catalog, at, "text", as_frame=True)
 
 

@@ -18,6 +18,7 @@ from babel.dates import format_date
 
 from goodcall.catalog.model import Catalog, Offer, Rule
 from goodcall.catalog.wording import (
+    CALLED_LINE,
     DERIVED_FIELDS,
     LOCALES,
     Lang,
@@ -28,6 +29,7 @@ from goodcall.catalog.wording import (
     format_profile,
     placeholder_names,
     plan_name,
+    primary_line,
     with_article,
 )
 
@@ -136,6 +138,17 @@ class _Context:
     def say(self, fr: str, en: str) -> str:
         return fr if self.lang == "fr" else en
 
+    def line(self) -> str:
+        """« la ligne principale » / "the main line", or the called line when the call is about
+        another line (« la ligne L-0003 »)."""
+        described = primary_line(self.profile)
+        if self.profile.get(CALLED_LINE) is None or described is None:
+            return self.say("la ligne principale", "the main line")
+        if described.get("is_primary"):
+            return self.say("la ligne principale", "the main line")
+        line_id = described.get("line_id")
+        return self.say(f"la ligne {line_id}", f"line {line_id}")
+
     def a_device(self) -> str | None:
         """``un iPhone 13 (iOS)`` / ``an iPhone 13 (iOS)``; None when no device is on file."""
         name = device_name(self.profile)
@@ -164,18 +177,18 @@ def _device_os(c: _Context) -> str:
     device = c.a_device()
     if device is None:
         return c.say(
-            "aucun appareil n'est connu pour la ligne principale, donc rien ne dit qu'il "
+            f"aucun appareil n'est connu pour {c.line()}, donc rien ne dit qu'il "
             f"s'agit d'un appareil {wanted}",
-            f"no device is on file for the main line, so nothing says it is {an_os} device",
+            f"no device is on file for {c.line()}, so nothing says it is {an_os} device",
         )
     if c.ok:
         return c.say(
-            f"la ligne principale a {device}, un appareil {wanted} comme le demande l'offre",
-            f"the main line has {device}, {an_os} device as the offer requires",
+            f"{c.line()} a {device}, un appareil {wanted} comme le demande l'offre",
+            f"{c.line()} has {device}, {an_os} device as the offer requires",
         )
     return c.say(
-        f"la ligne principale a {device}, pas un appareil {wanted}",
-        f"the main line has {device}, not {an_os} device",
+        f"{c.line()} a {device}, pas un appareil {wanted}",
+        f"{c.line()} has {device}, not {an_os} device",
     )
 
 
@@ -192,27 +205,27 @@ def _already_owns(c: _Context) -> str:
                 c.say("appareil inconnu", "unknown device"), c.lang, definite=False
             )
             return c.say(
-                f"la ligne principale a {device}, pas {wanted}",
-                f"the main line has {device}, not {wanted}",
+                f"{c.line()} a {device}, pas {wanted}",
+                f"{c.line()} has {device}, not {wanted}",
             )
         return c.say(
-            f"la ligne principale a déjà {wanted}",
-            f"the main line already has {wanted}",
+            f"{c.line()} a déjà {wanted}",
+            f"{c.line()} already has {wanted}",
         )
     plan = c.plan()
     if plan is None:
         return c.say(
-            "aucun forfait n'est connu pour la ligne principale",
-            "no plan is on file for the main line",
+            f"aucun forfait n'est connu pour {c.line()}",
+            f"no plan is on file for {c.line()}",
         )
     if c.ok:
         return c.say(
-            f"la ligne principale a le forfait {plan}, pas celui de l'offre",
-            f"the main line is on the {plan} plan, not the offer's",
+            f"{c.line()} a le forfait {plan}, pas celui de l'offre",
+            f"{c.line()} is on the {plan} plan, not the offer's",
         )
     return c.say(
-        f"la ligne principale a déjà le forfait {plan}",
-        f"the main line is already on the {plan} plan",
+        f"{c.line()} a déjà le forfait {plan}",
+        f"{c.line()} is already on the {plan} plan",
     )
 
 
@@ -222,14 +235,14 @@ def _not_an_upgrade(c: _Context) -> str:
     plan = c.plan()
     if plan is None or tier is None or target is None:
         return c.say(
-            "le forfait de la ligne principale n'est pas connu, donc rien ne garantit que ce "
+            f"le forfait de {c.line()} n'est pas connu, donc rien ne garantit que ce "
             "serait une amélioration",
-            "the main line's plan is not on file, so there is no telling this would be an upgrade",
+            f"{c.line()}'s plan is not on file, so there is no telling this would be an upgrade",
         )
     if c.ok:
         return c.say(
-            f"la ligne principale a le forfait {plan}, plus petit que celui de l'offre",
-            f"the main line is on the {plan} plan, smaller than the offer's",
+            f"{c.line()} a le forfait {plan}, plus petit que celui de l'offre",
+            f"{c.line()} is on the {plan} plan, smaller than the offer's",
         )
     if c.profile.get("plan_is_top"):
         fr, en = "notre plus gros forfait", "our biggest plan"
@@ -238,9 +251,8 @@ def _not_an_upgrade(c: _Context) -> str:
     else:
         fr, en = "un forfait plus gros", "a bigger plan"
     return c.say(
-        f"la ligne principale a déjà le forfait {plan}, {fr}, donc ce ne serait pas une "
-        "amélioration",
-        f"the main line is already on the {plan} plan, {en}, so that would not be an upgrade",
+        f"{c.line()} a déjà le forfait {plan}, {fr}, donc ce ne serait pas une amélioration",
+        f"{c.line()} is already on the {plan} plan, {en}, so that would not be an upgrade",
     )
 
 

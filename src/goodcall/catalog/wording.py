@@ -73,9 +73,19 @@ def with_article(name: str, lang: Lang, definite: bool) -> str:
     return f"{'an' if vowel_sound else 'a'} {name}"
 
 
+CALLED_LINE = "called_line"
+"""Optional profile key: the line a per-line offer's call is about, whose device and plan the
+scalar fields then describe (the brief sets it; see :mod:`goodcall.profiles.lines`)."""
+
+
 def primary_line(profile: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The line the profile's scalar device and plan fields describe."""
+    """The line the profile's scalar device and plan fields describe (the called line when
+    :data:`CALLED_LINE` names one, else the primary line)."""
     lines = profile.get("lines") or []
+    called = profile.get(CALLED_LINE)
+    for line in lines:
+        if called is not None and line.get("line_id") == called:
+            return line  # type: ignore[no-any-return]
     for line in lines:
         if line.get("is_primary"):
             return line  # type: ignore[no-any-return]

@@ -267,6 +267,7 @@ def _decision(row: dict[str, Any], parts: dict[str, Any], zone: str | None) -> d
         "decision": row["decision"],
         "group": row["group"],
         "offer_id": row["offer_id"],
+        "line_id": row.get("line_id"),
         "channel": row["channel"],
         "planned_at": _iso(row["planned_at"]),
         "planned_local": _local(row["planned_at"], zone),

@@ -21,7 +21,9 @@ def headline(decision: dict[str, Any]) -> str:
     kind = decision["decision"]
     if kind == "contact":
         return (
-            f"CONTACT: {decision['offer_id']} by {decision['channel']} at "
+            f"CONTACT: {decision['offer_id']}"
+            + (f" for line {decision['line_id']}" if decision.get("line_id") else "")
+            + f" by {decision['channel']} at "
             f"{decision['planned_local']} (customer's time)"
             + (" — exploration" if decision["explore"] else "")
         )

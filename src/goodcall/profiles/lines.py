@@ -111,3 +111,32 @@ def explode_lines(profiles: pl.LazyFrame, as_of: pl.Expr, fields: set[str]) -> p
         )
         .drop("__line", "__account")
     )
+
+
+def profiles_on_lines(profiles: pl.DataFrame, wanted: pl.DataFrame, as_of: pl.Expr) -> pl.DataFrame:
+    """``profiles`` with the scalar device and plan columns of the line each customer is called
+    about: ``wanted`` has ``customer_id`` and ``line_id`` (null, or a line not on the account:
+    the profile as it is). One row per profile row, in order, all columns kept."""
+    keyed = profiles.with_row_index("__profile").join(
+        wanted.select("customer_id", pl.col(LINE_ID).alias("__wanted")).unique("customer_id"),
+        on="customer_id",
+        how="left",
+        maintain_order="left",
+    )
+    fields = set(LINE_FIELDS) & set(profiles.columns)
+    exploded = explode_lines(keyed.lazy(), as_of, fields).filter(
+        pl.col(LINE_ID) == pl.col("__wanted")
+    )
+    on_line = exploded.select("__profile", *sorted(fields)).collect()
+    replaced = keyed.join(
+        on_line.with_columns(pl.lit(True).alias("__on_line")),
+        on="__profile",
+        how="left",
+        suffix="__line",
+        maintain_order="left",
+    )
+    matched = pl.col("__on_line").fill_null(False)
+    return replaced.with_columns(
+        pl.when(matched).then(pl.col(f"{name}__line")).otherwise(pl.col(name)).alias(name)
+        for name in sorted(fields)
+    ).select(profiles.columns)
