@@ -105,13 +105,27 @@ def render_examples(out: Path, catalog_path: Path | None = None) -> list[Path]:
 
     catalog = load_catalog(catalog_path)
     profiles = build_profiles(example_tables(), AT).collect()
-    evaluated = evaluate_offers(profiles.lazy(), compile_catalog(catalog), AT).collect()
+    compiled = compile_catalog(catalog)
+    judged = evaluate_offers(profiles.lazy(), compiled, AT).collect()
+    lines = {  # the line a per-line offer is for, as the decision would name it
+        ex.customer_id: judged.filter(
+            (pl.col("customer_id") == ex.customer_id) & (pl.col("offer_id") == ex.offer_id)
+        )["line_id"].item()
+        for ex in EXAMPLES
+    }
+    called = profiles.with_columns(
+        pl.col("customer_id")
+        .replace_strict(lines, default=None, return_dtype=pl.String)
+        .alias("__call_line")
+    )
+    evaluated = evaluate_offers(called.lazy(), compiled, AT, line_column="__call_line").collect()
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for ex in EXAMPLES:
         profile = profiles.filter(pl.col("customer_id") == ex.customer_id).row(0, named=True)
         rows = evaluated.filter(pl.col("customer_id") == ex.customer_id)
-        brief = build_brief(profile, ex.offer_id, ex.channel, catalog, rows, AT)
+        line = lines[ex.customer_id]
+        brief = build_brief(profile, ex.offer_id, ex.channel, catalog, rows, AT, line_id=line)
         suffixes: tuple[tuple[Format, str], ...] = (
             ("text", "txt"),
             ("html", "html"),

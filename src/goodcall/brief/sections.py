@@ -282,7 +282,9 @@ def _offer(b: Batch) -> pl.Expr:
                     "line_id": o.field("line_id"),
                     "device": o.field("line").struct.field("device_model"),
                 },
-                when=o.field("line_id").is_not_null(),
+                # a single-line account has no other line to confuse it with
+                when=o.field("line_id").is_not_null()
+                & (col("knowledge").struct.field("lines").list.len() > 1),
             )
         ),
         b.one(b.say("fit_heading", when=fits.list.len() > 0), children=b.each(fits, fit, columns)),
