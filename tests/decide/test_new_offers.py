@@ -176,7 +176,9 @@ def test_without_exploration_a_new_offer_gets_no_contact(world: World, trained: 
     )
     named = set(evidence.str.extract(r"^best=([A-Z0-9_]+)/").to_list())
     unknown = set(trained.posteriors.filter(~c("known"))["offer_id"].to_list())
-    assert NEW in named and named <= unknown | {NEW}  # only offers the models do not know
+    # a handset or plan for a line other than the account holder's is unknown to the models too
+    per_line = {o.id for o in catalog.offers if o.per_line}
+    assert NEW in named and named <= unknown | per_line | {NEW}  # only what the models never saw
 
 
 def test_a_channel_the_models_never_saw_is_only_explored(world: World, trained: ModelSet) -> None:
@@ -207,13 +209,19 @@ def test_a_never_tried_cell_of_known_offer_and_channel_is_explored(
         world.profiles.lazy(), catalog=world.catalog, compiled=world.compiled,
         policies=world.policies, at=AT, config=config,
     )  # fmt: skip
-    scored = score_items(stages.items, Scorer.of(trained, world.catalog), config, AT, ITEM_KEYS)
+    scorer = Scorer.of(trained, world.catalog)
+    holder = stages.items.filter(~c("other_line"))  # the account holder's line (or the account)
+    scored = score_items(holder, scorer, config, AT, ITEM_KEYS)
     cells = scored.join(untried.select("offer_id", "channel"), on=["offer_id", "channel"])
     assert cells.height > 0
     assert cells["known"].all() and not cells["mature"].any()
     assert cells["explore_ev"].is_not_null().all()
     mature = scored.filter(c("mature"))
     assert mature.height > 0 and mature["explore_ev"].is_null().all()
+    other = score_items(stages.items.filter(c("other_line")), scorer, config, AT, ITEM_KEYS)
+    assert other.height > 0  # a family line's handset or plan: never seen by the models
+    assert not other["known"].any() and not other["mature"].any()
+    assert other["explore_ev"].is_not_null().all()
 
 
 def test_sets_written_before_known_read_their_old_flag(trained: ModelSet, world: World) -> None:

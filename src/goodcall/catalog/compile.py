@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
+from typing import get_args
 
 from goodcall.catalog.checks import (
     BUILTIN_APPLICABILITY,
@@ -116,7 +117,7 @@ def describe(catalog: Catalog, problem: RuleProblem) -> str:
     return f"{where}, field {field_name}: {problem.message}" if field_name else where
 
 
-_RULE_TIERS: tuple[RuleTier, ...] = ("eligibility", "applicability", "suitability")
+_RULE_TIERS: tuple[RuleTier, ...] = get_args(RuleTier)  # the tiers an offer writes rules in
 
 
 def _offer_problems(index: int, offer: Offer) -> list[RuleProblem]:

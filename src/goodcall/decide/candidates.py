@@ -122,7 +122,9 @@ def offer_view(
     """(eligible customer × offer pairs, per-customer catalog reasons).
 
     Each pair carries ``line_id``: the line a per-line offer (handset, plan) is for — the first
-    eligible line of the account, the catalog engine decides — and null for account-level offers.
+    eligible line of the account, the catalog engine decides — and null for account-level offers;
+    ``other_line`` is true when that line is not the account holder's (scoring treats it as a
+    cell the models have never seen).
 
     An offer whose promotion the customer has already seen is a catalog *notice*, not an
     exclusion; the decision core still does not contact anyone about it — telling a customer
@@ -136,11 +138,36 @@ def offer_view(
         matrix = matrix.filter(c("offer_id").is_in(list(offers)))
     frame = matrix.collect()
     usable = c("eligible") & ~c("promotion_seen")
-    eligible = frame.filter(usable).select("customer_id", "offer_id", "line_id")
+    eligible = (
+        frame.filter(usable)
+        .select("customer_id", "offer_id", "line_id")
+        .join(_holder_lines(profiles), on="customer_id", how="left")
+        .with_columns(
+            (
+                c("line_id").is_not_null()
+                & ~c("_holder_lines").list.contains(c("line_id")).fill_null(False)
+            ).alias("other_line")
+        )
+        .drop("_holder_lines")
+    )
     seen = frame.filter(c("eligible") & c("promotion_seen")).select(
         "customer_id", "offer_id", pl.lit(PROMOTION_SEEN).alias("code")
     )
     return eligible, _catalog_reasons(frame.filter(~c("eligible")), seen, compiled)
+
+
+def _holder_lines(profiles: pl.LazyFrame) -> pl.DataFrame:
+    """Each customer's account-holder line ids (``is_primary``, unset counting as primary, as
+    :func:`goodcall.profiles.lines.explode_lines` does)."""
+    if "lines" not in profiles.collect_schema():
+        return pl.DataFrame(schema={"customer_id": pl.String, "_holder_lines": pl.List(pl.String)})
+    holder = pl.element().struct.field("is_primary").fill_null(True)
+    return profiles.select(
+        "customer_id",
+        c("lines")
+        .list.eval(pl.element().filter(holder).struct.field("line_id"))
+        .alias("_holder_lines"),
+    ).collect()
 
 
 def _catalog_reasons(

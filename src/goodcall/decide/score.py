@@ -63,6 +63,15 @@ class Scorer:
         return cls(models, offer_table(offers), with_catalog_priors(models.posteriors, offers))
 
 
+def _on_another_line(items: pl.DataFrame) -> pl.Expr:
+    """A per-line offer for a line other than the account holder's. The history's contacts were
+    all judged on the account holder's line, so the models have never seen such a candidate:
+    like a new offer, it is scored from its catalog prior and contacted only by exploration."""
+    if "other_line" not in items.columns:
+        return pl.lit(False)
+    return c("other_line").fill_null(False)
+
+
 def score_chunk(
     items: pl.DataFrame, scorer: Scorer, config: CampaignConfig, at: dt.datetime
 ) -> pl.DataFrame:
@@ -72,8 +81,12 @@ def score_chunk(
         candidate_features(items.lazy().with_columns(pl.lit(at).alias("_as_of")), scorer.offers)
         .join(scorer.posteriors.lazy(), on=["offer_id", "channel"], how="left")
         .with_columns(
-            (c("known").fill_null(False) & pl.lit(models.response is not None)).alias("known"),
-            c("mature").fill_null(False),
+            (
+                c("known").fill_null(False)
+                & pl.lit(models.response is not None)
+                & ~_on_another_line(items)
+            ).alias("known"),
+            (c("mature").fill_null(False) & ~_on_another_line(items)).alias("mature"),
             *posterior_means(),
         )
         .collect()
