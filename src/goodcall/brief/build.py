@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from goodcall.brief import donot, facts, pitch
+from goodcall.brief import donot, donotline, facts, pitch
 from goodcall.brief.checks import first_failure
 from goodcall.brief.distinct import RowError, per_distinct, regroup
 from goodcall.brief.facts import BriefError, col
@@ -186,7 +186,14 @@ def _facts(
         on_line.select(*profile_columns, CALLED_LINE) if CALLED_LINE in on_line.columns else None
     )
     offers = donot.do_not_offers(
-        excluded, reasons, index.frame, frame, profiles, memo, line_profiles
+        excluded,
+        reasons,
+        index.frame,
+        frame,
+        profiles,
+        memo,
+        line_profiles,
+        _line_judging(frame, profiles, inputs),
     )
     called = col("_line").is_not_null()
     frame = frame.with_columns(
@@ -198,6 +205,20 @@ def _facts(
         texts.alias("_texts"), offers.alias("_offers"), pitch.fit_codes(frame).alias("_fit")
     )
     return frame.select(_brief_columns(inputs))
+
+
+def _line_judging(
+    frame: pl.DataFrame, profiles: pl.DataFrame, inputs: Inputs
+) -> donot.LineJudging | None:
+    """The per-line offers judged on every line of the multi-line accounts called about the
+    account, so section 5 says what not to pitch to whom (:mod:`goodcall.brief.donotline`)."""
+    by_line = donotline.account_calls(frame)
+    if not by_line.any():
+        return None
+    rows = donotline.line_rows(frame, profiles, by_line)
+    excluded, reasons = donotline.judged_on_lines(rows, inputs.catalog, inputs.at)
+    wording = donotline.wording_profiles(rows, inputs.at)
+    return donot.LineJudging(rows, excluded, reasons, wording)
 
 
 def _on_called_line(frame: pl.DataFrame, at: dt.datetime) -> pl.DataFrame:

@@ -13,6 +13,7 @@ once per distinct input (:mod:`goodcall.brief.memo`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 import polars as pl
 
@@ -38,6 +39,9 @@ MAX_GROUPS = 5
 MAX_NAMES = 6
 ABOUT_CUSTOMER = CATALOG_TIERS[1:]
 """The tiers whose checks read the customer (validity is about the offer's own dates)."""
+ACCOUNT_AFTER = 0.5
+"""Among exclusions of one relevance, each line's first "do not" comes before the account's
+(what not to pitch to whom is the point on a multi-line call), its further ones after."""
 BASIC_PLAN_TIERS = 2
 """Plans at or below this tier are "basic": above it, the agent is told not to assume one."""
 
@@ -124,12 +128,19 @@ def picked_rows(
 
 
 def groups(picked: pl.DataFrame, texts: pl.Series, rows: pl.DataFrame) -> pl.Series:
-    """Per row of ``rows`` (``_row``), the excluded offers grouped by reason sentence."""
+    """Per row of ``rows`` (``_row``), the excluded offers grouped by line (when ``picked`` has
+    ``_line_id``, else none) and reason sentence, the most relevant first, at most
+    :data:`MAX_GROUPS`."""
+    if "_line_id" not in picked.columns:
+        picked = picked.with_columns(
+            pl.lit(None, pl.String).alias("_line_id"), pl.lit(None, pl.String).alias("_device")
+        )
     grouped = (
         picked.with_columns(texts.alias("_text"))
-        .group_by("_row", "_text", maintain_order=True)
+        .group_by("_row", "_line_id", "_text", maintain_order=True)
         .agg(
             col("code").first(),
+            col("_device").first(),
             col("offer_id").head(MAX_NAMES).alias("_ids"),
             col("_name").head(MAX_NAMES).alias("_names"),
             pl.len().alias("_count"),
@@ -144,6 +155,8 @@ def groups(picked: pl.DataFrame, texts: pl.Series, rows: pl.DataFrame) -> pl.Ser
         reason=col("_text"),
         code=col("code").fill_null(""),
         more=(col("_count").cast(pl.Int64) - MAX_NAMES).clip(lower_bound=0),
+        line_id=col("_line_id"),
+        device=col("_device"),
     )
     per_row = grouped.group_by("_row", maintain_order=True).agg(item.alias("_offers"))
     dtype = pl.List(model_struct(DoNotOffer))
@@ -162,23 +175,86 @@ def do_not_offers(
     profiles: pl.DataFrame,
     memo: ReasonMemo,
     line_profiles: pl.DataFrame | None = None,
+    by_line: LineJudging | None = None,
 ) -> pl.Series:
     """The "Do not" groups of every row of ``base`` (see :func:`picked_rows` for the inputs).
 
     ``profiles`` is aligned with ``base`` (row ``i`` is the profile of ``base``'s ``_row == i``).
     ``line_profiles``, aligned the same way, describe the line each call is about: the reasons of
     per-line offers (handsets, plans) are worded from them — the engine judged those offers on
-    that line — and the others from ``profiles`` (the account).
+    that line — and the others from ``profiles`` (the account). ``by_line``: the rows whose
+    per-line exclusions are named line by line (:mod:`goodcall.brief.donotline`).
     """
+    per_line = offers.filter(col("_kind").is_in(list(PER_LINE_KINDS)))["offer_id"]
+    if by_line is not None:
+        grouped_rows = by_line.rows["_row"].unique().implode()
+        dropped = col("_row").is_in(grouped_rows) & col("offer_id").is_in(per_line.implode())
+        excluded = excluded.filter(~dropped)
     picked = picked_rows(excluded, reasons, offers, base)
     row = col("_row")
     if line_profiles is not None:
-        per_line = offers.filter(col("_kind").is_in(list(PER_LINE_KINDS)))["offer_id"]
         on_line = col("offer_id").is_in(per_line.implode())
         row = pl.when(on_line).then(row + profiles.height).otherwise(row)
         profiles = pl.concat([profiles, line_profiles], how="diagonal_relaxed")
     texts = memo.texts(picked.select(*COLUMNS, row.alias("_p")), profiles)
+    if by_line is not None:
+        picked, texts = _with_lines(picked, texts, offers, base, memo, by_line)
     return groups(picked, texts, base)
+
+
+class LineJudging(NamedTuple):
+    """The per-line offers judged on every line of the grouped rows (see
+    :mod:`goodcall.brief.donotline`): ``rows`` (one per brief row × line: ``_row``,
+    ``_line_id``, ``_device``, ``_order``), ``excluded`` (``_lr``: the row of ``rows``,
+    ``offer_id``, ``_e``), the engine's ``reasons`` and the ``wording`` profiles (aligned with
+    ``rows``, each on its own line)."""
+
+    rows: pl.DataFrame
+    excluded: pl.DataFrame
+    reasons: pl.Series
+    wording: pl.DataFrame
+
+
+def _with_lines(
+    picked: pl.DataFrame,
+    texts: pl.Series,
+    offers: pl.DataFrame,
+    base: pl.DataFrame,
+    memo: ReasonMemo,
+    by_line: LineJudging,
+) -> tuple[pl.DataFrame, pl.Series]:
+    """The account's picked rows and texts, merged with those of every line, sorted so that the
+    most relevant come first (line by line in the account's order within one relevance)."""
+    lines = by_line.rows.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("_lr"), "_row", "_line_id", "_device", "_order"
+    )
+    line_base = lines.join(
+        base.select("_row", "lang", "_kind", "redeemed_promotions"), on="_row", how="left"
+    ).select(col("_lr").alias("_row"), "lang", "_kind", "redeemed_promotions")
+    mine = by_line.excluded.rename({"_lr": "_row"})
+    on_lines = picked_rows(mine, by_line.reasons, offers, line_base)
+    line_texts = memo.texts(on_lines.select(*COLUMNS, col("_row").alias("_p")), by_line.wording)
+    on_lines = (
+        on_lines.with_columns(line_texts.alias("_text"))
+        .rename({"_row": "_lr"})
+        .join(lines, on="_lr", how="left", maintain_order="left")
+        .drop("_lr")
+        .sort("_row", "_order", "_rank", "_position", maintain_order=True)
+    )
+    first_seen = pl.int_range(pl.len(), dtype=pl.Int64).over("_row", "_line_id", "_text")
+    nth = pl.when(first_seen == 0).then(1).otherwise(0).cum_sum().over("_row", "_line_id") - 1
+    on_lines = on_lines.with_columns(nth.cast(pl.Float64).alias("_nth"))
+    account = picked.with_columns(
+        texts.alias("_text"),
+        pl.lit(None, pl.String).alias("_line_id"),
+        pl.lit(None, pl.String).alias("_device"),
+        pl.lit(-1, pl.Int64).alias("_order"),
+        pl.lit(ACCOUNT_AFTER, pl.Float64).alias("_nth"),
+    )
+    merged = pl.concat([account, on_lines.select(account.columns)], how="vertical_relaxed").sort(
+        "_row", "_rank", "_nth", "_order", "_position", maintain_order=True
+    )
+    return merged.drop("_text", "_order", "_nth"), merged["_text"]
 
 
 def memo_for(

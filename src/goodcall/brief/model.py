@@ -11,9 +11,9 @@ text and HTML show.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 Lang = Literal["fr", "en"]
 Register = Literal["formal", "informal"]
@@ -201,6 +201,17 @@ class DoNotOffer(Part):
     reason: str
     code: str
     more: int = Field(default=0, ge=0, description="further excluded offers, not named")
+    line_id: str | None = Field(default=None, description="the line they fail on, if grouped")
+    device: str | None = Field(default=None, description="that line's device")
+
+    @model_serializer(mode="wrap")
+    def _without_line(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """An account-wide exclusion is dumped as before line groups existed (no line keys)."""
+        data: dict[str, Any] = handler(self)
+        if self.line_id is None:
+            data.pop("line_id", None)
+            data.pop("device", None)
+        return data
 
 
 class Avoid(Part):

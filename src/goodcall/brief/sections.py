@@ -331,7 +331,12 @@ def _avoid(b: Batch) -> pl.Expr:
     def offers(flat: pl.DataFrame) -> pl.Series:
         d = col("_v").struct
         args = {"names": d.field("names"), "more": d.field("more")}
-        return b.words.say("do_not_offer", args, slots={"reason": d.field("reason")}, frame=flat)
+        slots = {
+            "reason": d.field("reason"),
+            "line": d.field("line_id"),
+            "device": d.field("device"),
+        }
+        return b.words.say("do_not_offer", args, slots=slots, frame=flat)
 
     def topic(flat: pl.DataFrame) -> pl.Series:
         return b.words.say_each(topics, col("_v"), frame=flat)
