@@ -26,7 +26,7 @@ from goodcall.brief.build import build_brief
 from goodcall.brief.document import Document, Item, Section
 from goodcall.brief.model import Brief
 from goodcall.brief.render import brief_document, environment, layout, render_text
-from goodcall.catalog.compile import CompiledCatalog
+from goodcall.catalog.compile import CompiledCatalog, compile_catalog
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.model import Catalog
 from goodcall.profiles.build import build_profiles
@@ -42,6 +42,7 @@ from tests.brief.language import (
     words,
 )
 from tests.brief.varied import AT, populations
+from tests.policy.helpers import profiles
 
 
 def _template_data(name: str) -> str:
@@ -137,9 +138,23 @@ def check_brief(
     for offer in excluded:
         assert getattr(offer.name, a.lang) not in outside, (offer.id, outside)
     for item in brief.avoid.offers:
-        assert set(item.offer_ids) <= {o.id for o in excluded}
+        if item.line_id is None:
+            assert set(item.offer_ids) <= {o.id for o in excluded}
+        else:  # named under a line: the engine excludes them when judging that very line
+            on_line = excluded_on_line(profile, item.line_id, catalog, brief.at)
+            assert set(item.offer_ids) <= on_line
     check_facts(brief, profile)
     assert (render_text(brief) if text is None else text).count("\n") > 20
+
+
+def excluded_on_line(
+    profile: dict[str, Any], line_id: str, catalog: Catalog, at: dt.datetime
+) -> set[str]:
+    """The offers the catalog engine excludes for this customer when judging ``line_id``."""
+    wanted = profiles(profile).with_columns(pl.lit(line_id, pl.String).alias("call_line"))
+    rows = evaluate_offers(wanted, compile_catalog(catalog), at, line_column="call_line")
+    judged = rows.filter(~pl.col("eligible")).collect()
+    return set(judged["offer_id"])
 
 
 def check_facts(brief: Brief, p: dict[str, Any]) -> None:

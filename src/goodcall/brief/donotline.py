@@ -18,7 +18,7 @@ import polars as pl
 from goodcall.brief.facts import col
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.engine import evaluate_offers
-from goodcall.catalog.model import Catalog
+from goodcall.catalog.model import PER_LINE_KINDS, Catalog
 from goodcall.catalog.wording import CALLED_LINE, device_label
 from goodcall.profiles.lines import LINE_FIELDS, LINE_ID, explode_lines
 
@@ -27,12 +27,15 @@ KEY = "__line_key"
 
 
 def account_calls(frame: pl.DataFrame) -> pl.Series:
-    """Per brief row: the call is about the account (no line named) of an account with two or
-    more lines, so its per-line exclusions are grouped by line."""
+    """Per brief row: the call pitches an account-level offer (not a handset or plan, which is
+    for one line) to an account with two or more lines, so its per-line exclusions are grouped
+    by line."""
     if "lines" not in frame.columns:
         return pl.Series([False] * frame.height, dtype=pl.Boolean)
     many = col("lines").list.len().fill_null(0) >= 2
-    return frame.select((col("_line").is_null() & many).alias("_by_line"))["_by_line"]
+    account_offer = ~col("_kind").is_in(list(PER_LINE_KINDS)).fill_null(True)
+    about_account = col("_line").is_null() & account_offer & many
+    return frame.select(about_account.alias("_by_line"))["_by_line"]
 
 
 def line_rows(frame: pl.DataFrame, profiles: pl.DataFrame, by_line: pl.Series) -> pl.DataFrame:

@@ -25,7 +25,7 @@ from goodcall.brief.document import (
 )
 from goodcall.brief.formats import clear_value_caches
 from goodcall.brief.model import Brief
-from goodcall.brief.schema import BRIEF_SCHEMA, frame_of, json_ready
+from goodcall.brief.schema import BRIEF_SCHEMA, frame_of, json_ready, like_model_dump
 from goodcall.brief.sections import document_frame
 
 Flavour = Literal["text", "html"]
@@ -100,7 +100,7 @@ def render_frame(frame: pl.DataFrame, fmt: Format) -> list[str]:
 
 
 def _json(brief: dict[str, Any], d: Document) -> str:
-    payload = {"brief": json_ready(brief), "document": document_dict(d)}
+    payload = {"brief": json_ready(like_model_dump(brief)), "document": document_dict(d)}
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
 

@@ -90,6 +90,22 @@ def briefs_of(frame: pl.DataFrame) -> list[Brief]:
     ]
 
 
+def like_model_dump(row: dict[str, Any]) -> dict[str, Any]:
+    """A brief frame row as ``Brief.model_dump()`` gives it: a "do not" group with no line
+    has no ``line_id`` and ``device`` keys (see :class:`~goodcall.brief.model.DoNotOffer`)."""
+    avoid = row.get("avoid")
+    if not isinstance(avoid, Mapping):
+        return row
+    offers = [
+        {k: v for k, v in o.items() if k not in LINE_KEYS or o.get("line_id") is not None}
+        for o in avoid.get("offers") or []
+    ]
+    return {**row, "avoid": {**avoid, "offers": offers}}
+
+
+LINE_KEYS = ("line_id", "device")
+
+
 def json_ready(value: Any) -> Any:
     """A frame row (or ``model_dump()``) as Pydantic's JSON mode gives it: ISO dates and times.
 
