@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from goodcall.clock import AtError, parse_at
+from goodcall.explain.options import CampaignOption, NoPlanOption
 
 EXAMPLES_WORD = "examples"
 
@@ -102,18 +103,8 @@ def brief(
     policies: Annotated[
         Path | None, typer.Option(help="Contact policies YAML; default: the shipped example.")
     ] = None,
-    campaign: Annotated[
-        Path | None,
-        typer.Option(
-            help="A `campaign run --out` directory: decide with its plan's prices, settings and "
-            "models (default $GOODCALL_CAMPAIGN; none: the store's latest plan at --at).",
-            envvar="GOODCALL_CAMPAIGN",
-        ),
-    ] = None,
-    no_plan: Annotated[
-        bool,
-        typer.Option("--no-plan", help="Decide at prices 0, with no campaign plan."),
-    ] = False,
+    campaign: CampaignOption = None,
+    no_plan: NoPlanOption = False,
     models: Annotated[
         Path | None, typer.Option(help="Model set; default: the campaign's, else priors only.")
     ] = None,

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from goodcall.explain.options import CampaignOption, NoPlanOption
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -37,19 +39,8 @@ def explain_command(
         str | None,
         typer.Option("--national-list-date", help="Date of the national DNC list copy in use."),
     ] = None,
-    campaign: Annotated[
-        Path | None,
-        typer.Option(
-            "--campaign",
-            help="A `campaign run --out` directory: decide with its plan's prices, settings and "
-            "models (default $GOODCALL_CAMPAIGN; none: the store's latest plan at --at).",
-            envvar="GOODCALL_CAMPAIGN",
-        ),
-    ] = None,
-    no_plan: Annotated[
-        bool,
-        typer.Option("--no-plan", help="Decide at prices 0, with no campaign plan."),
-    ] = False,
+    campaign: CampaignOption = None,
+    no_plan: NoPlanOption = False,
     models: Annotated[
         Path | None,
         typer.Option("--models", help="Model set (default: the campaign's, else priors only)."),
