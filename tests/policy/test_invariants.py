@@ -46,11 +46,30 @@ def profiles() -> pl.DataFrame:
 
 
 def test_no_offer_for_another_os_and_no_fake_upgrade(profiles: pl.DataFrame) -> None:
+    """Judged on the line the offer is for: a handset or plan on its line (``line_id``, per-line
+    offers), anything else on the account holder's line (the profile's own columns)."""
     result = evaluate_offers_matrix(profiles.lazy(), CATALOG, MOMENTS[0]).collect()
-    joined = result.join(
-        profiles.select("customer_id", "device_os", "plan_tier"), on="customer_id"
-    ).filter(pl.col("eligible"))
+    lines = (
+        profiles.select("customer_id", "lines")
+        .explode("lines")
+        .select(
+            "customer_id",
+            pl.col("lines").struct.field("line_id"),
+            pl.col("lines").struct.field("device_os").alias("line_os"),
+            pl.col("lines").struct.field("plan_tier").alias("line_tier"),
+        )
+    )
+    joined = (
+        result.join(profiles.select("customer_id", "device_os", "plan_tier"), on="customer_id")
+        .join(lines, on=["customer_id", "line_id"], how="left")
+        .with_columns(
+            pl.coalesce("line_os", "device_os").alias("device_os"),
+            pl.coalesce("line_tier", "plan_tier").alias("plan_tier"),
+        )
+        .filter(pl.col("eligible"))
+    )
     assert joined.height > 0
+    assert joined.filter(pl.col("line_id").is_not_null() & pl.col("line_os").is_null()).height == 0
     for spec in OFFERS:
         mine = joined.filter(pl.col("offer_id") == spec.offer_id)
         if spec.target_os is not None:
