@@ -48,3 +48,13 @@ def contact(
         "outcome": outcome,
         "converted": False,
     }
+
+
+VIEW_COLUMNS = [  # what the reasons view and the matrix view of the channel engine both give
+    "customer_id",
+    "channel",
+    "contactable",
+    "next_window_start",
+    "next_window_end",
+    "blocks_lift_at",
+]

@@ -23,7 +23,7 @@ from goodcall.policy.loader import load_policies
 from goodcall.policy.national import NationalListTooOld, check_national_list
 from goodcall.policy.resolve import compile_policies
 from goodcall.profiles.fields import ProfileSchemaError
-from tests.policy.helpers import contact, profiles, variant
+from tests.policy.helpers import VIEW_COLUMNS, contact, profiles, variant
 
 POLICIES = compile_policies(load_policies())
 UTC = dt.UTC
@@ -203,14 +203,7 @@ def test_matrix_view_agrees() -> None:
     rows = [quebecer("C-OK"), quebecer("C-DNC", national_dnc=True), parisian("C-FR")]
     full = evaluate_channels(profiles(*rows), POLICIES, AT, LIST_DATE).collect()
     fast = evaluate_channels_matrix(profiles(*rows), POLICIES, AT, LIST_DATE).collect()
-    keys = [
-        "customer_id",
-        "channel",
-        "contactable",
-        "next_window_start",
-        "next_window_end",
-        "blocks_lift_at",
-    ]
+    keys = VIEW_COLUMNS
     assert full.select(keys).equals(fast.select(keys))
     for mask, reasons, channel in zip(
         fast.get_column("blocked_mask"),

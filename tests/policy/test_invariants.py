@@ -27,6 +27,7 @@ from goodcall.policy.resolve import compile_policies
 from goodcall.profiles.build import build_profiles
 from goodcall.synth.generate import carrier_tables
 from goodcall.truth.offers import OFFERS
+from tests.policy.helpers import VIEW_COLUMNS
 
 CATALOG = compile_catalog(load_catalog())
 POLICIES = compile_policies(load_policies())
@@ -89,14 +90,7 @@ def test_matrix_and_reasons_views_agree(profiles: pl.DataFrame) -> None:
         full.get_column("reasons").list.eval(pl.element().struct.field("ok").all()).list.first()
         == full.get_column("eligible")
     ).all()
-    keys = [
-        "customer_id",
-        "channel",
-        "contactable",
-        "next_window_start",
-        "next_window_end",
-        "blocks_lift_at",
-    ]
+    keys = VIEW_COLUMNS
     channels = evaluate_channels(profiles.lazy(), POLICIES, at, at.date()).collect()
     matrix = evaluate_channels_matrix(profiles.lazy(), POLICIES, at, at.date()).collect()
     assert channels.select(keys).equals(matrix.select(keys))
