@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-import click
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -117,7 +117,8 @@ def _uplift_model(inputs: Inputs) -> Path:
     return path
 
 
-def _commands(group: click.Command, prefix: str = "") -> Iterator[tuple[str, click.Command]]:
+def _commands(group: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Typer vendors its own click, so the command tree is walked by duck typing."""
     for name, command in getattr(group, "commands", {}).items():
         path = f"{prefix} {name}".strip()
         if getattr(command, "commands", None):
