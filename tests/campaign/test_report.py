@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 
 from goodcall.campaign.report import OutcomeError, measure
+from goodcall.decide.batch import decide
 from goodcall.decide.config import CampaignConfig
-from goodcall.decide.core import decide
 from goodcall.hashing import stable_uniform
 from goodcall.models.registry import ModelSet
 from goodcall.truth.response import TRUTH_PROFILE_COLUMNS, ResponseTruth

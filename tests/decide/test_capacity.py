@@ -22,8 +22,8 @@ from pydantic import ValidationError
 
 from goodcall.arbitrate.exact import solve_milp
 from goodcall.catalog.loader import load_catalog
+from goodcall.decide.batch import decide
 from goodcall.decide.config import CampaignConfig, pool_of
-from goodcall.decide.core import decide
 from goodcall.decide.plan import arbitrate, build_problem, positive_items
 from tests.decide.world import AT, World
 

@@ -17,8 +17,9 @@ from pydantic import ValidationError
 
 from goodcall.catalog.engine import evaluate_offers_matrix
 from goodcall.decide import deciding_reason
+from goodcall.decide.batch import decide
 from goodcall.decide.config import CampaignConfig
-from goodcall.decide.core import DECISION_SCHEMA, Decisions, decide
+from goodcall.decide.core import DECISION_SCHEMA, Decisions
 from goodcall.models.registry import ModelSet
 from goodcall.policy.engine import check_contact
 from goodcall.profiles.build import build_profiles
@@ -47,7 +48,7 @@ def test_the_same_bytes_whatever_the_order_and_the_chunks(
     of 97 customers (the campaign's sums then add in one order, to the last bit)."""
     config = CampaignConfig(campaign_id="ORDER", calls_per_day=8, contact_cost=CHEAP_CALLS)
     first = run(world, trained, config).frame
-    monkeypatch.setattr("goodcall.decide.core.CHUNK_CUSTOMERS", 97)
+    monkeypatch.setattr("goodcall.decide.batch.CHUNK_CUSTOMERS", 97)
     shuffled = run(
         world, trained, config, world.profiles.sample(fraction=1.0, shuffle=True, seed=3)
     )

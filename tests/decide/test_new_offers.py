@@ -17,8 +17,9 @@ import pytest
 
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.model import Catalog, Prior
+from goodcall.decide.batch import decide
 from goodcall.decide.config import CampaignConfig
-from goodcall.decide.core import ITEM_KEYS, Decisions, decide, funnel
+from goodcall.decide.core import ITEM_KEYS, Decisions, funnel
 from goodcall.decide.score import Scorer, score_items
 from goodcall.models.explore import beta_posteriors, with_catalog_priors
 from goodcall.models.registry import ModelSet

@@ -8,8 +8,9 @@ besides (:mod:`goodcall.decide.public`: the candidate table, its scores, the arb
 values, the reason that decided, the expected value in parts).
 """
 
+from goodcall.decide.batch import decide
 from goodcall.decide.config import AgentPool, CampaignConfig
-from goodcall.decide.core import DECISION_SCHEMA, ITEM_KEYS, Decisions, decide
+from goodcall.decide.core import DECISION_SCHEMA, ITEM_KEYS, Decisions
 from goodcall.decide.economics import Economics
 from goodcall.decide.plan import PlanSummary
 from goodcall.decide.public import (

@@ -1,4 +1,4 @@
-"""``decide``: the one decision function. Profiles in, one decision per customer out.
+"""The decision funnel and its result; :func:`goodcall.decide.batch.decide` runs it.
 
 The funnel, in order (``docs/decisions.md`` explains each choice):
 
@@ -22,14 +22,12 @@ with a batch's prices (``CampaignConfig.prices``) gets the batch's decision.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 import polars as pl
 
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.model import Catalog
-from goodcall.decide.assemble import assemble, customer_summary, top_offers
 from goodcall.decide.candidates import (
     candidate_pairs,
     channel_view,
@@ -38,14 +36,12 @@ from goodcall.decide.candidates import (
 )
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.control import in_control
-from goodcall.decide.plan import PlanSummary, arbitrate, explore_capacity, positive_items
-from goodcall.decide.plan import shadow_choice as shadow
+from goodcall.decide.plan import PlanSummary
 from goodcall.decide.score import Scorer, score_items
 from goodcall.decide.timing import expand_moments
 from goodcall.models.inputs import PROFILE_INPUTS
-from goodcall.models.registry import ModelSet
 from goodcall.policy.model import Policies
-from goodcall.policy.resolve import CompiledPolicies, compile_policies
+from goodcall.policy.resolve import CompiledPolicies
 from goodcall.reasons import REASON_LIST
 
 c = pl.col
@@ -63,7 +59,6 @@ ITEM_COLUMNS = (
     "day",
     "language",  # the agent pool a call uses
 )
-CHUNK_CUSTOMERS = 100_000
 
 DECISION_SCHEMA = pl.Schema(
     {
@@ -172,82 +167,3 @@ def sorted_items(items: pl.DataFrame) -> pl.DataFrame:
         ["customer_id", "value", "offer_id", "channel", "planned_at", "explore"],
         descending=[False, True, False, False, False, False],
     )
-
-
-def decide(
-    profiles: pl.LazyFrame,
-    *,
-    catalog: Catalog,
-    compiled: CompiledCatalog,
-    policies: Policies | CompiledPolicies,
-    models: ModelSet,
-    at: dt.datetime,
-    config: CampaignConfig,
-    timings: dict[str, float] | None = None,
-) -> Decisions:
-    """Run the funnel for every profile row; see the module docstring.
-
-    Stages 1–4 run on chunks of :data:`CHUNK_CUSTOMERS` customers, keeping only what the global
-    arbitration and the reasons need (positive items, a summary row per customer, each
-    customer's two best offers), so a million customers fit in memory. The policies and what
-    scoring needs (:class:`~goodcall.decide.score.Scorer`) are prepared once, not per chunk.
-    ``timings``, when given, receives the wall seconds of each stage (``funnel``, ``scoring``,
-    ``summaries``, ``arbitration``, ``assembly``; the benchmark reads them).
-    """
-    clock = _StageClock(timings)
-    frame = profiles.collect()
-    scorer = Scorer.of(models, catalog)
-    if isinstance(policies, Policies):
-        policies = compile_policies(policies)
-    summaries, tops, positives, lines = [], [], [], []
-    for start in range(0, max(frame.height, 1), CHUNK_CUSTOMERS):
-        chunk = frame.slice(start, CHUNK_CUSTOMERS).lazy()
-        stages = funnel(
-            chunk, catalog=catalog, compiled=compiled, policies=policies, at=at, config=config
-        )
-        clock.tick("funnel")
-        scored = scored_items(stages, scorer, config, at)
-        clock.tick("scoring")
-        summaries.append(customer_summary(stages, scored))
-        tops.append(top_offers(scored))
-        positives.append(positive_items(scored, config, at, catalog).select(*ITEM_COLUMNS))
-        lines.append(stages.eligible.filter(c("line_id").is_not_null()))
-        clock.tick("summaries")
-    summary = pl.concat(summaries, how="vertical_relaxed")
-    positive = sorted_items(pl.concat(positives, how="vertical_relaxed"))
-    treat = positive.filter(~c("in_control"))
-    ctrl = positive.filter(c("in_control"))
-    cap = explore_capacity(config, int(summary["in_control"].not_().sum()))
-    chosen, plan = arbitrate(treat, config, catalog, cap, config.prices)
-    shadow_chosen = shadow(ctrl, config, catalog, plan.prices)
-    clock.tick("arbitration")
-    picks = treat.filter(pl.Series(chosen)).select("customer_id", *CHOICE_COLUMNS)
-    shadows = ctrl.filter(pl.Series(shadow_chosen)).select(
-        "customer_id", *[c(n).alias("shadow_" + n) for n in CHOICE_COLUMNS]
-    )
-    line_of = pl.concat(lines, how="vertical_relaxed")
-    decided = [  # chunk by chunk: the reasons lists are the bulk of the output
-        assemble(part, top, picks, shadows, config)
-        .join(line_of, on=["customer_id", "offer_id"], how="left", maintain_order="left")
-        .select(list(DECISION_SCHEMA))
-        .cast(DECISION_SCHEMA)
-        for part, top in zip(summaries, tops, strict=True)
-    ]
-    # in customer order: the same bytes whatever the input's order, the chunks or the threads
-    result = Decisions(pl.concat(decided).sort("customer_id"), plan)
-    clock.tick("assembly")
-    return result
-
-
-class _StageClock:
-    """Adds the wall time since the last tick to a stage's total (nothing when not asked)."""
-
-    def __init__(self, totals: dict[str, float] | None) -> None:
-        self.totals = totals
-        self.last = time.perf_counter()
-
-    def tick(self, stage: str) -> None:
-        now = time.perf_counter()
-        if self.totals is not None:
-            self.totals[stage] = self.totals.get(stage, 0.0) + now - self.last
-        self.last = now

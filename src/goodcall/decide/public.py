@@ -54,7 +54,7 @@ def candidate_table(
     at: dt.datetime,
     config: CampaignConfig,
 ) -> Candidates:
-    """The candidates :func:`~goodcall.decide.core.decide` would arbitrate for ``profiles``."""
+    """The candidates :func:`~goodcall.decide.decide` would arbitrate for ``profiles``."""
     stages = funnel(
         profiles, catalog=catalog, compiled=compiled, policies=policies, at=at, config=config
     )
