@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel
 
-from goodcall.decide import Decisions
+from goodcall.decide import PlanSummary
 from goodcall.models.metrics import MetricInputError, effect_with_ci
 
 c = pl.col
@@ -44,24 +44,25 @@ class OutcomeError(ValueError):
     """Outcomes that cannot be matched to the decisions."""
 
 
-def plan_report(decisions: Decisions) -> dict[str, Any]:
-    """What the run decided: counts, expected value, gap, control group (for report.json)."""
-    frame = decisions.frame
-    contacts = frame.filter(c("decision") == "contact")
+def plan_report(
+    contacts: pl.DataFrame, counts: dict[str, Any], plan: PlanSummary
+) -> dict[str, Any]:
+    """What the run decided (for report.json): from its contacts (``offer_id``, ``channel``,
+    ``ev``, ``explore``), the count of customers per decision and group, and the plan."""
     per_offer = (
         contacts.group_by("offer_id", "channel")
         .agg(pl.len().alias("contacts"), c("ev").sum().alias("expected_value"))
         .sort(["contacts", "offer_id", "channel"], descending=[True, False, False])
     )
-    plan = decisions.plan
+    groups = counts["groups"]
     return {
-        "customers": frame.height,
-        "decisions": dict(frame.group_by("decision").len().sort("decision").iter_rows()),
+        "customers": counts["customers"],
+        "decisions": counts["decisions"],
         "contacts": contacts.height,
         "calls": int((contacts["channel"] == "phone").sum()),
         "explore_contacts": int(contacts["explore"].sum()),
-        "control_group": int((frame["group"] == "control").sum()),
-        "treatment_group": int((frame["group"] == "treatment").sum()),
+        "control_group": int(groups.get("control", 0)),
+        "treatment_group": int(groups.get("treatment", 0)),
         "expected_value": float(contacts["ev"].sum() or 0.0),
         "per_offer_channel": per_offer.to_dicts(),
         "optimisation": {

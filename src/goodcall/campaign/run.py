@@ -30,7 +30,7 @@ import datetime as dt
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,18 +38,24 @@ from typing import Any
 
 import polars as pl
 
+from goodcall.campaign.engine import Engine, local_engine
 from goodcall.campaign.report import plan_report
-from goodcall.catalog.compile import CompiledCatalog, compile_catalog
-from goodcall.catalog.engine import evaluate_offers
+from goodcall.campaign.sink import CampaignSink
+from goodcall.campaign.source import FrameSource, ProfileSource
+from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
-from goodcall.decide import CampaignConfig, Decisions, decide
+from goodcall.decide import CHUNK_CUSTOMERS, CampaignConfig, Decisions, PlanSummary, Prepared
 from goodcall.explain.decision import CampaignPlan
 from goodcall.models.registry import ModelSet
 from goodcall.policy.loader import load_policies
 from goodcall.policy.model import Policies
-from goodcall.policy.national import SHOWN, NationalListTooOld, check_national_list
-from goodcall.policy.resolve import compile_policies
+from goodcall.policy.national import (
+    SHOWN,
+    NationalListTooOld,
+    national_list_ages,
+    refuse_stale,
+)
 from goodcall.progress import Progress, Steps
 from goodcall.store.plans import PlanStoreError, StoredPlan, recording_plan
 
@@ -74,9 +80,14 @@ class CampaignError(ValueError):
 @dataclass(frozen=True)
 class CampaignRun:
     out_dir: Path
-    decisions: Decisions
+    plan: PlanSummary
     report: dict[str, Any]
     recorded: StoredPlan | None = None  # the plan's row in the store, when recorded
+
+    @property
+    def decisions(self) -> Decisions:
+        """The decisions as written (read back from ``decisions.parquet``)."""
+        return Decisions(pl.read_parquet(self.out_dir / "decisions.parquet"), self.plan)
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,49 @@ def national_list_date(profiles: pl.DataFrame) -> dt.date | None:
     return dates.min() if dates.len() else None  # type: ignore[return-value]
 
 
+class NationalListGate:
+    """Refuses a campaign on a channel the national list covers when a customer's copy of the
+    list is too old, or when no copy date is known at all (see the module docstring). It sees
+    the profiles chunk by chunk as they are decided, and rules before anything is written."""
+
+    def __init__(self, config: CampaignConfig, policies: Policies, at: dt.datetime) -> None:
+        listed = [ch for ch in config.channels if ch in policies.national_list.channels]
+        self.applies = not all(config.daily_cap(ch) == 0 for ch in listed)
+        self.config, self.policies, self.at = config, policies, at
+        self.customers = 0
+        self.dated = False
+        self.stale: list[pl.DataFrame] = []
+
+    def see(self, profiles: pl.DataFrame) -> None:
+        if not self.applies or profiles.height == 0:
+            return
+        self.customers += profiles.height
+        self.dated = self.dated or national_list_date(profiles) is not None
+        snapshot = self.config.national_list_snapshot
+        ages = national_list_ages(profiles.lazy(), self.policies, self.at, snapshot)
+        self.stale.append(ages.filter(c("stale")).drop("stale"))
+
+    def rule(self, out_dir: Path | None = None) -> None:
+        if not self.applies or self.customers == 0:
+            return
+        if self.config.national_list_snapshot is None and not self.dated:
+            raise CampaignError(
+                "no national do-not-call list snapshot date in the profiles: import the list "
+                "before running a campaign with calls (or plan without the phone channel)"
+            )
+        try:
+            refuse_stale(pl.concat(self.stale), self.policies)
+        except NationalListTooOld as err:
+            if err.stale.height <= SHOWN or out_dir is None:
+                raise
+            path = out_dir.parent / f"{out_dir.name}.stale_national_list.csv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            err.stale.write_csv(path)
+            raise NationalListTooOld(
+                f"{err} All {err.stale.height:,} are in {path}.", err.stale
+            ) from err
+
+
 def check_calls_allowed(
     profiles: pl.DataFrame,
     config: CampaignConfig,
@@ -99,77 +153,25 @@ def check_calls_allowed(
     at: dt.datetime,
     out_dir: Path | None = None,
 ) -> None:
-    """Refuse a campaign on a channel the national list covers when a customer's copy of the list
-    is too old, or when no copy date is known at all (see the module docstring)."""
-    listed = [ch for ch in config.channels if ch in policies.national_list.channels]
-    if all(config.daily_cap(ch) == 0 for ch in listed) or profiles.height == 0:
-        return
-    if config.national_list_snapshot is None and national_list_date(profiles) is None:
-        raise CampaignError(
-            "no national do-not-call list snapshot date in the profiles: import the list before "
-            "running a campaign with calls (or plan without the phone channel)"
-        )
-    try:
-        check_national_list(profiles.lazy(), policies, at, config.national_list_snapshot)
-    except NationalListTooOld as err:
-        if err.stale.height <= SHOWN or out_dir is None:
-            raise
-        path = out_dir.parent / f"{out_dir.name}.stale_national_list.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        err.stale.write_csv(path)
-        raise NationalListTooOld(
-            f"{err} All {err.stale.height:,} are in {path}.", err.stale
-        ) from err
+    """:class:`NationalListGate` on profiles already in memory."""
+    gate = NationalListGate(config, policies, at)
+    gate.see(profiles)
+    gate.rule(out_dir)
 
 
-def call_list(decisions: pl.DataFrame) -> pl.DataFrame:
-    """The contacts to make, in the audit's format."""
+def call_list(contacts: pl.DataFrame) -> pl.DataFrame:
+    """The contacts to make (rows of decisions, or only their contacts), in the audit's format."""
+    if "decision" in contacts.columns:
+        contacts = contacts.filter(c("decision") == "contact")
     return (
-        decisions.filter(c("decision") == "contact")
-        .select(CALL_LIST_COLUMNS)
+        contacts.select(CALL_LIST_COLUMNS)
         .sort("planned_at", "customer_id")
         .with_columns(c("planned_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
     )
 
 
-def _briefs(
-    decisions: pl.DataFrame,
-    profiles: pl.DataFrame,
-    catalog: Catalog,
-    compiled: CompiledCatalog,
-    at: dt.datetime,
-) -> pl.DataFrame:
-    from goodcall.brief.batch import render_briefs
-
-    calls = decisions.filter((c("decision") == "contact") & (c("channel") == "phone")).select(
-        "customer_id", "offer_id", "line_id", "channel"
-    )
-    if calls.height == 0:
-        return calls.with_columns(pl.lit(None, pl.String).alias("brief"))
-    called = profiles.join(calls.select("customer_id"), on="customer_id", how="semi")
-    on_line = called.join(
-        calls.select("customer_id", c("line_id").alias("__call_line")), on="customer_id"
-    )  # per-line offers judged on the called line: the brief's "do not" is about that line
-    evaluated = evaluate_offers(on_line.lazy(), compiled, at, line_column="__call_line").collect()
-    return render_briefs(calls, called, evaluated, catalog, at, "text", as_frame=True)
-
-
-def _write(
-    tmp: Path,
-    decisions: Decisions,
-    briefs: pl.DataFrame,
-    report: dict[str, Any],
-    plan: CampaignPlan,
-) -> None:
-    decisions.frame.write_parquet(tmp / "decisions.parquet")
-    plan.write(tmp)
-    call_list(decisions.frame).write_csv(tmp / "call_list.csv")
-    briefs.write_ndjson(tmp / "briefs.jsonl")
-    (tmp / "report.json").write_text(json.dumps(report, indent=2, default=str))
-
-
 def run_campaign(
-    profiles: pl.DataFrame,
+    profiles: pl.DataFrame | ProfileSource,
     *,
     config: CampaignConfig,
     at: dt.datetime,
@@ -182,66 +184,86 @@ def run_campaign(
     models_dir: Path | None = None,
     catalog_path: Path | None = None,
     record: PlanRecord | None = None,
+    chunk_size: int = CHUNK_CUSTOMERS,
+    engine: Engine = local_engine,
 ) -> CampaignRun:
     """Check, decide and write one campaign (see the module docstring); ``progress`` hears each
-    of :data:`CAMPAIGN_STEPS` begin. ``models_dir`` and ``catalog_path``: where ``models`` and
-    ``catalog`` were read from, recorded in ``plan.json`` (None: catalog priors only, the shipped
-    catalog). ``record``: the store the plan is recorded in (None: not recorded)."""
+    of :data:`CAMPAIGN_STEPS` begin. ``profiles``: in memory, or a source read ``chunk_size``
+    customers at a time (:mod:`goodcall.campaign.source`); ``engine`` runs the decision core's
+    passes (:mod:`goodcall.decide.engine`). ``models_dir`` and ``catalog_path``: where ``models``
+    and ``catalog`` were read from, recorded in ``plan.json`` (None: catalog priors only, the
+    shipped catalog). ``record``: the store the plan is recorded in (None: not recorded)."""
     steps = Steps(progress, CAMPAIGN_STEPS)
     steps.start("checking")
     if out_dir.exists() and any(out_dir.iterdir()) and not overwrite:
         raise CampaignError(f"{out_dir} exists and is not empty (use --overwrite)")
+    source = FrameSource(profiles) if isinstance(profiles, pl.DataFrame) else profiles
     policies = load_policies(policies_path)
-    check_calls_allowed(profiles, config, policies, at, out_dir)
     catalog = catalog or load_catalog()
     compiled = compile_catalog(catalog)  # once per campaign: the decisions and the briefs
     models = models or ModelSet.priors_only(list(catalog.offers), at)
+    prepared = Prepared.of(
+        catalog=catalog, compiled=compiled, policies=policies, models=models, config=config, at=at
+    )
+    gate = NationalListGate(config, policies, at)
+    snapshots: list[dt.date] = []
+
+    def checked(frame: pl.DataFrame) -> None:
+        gate.see(frame)
+        if (date := national_list_date(frame)) is not None:
+            snapshots.append(date)
+
+    def before_writing(plan: PlanSummary) -> None:
+        gate.rule(out_dir)
+        steps.start("writing the briefs")
+
     steps.start("deciding")
-    decisions = decide(
-        profiles.lazy(),
-        catalog=catalog,
-        compiled=compiled,
-        policies=compile_policies(policies),  # once per campaign, not per chunk
-        models=models,
-        at=at,
-        config=config,
-    )
-    report = plan_report(decisions) | {
-        "campaign_id": config.campaign_id,
-        "decided_at": at.isoformat(),
-        "models_trained_at": models.metadata.trained_at.isoformat(),
-        "national_list_snapshot": str(
-            config.national_list_snapshot or national_list_date(profiles)
-        ),
-    }
-    plan = CampaignPlan(
-        config=config.model_copy(update={"prices": decisions.plan.prices}),
-        decided_at=at,
-        models=_absolute(models_dir),
-        catalog=_absolute(catalog_path),
-        policies=_absolute(policies_path),
-    )
-    steps.start("writing the briefs")
-    briefs = _briefs(decisions.frame, profiles, catalog, compiled, at)
-    steps.start("writing the campaign")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    recorded = _write_and_record(out_dir, record, plan, lambda tmp: _write(
-        tmp, decisions, briefs, report, plan
-    ))  # fmt: skip
-    steps.finish()
-    return CampaignRun(out_dir, decisions, report, recorded)
-
-
-def _write_and_record(
-    out_dir: Path, record: PlanRecord | None, plan: CampaignPlan, write: Callable[[Path], None]
-) -> StoredPlan | None:
-    """Write the campaign to a temporary sibling and rename it into place, inside the store
-    transaction that records its plan (see the module docstring)."""
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        sink = CampaignSink(tmp, source, catalog, compiled, at)
+        try:
+            found = engine(source, prepared, sink, chunk_size=chunk_size, spill=tmp / ".sides",
+                           seen=checked, between=before_writing)  # fmt: skip
+        except BaseException:
+            sink.abort()
+            raise
+        sink.close()
+        shutil.rmtree(tmp / ".sides", ignore_errors=True)
+        snapshot = config.national_list_snapshot or (min(snapshots) if snapshots else None)
+        report = plan_report(sink.all_contacts(), sink.decision_counts(), found) | {
+            "campaign_id": config.campaign_id,
+            "decided_at": at.isoformat(),
+            "models_trained_at": models.metadata.trained_at.isoformat(),
+            "national_list_snapshot": str(snapshot),
+        }
+        plan = CampaignPlan(
+            config=config.model_copy(update={"prices": found.prices}),
+            decided_at=at,
+            models=_absolute(models_dir),
+            catalog=_absolute(catalog_path),
+            policies=_absolute(policies_path),
+        )
+        steps.start("writing the campaign")
+        plan.write(tmp)
+        call_list(sink.all_contacts()).write_csv(tmp / "call_list.csv")
+        (tmp / "report.json").write_text(json.dumps(report, indent=2, default=str))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    recorded = _record_and_place(tmp, out_dir, record, plan)
+    steps.finish()
+    return CampaignRun(out_dir, found, report, recorded)
+
+
+def _record_and_place(
+    tmp: Path, out_dir: Path, record: PlanRecord | None, plan: CampaignPlan
+) -> StoredPlan | None:
+    """Rename the written campaign ``tmp`` into place inside the store transaction that records
+    its plan (see the module docstring)."""
     placed = False
     try:
         with _recording(out_dir, record, plan) as recorded:
-            write(tmp)
             if out_dir.exists():
                 shutil.rmtree(out_dir)
             tmp.rename(out_dir)

@@ -5,13 +5,24 @@ the brief, evaluation and the benchmarks — never through its private modules: 
 (the decision), its settings (:class:`CampaignConfig`) and result (:class:`Decisions`,
 :data:`DECISION_SCHEMA`, :class:`PlanSummary`), and what the surfaces and the evaluation read
 besides (:mod:`goodcall.decide.public`: the candidate table, its scores, the arbitration at other
-values, the reason that decided, the expected value in parts).
+values, the reason that decided, the expected value in parts), and the two passes an engine runs
+over chunks of a large base (:mod:`goodcall.decide.passes`, :func:`decide_chunks`).
 """
 
-from goodcall.decide.batch import decide
+from goodcall.decide.batch import CHUNK_CUSTOMERS, decide, decide_chunks
 from goodcall.decide.config import AgentPool, CampaignConfig
 from goodcall.decide.core import DECISION_SCHEMA, ITEM_KEYS, Decisions
 from goodcall.decide.economics import Economics
+from goodcall.decide.passes import (
+    ChunkCandidates,
+    MemorySides,
+    Prepared,
+    Side,
+    SideKeeper,
+    assign_chunk,
+    find_prices,
+    first_pass,
+)
 from goodcall.decide.plan import PlanSummary
 from goodcall.decide.public import (
     SCORES,
@@ -24,19 +35,29 @@ from goodcall.decide.public import (
 )
 
 __all__ = [
+    "CHUNK_CUSTOMERS",
     "DECISION_SCHEMA",
     "ITEM_KEYS",
     "SCORES",
     "AgentPool",
     "CampaignConfig",
     "Candidates",
+    "ChunkCandidates",
     "Decisions",
     "Economics",
+    "MemorySides",
     "PlanSummary",
+    "Prepared",
+    "Side",
+    "SideKeeper",
     "arbitrate_values",
+    "assign_chunk",
     "candidate_table",
     "decide",
+    "decide_chunks",
     "deciding_reason",
+    "find_prices",
+    "first_pass",
     "score_candidates",
     "value_parts",
 ]

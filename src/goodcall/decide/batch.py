@@ -47,13 +47,15 @@ def decide_chunks(
     keep: SideKeeper | None = None,
     timings: dict[str, float] | None = None,
     on_chunk: OnChunk | None = None,
+    between: Callable[[PlanSummary], None] | None = None,
 ) -> PlanSummary:
     """Decide every customer of ``chunks`` — contiguous ranges in ``customer_id`` order, read
     once each — and ``emit`` each chunk's decision rows in that order; returns the plan.
 
     ``keep`` keeps each chunk's side between the passes (default: in memory). ``timings``,
     when given, receives the wall seconds of ``first pass``, ``arbitration`` and ``second
-    pass`` (the benchmark reads them)."""
+    pass`` (the benchmark reads them). ``between`` hears the plan before the second pass (a
+    campaign refuses there, before it writes anything)."""
     clock = _StageClock(timings)
     keep = keep or MemorySides()
     compact: list[pl.DataFrame] = []
@@ -72,6 +74,8 @@ def decide_chunks(
     picks, plan = find_prices(items, treated, prepared)
     del items
     clock.tick("arbitration")
+    if between is not None:
+        between(plan)
     for index in range(count):
         side = keep(index, None)
         assert side is not None, f"the side of chunk {index} was not kept"

@@ -78,9 +78,16 @@ def check_national_list(
     """Every customer's national-list age; raises :class:`NationalListTooOld` naming the first
     :data:`SHOWN` customers whose copy is stale (and how many there are) when any is."""
     ages = national_list_ages(profiles, policies, at, national_list_date)
-    stale = ages.filter(pl.col("stale")).drop("stale").sort("age_days", "customer_id")
+    refuse_stale(ages.filter(pl.col("stale")).drop("stale"), policies)
+    return ages
+
+
+def refuse_stale(stale: pl.DataFrame, policies: Policies | CompiledPolicies) -> None:
+    """Raise :class:`NationalListTooOld` when ``stale`` (rows of :func:`national_list_ages`
+    whose copy is stale, from one frame or from every chunk of a base) has any row."""
     if stale.height == 0:
-        return ages
+        return
+    stale = stale.sort("age_days", "customer_id")
     rules = policies.policies if isinstance(policies, CompiledPolicies) else policies
     max_age = rules.national_list.max_age_days
     named = "; ".join(
