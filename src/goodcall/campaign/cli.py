@@ -65,6 +65,18 @@ def run_command(
     catalog: Annotated[Path | None, typer.Option(help="Offer catalog YAML.")] = None,
     policies: Annotated[Path | None, typer.Option(help="Contact policy YAML.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output directory.")] = False,
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="A folder of Parquet import tables (<table>.parquet) to decide instead of the "
+            "store, read a range of customers at a time; the plan is recorded in the store only "
+            "with --db.",
+        ),
+    ] = None,
+    chunk_size: Annotated[
+        int, typer.Option(min=1, help="Customers decided at a time (memory grows with it).")
+    ] = 100_000,
     as_json: JsonOption = False,
 ) -> None:
     """Decide a campaign for every stored customer and write it (decisions, call list, briefs)."""
@@ -72,11 +84,13 @@ def run_command(
 
     from goodcall.campaign.run import CampaignError, PlanRecord, run_campaign
     from goodcall.campaign.settings import campaign_config
+    from goodcall.campaign.source import ParquetSource
     from goodcall.catalog.loader import load_catalog
     from goodcall.catalog.yamlsource import SourceError
     from goodcall.models.registry import ModelSet, ModelSetError
     from goodcall.policy.national import NationalListTooOld
     from goodcall.progress import progress_bar
+    from goodcall.store.files import TableFileError
     from goodcall.store.reader import load_profiles
 
     when = parse_at(at)
@@ -89,14 +103,22 @@ def run_command(
         flags = {key: value for key, value in given.items() if value is not None}
         config = campaign_config(settings, flags, offers)
         model_set = ModelSet.load(models) if models is not None else None
+        record = PlanRecord(db) if source is None or db is not None else None
         with progress_bar("campaign run") as progress:
             progress("reading the profiles", 0, 1)
-            result = run_campaign(
-                load_profiles(when, db).collect(), config=config, at=when, out_dir=out,
-                models=model_set, catalog=offers, policies_path=policies, overwrite=overwrite,
-                progress=progress, models_dir=models, catalog_path=catalog, record=PlanRecord(db),
+            profiles = (
+                ParquetSource(source, when) if source is not None
+                else load_profiles(when, db).collect()
             )  # fmt: skip
-    except (ValidationError, SourceError, CampaignError, NationalListTooOld, ModelSetError) as err:
+            result = run_campaign(
+                profiles, config=config, at=when, out_dir=out, models=model_set, catalog=offers,
+                policies_path=policies, overwrite=overwrite, progress=progress, models_dir=models,
+                catalog_path=catalog, record=record, chunk_size=chunk_size,
+            )  # fmt: skip
+    except (
+        ValidationError, SourceError, CampaignError, NationalListTooOld, ModelSetError,
+        TableFileError, FileNotFoundError,
+    ) as err:  # fmt: skip
         raise _fail(str(err)) from err
     plan_id = result.recorded.plan_id if result.recorded is not None else None
     if as_json:

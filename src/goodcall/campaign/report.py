@@ -15,6 +15,7 @@ Newcombe's interval for binary outcomes).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import polars as pl
@@ -40,6 +41,11 @@ class MeasuredUplift(BaseModel):
     p_value: float | None
 
 
+def _exact_sum(values: pl.Series) -> float:
+    """The correctly rounded sum: the same bits whatever order or chunks the values came in."""
+    return math.fsum(values.drop_nulls().to_list())
+
+
 class OutcomeError(ValueError):
     """Outcomes that cannot be matched to the decisions."""
 
@@ -51,7 +57,8 @@ def plan_report(
     ``ev``, ``explore``), the count of customers per decision and group, and the plan."""
     per_offer = (
         contacts.group_by("offer_id", "channel")
-        .agg(pl.len().alias("contacts"), c("ev").sum().alias("expected_value"))
+        .agg(pl.len().alias("contacts"), c("ev").alias("expected_value"))
+        .with_columns(c("expected_value").map_elements(_exact_sum, return_dtype=pl.Float64))
         .sort(["contacts", "offer_id", "channel"], descending=[True, False, False])
     )
     groups = counts["groups"]
@@ -63,7 +70,7 @@ def plan_report(
         "explore_contacts": int(contacts["explore"].sum()),
         "control_group": int(groups.get("control", 0)),
         "treatment_group": int(groups.get("treatment", 0)),
-        "expected_value": float(contacts["ev"].sum() or 0.0),
+        "expected_value": _exact_sum(contacts["ev"]),
         "per_offer_channel": per_offer.to_dicts(),
         "optimisation": {
             "solved": plan.solved,

@@ -45,11 +45,12 @@ CONTACT_COLUMNS = (
 class RowGroupWriter:
     """A Parquet file written in row groups of exactly ``rows`` rows (the last one shorter)."""
 
-    def __init__(self, path: Path, schema: pl.Schema, rows: int = ROW_GROUP) -> None:
+    def __init__(self, path: Path, schema: pl.Schema, rows: int | None = None) -> None:
         self.schema = schema
-        self.rows = rows
+        self.rows = rows or ROW_GROUP
         self.pending: list[pl.DataFrame] = []
         self.held = 0
+        self.groups = 0
         arrow = pl.DataFrame(schema=schema).to_arrow().schema
         self.writer = pq.ParquetWriter(path, arrow, compression="zstd")
 
@@ -60,13 +61,14 @@ class RowGroupWriter:
             self._flush(self.rows)
 
     def close(self) -> None:
-        if self.held or not self.pending:
+        if self.held or not self.groups:  # the rest, or one empty group for an empty base
             self._flush(self.held)
         self.writer.close()
 
     def _flush(self, rows: int) -> None:
         whole = pl.concat(self.pending) if self.pending else pl.DataFrame(schema=self.schema)
         self.writer.write_table(_arrow(whole.head(rows)), row_group_size=max(rows, 1))
+        self.groups += 1
         rest = whole.slice(rows)
         self.pending, self.held = ([rest] if rest.height else []), rest.height
 
