@@ -29,36 +29,37 @@ BEST_ORDER = (
 )
 
 
-def _best(scored: pl.DataFrame, prefix: str) -> pl.DataFrame:
+def ordered(scored: pl.DataFrame) -> pl.DataFrame:
+    """``scored`` in :data:`BEST_ORDER` (best first per customer): sorted once, read thrice."""
     keys, descending = BEST_ORDER
-    return (
-        scored.sort(keys, descending=descending)
-        .unique("customer_id", keep="first", maintain_order=True)
-        .select(
-            "customer_id",
-            c("offer_id").alias(prefix + "offer_id"),
-            c("channel").alias(prefix + "channel"),
-            c("ev").alias(prefix + "ev"),
-        )
+    return scored.sort(keys, descending=descending)
+
+
+def _best(ranked: pl.DataFrame, prefix: str) -> pl.DataFrame:
+    """Each customer's first row of ``ranked`` (rows in :data:`BEST_ORDER`)."""
+    return ranked.unique("customer_id", keep="first", maintain_order=True).select(
+        "customer_id",
+        c("offer_id").alias(prefix + "offer_id"),
+        c("channel").alias(prefix + "channel"),
+        c("ev").alias(prefix + "ev"),
     )
 
 
-def top_offers(scored: pl.DataFrame) -> pl.DataFrame:
-    """Each customer's best candidate for each of their two best offers (by EV)."""
-    keys, descending = BEST_ORDER
-    per_offer = scored.sort(keys, descending=descending).unique(
-        ["customer_id", "offer_id"], keep="first", maintain_order=True
-    )
+def top_offers(ranked: pl.DataFrame) -> pl.DataFrame:
+    """Each customer's best candidate for each of their two best offers (by EV); ``ranked`` in
+    :data:`BEST_ORDER`, so the first row of each offer is its best and the offers stay in
+    order."""
+    per_offer = ranked.unique(["customer_id", "offer_id"], keep="first", maintain_order=True)
     return (
-        per_offer.sort(keys, descending=descending)
-        .group_by("customer_id", maintain_order=True)
+        per_offer.group_by("customer_id", maintain_order=True)
         .head(2)
         .select("customer_id", "offer_id", "channel", "planned_at", "ev")
     )
 
 
-def customer_summary(stages: Funnel, scored: pl.DataFrame) -> pl.DataFrame:
-    """One row per customer of the chunk: what the reasons and the decision row need."""
+def customer_summary(stages: Funnel, ranked: pl.DataFrame) -> pl.DataFrame:
+    """One row per customer of the chunk: what the reasons and the decision row need
+    (``ranked``: the chunk's scored items in :data:`BEST_ORDER`)."""
     counts = (
         stages.base.select("customer_id")
         .join(
@@ -81,8 +82,8 @@ def customer_summary(stages: Funnel, scored: pl.DataFrame) -> pl.DataFrame:
         .join(counts, on="customer_id", how="left")
         .join(policy_reasons(stages.channels, stages.policies), on="customer_id", how="left")
         .join(stages.catalog_reasons, on="customer_id", how="left")
-        .join(_best(scored, "best_"), on="customer_id", how="left")
-        .join(_best(scored.filter(c("known")), "known_"), on="customer_id", how="left")
+        .join(_best(ranked, "best_"), on="customer_id", how="left")
+        .join(_best(ranked.filter(c("known")), "known_"), on="customer_id", how="left")
     )
 
 
@@ -98,6 +99,7 @@ def assemble(
     runner_up = (
         top.join(chosen, on="customer_id", how="left")
         .filter(c("_chosen").is_null() | (c("offer_id") != c("_chosen")))
+        .pipe(ordered)
         .pipe(_best, "runner_up_")
     )
     frame = (

@@ -160,10 +160,3 @@ def scored_items(
         return scored.with_columns(pl.lit(None, pl.String).alias("language"))
     languages = stages.base.select("customer_id", "language")
     return scored.join(languages, on="customer_id", how="left")
-
-
-def sorted_items(items: pl.DataFrame) -> pl.DataFrame:
-    return items.sort(
-        ["customer_id", "value", "offer_id", "channel", "planned_at", "explore"],
-        descending=[False, True, False, False, False, False],
-    )

@@ -27,7 +27,7 @@ import polars as pl
 
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.model import Catalog
-from goodcall.decide.assemble import assemble, customer_summary, top_offers
+from goodcall.decide.assemble import assemble, customer_summary, ordered, top_offers
 from goodcall.decide.config import CampaignConfig
 from goodcall.decide.core import (
     CHOICE_COLUMNS,
@@ -35,7 +35,6 @@ from goodcall.decide.core import (
     ITEM_COLUMNS,
     funnel,
     scored_items,
-    sorted_items,
 )
 from goodcall.decide.plan import PlanSummary, arbitrate, explore_capacity, positive_items
 from goodcall.decide.plan import shadow_choice as shadow
@@ -111,11 +110,13 @@ def first_pass(chunk: pl.LazyFrame, prepared: Prepared) -> ChunkCandidates:
         config=prepared.config,
     )
     scored = scored_items(stages, prepared.scorer, prepared.config, prepared.at)
-    positive = positive_items(scored, prepared.config, prepared.at, prepared.catalog)
-    positive = sorted_items(positive.select(*ITEM_COLUMNS))
+    positive = positive_items(scored, prepared.config, prepared.at, prepared.catalog).select(
+        *ITEM_COLUMNS
+    )  # in the arbitration's order already (customer, value, ...)
+    ranked = ordered(scored)
     side = Side(
-        summary=customer_summary(stages, scored),
-        top=top_offers(scored),
+        summary=customer_summary(stages, ranked),
+        top=top_offers(ranked),
         controls=positive.filter(c("in_control")),
         lines=stages.eligible.filter(c("line_id").is_not_null()).select(
             "customer_id", "offer_id", "line_id"

@@ -72,6 +72,19 @@ def _on_another_line(items: pl.DataFrame) -> pl.Expr:
     return c("other_line").fill_null(False)
 
 
+CELL = ("customer_id", "offer_id", "channel")
+
+
+def _draws(cold: pl.DataFrame, config: CampaignConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The Thompson draws of ``cold`` rows, drawn once per customer × offer × channel (a
+    draw depends on nothing else: a call's candidate moments share theirs)."""
+    cells = cold.unique(CELL, keep="first", maintain_order=True)
+    drawn_u, drawn_a = thompson_draws(cells, config.campaign_id)
+    drawn = cells.select(*CELL, pl.Series("_u", drawn_u), pl.Series("_a", drawn_a))
+    back = cold.select(CELL).join(drawn, on=list(CELL), how="left", maintain_order="left")
+    return back["_u"].to_numpy(), back["_a"].to_numpy()
+
+
 def score_chunk(
     items: pl.DataFrame, scorer: Scorer, config: CampaignConfig, at: dt.datetime
 ) -> pl.DataFrame:
@@ -106,8 +119,7 @@ def score_chunk(
     explore_annoy = np.full(frame.height, np.nan)
     cold = ~mature & frame["alpha_t"].is_not_null().to_numpy()
     if cold.any() and config.explore_share > 0:
-        drawn_u, drawn_a = thompson_draws(frame.filter(pl.Series(cold)), config.campaign_id)
-        explore_uplift[cold], explore_annoy[cold] = drawn_u, drawn_a
+        explore_uplift[cold], explore_annoy[cold] = _draws(frame.filter(pl.Series(cold)), config)
     scored = frame.with_columns(
         pl.Series("uplift", uplift),
         pl.Series("p_accept", p_accept),

@@ -74,6 +74,7 @@ from pydantic import BaseModel
 from sklearn.metrics import roc_auc_score
 
 from goodcall.hashing import salted_uniform
+from goodcall.models.distinct import predict_distinct
 from goodcall.models.features import FeatureEncoder
 from goodcall.models.inputs import FEATURE_COLUMNS
 from goodcall.models.sampling import sample_negatives, undo_negative_sampling
@@ -161,7 +162,11 @@ class _Part:
     negative_rate: float
 
     def log_odds(self, frame: pl.DataFrame) -> Floats:
-        """The booster's raw score (log-odds of the negatively sampled training rows)."""
+        """The booster's raw score (log-odds of the negatively sampled training rows), once
+        per distinct row of the features this part reads."""
+        return predict_distinct(frame.select(self.encoder.feature_names), self._raw)
+
+    def _raw(self, frame: pl.DataFrame) -> Floats:
         out = self.booster.predict(
             self.encoder.transform(frame),
             num_iteration=self.booster.best_iteration,
