@@ -42,6 +42,7 @@ def test_run_writes_a_campaign_the_audit_accepts(
     assert sorted(p.name for p in out.iterdir()) == [
         "briefs.jsonl",
         "call_list.csv",
+        "call_list.parquet",
         "decisions.parquet",
         "plan.json",
         "report.json",

@@ -25,7 +25,7 @@ CHEAP_CALLS = {"phone": 0.5, "sms": 0.05, "email": 0.01, "app": 0.0}
 CONFIG = CampaignConfig(
     campaign_id="STREAM", calls_per_day=12, calls_per_hour=3, contact_cost=CHEAP_CALLS
 )
-OUTPUTS = ("decisions.parquet", "call_list.csv", "briefs.jsonl", "report.json")
+OUTPUTS = ("decisions.parquet", "call_list.csv", "call_list.parquet", "briefs.jsonl", "report.json")
 
 
 def _run(world: World, trained: ModelSet, out: Path, profiles: object, chunk: int) -> Path:
@@ -53,6 +53,9 @@ def test_the_same_bytes_whatever_the_chunk_size_and_the_source(
     decisions = pl.read_parquet(whole / "decisions.parquet")
     assert decisions.height == world.profiles.height
     assert decisions.filter(c("decision") == "contact").height > 0
+    calls = pl.read_parquet(whole / "call_list.parquet")
+    assert calls.height == decisions.filter(c("decision") == "contact").height
+    assert calls.schema["planned_at"] == pl.Datetime("us", "UTC")
     for name in OUTPUTS:
         expected = (whole / name).read_bytes()
         assert (small / name).read_bytes() == expected, name

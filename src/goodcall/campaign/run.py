@@ -4,8 +4,9 @@ Output directory (written to a temporary sibling and renamed into place, so a fa
 leaves a half-written campaign that someone could send):
 
 * ``decisions.parquet`` — one row per customer, every reason (``goodcall.decide.core``);
-* ``call_list.csv`` — the contacts to make: ``customer_id, offer_id, channel, planned_at``
-  (ISO 8601 UTC), ``language, register`` — the format ``goodcall audit`` checks;
+* ``call_list.csv`` — the contacts to make: ``customer_id, offer_id, line_id, channel,
+  planned_at`` (ISO 8601 UTC), ``language, register`` — the format ``goodcall audit`` checks;
+  ``call_list.parquet`` — the same rows, ``planned_at`` a UTC timestamp;
 * ``briefs.jsonl`` — the agent's brief of every call (``goodcall.brief``), one JSON per line;
 * ``report.json`` — what the plan contains (:func:`goodcall.campaign.report.plan_report`);
 * ``plan.json`` — the settings with the plan's prices and where the models, catalog and policies
@@ -246,7 +247,9 @@ def run_campaign(
         )
         steps.start("writing the campaign")
         plan.write(tmp)
-        call_list(sink.all_contacts()).write_csv(tmp / "call_list.csv")
+        calls = sink.all_contacts().select(CALL_LIST_COLUMNS).sort("planned_at", "customer_id")
+        calls.write_parquet(tmp / "call_list.parquet")
+        call_list(calls).write_csv(tmp / "call_list.csv")
         (tmp / "report.json").write_text(json.dumps(report, indent=2, default=str))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
