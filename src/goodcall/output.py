@@ -28,3 +28,47 @@ JsonOption = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 def echo_json(document: Any) -> None:
     """Write ``document`` to stdout as one JSON document (dates and paths as text)."""
     typer.echo(json.dumps(document, ensure_ascii=False, default=str))
+
+
+# Values from data in messages and on the console ----------------------------------------------
+
+VALUE_LIMIT = 80
+"""Characters of one value a message shows; the rest is cut (an unterminated quote can make one
+CSV "value" of a whole file, e-mail addresses included)."""
+
+
+def cut(value: object, limit: int = VALUE_LIMIT) -> str:
+    """``value`` as text, cut to ``limit`` characters with an ellipsis and its full length.
+
+    >>> cut("x" * 100, 5)
+    'xxxxx… (100 characters)'
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
+
+
+def cut_expr(value: Any, limit: int = VALUE_LIMIT) -> Any:
+    """:func:`cut` as a Polars expression over a text column (the same text, vectorised)."""
+    import polars as pl
+
+    length = value.str.len_chars()
+    shown = pl.format("{}… ({} characters)", value.str.slice(0, limit), length)
+    return pl.when(length > limit).then(shown).otherwise(value)
+
+
+def plain(value: object) -> str:
+    """``value`` as text that Rich prints as it is: a ``[/bold]`` or ``[vip]`` in a name is shown,
+    never read as console markup. Every value from data goes through it (or into a ``Text``)."""
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
+def print_error(message: str) -> None:
+    """``error: message`` on stderr, in red on a terminal; the message is printed as it is."""
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[bold red]error:[/] {plain(message)}", highlight=False,
+                               soft_wrap=True)  # fmt: skip

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from goodcall.output import FINDINGS, JsonOption, echo_json
+from goodcall.output import FINDINGS, JsonOption, echo_json, plain, print_error
 
 if TYPE_CHECKING:
     import polars as pl
@@ -65,8 +65,10 @@ def audit_command(
         load_rules,
         parse_date,
     )
+    from goodcall.writing import OutputError, check_outputs
 
     try:
+        check_outputs({"--report": report}, [call_list, catalog, policies])
         language = _lang(lang)
         when = parse_at(at)
         snapshot = parse_date(national_list_date, "--national-list-date")
@@ -74,7 +76,7 @@ def audit_command(
         rules = load_rules(catalog, policies)
         ids = calls.get_column("customer_id").unique().to_list()
         profiles = load_profiles(when, db, ids)
-    except (InputError, CallListError, AtError) as err:
+    except (InputError, CallListError, AtError, OutputError) as err:
         _error(str(err))
         raise typer.Exit(INPUT_ERROR) from err
     findings = audit_calls(calls, profiles, rules.catalog, rules.policies, snapshot)
@@ -100,9 +102,7 @@ def _lang(value: str) -> Literal["fr", "en"]:
 
 
 def _error(message: str) -> None:
-    from rich.console import Console
-
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    print_error(message)
 
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -129,13 +129,18 @@ def _as_json(
 
 
 def _write_report(findings: pl.DataFrame, path: Path) -> None:
+    """The findings as Parquet, JSON or (any other suffix) CSV, written atomically; the CSV is
+    escaped against spreadsheet formulas (:func:`goodcall.writing.write_csv`)."""
+    from goodcall.writing import atomic_file, write_csv, write_text
+
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        findings.write_parquet(path)
+        with atomic_file(path) as handle:
+            findings.write_parquet(handle)
     elif suffix == ".json":
-        path.write_text(json.dumps(_rows(findings), ensure_ascii=False, indent=1), "utf-8")
+        write_text(path, json.dumps(_rows(findings), ensure_ascii=False, indent=1))
     else:
-        findings.write_csv(path)
+        write_csv(findings, path)
 
 
 def _render(path: Path, rows: int, findings: pl.DataFrame, kinds: pl.DataFrame, show: int) -> None:
@@ -144,7 +149,7 @@ def _render(path: Path, rows: int, findings: pl.DataFrame, kinds: pl.DataFrame, 
 
     console = Console()
     if findings.height == 0:
-        console.print(f"[bold green]{path}: {rows} planned contacts, no finding.[/]")
+        console.print(f"[bold green]{plain(path)}: {rows} planned contacts, no finding.[/]")
         return
     errors = findings.filter(findings.get_column("severity") == "error").height
     table = Table(title=f"Findings (first {min(show, findings.height)} of {findings.height})")
@@ -153,25 +158,25 @@ def _render(path: Path, rows: int, findings: pl.DataFrame, kinds: pl.DataFrame, 
     for f in findings.head(show).iter_rows(named=True):
         colour = "red" if f["severity"] == "error" else "yellow"
         table.add_row(
-            str(f["row"]),
-            str(f["customer_id"]),
-            str(f["offer_id"]),
-            str(f["channel"]),
-            str(f["code"]),
-            f"[{colour}]{f['severity']}[/]",
-            str(f["message"]),
+            plain(f["row"]),
+            plain(f["customer_id"]),
+            plain(f["offer_id"]),
+            plain(f["channel"]),
+            plain(f["code"]),
+            f"[{colour}]{plain(f['severity'])}[/]",
+            plain(f["message"]),
         )
     console.print(table)
     totals = Table(title="Summary by kind of finding")
     for name in ("code", "finding", "severity", "findings", "rows"):
         totals.add_column(name, justify="right" if name in ("findings", "rows") else "left")
     for k in kinds.iter_rows(named=True):
-        totals.add_row(k["code"], k["title"], k["severity"], str(k["findings"]), str(k["rows"]))
+        totals.add_row(*(plain(k[n]) for n in ("code", "title", "severity", "findings", "rows")))
     console.print(totals)
     affected = findings.get_column("row").n_unique()
     console.print(
-        f"[bold red]{path}: {findings.height} finding(s) ({errors} error(s)) on {affected} of "
-        f"{rows} planned contacts.[/]"
+        f"[bold red]{plain(path)}: {findings.height} finding(s) ({errors} error(s)) on "
+        f"{affected} of {rows} planned contacts.[/]"
     )
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from goodcall.models.cli import AtOption, DbOption, parse_at
-from goodcall.output import JsonOption, echo_json
+from goodcall.output import JsonOption, echo_json, plain, print_error
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,9 +28,7 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _fail(message: str) -> typer.Exit:
-    from rich.markup import escape
-
-    _console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    print_error(message)
     return typer.Exit(2)
 
 
@@ -85,13 +83,17 @@ def run_command(
     from goodcall.campaign.run import CampaignError, PlanRecord, run_campaign
     from goodcall.campaign.settings import campaign_config
     from goodcall.campaign.source import ParquetSource
+    from goodcall.catalog.compile import CatalogError
     from goodcall.catalog.loader import load_catalog
     from goodcall.catalog.yamlsource import SourceError
     from goodcall.models.registry import ModelSet, ModelSetError
     from goodcall.policy.national import NationalListTooOld
     from goodcall.progress import progress_bar
+    from goodcall.store.config import StoreUnavailableError
     from goodcall.store.files import TableFileError
+    from goodcall.store.migrate import StoreNotReadyError
     from goodcall.store.reader import load_profiles
+    from goodcall.writing import OutputError, check_outputs
 
     when = parse_at(at)
     given = {
@@ -99,6 +101,8 @@ def run_command(
         "budget": budget, "control_share": control_share, "explore_share": explore_share,
     }  # fmt: skip
     try:
+        inputs = [settings, models, catalog, policies, source]
+        check_outputs({"--out": out}, inputs, folders=["--out"])
         offers = load_catalog(catalog)
         flags = {key: value for key, value in given.items() if value is not None}
         config = campaign_config(settings, flags, offers)
@@ -116,8 +120,9 @@ def run_command(
                 catalog_path=catalog, record=record, chunk_size=chunk_size,
             )  # fmt: skip
     except (
-        ValidationError, SourceError, CampaignError, NationalListTooOld, ModelSetError,
-        TableFileError, FileNotFoundError,
+        ValidationError, SourceError, CatalogError, CampaignError, NationalListTooOld,
+        ModelSetError, TableFileError, FileNotFoundError, OutputError, StoreUnavailableError,
+        StoreNotReadyError,
     ) as err:  # fmt: skip
         raise _fail(str(err)) from err
     plan_id = result.recorded.plan_id if result.recorded is not None else None
@@ -127,8 +132,8 @@ def run_command(
         _show_plan(result.report, out)
         if result.recorded is not None:
             _console().print(
-                f"plan {plan_id} recorded in the store at {result.recorded.store}: `goodcall "
-                "explain` and `goodcall brief` decide with it",
+                f"plan {plan_id} recorded in the store at {plain(result.recorded.store)}: "
+                "`goodcall explain` and `goodcall brief` decide with it",
                 highlight=False,
             )
 
@@ -139,7 +144,8 @@ def _show_plan(report: dict[str, Any], out: Path) -> None:
     console = _console()
     opt = report["optimisation"]
     console.print(
-        f"[bold]campaign[/] {report['campaign_id']} → {out}: {report['contacts']:,} contacts "
+        f"[bold]campaign[/] {plain(report['campaign_id'])} → {plain(out)}: "
+        f"{report['contacts']:,} contacts "
         f"({report['calls']:,} calls) of {report['customers']:,} customers; control group "
         f"{report['control_group']:,}; expected value {report['expected_value']:,.2f}; "
         f"optimality gap {opt['gap']:,.2f} ({100 * opt['relative_gap']:.3f} %)"
@@ -151,8 +157,9 @@ def _show_plan(report: dict[str, Any], out: Path) -> None:
         )
     for row in report["per_offer_channel"][:30]:
         table.add_row(
-            row["offer_id"], row["channel"], f"{row['contacts']:,}", f"{row['expected_value']:,.2f}"
-        )
+            plain(row["offer_id"]), plain(row["channel"]), f"{row['contacts']:,}",
+            f"{row['expected_value']:,.2f}",
+        )  # fmt: skip
     console.print(table)
 
 
@@ -208,7 +215,7 @@ def _show_measures(results: list[MeasuredUplift], alpha: float) -> None:
     for r in results:
         interval = "n/a" if r.lower is None else f"[{pct(r.lower)}, {pct(r.upper)}]"
         table.add_row(
-            r.scope, f"{r.n_treated:,}", f"{r.n_control:,}", pct(r.rate_treated),
+            plain(r.scope), f"{r.n_treated:,}", f"{r.n_control:,}", pct(r.rate_treated),
             pct(r.rate_control), pct(r.effect), interval,
         )  # fmt: skip
     _console().print(table)

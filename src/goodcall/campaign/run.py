@@ -1,11 +1,14 @@
 """A batch campaign: load, check, decide, write — the I/O around the pure decision core.
 
-Output directory (written to a temporary sibling and renamed into place, so a failed run never
-leaves a half-written campaign that someone could send):
+Output directory (written to a temporary sibling and put into place in one step by
+:func:`goodcall.writing.place_folder`, so a failed or killed run never leaves a half-written
+campaign that someone could send, and ``--overwrite`` keeps the old campaign until the new one is
+complete):
 
 * ``decisions.parquet`` — one row per customer, every reason (``goodcall.decide.core``);
 * ``call_list.csv`` — the contacts to make: ``customer_id, offer_id, line_id, channel,
-  planned_at`` (ISO 8601 UTC), ``language, register`` — the format ``goodcall audit`` checks;
+  planned_at`` (ISO 8601 UTC), ``language, register`` — the format ``goodcall audit`` checks; text
+  cells escaped against spreadsheet formulas (:func:`goodcall.writing.escape_cells`);
   ``call_list.parquet`` — the same rows, ``planned_at`` a UTC timestamp;
 * ``briefs.jsonl`` — the agent's brief of every call (``goodcall.brief``), one JSON per line;
 * ``report.json`` — what the plan contains (:func:`goodcall.campaign.report.plan_report`);
@@ -30,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,6 +61,7 @@ from goodcall.policy.national import (
 )
 from goodcall.progress import Progress, Steps
 from goodcall.store.plans import PlanStoreError, StoredPlan, recording_plan
+from goodcall.writing import new_folder, place_folder, write_csv
 
 c = pl.col
 CAMPAIGN_STEPS = ("checking", "deciding", "writing the briefs", "writing the campaign")
@@ -140,8 +143,7 @@ class NationalListGate:
             if err.stale.height <= SHOWN or out_dir is None:
                 raise
             path = out_dir.parent / f"{out_dir.name}.stale_national_list.csv"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            err.stale.write_csv(path)
+            write_csv(err.stale, path)
             raise NationalListTooOld(
                 f"{err} All {err.stale.height:,} are in {path}.", err.stale
             ) from err
@@ -220,7 +222,7 @@ def run_campaign(
 
     steps.start("deciding")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    tmp = new_folder(out_dir.parent, f".{out_dir.name}.")
     try:
         sink = CampaignSink(tmp, source, catalog, compiled, at)
         try:
@@ -249,7 +251,7 @@ def run_campaign(
         plan.write(tmp)
         calls = sink.all_contacts().select(CALL_LIST_COLUMNS).sort("planned_at", "customer_id")
         calls.write_parquet(tmp / "call_list.parquet")
-        call_list(calls).write_csv(tmp / "call_list.csv")
+        write_csv(call_list(calls), tmp / "call_list.csv")
         (tmp / "report.json").write_text(json.dumps(report, indent=2, default=str))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -267,14 +269,12 @@ def _record_and_place(
     placed = False
     try:
         with _recording(out_dir, record, plan) as recorded:
-            if out_dir.exists():
-                shutil.rmtree(out_dir)
-            tmp.rename(out_dir)
+            place_folder(tmp, out_dir)  # the old campaign stays until this one is complete
             placed = True
         return recorded
     except BaseException as err:
         shutil.rmtree(tmp, ignore_errors=True)
-        if placed:  # the directory was renamed but the store did not commit its plan
+        if placed:  # the directory was put in place but the store did not commit its plan
             shutil.rmtree(out_dir, ignore_errors=True)
         if isinstance(err, PlanStoreError):
             raise CampaignError(f"the campaign was not written: {err}") from err

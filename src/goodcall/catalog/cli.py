@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from goodcall.output import JsonOption, echo_json
+from goodcall.output import JsonOption, echo_json, plain, print_error
 
 catalog_app = typer.Typer(help="The offer catalog.", no_args_is_help=True)
 
@@ -33,7 +33,7 @@ def check_command(
     try:
         compiled = compile_catalog(load_catalog(path))
     except (SourceError, CatalogError) as err:
-        Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+        print_error(str(err))
         raise typer.Exit(2) from err
     kinds: dict[str, int] = {}
     for offer in compiled.offers:
@@ -47,8 +47,8 @@ def check_command(
         return
     listing = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
     Console().print(
-        f"[green]ok[/] {path or 'shipped catalog'}: {len(compiled.offers)} offers ({listing}); "
-        f"{rules} rules and {checks - rules} built-in checks",
+        f"[green]ok[/] {plain(path or 'shipped catalog')}: {len(compiled.offers)} offers "
+        f"({plain(listing)}); {rules} rules and {checks - rules} built-in checks",
         highlight=False,
     )
     catalog = compiled.catalog
@@ -57,7 +57,7 @@ def check_command(
         Console().print(
             "brands: "
             + "; ".join(
-                f"{b.id} ({b.company.en}, {b.currency}, {counts[b.id]} offers"
+                f"{plain(b.id)} ({plain(b.company.en)}, {plain(b.currency)}, {counts[b.id]} offers"
                 + (", default)" if b.id == catalog.brand else ")")
                 for b in catalog.brands
             ),

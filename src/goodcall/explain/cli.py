@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from goodcall.explain.options import CampaignOption, NoPlanOption
+from goodcall.output import plain, print_error
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -68,7 +69,7 @@ def explain_command(
             profiles, customer_id, decider, when, "fr" if lang == "fr" else "en", snapshot
         )
     except (InputError, AtError) as err:
-        _console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+        print_error(str(err))
         raise typer.Exit(INPUT_ERROR) from err
     if json_output:
         typer.echo(json.dumps(result, ensure_ascii=False, default=str))
@@ -117,7 +118,7 @@ def render(result: dict[str, Any], console: Console) -> None:
         if brand["known"]
         else f"brand {brand['id']}: not in this catalog, so no offer of it can be made"
     )
-    console.print(Panel("\n".join(lines), title=f"Profile at {result['at']}"))
+    console.print(Panel(Text("\n".join(lines)), title=f"Profile at {result['at']}"))
     offers = Table(title="Offers")
     for name in ("", "offer", "kind", "why"):
         offers.add_column(name, overflow="fold")
@@ -125,8 +126,9 @@ def render(result: dict[str, Any], console: Console) -> None:
         why = o["decided_by"]["text"] if o["decided_by"] else "every rule passes"
         if o["notices"]:
             why += "; ⚠ " + "; ".join(n["text"] for n in o["notices"])
-        mark = "[green]✓[/]" if o["eligible"] else f"[red]✗ {o['failed_tier']}[/]"
-        offers.add_row(mark, f"{o['offer_id']}\n{o['name']}\n{o['value']}", o["kind"], why)
+        mark = "[green]✓[/]" if o["eligible"] else f"[red]✗ {plain(o['failed_tier'])}[/]"
+        offer = plain(f"{o['offer_id']}\n{o['name']}\n{o['value']}")
+        offers.add_row(mark, offer, plain(o["kind"]), plain(why))
     console.print(offers)
     channels = Table(title="Channels")
     for name in ("", "channel", "why", "next allowed window (customer's local time)"):
@@ -134,7 +136,7 @@ def render(result: dict[str, Any], console: Console) -> None:
     for c in result["channels"]:
         why = "; ".join(r["text"] for r in c["blocked_by"]) or "every policy allows it"
         mark = "[green]✓[/]" if c["contactable"] else "[red]✗[/]"
-        channels.add_row(mark, c["channel"], why, c["next_allowed"])
+        channels.add_row(mark, plain(c["channel"]), plain(why), plain(c["next_allowed"]))
     console.print(channels)
 
 

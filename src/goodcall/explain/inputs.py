@@ -55,10 +55,11 @@ def load_profiles(at: dt.datetime, url: str | None, customer_ids: Sequence[str])
     """The customers' profiles from the store, as known at ``at`` (collected once)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from goodcall.store.config import StoreUnavailableError
     from goodcall.store.migrate import StoreNotReadyError
     from goodcall.store.reader import load_profiles as read_profiles
 
     try:
         return read_profiles(at, url, customer_ids=list(customer_ids)).collect().lazy()
-    except (StoreNotReadyError, SQLAlchemyError, OSError, ValueError) as err:
+    except (StoreNotReadyError, StoreUnavailableError, SQLAlchemyError, OSError, ValueError) as err:
         raise InputError(f"cannot read the store: {err}") from err

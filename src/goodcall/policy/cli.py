@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from goodcall.output import JsonOption, echo_json
+from goodcall.output import JsonOption, echo_json, plain, print_error
 
 policies_app = typer.Typer(help="Contact policies.", no_args_is_help=True)
 
@@ -30,7 +30,7 @@ def check_command(
     try:
         policies = load_policies(path)
     except SourceError as err:
-        Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+        print_error(str(err))
         raise typer.Exit(2) from err
     rows = []
     for key, entry in policies.jurisdictions.items():
@@ -44,11 +44,11 @@ def check_command(
         echo_json({"policies": str(path or "shipped"), "jurisdictions": [
             dict(zip(names, row, strict=True)) for row in rows]})  # fmt: skip
         return
-    table = Table(title=f"Calling windows ({path or 'shipped policies'})")
+    table = Table(title=f"Calling windows ({plain(path or 'shipped policies')})")
     for name in ("jurisdiction", "windows (customer's local time)", "holidays", "attempts"):
         table.add_column(name, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(plain(cell) for cell in row))
     Console().print(table)
 
 

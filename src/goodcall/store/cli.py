@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from goodcall.output import JsonOption, echo_json
+from goodcall.output import JsonOption, echo_json, plain, print_error
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -37,7 +37,7 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    _console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    print_error(message)
     return typer.Exit(code)
 
 
@@ -67,25 +67,25 @@ def _show_import(result: ImportResult, url: str, show: int) -> None:
         for name in ("file", "row", "column", "value", "problem", "expected"):
             problems.add_column(name, overflow="fold")
         for row in log.first.head(show).iter_rows():
-            problems.add_row(*["" if v is None else str(v) for v in row])
+            problems.add_row(*["" if v is None else plain(v) for v in row])
         console.print(problems)
         counts = Table(title="Problems by kind")
         for name in ("file", "problem", "count"):
             counts.add_column(name, justify="right" if name == "count" else "left")
         for file, kind, count in log.counts_frame().iter_rows():
-            counts.add_row(file, kind, f"{count:,}")
+            counts.add_row(plain(file), kind, f"{count:,}")
         console.print(counts)
     total = sum(result.written.values())
     if result.landed:
         rejected = sum(result.rejected.values())
         extra = f", {rejected:,} rows quarantined" if rejected else ""
         console.print(
-            f"[green]Imported[/] {total:,} rows into {url} in {result.seconds:.1f} s{extra}."
+            f"[green]Imported[/] {total:,} rows into {plain(url)} in {result.seconds:.1f} s{extra}."
         )
     else:
         console.print(
             f"[bold red]Nothing imported[/]: {log.errors:,} problem(s); "
-            f"the store at {url} is unchanged."
+            f"the store at {plain(url)} is unchanged."
         )
 
 
@@ -121,8 +121,9 @@ def import_command(
     naming every problem)."""
     from goodcall.profiles.brands import BrandsFileError, read_brands
     from goodcall.progress import progress_bar
-    from goodcall.store.config import StoreConfig
+    from goodcall.store.config import StoreConfig, StoreUnavailableError
     from goodcall.store.importer import ImportOptions, import_directory
+    from goodcall.writing import OutputError, check_outputs
 
     if on_existing not in ("update", "reject"):
         raise _fail(f"--on-existing must be update or reject, not {on_existing!r}")
@@ -139,8 +140,12 @@ def import_command(
         report=report,
         batch_rows=batch_rows,
     )
-    with progress_bar("import") as progress:
-        result = import_directory(directory, config.url, options, _FileProgress(progress))
+    try:
+        check_outputs({"--report": report, "--quarantine": quarantine}, [directory, brands])
+        with progress_bar("import") as progress:
+            result = import_directory(directory, config.url, options, _FileProgress(progress))
+    except (OutputError, StoreUnavailableError) as error:
+        raise _fail(f"{error}; nothing was imported") from error
     if as_json:
         echo_json(_import_json(result, config.display_url))
     else:
@@ -167,7 +172,7 @@ def _show_summary(summary: StoreSummary, url: str) -> None:
     from rich.table import Table
 
     console = _console()
-    counts = Table(title=f"Store {url}")
+    counts = Table(title=f"Store {plain(url)}")
     counts.add_column("table")
     counts.add_column("rows", justify="right")
     for name, count in summary.counts.items():
@@ -179,7 +184,7 @@ def _show_summary(summary: StoreSummary, url: str) -> None:
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
         total = mix.total or 1
         for value, count in mix.counts[:15]:
-            table.add_row(value, f"{count:,}", f"{count / total:.1%}")
+            table.add_row(plain(value), f"{count:,}", f"{count / total:.1%}")
         if len(mix.counts) > 15:
             table.add_row(f"… {len(mix.counts) - 15} more", "", "")
         console.print(table)
@@ -196,14 +201,14 @@ def summary_command(
     as_json: JsonOption = False,
 ) -> None:
     """Counts per table and the mixes (province, language, devices, plans, contacts…)."""
-    from goodcall.store.config import StoreConfig
+    from goodcall.store.config import StoreConfig, StoreUnavailableError
     from goodcall.store.migrate import StoreNotReadyError
     from goodcall.store.summary import summarize
 
     try:
         config = StoreConfig.from_url(db)
         summary = summarize(config.url)
-    except (ValueError, StoreNotReadyError) as error:
+    except (ValueError, StoreNotReadyError, StoreUnavailableError) as error:
         raise _fail(str(error)) from error
     if as_json:
         echo_json(summary.as_dict())

@@ -9,6 +9,8 @@ PostgreSQL URL is used (it is the optional extra ``goodcall[postgres]``).
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -16,6 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_URL = "sqlite:///goodcall.db"
+WRITER_OPTION = "goodcall_writer"
+"""Execution option of a connection whose transaction writes (SQLite: ``BEGIN IMMEDIATE``)."""
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for another one to finish before it gives up."""
 StoreType = Literal["sqlite", "postgres"]
 
 # Schemes a user may type, mapped to the SQLAlchemy driver goodcall uses for them.
@@ -77,13 +83,16 @@ def _sqlite_engine(config: StoreConfig) -> sa.Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer (an import) takes the write lock at BEGIN: SQLite cannot wait for a lock it
+        # would need to upgrade a read transaction to, it answers "database is locked" at once.
+        immediate = connection.get_execution_options().get(WRITER_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -116,3 +125,25 @@ def engine_for(url: str | None = None) -> tuple[StoreConfig, sa.Engine]:
     """Resolve ``url`` (or the environment) and build its engine."""
     config = StoreConfig.from_url(url)
     return config, create_store_engine(config)
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store cannot be opened or used: a bad ``--db``, a database another import is
+    writing to, a server that does not answer."""
+
+
+@contextmanager
+def store_errors(shown: str) -> Iterator[None]:
+    """Turn the driver's failure to open or lock the store at ``shown`` (its display URL) into
+    a :class:`StoreUnavailableError` worded for the user."""
+    from goodcall.output import cut
+
+    try:
+        yield
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.ArgumentError) as err:
+        orig = getattr(err, "orig", None) or err
+        reason = " ".join(str(orig).split())
+        if "locked" in reason or "busy" in reason:
+            seconds = BUSY_TIMEOUT_MS // 1000
+            reason += f" (another goodcall has been writing to it for {seconds} s; try again later)"
+        raise StoreUnavailableError(f"cannot use the store at {shown}: {cut(reason, 200)}") from err

@@ -28,7 +28,7 @@ from goodcall.profiles.frames import table_schema
 from goodcall.profiles.schema import TABLES, TABLES_BY_NAME, Table
 from goodcall.store import problems as P
 from goodcall.store.codec import decode
-from goodcall.store.config import engine_for
+from goodcall.store.config import WRITER_OPTION, StoreConfig, engine_for, store_errors
 from goodcall.store.fetch import fetch_wire
 from goodcall.store.files import FORMATS, TableFile
 from goodcall.store.migrate import upgrade
@@ -37,6 +37,7 @@ from goodcall.store.quarantine import Quarantine
 from goodcall.store.tables import store_meta
 from goodcall.store.validate import KeyChecks, StoreKeys
 from goodcall.store.writer import BulkWriter, bulk_writer
+from goodcall.writing import check_outputs
 
 OnExisting = Literal["update", "reject"]
 
@@ -153,7 +154,7 @@ class _Run:
             bad = parsed.bad | parsed.rows.get_column(ROW).is_in(more.get_column("row").implode())
             if keyed:
                 self.checks.record(table, parsed.rows, bad)
-            problems = pl.concat([parsed.problems, more])
+            problems = P.readable(pl.concat([parsed.problems, more]))
             self.log.add(problems)
             if self.quarantine is not None and problems.height:
                 self.quarantine.add(table.name, file.name, raw, problems)
@@ -205,25 +206,67 @@ def _record_meta(
     connection.execute(sa.insert(store_meta), [{"key": k, "value": v} for k, v in values.items()])
 
 
+def _finish_outputs(log: P.ProblemLog, quarantine: Quarantine | None, finished: bool) -> None:
+    """Put the report and the quarantine in place when the import ran to its end, else remove
+    their temporary files (an older report stays as it was)."""
+    outputs = [o for o in (log, quarantine) if o is not None]
+    try:
+        if finished:
+            for output in outputs:
+                output.close()
+    finally:
+        for output in outputs:
+            output.discard()  # a no-op for a file already in place
+
+
+def _store_file(config: StoreConfig) -> Path | None:
+    """The SQLite database file of the store (an input no output may overwrite)."""
+    database = sa.engine.make_url(config.url).database
+    if config.type != "sqlite" or database in (None, "", ":memory:"):
+        return None
+    return Path(str(database))
+
+
 def import_directory(
     directory: Path | str,
     url: str | None = None,
     options: ImportOptions | None = None,
     progress: ImportProgress | None = None,
 ) -> ImportResult:
-    """Import ``directory`` into the store at ``url`` (or ``GOODCALL_DB_URL``): all or nothing."""
+    """Import ``directory`` into the store at ``url`` (or ``GOODCALL_DB_URL``): all or nothing.
+
+    The report and quarantine paths are checked, and their files begun under temporary names,
+    before the transaction (a path that overlaps the input or cannot be written is an
+    :class:`~goodcall.writing.OutputError` and the store is not touched); they are put in place
+    after it. A store that cannot be opened or locked is a ``StoreUnavailableError``."""
     opts = options or ImportOptions()
     source = Path(directory)
+    config = StoreConfig.from_url(url)
+    outputs = {"--report": opts.report, "--quarantine": opts.quarantine}
+    check_outputs(outputs, [source, _store_file(config)])
+    with store_errors(config.display_url):
+        return _import(source, url, opts, progress)
+
+
+def _import(
+    source: Path, url: str | None, opts: ImportOptions, progress: ImportProgress | None
+) -> ImportResult:
     started = time.perf_counter()
     _, engine = engine_for(url)
     upgrade(engine)
     files, file_problems = discover(source)
     log = P.ProblemLog(keep=opts.keep_problems, report_path=opts.report)
+    try:
+        quarantine = Quarantine(opts.quarantine) if opts.quarantine is not None else None
+    except BaseException:
+        log.discard()
+        raise
     log.add(file_problems)
-    quarantine = Quarantine(opts.quarantine) if opts.quarantine is not None else None
     result = ImportResult(landed=False, problems=log)
+    finished = False
     try:
         with engine.connect() as connection:
+            connection.execution_options(**{WRITER_OPTION: True})
             transaction = connection.begin()
             writer = bulk_writer(connection)
             if opts.replace:
@@ -258,10 +301,9 @@ def import_directory(
             else:
                 transaction.rollback()
                 result.written = {}
+        finished = True
     finally:
-        log.close()
-        if quarantine is not None:
-            quarantine.close()
         engine.dispose()
+        _finish_outputs(log, quarantine, finished)
     result.seconds = time.perf_counter() - started
     return result

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import polars as pl
+
+from goodcall.output import cut, cut_expr
+from goodcall.writing import AtomicFile, write_csv
 
 # Kinds of problem. Every kind is an error (the row, or the file, is rejected) except UNKNOWN_FILE.
 MISSING_FILE = "missing_file"
@@ -79,7 +81,7 @@ def file_problem(
                 "file": file,
                 "row": None,
                 "column": column,
-                "value": value,
+                "value": None if value is None else cut(value),
                 "problem": problem,
                 "expected": expected,
             }
@@ -92,15 +94,35 @@ def empty_problems() -> pl.DataFrame:
     return pl.DataFrame(schema=PROBLEM_SCHEMA)
 
 
+def readable(problems: pl.DataFrame) -> pl.DataFrame:
+    """``problems`` with each value cut to a readable length (:func:`goodcall.output.cut`): an
+    unterminated quote can make one "value" of the rest of a file."""
+    return problems.with_columns(cut_expr(pl.col("value")).alias("value"))
+
+
 @dataclass
 class ProblemLog:
-    """Every problem of one import: counts, the first few, and the full list on disk if asked."""
+    """Every problem of one import: counts, the first few, and the full list on disk if asked.
+
+    The report is written under a temporary name from the start (so an unwritable path fails
+    before the import's transaction) and put in place by :meth:`close`, escaped like every CSV
+    report (:func:`goodcall.writing.write_csv`)."""
 
     keep: int = 1000
     report_path: Path | None = None
     first: pl.DataFrame = field(default_factory=empty_problems)
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
-    _report: IO[bytes] | None = None
+    _report: AtomicFile | None = None
+    _header: bool = False
+
+    def __post_init__(self) -> None:
+        if self.report_path is not None:
+            self._report = AtomicFile(self.report_path, "--report")
+
+    def _write(self, problems: pl.DataFrame) -> None:
+        if self._report is not None:
+            write_csv(problems, self._report.handle, include_header=not self._header)
+            self._header = True
 
     def add(self, problems: pl.DataFrame) -> None:
         if problems.height == 0:
@@ -110,20 +132,19 @@ class ProblemLog:
             self.first = pl.concat([self.first, problems.head(self.keep - self.first.height)])
         for file, problem, count in problems.group_by("file", "problem").len().iter_rows():
             self.counts[(file, problem)] = self.counts.get((file, problem), 0) + count
-        if self.report_path is not None:
-            if self._report is None:
-                self._report = self.report_path.open("wb")
-                problems.write_csv(self._report)
-            else:
-                problems.write_csv(self._report, include_header=False)
+        self._write(problems)
 
     def close(self) -> None:
-        """Finish the report file (written with a header even when there was no problem)."""
-        if self.report_path is not None and self._report is None:
-            self._report = self.report_path.open("wb")
-            empty_problems().write_csv(self._report)
+        """Put the report file in place (with a header even when there was no problem)."""
         if self._report is not None:
-            self._report.close()
+            if not self._header:
+                self._write(empty_problems())
+            self._report.commit()
+
+    def discard(self) -> None:
+        """Remove the unfinished report (the import crashed): an older report stays."""
+        if self._report is not None:
+            self._report.discard()
 
     @property
     def errors(self) -> int:

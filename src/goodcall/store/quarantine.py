@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import polars as pl
 
 from goodcall.store.parse import ROW, as_text
+from goodcall.writing import AtomicFile, write_csv
 
 QUARANTINE_COLUMNS = ("table", "file", "row", "reasons", "record")
 
@@ -36,11 +36,22 @@ def reasons_by_row(problems: pl.DataFrame) -> pl.DataFrame:
 
 @dataclass
 class Quarantine:
-    """Writes rejected rows to ``path`` as they are found, batch by batch."""
+    """Writes rejected rows to ``path`` as they are found, batch by batch, under a temporary
+    name created at once (an unwritable path fails before the import) and put in place by
+    :meth:`close`; cells are escaped like every CSV report."""
 
     path: Path
     rows: dict[str, int] = field(default_factory=dict)
-    _out: IO[bytes] | None = None
+    _out: AtomicFile | None = None
+    _header: bool = False
+
+    def __post_init__(self) -> None:
+        self._out = AtomicFile(self.path, "--quarantine")
+
+    def _write(self, frame: pl.DataFrame) -> None:
+        assert self._out is not None
+        write_csv(frame, self._out.handle, include_header=not self._header)
+        self._header = True
 
     def add(self, table: str, file: str, raw: pl.DataFrame, problems: pl.DataFrame) -> None:
         reasons = reasons_by_row(problems)
@@ -56,16 +67,16 @@ class Quarantine:
             "record",
         )
         self.rows[table] = self.rows.get(table, 0) + out.height
-        if self._out is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._out = self.path.open("wb")
-            out.write_csv(self._out)
-        else:
-            out.write_csv(self._out, include_header=False)
+        self._write(out)
 
     def close(self) -> None:
-        if self._out is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._out = self.path.open("wb")
-            pl.DataFrame(schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String())).write_csv(self._out)
-        self._out.close()
+        """Put the quarantine file in place (with a header even when no row was rejected)."""
+        if not self._header:
+            self._write(pl.DataFrame(schema=dict.fromkeys(QUARANTINE_COLUMNS, pl.String())))
+        assert self._out is not None
+        self._out.commit()
+
+    def discard(self) -> None:
+        """Remove the unfinished file (the import crashed): an older quarantine file stays."""
+        assert self._out is not None
+        self._out.discard()

@@ -18,7 +18,7 @@ import polars as pl
 from goodcall.profiles.build import build_profiles
 from goodcall.profiles.schema import TABLES
 from goodcall.store.codec import decode
-from goodcall.store.config import engine_for
+from goodcall.store.config import StoreConfig, engine_for, store_errors
 from goodcall.store.fetch import fetch_wire
 from goodcall.store.migrate import require_current
 
@@ -26,7 +26,13 @@ from goodcall.store.migrate import require_current
 def load_tables(
     url: str | None = None, customer_ids: Sequence[str] | None = None
 ) -> dict[str, pl.LazyFrame]:
-    """Every import table from the store at ``url`` (default: ``GOODCALL_DB_URL``)."""
+    """Every import table from the store at ``url`` (default: ``GOODCALL_DB_URL``); a store that
+    cannot be opened is a :class:`~goodcall.store.config.StoreUnavailableError`."""
+    with store_errors(StoreConfig.from_url(url).display_url):
+        return _load_tables(url, customer_ids)
+
+
+def _load_tables(url: str | None, customer_ids: Sequence[str] | None) -> dict[str, pl.LazyFrame]:
     config, engine = engine_for(url)
     try:
         require_current(engine, config.display_url)

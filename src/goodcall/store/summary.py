@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from goodcall.profiles.schema import TABLES
-from goodcall.store.config import engine_for
+from goodcall.store.config import StoreConfig, engine_for, store_errors
 from goodcall.store.migrate import require_current
 from goodcall.store.tables import SQL_TABLES, store_meta
 
@@ -82,7 +82,13 @@ def _lines_per_account(connection: sa.Connection) -> Mix:
 
 
 def summarize(url: str | None = None) -> StoreSummary:
-    """Counts per table and the mixes of the store at ``url`` (default: ``GOODCALL_DB_URL``)."""
+    """Counts per table and the mixes of the store at ``url`` (default: ``GOODCALL_DB_URL``);
+    a store that cannot be opened is a :class:`~goodcall.store.config.StoreUnavailableError`."""
+    with store_errors(StoreConfig.from_url(url).display_url):
+        return _summarize(url)
+
+
+def _summarize(url: str | None) -> StoreSummary:
     config, engine = engine_for(url)
     t = SQL_TABLES
     try:
