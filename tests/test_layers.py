@@ -19,8 +19,17 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "reasons", "clock", "hashing", "zones", "channels", "progress", "output",
-     "writing"),
+    (
+        "__init__",
+        "reasons",
+        "clock",
+        "hashing",
+        "zones",
+        "channels",
+        "progress",
+        "output",
+        "writing",
+    ),
     ("profiles", "store"),
     ("catalog", "policy"),
     ("models", "arbitrate"),

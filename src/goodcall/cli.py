@@ -23,10 +23,12 @@ import typer
 from typer.core import TyperGroup
 
 from goodcall import __version__
-from goodcall.output import FAILED, INTERRUPTED, JsonOption, echo_json
+from goodcall.output import FAILED, INTERRUPTED, JsonOption, cut, echo_json
 from goodcall.progress import set_quiet
 
 DEBUG_VARIABLE = "GOODCALL_DEBUG"
+CRASH_LIMIT = 300
+"""Characters of an unforeseen exception's message shown (see :func:`report_crash`)."""
 
 
 def _debugging() -> bool:
@@ -46,7 +48,8 @@ def report_crash(error: BaseException) -> None:
         typer.echo(f"error: {text}", err=True)
         return
     hint = "" if _debugging() else f" (set {DEBUG_VARIABLE}=1 for the traceback)"
-    typer.echo(f"error: {type(error).__name__}: {text}{hint}", err=True)
+    # A library's message may quote a whole row or file of data: it is cut.
+    typer.echo(f"error: {type(error).__name__}: {cut(text, CRASH_LIMIT)}{hint}", err=True)
 
 
 class _Commands(TyperGroup):

@@ -60,10 +60,24 @@ def cut_expr(value: Any, limit: int = VALUE_LIMIT) -> Any:
 
 def plain(value: object) -> str:
     """``value`` as text that Rich prints as it is: a ``[/bold]`` or ``[vip]`` in a name is shown,
-    never read as console markup. Every value from data goes through it (or into a ``Text``)."""
-    from rich.markup import escape
+    never read as console markup. Every value from data goes through it (or into a ``Text``).
 
-    return escape(str(value))
+    Rich's own ``escape`` protects tags only, and Rich turns any ``\\[`` of plain text into ``[``,
+    so every ``[`` is escaped here, the backslashes before a tag doubled. Like ``escape``, a final
+    backslash is doubled so that it cannot escape a tag that follows (it then shows twice)."""
+    import re
+
+    from rich.markup import RE_TAGS
+
+    def bracket(match: re.Match[str]) -> str:
+        backslashes, rest = match.group(1), match.string[match.end() :]
+        is_tag = RE_TAGS.match("[" + rest) is not None
+        return (backslashes * 2 if is_tag else backslashes) + "\\["
+
+    text = re.sub(r"(\\*)\[", bracket, str(value))
+    if text.endswith("\\") and not text.endswith("\\\\"):
+        text += "\\"
+    return text
 
 
 def print_error(message: str) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from goodcall.channels import CHANNELS
+from goodcall.output import cut
 from goodcall.zones import UTC_DATETIME
 
 REQUIRED = ("customer_id", "offer_id", "planned_at", "channel", "language", "register")
@@ -60,12 +61,12 @@ def read_call_list(path: Path) -> pl.DataFrame:
         hints = []
         for name in missing:
             close = difflib.get_close_matches(name, frame.columns, n=1, cutoff=0.6)
-            hints.append(f"{name!r}" + (f" (is {close[0]!r} meant?)" if close else ""))
+            hints.append(f"{name!r}" + (f" (is {cut(close[0])!r} meant?)" if close else ""))
         raise CallListError(
             str(path),
             [
                 f"missing required column(s): {', '.join(hints)}; the file has: "
-                f"{', '.join(frame.columns) or 'no columns'}"
+                f"{cut(', '.join(frame.columns)) or 'no columns'}"
             ],
         )
     optional = [c for c in OPTIONAL if c in frame.columns]
@@ -80,7 +81,7 @@ def _read(path: Path) -> pl.DataFrame:
     except FileNotFoundError as err:
         raise CallListError(str(path), ["file not found"]) from err
     except (OSError, pl.exceptions.PolarsError) as err:
-        raise CallListError(str(path), [f"cannot read the file: {err}"]) from err
+        raise CallListError(str(path), [f"cannot read the file: {cut(err, 200)}"]) from err
 
 
 def validate_calls(frame: pl.DataFrame, source: str) -> pl.DataFrame:
@@ -117,7 +118,10 @@ def validate_calls(frame: pl.DataFrame, source: str) -> pl.DataFrame:
         bad.sort(key=lambda b: (b.row, REQUIRED.index(b.column)))
         raise CallListError(
             source,
-            [f"row {b.row}, column {b.column}: {b.value!r} — expected {b.expected}" for b in bad],
+            [
+                f"row {b.row}, column {b.column}: {cut(b.value)!r} — expected {b.expected}"
+                for b in bad
+            ],
         )
     return frame.drop([f"raw_{c}" for c in texts])
 

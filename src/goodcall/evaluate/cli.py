@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from goodcall.output import JsonOption, echo_json
+from goodcall.output import JsonOption, echo_json, print_error
 from goodcall.progress import progress_bar
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ evaluate_app = typer.Typer(
     no_args_is_help=True,
 )
 console = Console()
-errors = Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -114,7 +113,7 @@ def ope_command(
                     )
                 ]  # fmt: skip
     except (OpeInputError, ValueError) as error:
-        errors.print(f"[bold red]error:[/] {error}")
+        print_error(str(error))
         raise typer.Exit(code=2) from None
     if as_json:
         echo_json([c.to_dict() for c in comparisons])

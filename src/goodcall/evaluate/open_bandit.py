@@ -32,6 +32,7 @@ from goodcall.evaluate.ope_data import (
     read_logs,
     read_table_file,
 )
+from goodcall.writing import write_csv
 
 OPEN_BANDIT_CONTEXT = ("user_feature_0", "user_feature_1", "user_feature_2", "user_feature_3")
 
@@ -127,7 +128,7 @@ def evaluate_from_files(
             truth = _mean_reward(other, columns)
             notes.append("truth: the mean reward of the evaluation policy's own logs")
         if write_policy is not None:
-            policy.write_csv(write_policy)
+            write_csv(policy, write_policy)
             notes.append(f"estimated policy written to {write_policy}")
     result = _estimate(
         logs, policy, columns, options, options.context, str(logs_path), policy_source=label

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from goodcall import clock
-from goodcall.output import FINDINGS, JsonOption, echo_json
+from goodcall.output import FINDINGS, JsonOption, echo_json, print_error
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,7 +57,7 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _fail(message: str) -> typer.Exit:
-    _console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    print_error(message)
     return typer.Exit(2)
 
 
@@ -80,9 +80,15 @@ def train_command(
     from goodcall.models.registry import ModelSetError, train_model_set
     from goodcall.models.rows import HistoryError, training_rows
     from goodcall.progress import progress_bar
+    from goodcall.store.config import StoreUnavailableError
     from goodcall.store.reader import load_profiles, load_tables
+    from goodcall.writing import OutputError, check_outputs
 
     cutoff = parse_at(at)
+    try:
+        check_outputs({"--out": out}, [catalog], folders=["--out"])
+    except OutputError as err:
+        raise _fail(str(err)) from err
     offers = load_catalog(catalog).offers
     try:
         with progress_bar("models train") as progress:
@@ -94,7 +100,7 @@ def train_command(
                 method=method, progress=progress, population=population,
             )  # fmt: skip
         models.save(out, overwrite=overwrite)
-    except (HistoryError, ModelSetError) as err:
+    except (HistoryError, ModelSetError, StoreUnavailableError) as err:
         raise _fail(str(err)) from err
     if as_json:
         echo_json({"out": str(out)} | models.metadata.model_dump(mode="json"))

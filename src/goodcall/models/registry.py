@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from goodcall.models.response import (
 )
 from goodcall.models.uplift import LightGBMParams, UpliftInputError, UpliftModel
 from goodcall.progress import Progress, Steps
+from goodcall.writing import new_folder, place_folder
 
 # 2: a set with a reach model no longer holds the pooled model (response/pooled/), so a reader
 # of format 1 must refuse it by its number rather than fail on a missing directory.
@@ -122,13 +122,10 @@ class ModelSet:
         target = Path(directory)
         if target.exists() and any(target.iterdir()) and not overwrite:
             raise ModelSetError(f"{target} exists and is not empty (use overwrite)")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        tmp = new_folder(target.parent, f".{target.name}.")
         try:
             self._write(tmp)
-            if target.exists():
-                shutil.rmtree(target)
-            tmp.rename(target)
+            place_folder(tmp, target)  # the old set stays until the new one is complete
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -266,7 +266,9 @@ def docs_data_format(
     if out is None:
         typer.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        from goodcall.writing import write_text
+
+        write_text(out, text)
 
 
 def register(app: typer.Typer) -> None:

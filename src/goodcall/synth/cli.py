@@ -27,6 +27,7 @@ def synth(
 
     from goodcall.progress import progress_bar
     from goodcall.synth.generate import SynthError, check_out_dir, write_carrier
+    from goodcall.writing import OutputError, check_outputs
 
     try:
         day = dt.date.fromisoformat(as_of)
@@ -35,6 +36,7 @@ def synth(
         raise typer.BadParameter(message, param_hint="--as-of") from exc
     started = time.perf_counter()
     try:
+        check_outputs({"--out": out}, [], folders=["--out"])
         check_out_dir(out, overwrite)
         with progress_bar("synth") as progress:
             counts = write_carrier(
@@ -47,7 +49,7 @@ def synth(
                 overwrite=overwrite,
                 progress=lambda done, total: progress("customers", done, total),
             )
-    except SynthError as exc:
+    except (SynthError, OutputError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     elapsed = time.perf_counter() - started

@@ -30,6 +30,7 @@ from goodcall.synth.campaigns import campaign_calendar
 from goodcall.synth.chunk import make_chunk
 from goodcall.synth.writer import FORMATS, open_sink
 from goodcall.truth.response import ResponseTruth
+from goodcall.writing import write_text
 
 DEFAULT_AS_OF = dt.date(2026, 11, 20)
 CHUNK_SIZE = 50_000
@@ -128,16 +129,19 @@ def _prepare(out_dir: Path, overwrite: bool) -> Path:
 
 
 def _publish(partial: Path, out_dir: Path, meta: dict[str, object]) -> None:
-    """Move the finished files in place; only now are older carrier files replaced."""
-    for t in TABLES:
-        for ext in ("parquet", "csv"):
-            (out_dir / f"{t.name}.{ext}").unlink(missing_ok=True)
+    """Move the finished files in place; only now are older carrier files replaced, each in one
+    step (``os.replace``), and the older files of the other format removed after."""
+    written = {path.name for path in partial.iterdir()}
     for path in partial.iterdir():
         path.replace(out_dir / path.name)
     partial.rmdir()
+    for t in TABLES:
+        for ext in ("parquet", "csv"):
+            if f"{t.name}.{ext}" not in written:
+                (out_dir / f"{t.name}.{ext}").unlink(missing_ok=True)
     truth_dir = out_dir / TRUTH_DIR
     truth_dir.mkdir(exist_ok=True)
-    (truth_dir / "truth.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    write_text(truth_dir / "truth.json", json.dumps(meta, indent=2) + "\n")
 
 
 def write_carrier(

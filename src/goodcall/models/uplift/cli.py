@@ -10,17 +10,16 @@ Heavy libraries (Polars, LightGBM, scikit-learn) are imported inside the command
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from goodcall.output import JsonOption, echo_json
+from goodcall.output import JsonOption, echo_json, plain, print_error
 from goodcall.progress import progress_bar
+from goodcall.writing import write_csv
 
 if TYPE_CHECKING:
     from goodcall.models.uplift.evaluation import EvaluationReport
@@ -66,7 +65,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _fail(error: Exception) -> None:
-    errors.print(f"[bold red]error:[/] {error}")
+    print_error(str(error))
     raise typer.Exit(code=2)
 
 
@@ -111,13 +110,15 @@ def _load_table(
         raise _in_file(data, error) from error
     treated = int(table.treated.sum())
     errors.print(
-        f"{data}: {table.rows_read:,} rows read, {table.rows_dropped:,} dropped (neither group), "
-        f"{treated:,} treated, {table.treated.size - treated:,} control; outcome "
-        f"{outcome!r} ({table.outcome_kind}); {table.features.width} feature columns: "
-        f"{', '.join(table.features.columns)}"
+        plain(
+            f"{data}: {table.rows_read:,} rows read, {table.rows_dropped:,} dropped (neither "
+            f"group), {treated:,} treated, {table.treated.size - treated:,} control; outcome "
+            f"{outcome!r} ({table.outcome_kind}); {table.features.width} feature columns: "
+            f"{', '.join(table.features.columns)}"
+        )
     )
     for column, reason in table.skipped.items():
-        errors.print(f"note: column {column!r} not used as a feature: it {reason}")
+        errors.print(plain(f"note: column {column!r} not used as a feature: it {reason}"))
     try:
         check_learnable(table, outcome, plan)
     except ValueError as error:
@@ -164,7 +165,7 @@ def fit_command(
         _fail(error)
         return
     for column, reason in model.encoder.skipped.items():
-        errors.print(f"note: column {column!r} not used as a feature: {reason}")
+        errors.print(plain(f"note: column {column!r} not used as a feature: {reason}"))
     if as_json:
         echo_json({"out": str(path)} | model.metadata.model_dump(mode="json"))
         return
@@ -180,7 +181,7 @@ def fit_command(
             "✓" if score.chosen else "",
         )
     console.print(table_out)
-    console.print(f"saved [bold]{model.metadata.method}[/] model to {path}")
+    console.print(f"saved [bold]{model.metadata.method}[/] model to {plain(path)}")
 
 
 @uplift_app.command("score")
@@ -216,25 +217,13 @@ def score_command(
         pl.Series("p_control", p_control),
         pl.Series("p_treated", p_treated),
     )
-    _write_csv_atomically(scored, out)
+    write_csv(scored, out)  # atomic; text cells escaped against spreadsheet formulas
     if replaced:
-        errors.print(f"note: replaced existing column(s) {', '.join(replaced)}")
+        errors.print(plain(f"note: replaced existing column(s) {', '.join(replaced)}"))
     if as_json:
         echo_json({"out": str(out), "rows": scored.height, "replaced": replaced})
     else:
-        console.print(f"scored {scored.height:,} rows → {out}")
-
-
-def _write_csv_atomically(frame: Any, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(handle)
-    try:
-        frame.write_csv(temporary)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        console.print(plain(f"scored {scored.height:,} rows → {out}"))
 
 
 @uplift_app.command("evaluate")

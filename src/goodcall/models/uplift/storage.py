@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import shutil
-import tempfile
 from collections.abc import Mapping
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
+
+from goodcall.writing import new_folder, place_folder
 
 METADATA_FILE = "metadata.json"
 _VERSIONED = ("goodcall", "lightgbm", "numpy", "polars", "scikit-learn", "scipy", "pydantic")
@@ -61,34 +61,18 @@ def write_model_directory(
         raise ModelDirectoryError(
             f"{target} already holds files; choose another directory or allow overwriting"
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging = new_folder(target.parent, f".{target.name}.")
     try:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
         (staging / METADATA_FILE).write_text(
             json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
-        _replace(staging, target)
+        place_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
-
-
-def _replace(staging: Path, target: Path) -> None:
-    if not target.exists():
-        os.replace(staging, target)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-    retired.rmdir()
-    os.replace(target, retired)
-    try:
-        os.replace(staging, target)
-    except BaseException:
-        os.replace(retired, target)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def read_metadata(directory: Path) -> dict[str, Any]:
