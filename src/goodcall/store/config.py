@@ -144,6 +144,7 @@ def store_errors(shown: str) -> Iterator[None]:
         orig = getattr(err, "orig", None) or err
         reason = " ".join(str(orig).split())
         if "locked" in reason or "busy" in reason:
-            seconds = BUSY_TIMEOUT_MS // 1000
-            reason += f" (another goodcall has been writing to it for {seconds} s; try again later)"
+            seconds = BUSY_TIMEOUT_MS / 1000
+            reason += f" (another goodcall has been writing to it for {seconds:g} s; try again"
+            reason += " later)"
         raise StoreUnavailableError(f"cannot use the store at {shown}: {cut(reason, 200)}") from err
