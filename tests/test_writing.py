@@ -20,6 +20,7 @@ from goodcall.writing import (
     check_outputs,
     escape_cell,
     escape_cells,
+    unescape_cells,
     write_csv,
 )
 
@@ -61,7 +62,7 @@ def test_escaping_leaves_a_frame_without_text_columns_as_it_is() -> None:
 def test_an_escaped_cell_never_starts_a_formula_and_loses_nothing(value: str) -> None:
     escaped = escape_cell(value)
     assert not escaped.startswith(FORMULA_STARTS)
-    assert escaped in (value, "'" + value)
+    assert escaped == ("'" + value if value.lstrip("'").startswith(FORMULA_STARTS) else value)
     frame = escape_cells(pl.DataFrame({"v": [value]}))
     assert frame["v"].to_list() == [escaped]  # the vectorised rule is the same rule
 
@@ -146,3 +147,12 @@ def test_an_unwritable_or_wrong_kind_of_output_is_refused(tmp_path: Path) -> Non
         check_outputs({"--report": Path("/proc/x.csv")}, [])
     with pytest.raises(OutputError, match=r"cannot write in .*file"):
         check_outputs({"--report": a_file / "x.csv"}, [])
+
+
+@given(st.lists(st.text(alphabet="'=+-@\t\rab", max_size=6) | st.text(max_size=12), max_size=5))
+def test_reading_an_escaped_csv_back_gives_the_values(values: list[str]) -> None:
+    assert unescape_cells(escape_cells(pl.DataFrame({"v": ["'=x", "''+y", "'a"]})))[
+        "v"
+    ].to_list() == ["'=x", "''+y", "'a"]
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    assert unescape_cells(escape_cells(frame)).equals(frame)

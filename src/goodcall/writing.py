@@ -12,6 +12,7 @@ every CSV cell a spreadsheet would run as a formula escaped.
 * :func:`escape_cells` is the one escaping of spreadsheet formulas (OWASP "CSV injection"): a text
   cell starting with ``= + - @``, a tab or a carriage return gets a leading single quote. Only
   text columns are touched, so a negative number in a numeric column stays a number.
+  :func:`unescape_cells` reads such a file back (``audit`` of a campaign's call list).
   :func:`write_csv` writes every CSV report through it. Files in the *import format* (``synth``,
   table exports) are data to be read back by ``goodcall import``, not reports, and are written
   unescaped: escaping would change the values they carry.
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a cell as a formula (OWASP)."""
-FORMULA_PATTERN = r"^[=+\-@\t\r]"
+FORMULA_PATTERN = r"^'*[=+\-@\t\r]"
+"""A cell to escape: a formula start, after any quotes (so that ``'=x`` itself reads back)."""
+ESCAPED_PATTERN = r"^'+[=+\-@\t\r]"
 
 
 class OutputError(Exception):
@@ -53,7 +56,7 @@ def _umask() -> int:
 
 def escape_cell(value: str) -> str:
     """``value`` as a spreadsheet shows it as text: a formula start gets a leading quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if value.lstrip("'").startswith(FORMULA_STARTS) else value
 
 
 def escape_cells(frame: pl.DataFrame) -> pl.DataFrame:
@@ -71,6 +74,21 @@ def escape_cells(frame: pl.DataFrame) -> pl.DataFrame:
         .otherwise(cell)
         .alias(name)
         for name, cell in cells.items()
+    )
+
+
+def unescape_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """The inverse of :func:`escape_cells` for a CSV read back (``audit`` of a call list that
+    ``campaign run`` wrote): a leading quote before a formula start is dropped."""
+    import polars as pl
+
+    text = [n for n, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(n).str.contains(ESCAPED_PATTERN))
+        .then(pl.col(n).str.slice(1))
+        .otherwise(pl.col(n))
+        .alias(n)
+        for n in text
     )
 
 

@@ -23,6 +23,7 @@ import polars as pl
 
 from goodcall.channels import CHANNELS
 from goodcall.output import cut
+from goodcall.writing import unescape_cells
 from goodcall.zones import UTC_DATETIME
 
 REQUIRED = ("customer_id", "offer_id", "planned_at", "channel", "language", "register")
@@ -77,7 +78,7 @@ def _read(path: Path) -> pl.DataFrame:
     try:
         if path.suffix.lower() == ".parquet":
             return pl.read_parquet(path)
-        return pl.read_csv(path, infer_schema=False, encoding="utf8")
+        return unescape_cells(pl.read_csv(path, infer_schema=False, encoding="utf8"))
     except FileNotFoundError as err:
         raise CallListError(str(path), ["file not found"]) from err
     except (OSError, pl.exceptions.PolarsError) as err:
