@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.table import Table
@@ -18,6 +18,7 @@ def test_a_long_value_is_cut_with_its_length() -> None:
     assert cut("x" * VALUE_LIMIT) == "x" * VALUE_LIMIT
 
 
+@settings(deadline=None)  # a shared machine: no timing in unit tests
 @given(st.text(max_size=200), st.integers(min_value=1, max_value=100))
 def test_the_vectorised_cut_is_the_same_cut(value: str, limit: int) -> None:
     frame = pl.DataFrame({"v": [value, None]})
@@ -46,6 +47,7 @@ def _alone(value: str) -> str:
     return console.export_text()
 
 
+@settings(deadline=None)  # a shared machine: no timing in unit tests
 @given(st.text(alphabet="[]/\\abv ", max_size=20))
 def test_any_bracketed_value_prints_unchanged(value: str) -> None:
     # Rich's escape doubles a final backslash, so that it cannot escape a tag that follows.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from goodcall.writing import (
@@ -58,6 +58,7 @@ def test_escaping_leaves_a_frame_without_text_columns_as_it_is() -> None:
     assert escape_cells(frame).equals(frame)
 
 
+@settings(deadline=None)  # a shared machine: no timing in unit tests
 @given(st.text(max_size=30))
 def test_an_escaped_cell_never_starts_a_formula_and_loses_nothing(value: str) -> None:
     escaped = escape_cell(value)
@@ -149,6 +150,7 @@ def test_an_unwritable_or_wrong_kind_of_output_is_refused(tmp_path: Path) -> Non
         check_outputs({"--report": a_file / "x.csv"}, [])
 
 
+@settings(deadline=None)  # a shared machine: no timing in unit tests
 @given(st.lists(st.text(alphabet="'=+-@\t\rab", max_size=6) | st.text(max_size=12), max_size=5))
 def test_reading_an_escaped_csv_back_gives_the_values(values: list[str]) -> None:
     assert unescape_cells(escape_cells(pl.DataFrame({"v": ["'=x", "''+y", "'a"]})))[

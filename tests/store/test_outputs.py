@@ -110,11 +110,12 @@ def test_markup_in_an_import_value_is_shown_as_it_is(value: str, tmp_path: Path)
     assert f"│ {value} " in result.output
 
 
-@pytest.mark.parametrize("command", ["import", "summary"])
+@pytest.mark.parametrize("command", ["import", "summary", "db upgrade", "db current"])
 def test_a_store_that_cannot_be_opened_is_a_clear_error(command: str, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}"
-    args = [command, str(write_dir(two_customers(), tmp_path / "in"))] if command == "import" else [
-        command]  # fmt: skip
+    args = command.split()
+    if command == "import":
+        args.append(str(write_dir(two_customers(), tmp_path / "in")))
     result = runner.invoke(app, [*args, "--db", url])
     assert result.exit_code == 2
     message = " ".join(result.output.split())

@@ -223,15 +223,16 @@ docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Create the store's tables, or migrate them to this goodcall's schema."""
-    from goodcall.store.config import engine_for
+    from goodcall.store.config import StoreUnavailableError, engine_for, store_errors
     from goodcall.store.migrate import current_revision, upgrade
 
     try:
         config, engine = engine_for(db)
-    except ValueError as error:
+        with store_errors(config.display_url):
+            upgrade(engine)
+            revision = current_revision(engine)
+    except (ValueError, StoreUnavailableError) as error:
         raise _fail(str(error)) from error
-    upgrade(engine)
-    revision = current_revision(engine)
     if as_json:
         echo_json({"store": config.display_url, "schema": revision})
     else:
@@ -241,14 +242,15 @@ def db_upgrade(db: DbOption = None, as_json: JsonOption = False) -> None:
 @db_app.command("current")
 def db_current(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Print the store's schema revision and the newest this goodcall knows."""
-    from goodcall.store.config import engine_for
+    from goodcall.store.config import StoreUnavailableError, engine_for, store_errors
     from goodcall.store.migrate import current_revision, head_revision
 
     try:
         config, engine = engine_for(db)
-    except ValueError as error:
+        with store_errors(config.display_url):
+            revision, newest = current_revision(engine), head_revision()
+    except (ValueError, StoreUnavailableError) as error:
         raise _fail(str(error)) from error
-    revision, newest = current_revision(engine), head_revision()
     if as_json:
         echo_json({"store": config.display_url, "schema": revision, "newest": newest})
     else:
