@@ -158,3 +158,20 @@ def test_reading_an_escaped_csv_back_gives_the_values(values: list[str]) -> None
     ].to_list() == ["'=x", "''+y", "'a"]
     frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
     assert unescape_cells(escape_cells(frame)).equals(frame)
+
+
+def test_what_a_killed_run_left_is_removed_by_the_next_one(tmp_path: Path) -> None:
+    dead = 4_194_304 + 1  # above Linux's largest pid: no such process
+    stale_file = tmp_path / f".report.csv.{dead}.abcd_123.tmp"
+    stale_folder = tmp_path / f".campaign.{dead}.k2j4h5g6"
+    live = tmp_path / f".campaign.{os.getpid()}.k2j4h5g6"  # this process: still writing
+    other = tmp_path / f".campaign.2.{dead}.k2j4h5g6"  # the target campaign.2's, not ours
+    stale_file.write_text("rejected rows")
+    for folder in (stale_folder, live, other):
+        folder.mkdir()
+    write_csv(pl.DataFrame({"v": [1]}), tmp_path / "report.csv")
+    with atomic_folder(tmp_path / "campaign") as staged:
+        (staged / "a").write_text("a")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["report.csv", "campaign", live.name, other.name]
+    )

@@ -28,6 +28,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -176,7 +177,8 @@ class AtomicFile:
     def __init__(self, path: Path, option: str = "output") -> None:
         self.path = path
         _probe_folder(path.parent, option, path)
-        descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        remove_stale(path)
+        descriptor, name = tempfile.mkstemp(prefix=_prefix(path), suffix=".tmp", dir=path.parent)
         self.temporary = Path(name)
         self.handle: IO[bytes] = os.fdopen(descriptor, "wb")
 
@@ -210,6 +212,41 @@ def write_text(path: Path, text: str) -> None:
         handle.write(text.encode("utf-8"))
 
 
+_STALE = re.compile(r"^(\d+)\.(?:old\.)?[a-z0-9_]{8}(?:\.tmp)?$")
+"""What follows ``.<target name>.`` in the name of a temporary file or folder: the pid of the
+process writing it, then :mod:`tempfile`'s eight random characters."""
+
+
+def _prefix(target: Path) -> str:
+    """Hidden name of this process's temporary files and folders for ``target``."""
+    return f".{target.name}.{os.getpid()}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
+
+
+def remove_stale(target: Path) -> None:
+    """Remove the temporary files and folders for ``target`` that a killed run left (their
+    process is gone): a kill -9 cannot clean up, and a quarantine holds personal data."""
+    head = f".{target.name}."
+    with contextlib.suppress(OSError):
+        for entry in target.parent.iterdir():
+            found = _STALE.match(entry.name[len(head) :])
+            if not entry.name.startswith(head) or found is None or _alive(int(found[1])):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -226,10 +263,12 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(code == 0)
 
 
-def new_folder(parent: Path, prefix: str) -> Path:
-    """A new empty folder in ``parent`` with the permissions the umask gives."""
-    parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+def new_folder(target: Path) -> Path:
+    """A new empty folder beside ``target``, to be put in its place by :func:`place_folder`,
+    with the permissions the umask gives."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target)
+    folder = Path(tempfile.mkdtemp(prefix=_prefix(target), dir=target.parent))
     os.chmod(folder, 0o777 & ~_umask())
     return folder
 
@@ -246,7 +285,7 @@ def place_folder(staged: Path, target: Path) -> None:
     if _exchange(staged, target):
         shutil.rmtree(staged, ignore_errors=True)  # now the old folder
         return
-    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+    aside = Path(tempfile.mkdtemp(prefix=_prefix(target) + "old.", dir=target.parent))
     aside.rmdir()
     target.rename(aside)
     staged.rename(target)
@@ -257,7 +296,7 @@ def place_folder(staged: Path, target: Path) -> None:
 def atomic_folder(target: Path) -> Iterator[Path]:
     """A temporary sibling folder of ``target`` to fill; put in place by :func:`place_folder`
     when the block ends normally, removed when it does not."""
-    staged = new_folder(target.parent, f".{target.name}.")
+    staged = new_folder(target)
     try:
         yield staged
     except BaseException:

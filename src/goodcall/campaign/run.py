@@ -222,7 +222,7 @@ def run_campaign(
 
     steps.start("deciding")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = new_folder(out_dir.parent, f".{out_dir.name}.")
+    tmp = new_folder(out_dir)
     try:
         sink = CampaignSink(tmp, source, catalog, compiled, at)
         try:

@@ -122,7 +122,7 @@ class ModelSet:
         target = Path(directory)
         if target.exists() and any(target.iterdir()) and not overwrite:
             raise ModelSetError(f"{target} exists and is not empty (use overwrite)")
-        tmp = new_folder(target.parent, f".{target.name}.")
+        tmp = new_folder(target)
         try:
             self._write(tmp)
             place_folder(tmp, target)  # the old set stays until the new one is complete

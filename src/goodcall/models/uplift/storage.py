@@ -61,7 +61,7 @@ def write_model_directory(
         raise ModelDirectoryError(
             f"{target} already holds files; choose another directory or allow overwriting"
         )
-    staging = new_folder(target.parent, f".{target.name}.")
+    staging = new_folder(target)
     try:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
