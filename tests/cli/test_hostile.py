@@ -158,19 +158,19 @@ def test_overwrite_keeps_the_old_campaign_until_the_new_one_is_complete(
     out = tmp_path / "campaign"
     assert WIDE.invoke(app, _campaign(inputs, "--out", str(out), "--at", AT)).exit_code == 0
     old = {p.name: p.read_bytes() for p in out.iterdir()}
-    written = run._write
+    listed = run.call_list
 
-    def dies_half_way(tmp: Path, *args: object) -> None:
-        written(tmp, *args)  # type: ignore[arg-type]
+    def dies_half_way(*args: object) -> None:
+        listed(*args)  # type: ignore[arg-type]
         raise RuntimeError("killed while writing")
 
-    monkeypatch.setattr(run, "_write", dies_half_way)
+    monkeypatch.setattr(run, "call_list", dies_half_way)
     later = (dt.datetime.fromisoformat(AT) + dt.timedelta(hours=1)).isoformat()
     failed = WIDE.invoke(app, _campaign(inputs, "--out", str(out), "--at", later, "--overwrite"))
     assert failed.exit_code == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == old
     assert [p.name for p in tmp_path.iterdir()] == ["campaign"]
-    monkeypatch.setattr(run, "_write", written)
+    monkeypatch.setattr(run, "call_list", listed)
     done = WIDE.invoke(app, _campaign(inputs, "--out", str(out), "--at", later, "--overwrite"))
     assert done.exit_code == 0
     assert (
