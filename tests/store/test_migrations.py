@@ -18,6 +18,8 @@ from goodcall.store.plans import latest_plan, recording_plan
 from goodcall.store.tables import metadata, store_meta
 from tests.store.conftest import write_dir
 
+SERVICE_TABLES = ("users", "api_keys", "access_log", "outcome_requests")  # schema 0005
+
 
 def test_upgrade_matches_metadata_and_downgrade_removes(store_url: str) -> None:
     _, engine = engine_for(store_url)
@@ -33,6 +35,7 @@ def test_upgrade_matches_metadata_and_downgrade_removes(store_url: str) -> None:
             "store_meta",
             "campaign_plans",
             "alembic_version",
+            *SERVICE_TABLES,
         } == names
         upgrade(engine)  # idempotent
         downgrade(engine, "base")
@@ -62,7 +65,7 @@ def test_store_of_the_first_schema_gains_line_changes_and_keeps_its_rows(
                 sa.select(store_meta.c.value).where(store_meta.c.key == "kept")
             )
             assert kept.scalar_one() == "yes"
-        downgrade(engine, "0001")  # and campaign_plans (0004) with it
+        downgrade(engine, "0001")  # and campaign_plans (0004) and the service's (0005) with it
         with engine.connect() as connection:
             names = set(sa.inspect(connection).get_table_names())
         assert names == {t.name for t in TABLES if t.name != "line_changes"} | {
@@ -121,7 +124,7 @@ def test_store_of_schema_0003_gains_campaign_plans_and_a_plan_survives_down_and_
         with engine.connect() as connection:
             assert "campaign_plans" not in sa.inspect(connection).get_table_names()
         upgrade(engine)
-        assert current_revision(engine) == "0004"
+        assert current_revision(engine) == head_revision()
         decided = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
         written = dt.datetime(2026, 11, 20, 16, 30, 5, 123456, tzinfo=dt.UTC)
         with recording_plan(
@@ -146,5 +149,24 @@ def test_store_of_schema_0003_gains_campaign_plans_and_a_plan_survives_down_and_
         assert kept == "C-SEED-0001"
         upgrade(engine)
         assert latest_plan(store_url, at) is None
+    finally:
+        engine.dispose()
+
+
+def test_store_of_schema_0004_gains_the_service_tables_and_loses_only_them(
+    store_url: str, tmp_path: Path
+) -> None:
+    """Schema 0005 adds the service's tables; downgrading to 0004 removes exactly those."""
+    _, engine = engine_for(store_url)
+    try:
+        assert import_directory(write_dir(seed_customer_tables(), tmp_path / "in"), store_url)
+        with engine.connect() as connection:
+            before = set(sa.inspect(connection).get_table_names())
+        downgrade(engine, "0004")
+        with engine.connect() as connection:
+            after = set(sa.inspect(connection).get_table_names())
+            kept = connection.execute(sa.text("SELECT customer_id FROM customers")).scalar_one()
+        assert before - after == set(SERVICE_TABLES)
+        assert kept == "C-SEED-0001"
     finally:
         engine.dispose()

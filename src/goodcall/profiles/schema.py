@@ -85,6 +85,7 @@ CONTACT_OUTCOMES = (
     "voicemail",
     "accepted",
     "declined",
+    "callback",
     "complaint",
     "dnc_request",
     "not_contacted",

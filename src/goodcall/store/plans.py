@@ -86,11 +86,22 @@ def recording_plan(
         engine.dispose()
 
 
-def latest_plan(url: str | None, at: dt.datetime) -> StoredPlan | None:
+def latest_plan(
+    url: str | None, at: dt.datetime, *, engine: sa.Engine | None = None
+) -> StoredPlan | None:
     """The latest plan for the moment ``at`` (see the module docstring), None when the store
-    holds no plan."""
-    config, engine = engine_for(url)
-    shown = config.display_url
+    holds no plan. Through ``engine`` when given (kept open: a service's), else one for ``url``."""
+    if engine is not None:
+        return _latest(engine, at)
+    _, owned = engine_for(url)
+    try:
+        return _latest(owned, at)
+    finally:
+        owned.dispose()
+
+
+def _latest(engine: sa.Engine, at: dt.datetime) -> StoredPlan | None:
+    shown = engine.url.render_as_string(hide_password=True)
     t = campaign_plans.c
     before = (
         sa.select(campaign_plans)
@@ -109,6 +120,4 @@ def latest_plan(url: str | None, at: dt.datetime) -> StoredPlan | None:
         raise PlanStoreError(
             f"cannot read the campaign plans of the store at {shown}: {err}"
         ) from err
-    finally:
-        engine.dispose()
     return None if row is None else StoredPlan(store=shown, **row._asdict())

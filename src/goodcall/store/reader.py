@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import polars as pl
+import sqlalchemy as sa
 
 from goodcall.profiles.build import build_profiles
 from goodcall.profiles.schema import TABLES
@@ -24,32 +25,43 @@ from goodcall.store.migrate import require_current
 
 
 def load_tables(
-    url: str | None = None, customer_ids: Sequence[str] | None = None
+    url: str | None = None,
+    customer_ids: Sequence[str] | None = None,
+    *,
+    engine: sa.Engine | None = None,
 ) -> dict[str, pl.LazyFrame]:
-    """Every import table from the store at ``url`` (default: ``GOODCALL_DB_URL``); a store that
-    cannot be opened is a :class:`~goodcall.store.config.StoreUnavailableError`."""
+    """Every import table from the store at ``url`` (default: ``GOODCALL_DB_URL``), or through
+    ``engine`` when given (a long-lived service keeps one; the engine is then not disposed); a
+    store that cannot be opened is a :class:`~goodcall.store.config.StoreUnavailableError`."""
+    if engine is not None:
+        return _read_tables(engine, customer_ids)
     with store_errors(StoreConfig.from_url(url).display_url):
-        return _load_tables(url, customer_ids)
+        _, owned = engine_for(url)
+        try:
+            return _read_tables(owned, customer_ids)
+        finally:
+            owned.dispose()
 
 
-def _load_tables(url: str | None, customer_ids: Sequence[str] | None) -> dict[str, pl.LazyFrame]:
-    config, engine = engine_for(url)
-    try:
-        require_current(engine, config.display_url)
-        options = {"isolation_level": "REPEATABLE READ"} if config.type == "postgres" else {}
-        with engine.connect().execution_options(**options) as connection, connection.begin():
-            return {
-                table.name: decode(fetch_wire(connection, table, None, customer_ids), table)
-                .collect()
-                .lazy()
-                for table in TABLES
-            }
-    finally:
-        engine.dispose()
+def _read_tables(engine: sa.Engine, customer_ids: Sequence[str] | None) -> dict[str, pl.LazyFrame]:
+    require_current(engine, engine.url.render_as_string(hide_password=True))
+    postgres = engine.dialect.name == "postgresql"
+    options = {"isolation_level": "REPEATABLE READ"} if postgres else {}
+    with engine.connect().execution_options(**options) as connection, connection.begin():
+        return {
+            table.name: decode(fetch_wire(connection, table, None, customer_ids), table)
+            .collect()
+            .lazy()
+            for table in TABLES
+        }
 
 
 def load_profiles(
-    as_of: dt.datetime, url: str | None = None, customer_ids: Sequence[str] | None = None
+    as_of: dt.datetime,
+    url: str | None = None,
+    customer_ids: Sequence[str] | None = None,
+    *,
+    engine: sa.Engine | None = None,
 ) -> pl.LazyFrame:
     """The profile frame of the stored customers, as known at ``as_of``."""
-    return build_profiles(load_tables(url, customer_ids), as_of)
+    return build_profiles(load_tables(url, customer_ids, engine=engine), as_of)

@@ -112,3 +112,53 @@ campaign_plans = sa.Table(
 )
 """Every ``campaign run``'s plan, as the JSON text of its ``plan.json`` (the explain layer parses
 it): ``explain`` and ``brief`` decide one customer with the latest (:mod:`goodcall.store.plans`)."""
+
+# The service's own tables (``goodcall serve``): who may use it, who read which customer, and the
+# outcomes it was sent. The outcome itself is a row of ``contacts``, where training and the
+# policies read every contact; ``outcome_requests`` only remembers each request's key.
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("user_id", sa.Text(), primary_key=True),
+    sa.Column("role", sa.Text(), nullable=False),
+    sa.Column("display_name", sa.Text(), nullable=False),
+    sa.Column("languages", sa.Text(), nullable=False),  # ';'-joined, like the list columns
+    sa.Column("ui_language", sa.Text(), nullable=False),
+    sa.Column("password_hash", sa.Text(), nullable=True),  # None: API key only
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+"""The service's users: an agent, an analyst or an admin (:mod:`goodcall.api.access`)."""
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("key_id", sa.Text(), primary_key=True),
+    sa.Column("user_id", sa.Text(), sa.ForeignKey("users.user_id"), nullable=False),
+    sa.Column("key_hash", sa.Text(), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_api_keys_user_id", "user_id"),
+)
+"""API keys, by their public id; only the hash of the secret part is kept."""
+access_log = sa.Table(
+    "access_log",
+    metadata,
+    sa.Column("entry_id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Column("user_id", sa.Text(), nullable=False),
+    sa.Column("action", sa.Text(), nullable=False),
+    sa.Column("customer_id", sa.Text(), nullable=False),
+    sa.Index("ix_access_log_customer_id", "customer_id"),
+)
+"""Who read which customer's profile or brief, and when."""
+outcome_requests = sa.Table(
+    "outcome_requests",
+    metadata,
+    sa.Column("request_key", sa.Text(), primary_key=True),
+    sa.Column("contact_id", sa.Text(), nullable=False),  # no foreign key: import --replace
+    # empties contacts (a TRUNCATE PostgreSQL refuses on a referenced table)
+    sa.Column("request_hash", sa.Text(), nullable=False),
+    sa.Column("user_id", sa.Text(), nullable=False),
+    sa.Column("callback_at", UTCDateTime(), nullable=True),
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+)
+"""Every outcome the service recorded, by its idempotency key: a request sent twice with the
+same key is recorded once (a key reused for another outcome is refused)."""

@@ -1,0 +1,1 @@
+"""Thin routers: parse, authorise, call the layer that does the work, shape the answer."""

@@ -1,0 +1,47 @@
+"""``/healthz`` (open: a load balancer asks it), ``/metrics`` and ``/v1/users``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import PlainTextResponse
+
+from goodcall.api.deps import CanAdminUsers, CanReadMetrics, ServiceDep
+from goodcall.api.schemas import Health, UserRequest, UserResponse
+from goodcall.api.users import create_user
+from goodcall.store.migrate import current_revision
+from goodcall.store.users import UserExistsError
+
+health = APIRouter(tags=["service"])
+users = APIRouter(tags=["users"])
+
+
+@health.get("/healthz", response_model=Health)
+def healthz(service: ServiceDep) -> Health:
+    """The store answers, at the schema this goodcall reads."""
+    try:
+        revision = current_revision(service.engine)
+    except Exception as err:  # any failure to reach the store is "not healthy"
+        raise HTTPException(503, f"store unreachable: {type(err).__name__}") from err
+    return Health(
+        status="ok",
+        store=service.engine.url.render_as_string(hide_password=True),
+        schema_revision=revision,
+    )
+
+
+@health.get("/metrics", response_class=PlainTextResponse)
+def metrics(service: ServiceDep, user: CanReadMetrics) -> PlainTextResponse:
+    """Prometheus text format (version 0.0.4)."""
+    return PlainTextResponse(
+        service.metrics.text(), media_type="text/plain; version=0.0.4; charset=utf-8"
+    )
+
+
+@users.post("/users", response_model=UserResponse, status_code=201)
+def add_user(body: UserRequest, service: ServiceDep, user: CanAdminUsers) -> UserResponse:
+    """A new user and their API key (shown once)."""
+    try:
+        token = create_user(service.engine, body, service.now())
+    except UserExistsError as err:
+        raise HTTPException(409, f"user {body.user_id!r} exists") from err
+    return UserResponse(user_id=body.user_id, role=body.role, api_key=token)

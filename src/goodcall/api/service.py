@@ -1,0 +1,43 @@
+"""What every request of one worker shares: the settings, the store's engine, the deciders, the
+metrics — built once by the app factory and handed to routers as a dependency."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal, cast
+
+import sqlalchemy as sa
+
+from goodcall.api.access import Principal, Role
+from goodcall.api.deciding import DeciderCache
+from goodcall.api.metrics import Metrics
+from goodcall.api.secrets import key_matches, split_key
+from goodcall.api.settings import ServeSettings
+from goodcall.store.users import StoredUser, key_owner
+
+
+@dataclass
+class Service:
+    settings: ServeSettings
+    engine: sa.Engine
+    deciders: DeciderCache
+    metrics: Metrics = field(default_factory=Metrics)
+
+    def now(self) -> dt.datetime:
+        return self.settings.now()
+
+    def principal_for_key(self, token: str) -> Principal | None:
+        """The user of an API key (None: malformed, unknown or wrong secret)."""
+        parts = split_key(token)
+        if parts is None:
+            return None
+        found = key_owner(self.engine, parts[0])
+        if found is None or not key_matches(parts[1], found[0]):
+            return None
+        return principal(found[1])
+
+
+def principal(user: StoredUser) -> Principal:
+    ui: Literal["fr", "en"] = "fr" if user.ui_language == "fr" else "en"
+    return Principal(user.user_id, cast(Role, user.role), user.display_name, user.languages, ui)

@@ -1,0 +1,163 @@
+"""What the service writes about customers: call outcomes and do-not-call requests.
+
+An outcome is a row of ``contacts`` — the table ``goodcall models train`` learns from and the
+contact policies count attempts, refusals and complaints in — written in the same transaction as
+its ``outcome_requests`` row, whose primary key is the request's idempotency key: the same
+request sent twice is recorded once, whoever wins a race (the loser's insert violates the key,
+and it reads the winner's row). Each function commits before it returns, so a caller that
+answers after it has a durable write.
+
+A do-not-call request sets the customer's ``consent.internal_dnc_at`` (the earliest request
+wins), which the policy engine reads for every decision at or after that moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from goodcall.store.tables import SQL_TABLES, outcome_requests
+
+_CONTACTS = SQL_TABLES["contacts"]
+_CONSENT = SQL_TABLES["consent"]
+_CUSTOMERS = SQL_TABLES["customers"]
+NO_SNAPSHOT = dt.date(1970, 1, 1)
+"""The national-list date of a consent row made for a do-not-call request when the customer had
+none: a list that old is stale under any policy, so the row can only block contacts."""
+
+
+class UnknownCustomerError(LookupError):
+    """The customer is not in the store."""
+
+
+class KeyReusedError(ValueError):
+    """An idempotency key already recorded another outcome."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome to record: a ``contacts`` row and its request's key."""
+
+    request_key: str
+    request_hash: str  # of the request's content: the same key must carry the same outcome
+    contact_id: str
+    customer_id: str
+    at: dt.datetime
+    channel: str
+    campaign_id: str
+    offer_id: str | None
+    outcome: str
+    converted: bool
+    silence_seconds: float | None
+    agent_id: str | None
+    user_id: str
+    callback_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    contact_id: str
+    replayed: bool  # True: this key had been recorded before; nothing new was written
+    at: dt.datetime
+
+
+def customer_exists(connection: sa.Connection, customer_id: str) -> bool:
+    found = connection.execute(
+        sa.select(_CUSTOMERS.c.customer_id).where(_CUSTOMERS.c.customer_id == customer_id)
+    )
+    return found.first() is not None
+
+
+def record_outcome(engine: sa.Engine, outcome: Outcome) -> Recorded:
+    """Record ``outcome`` once (committed on return); a replay returns the first recording."""
+    try:
+        with engine.begin() as connection:
+            earlier = _earlier(connection, outcome)
+            if earlier is not None:
+                return earlier
+            if not customer_exists(connection, outcome.customer_id):
+                raise UnknownCustomerError(outcome.customer_id)
+            connection.execute(sa.insert(_CONTACTS).values(**_contact_row(outcome)))
+            connection.execute(
+                sa.insert(outcome_requests).values(
+                    request_key=outcome.request_key,
+                    contact_id=outcome.contact_id,
+                    request_hash=outcome.request_hash,
+                    user_id=outcome.user_id,
+                    callback_at=outcome.callback_at,
+                    received_at=outcome.at,
+                )
+            )
+            return Recorded(outcome.contact_id, False, outcome.at)
+    except sa.exc.IntegrityError:
+        with engine.connect() as connection:  # lost a race for the same key: read the winner
+            earlier = _earlier(connection, outcome)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _earlier(connection: sa.Connection, outcome: Outcome) -> Recorded | None:
+    row = connection.execute(
+        sa.select(outcome_requests).where(outcome_requests.c.request_key == outcome.request_key)
+    ).first()
+    if row is None:
+        return None
+    if row.request_hash != outcome.request_hash:
+        raise KeyReusedError(outcome.request_key)
+    return Recorded(row.contact_id, True, row.received_at)
+
+
+def _contact_row(outcome: Outcome) -> dict[str, object]:
+    return {
+        "contact_id": outcome.contact_id,
+        "customer_id": outcome.customer_id,
+        "at": outcome.at,
+        "channel": outcome.channel,
+        "campaign_id": outcome.campaign_id,
+        "offer_id": outcome.offer_id,
+        "group": "treatment",
+        "outcome": outcome.outcome,
+        "converted": outcome.converted,
+        "silence_seconds": outcome.silence_seconds,
+        "agent_id": outcome.agent_id,
+    }
+
+
+def record_do_not_call(
+    engine: sa.Engine, customer_id: str, at: dt.datetime, channel: str
+) -> dt.datetime:
+    """Put the customer on the internal do-not-call list from ``at`` (committed on return); the
+    moment it is effective from is returned (an earlier request's, when there was one)."""
+    c = _CONSENT.c
+    with engine.begin() as connection:
+        if not customer_exists(connection, customer_id):
+            raise UnknownCustomerError(customer_id)
+        current = connection.execute(
+            sa.select(c.internal_dnc_at).where(c.customer_id == customer_id)
+        ).first()
+        if current is None:
+            connection.execute(
+                sa.insert(_CONSENT).values(
+                    customer_id=customer_id,
+                    national_dnc=False,
+                    national_dnc_snapshot=NO_SNAPSHOT,
+                    internal_dnc_at=at,
+                    internal_dnc_channel=channel,
+                    optin_phone=False,
+                    optin_sms=False,
+                    optin_email=False,
+                )
+            )
+            return at
+        if current.internal_dnc_at is not None and current.internal_dnc_at <= at:
+            since: dt.datetime = current.internal_dnc_at
+            return since
+        connection.execute(
+            sa.update(_CONSENT)
+            .where(c.customer_id == customer_id)
+            .values(internal_dnc_at=at, internal_dnc_channel=channel)
+        )
+        return at

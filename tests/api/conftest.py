@@ -1,0 +1,77 @@
+"""The service on a copy of the story's store (his copies included), with one user per role.
+
+The service's clock is shifted to the story's afternoon (``AT``), as ``goodcall serve --at``
+does, so "now" is a moment the synthetic carrier knows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from goodcall.api.app import create_app
+from goodcall.api.schemas import UserRequest
+from goodcall.api.settings import ServeSettings, offset_to
+from goodcall.api.users import create_user
+from goodcall.store.config import engine_for
+from tests.audit.conftest import store_url  # noqa: F401
+
+AT = "2026-11-20T20:00:00+00:00"
+STORY = "C-SEED-0001"
+PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class Served:
+    client: TestClient
+    url: str
+    keys: dict[str, str]  # role → API key
+
+    def as_(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[role]}"}
+
+
+@pytest.fixture
+def url(store_url: str, tmp_path: Path) -> str:  # noqa: F811
+    copy = tmp_path / "store.db"
+    shutil.copy(store_url.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
+
+
+def add_users(url: str) -> dict[str, str]:
+    _, engine = engine_for(url)
+    at = dt.datetime.fromisoformat(AT)
+    try:
+        return {
+            role: create_user(
+                engine,
+                UserRequest(
+                    user_id=f"{role}1",
+                    role=role,  # type: ignore[arg-type]
+                    display_name=role.title(),
+                    languages=["fr", "en"],
+                    ui_language="fr",
+                    password=PASSWORD,
+                ),
+                at,
+            )
+            for role in ("agent", "analyst", "admin")
+        }
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def served(url: str) -> Iterator[Served]:
+    keys = add_users(url)
+    settings = ServeSettings(
+        db_url=url, clock_offset_seconds=offset_to(dt.datetime.fromisoformat(AT))
+    )
+    with TestClient(create_app(settings)) as client:
+        yield Served(client, url, keys)

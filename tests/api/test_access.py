@@ -1,0 +1,93 @@
+"""401 without a valid key, 403 for a role that may not, on every route; reads are logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from goodcall.api.access import PERMISSIONS, ROLES, Permission
+from goodcall.store.config import engine_for
+from goodcall.store.users import access_entries
+from tests.api.conftest import AT, STORY, Served
+
+# route → (method, path, body, permission, status when allowed)
+ROUTES: dict[str, tuple[str, str, Any, Permission, int]] = {
+    "decide": ("POST", "/v1/decisions", {"customer_id": STORY, "at": AT}, "decide", 200),
+    "profile": ("GET", f"/v1/customers/{STORY}", None, "read_customer", 200),
+    "brief": ("GET", f"/v1/customers/{STORY}/brief?format=json", None, "read_customer", 200),
+    "outcome": (
+        "POST",
+        "/v1/outcomes",
+        {"key": "access-test-1", "customer_id": STORY, "outcome": "no_answer"},
+        "record_outcome",
+        201,
+    ),
+    "dnc": ("POST", "/v1/do-not-call", {"customer_id": STORY}, "do_not_call", 200),
+    "metrics": ("GET", "/metrics", None, "metrics", 200),
+    "users": (
+        "POST",
+        "/v1/users",
+        {"user_id": "newcomer", "role": "agent", "display_name": "New"},
+        "users",
+        201,
+    ),
+}
+
+
+def call(served: Served, route: str, headers: dict[str, str]) -> int:
+    method, path, body, _, _ = ROUTES[route]
+    response = served.client.request(method, path, json=body, headers=headers)
+    return response.status_code
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_every_route_needs_a_valid_key(served: Served, route: str) -> None:
+    assert call(served, route, {}) == 401
+    assert call(served, route, {"Authorization": "Bearer gc_0000_nothing"}) == 401
+    wrong_secret = served.keys["admin"][:-4] + "AAAA"
+    assert call(served, route, {"Authorization": f"Bearer {wrong_secret}"}) == 401
+    assert call(served, route, {"X-API-Key": "not a key"}) == 401
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_does_what_the_table_allows(served: Served, route: str, role: str) -> None:
+    _, _, _, permission, ok = ROUTES[route]
+    expected = ok if role in PERMISSIONS[permission] else 403
+    assert call(served, route, served.as_(role)) == expected
+
+
+def test_the_api_key_header_works_too(served: Served) -> None:
+    assert call(served, "profile", {"X-API-Key": served.keys["analyst"]}) == 200
+
+
+def test_health_is_open(served: Served) -> None:
+    response = served.client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["schema_revision"] == "0005"
+
+
+def test_every_permission_has_a_route() -> None:
+    assert {r[3] for r in ROUTES.values()} == set(PERMISSIONS)
+
+
+def test_profile_and_brief_reads_are_in_the_access_log(served: Served) -> None:
+    for route in ("profile", "brief", "decide"):
+        assert call(served, route, served.as_("agent")) == 200
+    assert call(served, "brief", served.as_("analyst")) == 200
+    assert call(served, "profile", served.as_("admin")) == 403  # refused: not logged as a read
+    _, engine = engine_for(served.url)
+    try:
+        entries = access_entries(engine, STORY)
+    finally:
+        engine.dispose()
+    assert [(user, action, cid) for _, user, action, cid in entries] == [
+        ("agent1", "profile", STORY),
+        ("agent1", "brief", STORY),
+        ("analyst1", "brief", STORY),
+    ]
+    start = dt.datetime.fromisoformat(AT)
+    assert all(start <= at < start + dt.timedelta(minutes=5) for at, *_ in entries)
