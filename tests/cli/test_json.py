@@ -83,6 +83,10 @@ CASES: dict[str, tuple[Args, frozenset[int]]] = {
         ],
         frozenset({0}),
     ),
+    "users add": (
+        lambda i: ["json-user", "--role", "agent", "--db", f"sqlite:///{_fresh_store(i)}"],
+        frozenset({0}),
+    ),
     "campaign report": (
         lambda i: [
             "--decisions",
@@ -94,7 +98,22 @@ CASES: dict[str, tuple[Args, frozenset[int]]] = {
     ),
 }
 # Commands whose output is a document of its own, not a result: no --json.
-WITHOUT_JSON = {"docs data-format": "prints the import format's Markdown document"}
+WITHOUT_JSON = {
+    "docs data-format": "prints the import format's Markdown document",
+    "serve": "a server: it runs until stopped, its answers are HTTP",
+}
+
+
+def _fresh_store(inputs: Inputs) -> Path:
+    """An empty store at the current schema, for commands that write to it."""
+    from goodcall.store.config import engine_for
+    from goodcall.store.migrate import upgrade
+
+    path = inputs.fresh("users.db")
+    _, engine = engine_for(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
 
 
 def _uplift_model(inputs: Inputs) -> Path:
