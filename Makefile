@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DIR ?= .demo
 
-.PHONY: demo test lint typecheck pytest bench clean install
+.PHONY: demo serve test lint typecheck pytest bench clean install
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "goodcall needs $(PYTHON) on PATH"; exit 1; }
@@ -18,6 +18,9 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	bash scripts/demo.sh "$(DEMO_DIR)"
+
+serve: $(STAMP)
+	bash scripts/serve.sh "$(DEMO_DIR)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
