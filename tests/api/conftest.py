@@ -20,7 +20,9 @@ from goodcall.api.schemas import UserRequest
 from goodcall.api.settings import ServeSettings, offset_to
 from goodcall.api.users import create_user
 from goodcall.store.config import engine_for
+from goodcall.store.importer import import_directory
 from tests.audit.conftest import store_url  # noqa: F401
+from tests.store.conftest import pg_url  # noqa: F401
 
 AT = "2026-11-20T20:00:00+00:00"
 STORY = "C-SEED-0001"
@@ -42,6 +44,20 @@ def url(store_url: str, tmp_path: Path) -> str:  # noqa: F811
     copy = tmp_path / "store.db"
     shutil.copy(store_url.removeprefix("sqlite:///"), copy)
     return f"sqlite:///{copy}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def both_url(request: pytest.FixtureRequest, store_url: str, tmp_path: Path) -> str:  # noqa: F811
+    """The story's store on each backend: a SQLite copy, or the same carrier imported into a
+    fresh PostgreSQL schema (required when CI=true, skipped with the reason otherwise)."""
+    if request.param == "sqlite":
+        copy = tmp_path / "store.db"
+        shutil.copy(store_url.removeprefix("sqlite:///"), copy)
+        return f"sqlite:///{copy}"
+    pg: str = request.getfixturevalue("pg_url")
+    carrier = Path(store_url.removeprefix("sqlite:///")).parent / "carrier"
+    assert import_directory(carrier, pg).landed
+    return pg
 
 
 def add_users(url: str) -> dict[str, str]:

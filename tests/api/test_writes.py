@@ -20,6 +20,12 @@ from tests.api.conftest import AT, STORY, Served
 LATER = "2026-11-20T20:30:00+00:00"
 
 
+@pytest.fixture
+def url(both_url: str) -> str:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return both_url
+
+
 def post(served: Served, path: str, body: Any, role: str = "agent", **headers: str) -> Any:
     return served.client.post(path, json=body, headers={**served.as_(role), **headers})
 
@@ -157,3 +163,21 @@ def test_malformed_json_and_oversized_bodies(served: Served) -> None:
 def test_hostile_bodies_never_make_a_server_error(served: Served, body: dict[str, Any]) -> None:
     for path in ("/v1/decisions", "/v1/outcomes", "/v1/do-not-call"):
         assert post(served, path, body).status_code in (404, 409, 422), (path, body)
+
+
+def test_one_key_raced_by_eight_threads_is_recorded_once(served: Served) -> None:
+    """Eight writers send the same outcome at once: one contact, every answer naming it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from goodcall.api.recording import to_outcome
+    from goodcall.api.schemas import OutcomeRequest
+    from goodcall.store.outcomes import record_outcome
+
+    service = served.client.app.state.service  # type: ignore[attr-defined]
+    body = OutcomeRequest(customer_id=STORY, outcome="voicemail")
+    outcome = to_outcome(body, "raced-key-0001", "agent1", service)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: record_outcome(service.engine, outcome), range(8)))
+    assert {r.contact_id for r in results} == {outcome.contact_id}
+    assert sorted(r.replayed for r in results) == [False] + [True] * 7
+    assert contacts(served).height == 1

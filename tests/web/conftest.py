@@ -77,3 +77,18 @@ def logged_in(client: TestClient, user: str = "agent1") -> str:
     response = client.post("/login", data={"user_id": user, "password": PASSWORD, "csrf": token})
     assert response.status_code == 303, response.text
     return csrf_of(client.get("/agent").text) if user == "agent1" else token
+
+
+def add_english_agent(url: str) -> None:  # noqa: F811
+    """``jane``: an agent who serves English-speaking customers only, pages in English."""
+    from goodcall.api.schemas import UserRequest
+    from goodcall.api.users import create_user
+    from goodcall.store.config import engine_for
+
+    _, engine = engine_for(url)
+    try:
+        request = UserRequest(user_id="jane", role="agent", display_name="Jane",
+                              languages=["en"], ui_language="en", password=PASSWORD)  # fmt: skip
+        create_user(engine, request, dt.datetime.fromisoformat(AT))
+    finally:
+        engine.dispose()

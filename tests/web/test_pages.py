@@ -61,7 +61,7 @@ def test_an_outcome_needs_the_token_and_is_stored_once(site: TestClient) -> None
     assert "Enregistré" in first.text
     again = site.post("/agent/outcome", data=form, headers=headers)
     assert "Déjà enregistré" in again.text
-    contacts = load_tables(site.app.state.service.engine.url.render_as_string(False), [STORY])
+    contacts = load_tables(_url(site), [STORY])
     rows = contacts["contacts"].collect().filter(pl.col("campaign_id") == CAMPAIGN)
     assert rows.select("offer_id", "outcome", "agent_id").rows() == [
         ("RT_LOYALTY_CREDIT", "declined", "agent1")
@@ -83,3 +83,40 @@ def test_a_callback_is_in_the_customers_time(site: TestClient) -> None:
     missing = {**form, "key": "page-key-0003", "callback_at": ""}
     refused = site.post("/agent/outcome", data=missing, headers={"X-CSRF-Token": token})
     assert refused.status_code == 422
+
+
+def test_a_do_not_call_button_removes_the_customer_everywhere_at_once(site: TestClient) -> None:
+    token = logged_in(site)
+    form = {"key": "page-key-0004", "customer_id": STORY, "outcome": "dnc_request"}
+    assert (
+        site.post("/agent/outcome", data=form, headers={"X-CSRF-Token": token}).status_code == 200
+    )
+    consent = load_tables(_url(site), [STORY])["consent"].collect()
+    assert consent["internal_dnc_at"][0] is not None
+    assert f"<code>{STORY}</code>" not in site.get("/agent").text
+
+
+def test_the_queue_keeps_to_the_agents_languages(site: TestClient) -> None:
+    from tests.web.conftest import PASSWORD, add_english_agent
+
+    add_english_agent(_url(site))
+    token = csrf_of(site.get("/login").text)
+    form = {"user_id": "jane", "password": PASSWORD, "csrf": token}
+    assert site.post("/login", data=form).status_code == 303
+    page = site.get("/agent").text
+    assert "Next call" in page  # her pages are in English
+    assert f"<code>{STORY}</code>" not in page  # fr-CA: not hers
+    assert "<code>C-VAN-0002</code>" in page  # listed en-CA in the call list
+
+
+def test_an_unknown_customer_is_said_so(site: TestClient) -> None:
+    logged_in(site)
+    page = site.get("/agent", params={"customer_id": "C-NOBODY"})
+    assert page.status_code == 200
+    assert "Client inconnu : C-NOBODY" in page.text
+
+
+def _url(site: TestClient) -> str:
+    engine = site.app.state.service.engine  # type: ignore[attr-defined]
+    url: str = engine.url.render_as_string(hide_password=False)
+    return url

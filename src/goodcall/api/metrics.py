@@ -95,6 +95,16 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, sending)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            self.metrics.observe(scope["method"], template, status, time.perf_counter() - start)
+            self.metrics.observe(
+                scope["method"], route_template(scope), status, time.perf_counter() - start
+            )
+
+
+def route_template(scope: Scope) -> str:
+    """The path with each path parameter's value put back as ``{name}`` (``unmatched`` when no
+    route matched): ids never become label values."""
+    if scope.get("route") is None:
+        return "unmatched"
+    names = {str(v): k for k, v in (scope.get("path_params") or {}).items()}
+    path: str = scope["path"]
+    return "/".join("{" + names[part] + "}" if part in names else part for part in path.split("/"))
