@@ -20,6 +20,10 @@ DbOption = Annotated[
     typer.Option("--db", help="Store URL; default $GOODCALL_DB_URL, else sqlite:///goodcall.db."),
 ]
 SITE_FACTORY = "goodcall.web.site:site_from_environment"
+WORKER_START_SECONDS = 120
+"""How long uvicorn's supervisor waits for a worker to answer: a worker imports Polars, the
+catalog and the models before it answers, which on a busy 2-core machine took over uvicorn's
+default 5 s, and the supervisor then killed and restarted workers forever."""
 
 
 def _fail(message: str) -> typer.Exit:
@@ -84,7 +88,13 @@ def serve(
         err=True,
     )
     uvicorn.run(
-        SITE_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning"
+        SITE_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
     )
 
 

@@ -148,3 +148,9 @@ def store_errors(shown: str) -> Iterator[None]:
             reason += f" (another goodcall has been writing to it for {seconds:g} s; try again"
             reason += " later)"
         raise StoreUnavailableError(f"cannot use the store at {shown}: {cut(reason, 200)}") from err
+
+
+def writing(engine: sa.Engine) -> sa.Engine:
+    """``engine`` for transactions that read then write (a service's small writes): on SQLite
+    they begin IMMEDIATE, so concurrent writers queue on the busy timeout; PostgreSQL ignores it."""
+    return engine.execution_options(**{WRITER_OPTION: True})

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from goodcall.store.config import writing
 from goodcall.store.tables import SQL_TABLES, outcome_requests
 
 _CONTACTS = SQL_TABLES["contacts"]
@@ -73,7 +74,7 @@ def customer_exists(connection: sa.Connection, customer_id: str) -> bool:
 def record_outcome(engine: sa.Engine, outcome: Outcome) -> Recorded:
     """Record ``outcome`` once (committed on return); a replay returns the first recording."""
     try:
-        with engine.begin() as connection:
+        with writing(engine).begin() as connection:
             earlier = _earlier(connection, outcome)
             if earlier is not None:
                 return earlier
@@ -132,7 +133,7 @@ def record_do_not_call(
     """Put the customer on the internal do-not-call list from ``at`` (committed on return); the
     moment it is effective from is returned (an earlier request's, when there was one)."""
     c = _CONSENT.c
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         if not customer_exists(connection, customer_id):
             raise UnknownCustomerError(customer_id)
         current = connection.execute(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from goodcall.store.config import writing
 from goodcall.store.tables import access_log, api_keys, users
 
 
@@ -43,7 +44,7 @@ def _user(row: sa.Row[tuple[object, ...]]) -> StoredUser:
 
 
 def add_user(engine: sa.Engine, user: StoredUser, at: dt.datetime) -> None:
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         if get_user_on(connection, user.user_id) is not None:
             raise UserExistsError(user.user_id)
         connection.execute(
@@ -70,7 +71,7 @@ def get_user(engine: sa.Engine, user_id: str) -> StoredUser | None:
 
 
 def add_key(engine: sa.Engine, key_id: str, user_id: str, key_hash: str, at: dt.datetime) -> None:
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         connection.execute(
             sa.insert(api_keys).values(
                 key_id=key_id, user_id=user_id, key_hash=key_hash, created_at=at
@@ -93,7 +94,7 @@ def log_access(
 ) -> None:
     """One line of the access log: ``user_id`` read ``customer_id``'s ``action`` (profile,
     brief, decision)."""
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         connection.execute(
             sa.insert(access_log).values(
                 at=at, user_id=user_id, action=action, customer_id=customer_id
