@@ -141,9 +141,12 @@ def _check(url: str, load: Load) -> dict[str, int]:
         with engine.connect() as connection:
             contacts = {
                 r[0]: r[1]
-                for r in connection.exec_driver_sql(
-                    "SELECT contact_id, COUNT(*) FROM contacts "
-                    "WHERE contact_id LIKE 'K-SERVE-%' GROUP BY contact_id"
+                for r in connection.execute(
+                    sa.text(
+                        "SELECT contact_id, COUNT(*) FROM contacts "
+                        "WHERE contact_id LIKE :mine GROUP BY contact_id"
+                    ),
+                    {"mine": "K-SERVE-%"},
                 )
             }
             requests = connection.exec_driver_sql("SELECT COUNT(*) FROM outcome_requests").scalar()
@@ -214,9 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         load.stop.set()
         for thread in threads:
             thread.join(timeout=10)
-        figures = _check(url, load)
-        if args.pg:
-            _drop_schema(url)
+        try:
+            figures = _check(url, load)
+        finally:
+            if args.pg:
+                _drop_schema(url)
     store = "PostgreSQL" if args.pg else "SQLite"
     print(f"bench_durability: {store}, {args.kills} kills (SIGKILL), {args.workers} worker(s), "
           f"{args.clients} clients, {load.sent:,} requests tried (most fail while the server "

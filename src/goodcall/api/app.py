@@ -14,6 +14,7 @@ from goodcall import __version__
 from goodcall.api.deciding import DeciderCache
 from goodcall.api.limits import BodyLimitMiddleware
 from goodcall.api.metrics import MetricsMiddleware
+from goodcall.api.ratelimit import RateLimiter
 from goodcall.api.routes import customers, decisions, outcomes, system
 from goodcall.api.service import Service
 from goodcall.api.settings import ServeSettings
@@ -25,7 +26,8 @@ API_PREFIX = "/v1"
 def create_app(settings: ServeSettings | None = None) -> FastAPI:
     settings = settings or ServeSettings()
     _, engine = engine_for(settings.db_url)
-    service = Service(settings, engine, DeciderCache(settings.db_url, engine))
+    limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
+    service = Service(settings, engine, DeciderCache(settings.db_url, engine), limiter=limiter)
     app = FastAPI(
         title="goodcall",
         version=__version__,

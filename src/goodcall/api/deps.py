@@ -3,7 +3,8 @@
 ``/v1`` authenticates with an API key only (``Authorization: Bearer gc_…`` or ``X-API-Key``),
 never with the pages' session cookie, so no ``/v1`` route can be driven by a cross-site form:
 CSRF protection belongs to the pages (:mod:`goodcall.web`). 401: no valid key; 403: a valid key
-whose role may not do this (:data:`goodcall.api.access.PERMISSIONS`).
+whose role may not do this (:data:`goodcall.api.access.PERMISSIONS`). 429: over the user's
+request rate (:mod:`goodcall.api.ratelimit`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Request
 
 from goodcall.api.access import Permission, Principal
+from goodcall.api.ratelimit import retry_after
 from goodcall.api.service import Service
 
 
@@ -43,6 +45,11 @@ def authenticated(
     if user is None:
         raise HTTPException(
             401, "a valid API key is required", headers={"WWW-Authenticate": "Bearer"}
+        )
+    wait = service.limiter.wait_for(user.user_id)
+    if wait > 0:
+        raise HTTPException(
+            429, "too many requests: slow down", headers={"Retry-After": retry_after(wait)}
         )
     return user
 

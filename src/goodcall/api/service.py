@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from goodcall.api.access import Principal, Role
 from goodcall.api.deciding import DeciderCache
 from goodcall.api.metrics import Metrics
+from goodcall.api.ratelimit import RateLimiter
 from goodcall.api.secrets import key_matches, split_key
 from goodcall.api.settings import ServeSettings
 from goodcall.store.users import StoredUser, key_owner
@@ -23,6 +24,7 @@ class Service:
     engine: sa.Engine
     deciders: DeciderCache
     metrics: Metrics = field(default_factory=Metrics)
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0, 1))
 
     def now(self) -> dt.datetime:
         return self.settings.now()

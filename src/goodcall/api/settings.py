@@ -23,6 +23,8 @@ class ServeSettings(BaseSettings):
     max_body_bytes: int = MAX_BODY_BYTES
     session_secret: str = ""  # signs the pages' session cookie; empty: a random one per start
     secure_cookies: bool = False  # True behind TLS: the session cookie is sent over HTTPS only
+    rate_per_second: float = 200.0  # per user and worker; 0: no limit
+    rate_burst: int = 400
 
     def now(self) -> dt.datetime:
         """The service's clock: the wall clock, shifted to replay a day (``serve --at``)."""
