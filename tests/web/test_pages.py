@@ -120,3 +120,15 @@ def _url(site: TestClient) -> str:
     engine = site.app.state.service.engine  # type: ignore[attr-defined]
     url: str = engine.url.render_as_string(hide_password=False)
     return url
+
+
+def test_the_page_logs_who_saw_which_customer(site: TestClient) -> None:
+    from goodcall.store.users import access_entries
+
+    logged_in(site)  # opens the queue once
+    site.get("/agent/brief", params={"customer_id": STORY})
+    entries = access_entries(site.app.state.service.engine, STORY)  # type: ignore[attr-defined]
+    assert [(user, action) for _, user, action, _ in entries] == [
+        ("agent1", "profile"),
+        ("agent1", "brief"),
+    ]

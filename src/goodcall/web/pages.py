@@ -111,6 +111,8 @@ def agent_page(
     else:
         policies = service.deciders.for_moment(now).rules.policies
         call = next_call(service.engine, user, policies, now)
+    if call is not None:  # the page shows the customer's name, devices and plan
+        log_access(service.engine, user.user_id, "profile", call.customer_id, now)
     return _page(
         request, "agent.html.j2", lang, user=user, call=_view(call, now), missing=missing,
         outcomes=OUTCOME_KEYS, key=secrets.token_urlsafe(16),
