@@ -24,22 +24,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 from pydantic import BaseModel
-from sklearn.isotonic import IsotonicRegression
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
 from goodcall.hashing import salted_uniform
 from goodcall.models.features import FeatureEncoder
 from goodcall.models.inputs import FEATURE_COLUMNS
 from goodcall.models.sampling import sample_negatives
-from goodcall.models.uplift import LightGBMParams
+from goodcall.models.uplift.params import LightGBMParams
+
+if TYPE_CHECKING:
+    import lightgbm as lgb
 
 ANNOYANCE_FEATURES: tuple[str, ...] = tuple(
     f for f in FEATURE_COLUMNS if f not in ("offer_id", "offer_value")
@@ -92,6 +91,8 @@ def expected_calibration_error(p: Floats, y: npt.NDArray[np.bool_], bins: int = 
 
 
 def calibration_report(p: Floats, y: npt.NDArray[np.bool_], kind: str) -> CalibrationReport:
+    from sklearn.metrics import roc_auc_score  # imported when used: see goodcall.cli
+
     auc = float(roc_auc_score(y, p)) if 0 < y.sum() < y.size else None
     return CalibrationReport(
         rows=int(y.size),
@@ -145,6 +146,8 @@ class AnnoyanceModel:
 
     @classmethod
     def load(cls, directory: Path) -> AnnoyanceModel:
+        import lightgbm as lgb  # imported when used: see goodcall.cli
+
         payload = json.loads((directory / "annoyance.json").read_text())
         booster = (
             lgb.Booster(model_str=(directory / "booster.txt").read_text())
@@ -164,6 +167,9 @@ def _buckets(customer_ids: pl.Series) -> Floats:
 
 
 def _fit_calibrator(raw: Floats, y: npt.NDArray[np.bool_]) -> Calibrator:
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
+
     if y.sum() >= ISOTONIC_MIN_POSITIVES:
         iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, y)
         return Calibrator(
@@ -181,6 +187,8 @@ def fit_annoyance(
     calibration, 20 % held out for the report — split by customer. Past ``NEGATIVES_KEPT``
     non-annoyed training rows, the rest are sampled out (every annoyed row is kept); the
     calibration split is not, so the calibrated probabilities stay unbiased."""
+    import lightgbm as lgb  # imported when used: see goodcall.cli
+
     treated = rows.filter(pl.col("treated"))
     y_all = treated["annoyed"].to_numpy().astype(bool)
     u = _buckets(treated["customer_id"])

@@ -32,7 +32,6 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy.special import betaincinv
 
 from goodcall.catalog.model import Offer, Prior
 from goodcall.channels import CHANNELS
@@ -208,6 +207,8 @@ def beta_draw(
     keys: pl.Series, alpha: npt.NDArray[np.float64], beta: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
     """One Beta(α, β) draw per key, from the key's stable uniform (inverse CDF)."""
+    from scipy.special import betaincinv  # SciPy: imported when used (see goodcall.cli)
+
     u = np.clip(stable_uniform(keys), 1e-12, 1 - 1e-12)
     return np.asarray(betaincinv(alpha, beta, u), dtype=np.float64)
 

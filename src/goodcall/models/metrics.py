@@ -33,7 +33,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import norm
 
 FloatArray = NDArray[np.float64]
 
@@ -194,6 +193,8 @@ def effect_with_ci(
     yc = np.asarray(outcome_c, dtype=np.float64).ravel()
     if yt.size == 0 or yc.size == 0:
         raise MetricInputError("both groups need at least one row")
+    from scipy.stats import norm  # SciPy: imported when used (see goodcall.cli)
+
     z = float(norm.ppf(1 - alpha / 2))
     rate_t, rate_c = float(yt.mean()), float(yc.mean())
     effect = rate_t - rate_c

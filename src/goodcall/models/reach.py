@@ -64,21 +64,22 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 from pydantic import BaseModel
-from sklearn.metrics import roc_auc_score
 
 from goodcall.hashing import salted_uniform
 from goodcall.models.distinct import predict_distinct
 from goodcall.models.features import FeatureEncoder
 from goodcall.models.inputs import FEATURE_COLUMNS
 from goodcall.models.sampling import sample_negatives, undo_negative_sampling
-from goodcall.models.uplift import LightGBMParams
+from goodcall.models.uplift.params import LightGBMParams
+
+if TYPE_CHECKING:
+    import lightgbm as lgb
 
 c = pl.col
 Floats = npt.NDArray[np.float64]
@@ -217,6 +218,8 @@ class ReachModel:
 
     @classmethod
     def load(cls, directory: Path) -> ReachModel:
+        import lightgbm as lgb  # imported when used: see goodcall.cli
+
         payload = json.loads((directory / "reach.json").read_text())
         missing = [name for name in PARTS if name not in payload["parts"]]
         if missing:
@@ -261,6 +264,9 @@ def _fit_part(
 ) -> tuple[_Part, PartReport]:
     """Train on the non-held rows (negatives sampled past ``NEGATIVES_KEPT``), early-stop and
     report on the held-out ones."""
+    import lightgbm as lgb  # imported when used: see goodcall.cli
+    from sklearn.metrics import roc_auc_score
+
     y = frame[label].to_numpy().astype(bool)
     train = ~held
     keep, q = sample_negatives(

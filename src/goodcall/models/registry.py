@@ -40,7 +40,8 @@ from goodcall.models.response import (
     ResponseReport,
     fit_response,
 )
-from goodcall.models.uplift import LightGBMParams, UpliftInputError, UpliftModel
+from goodcall.models.uplift.data import UpliftInputError
+from goodcall.models.uplift.params import LightGBMParams
 from goodcall.progress import Progress, Steps
 from goodcall.writing import new_folder, place_folder
 
@@ -167,6 +168,8 @@ class ModelSet:
                 reach = ReachModel.load(root / "response" / "reach")
                 response = ResponseModel(None, {}, meta.response, reach)
             else:
+                from goodcall.models.uplift.model import UpliftModel  # LightGBM: when used
+
                 pooled = UpliftModel.load(root / "response" / "pooled")
                 segments = {
                     key: UpliftModel.load(root / "response" / "segments" / key.replace("/", "__"))

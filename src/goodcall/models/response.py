@@ -22,7 +22,7 @@ customers of :func:`goodcall.models.rows.holdout_mask` (figures: ``docs/decision
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +35,10 @@ from goodcall.models.metrics import auuc, qini_coefficient, uplift_at_k
 from goodcall.models.reach import ReachInputError, ReachModel, ReachReport, fit_reach
 from goodcall.models.rows import holdout_mask
 from goodcall.models.sampling import sample_negatives, undo_negative_sampling
-from goodcall.models.uplift import LightGBMParams, UpliftModel, fit_uplift
+from goodcall.models.uplift.params import LightGBMParams
+
+if TYPE_CHECKING:
+    from goodcall.models.uplift.model import UpliftModel
 
 c = pl.col
 Floats = npt.NDArray[np.float64]
@@ -305,6 +308,8 @@ def _fit(
     method: str,
     trained_at: dt.datetime | None,
 ) -> UpliftModel:
+    from goodcall.models.uplift.fit import fit_uplift  # LightGBM: imported when used
+
     treated, converted = _arrays(rows)
     return fit_uplift(
         rows.select(FEATURE_COLUMNS),
