@@ -3,10 +3,12 @@
 Everything outside this package decides through what it exports here — the campaign run, explain,
 the brief, evaluation and the benchmarks — never through its private modules: :func:`decide`
 (the decision), its settings (:class:`CampaignConfig`) and result (:class:`Decisions`,
-:data:`DECISION_SCHEMA`, :class:`PlanSummary`), and what the surfaces and the evaluation read
-besides (:mod:`goodcall.decide.public`: the candidate table, its scores, the arbitration at other
-values, the reason that decided, the expected value in parts), and the two passes an engine runs
-over chunks of a large base (:mod:`goodcall.decide.passes`, :func:`decide_chunks`).
+:data:`DECISION_SCHEMA`, :class:`PlanSummary`), the same decision for one customer at a
+plan's prices with everything prepared once (:class:`PreparedDecider`), and what the surfaces
+and the evaluation read besides (:mod:`goodcall.decide.public`: the candidate table, its
+scores, the arbitration at other values, the reason that decided, the expected value in parts),
+and the two passes an engine runs over chunks of a large base (:mod:`goodcall.decide.passes`,
+:func:`decide_chunks`).
 """
 
 from goodcall.decide.batch import CHUNK_CUSTOMERS, decide, decide_chunks
@@ -24,6 +26,7 @@ from goodcall.decide.passes import (
     first_pass,
 )
 from goodcall.decide.plan import PlanSummary
+from goodcall.decide.prepared import PreparedDecider
 from goodcall.decide.public import (
     SCORES,
     Candidates,
@@ -48,6 +51,7 @@ __all__ = [
     "MemorySides",
     "PlanSummary",
     "Prepared",
+    "PreparedDecider",
     "Side",
     "SideKeeper",
     "arbitrate_values",

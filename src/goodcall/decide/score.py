@@ -59,8 +59,26 @@ class Scorer:
 
     @classmethod
     def of(cls, models: ModelSet, catalog: Catalog) -> Scorer:
+        """The scorer of a model set and catalog; the same objects give the same scorer, built
+        once (every :func:`~goodcall.decide.batch.decide` call asks for it, and a decider
+        deciding one customer per call must not rebuild it each time)."""
+        key = (id(models), id(catalog))
+        known = _SCORERS.get(key)
+        if known is not None and all(
+            a is b for a, b in zip(known, (models, catalog, models.posteriors), strict=False)
+        ):
+            return known[3]
         offers = list(catalog.offers)
-        return cls(models, offer_table(offers), with_catalog_priors(models.posteriors, offers))
+        scorer = cls(models, offer_table(offers), with_catalog_priors(models.posteriors, offers))
+        if len(_SCORERS) >= _SCORERS_KEPT:
+            del _SCORERS[next(iter(_SCORERS))]  # the oldest
+        # holding the objects keeps their ids theirs; a set given new posteriors is new
+        _SCORERS[key] = (models, catalog, models.posteriors, scorer)
+        return scorer
+
+
+_SCORERS: dict[tuple[int, int], tuple[ModelSet, Catalog, pl.DataFrame, Scorer]] = {}
+_SCORERS_KEPT = 4
 
 
 def _on_another_line(items: pl.DataFrame) -> pl.Expr:
