@@ -1,0 +1,75 @@
+"""A keyed profile read: one customer's profile from the store by id, for a live decision.
+
+:func:`goodcall.store.reader.load_profiles` is built for batches: each call makes an engine,
+checks the schema (Alembic reads every migration script), reads the eleven tables and folds them.
+:class:`ProfileReader` does once what does not depend on the customer — the engine (its
+connection pool), the schema check, and the two catalog-wide tables (``plans``, ``promotions``),
+read whole as the batch reads them — and each :meth:`ProfileReader.read` then asks only for the
+customer's rows, table by table on the customer-id index (the key or ``ix_<table>_customer_id``),
+in one read transaction, and folds them with the batch's own
+:func:`~goodcall.profiles.build.build_profiles`: the same profile row.
+
+A plan or promotion imported after the reader was prepared is not seen until
+:meth:`ProfileReader.refresh` (a service refreshes after each import).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+
+from goodcall.profiles.build import build_profiles
+from goodcall.profiles.schema import TABLES
+from goodcall.store.codec import decode
+from goodcall.store.config import engine_for
+from goodcall.store.fetch import fetch_wire
+from goodcall.store.migrate import require_current
+
+SHARED = tuple(t.name for t in TABLES if "customer_id" not in t.column_names)
+"""Tables read whole (no ``customer_id``: plans, promotions), as the batch reads them."""
+
+
+class ProfileReader:
+    """Profiles of given customers from the store at ``url`` (default ``GOODCALL_DB_URL``).
+
+    Raises :class:`~goodcall.store.migrate.StoreNotReadyError` when the store is empty or at an
+    older schema. Close it (or use it as a context manager) to release its connections."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.config, self.engine = engine_for(url)
+        self._customer_tables = [t for t in TABLES if t.name not in SHARED]
+        self._shared: dict[str, pl.LazyFrame] = {}
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Check the schema again and re-read the catalog-wide tables."""
+        require_current(self.engine, self.config.display_url)
+        shared = [t for t in TABLES if t.name in SHARED]
+        with self.engine.connect() as connection, connection.begin():
+            wires = [fetch_wire(connection, t) for t in shared]
+        frames = pl.collect_all([decode(w, t) for w, t in zip(wires, shared, strict=True)])
+        self._shared = {t.name: f.lazy() for t, f in zip(shared, frames, strict=True)}
+
+    def read(self, customer_ids: str | Sequence[str], at: dt.datetime) -> pl.DataFrame:
+        """The profile rows of ``customer_ids`` as known at ``at`` (none for an unknown id), in
+        the order :func:`~goodcall.profiles.build.build_profiles` gives them."""
+        ids = [customer_ids] if isinstance(customer_ids, str) else list(customer_ids)
+        options = {"isolation_level": "REPEATABLE READ"} if self.config.type == "postgres" else {}
+        with self.engine.connect().execution_options(**options) as connection, connection.begin():
+            wires = [fetch_wire(connection, t, None, ids) for t in self._customer_tables]
+        frames = pl.collect_all(
+            [decode(w, t) for w, t in zip(wires, self._customer_tables, strict=True)]
+        )
+        tables = {t.name: f.lazy() for t, f in zip(self._customer_tables, frames, strict=True)}
+        return build_profiles({**self._shared, **tables}, at).collect()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> ProfileReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
