@@ -18,6 +18,7 @@ each planned call at its own time).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -315,6 +316,13 @@ def _check_schema(schema: pl.Schema, needed: set[str], id_column: str) -> None:
 
 def _mask(columns: Sequence[str]) -> pl.Expr:
     """Bit j set when check j failed."""
+    return _mask_of(tuple(columns))
+
+
+@functools.lru_cache(maxsize=4096)
+def _mask_of(columns: tuple[str, ...]) -> pl.Expr:
+    """:func:`_mask`, built once per column list (it depends on nothing else, and a decision of
+    one customer would otherwise rebuild it for every offer on every call)."""
     if not columns:
         return pl.lit(0, pl.UInt64)
     bits = [(~pl.col(c)).cast(pl.UInt64) * pl.lit(1 << j, pl.UInt64) for j, c in enumerate(columns)]
@@ -323,7 +331,15 @@ def _mask(columns: Sequence[str]) -> pl.Expr:
 
 def _failed_tier(item: _OfferColumns) -> pl.Expr:
     """The first tier (in :data:`TIERS` order) with a failing check, else null."""
-    tier_of = {c: check.tier for c, check in zip(item.check_columns, item.checks, strict=True)}
+    return _failed_tier_of(
+        tuple(zip(item.check_columns, (k.tier for k in item.checks), strict=True))
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _failed_tier_of(tiers: tuple[tuple[str, str], ...]) -> pl.Expr:
+    """:func:`_failed_tier` of (check column, tier) pairs, built once per such list."""
+    tier_of = dict(tiers)
     expr = pl.lit(None, pl.String)
     for tier in reversed(TIERS):
         columns = [pl.col(c) for c, t in tier_of.items() if t == tier]

@@ -1,0 +1,213 @@
+"""One customer, warm: the prepared decider, the keyed profile read and the brief, per call.
+
+    .venv/bin/python -m bench.bench_one [--customers 2000] [--calls 1000]
+
+Set-up (not timed): a synthetic carrier of ``--customers`` imported into a SQLite store; a model
+set trained on its history; a campaign (calls capped at 1 % of the customers, cheap calls)
+decided in batch,
+whose prices prepare a :class:`goodcall.decide.PreparedDecider`; a
+:class:`goodcall.store.keyed.ProfileReader` on the store. Each figure is over ``--calls`` warm
+calls cycling through the customers (median and p99 of wall and CPU seconds):
+
+* ``decide_one`` — one in-memory profile row decided by the core (the batch's row at its
+  prices); then the share of each stage of the core (``decide``'s own stage clock);
+* ``decide, 100 at once`` — a micro-batch of 100 customers in one call, per customer;
+* ``keyed profile read`` — one customer's profile from the store by id;
+* ``read + decide`` — both, as a live service would;
+* ``brief`` — the call brief of a decided contact (facts, wording, text layout) from its
+  profile and engine rows;
+* baseline — a bare LightGBM prediction (``Booster.predict`` of every booster of the response
+  model) of the same customer's candidate rows, already encoded: the floor of any decision
+  that scores its candidates with these models. Every figure is printed as a ratio to it.
+
+Polars runs on one thread (``POLARS_MAX_THREADS=1``, set before Polars is imported), as a
+service worker would. The machine may be shared: CPU time is printed beside wall time.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["POLARS_MAX_THREADS"] = "1"
+
+import argparse
+import datetime as dt
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from goodcall.brief.build import build_brief
+from goodcall.brief.render import render_text
+from goodcall.catalog.compile import compile_catalog
+from goodcall.catalog.engine import evaluate_offers
+from goodcall.catalog.loader import load_catalog
+from goodcall.decide import CampaignConfig, PreparedDecider, candidate_table, decide
+from goodcall.models.inputs import FEATURE_COLUMNS, candidate_features, offer_table
+from goodcall.models.registry import ModelSet, train_model_set
+from goodcall.models.rows import training_rows
+from goodcall.policy.loader import load_policies
+from goodcall.store.importer import import_directory
+from goodcall.store.keyed import ProfileReader
+from goodcall.store.reader import load_profiles, load_tables
+from goodcall.synth.generate import write_carrier
+
+AT = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
+c = pl.col
+CHEAP = {"phone": 0.5, "sms": 0.05, "email": 0.01, "app": 0.0}
+"""Calls cheap enough that the small carrier's models find some worth making (briefs need
+phone contacts)."""
+
+
+def _times(run: Callable[[int], object], calls: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of ``calls`` calls of ``run(k)``, after 20 warm-up calls."""
+    for k in range(20):
+        run(k)
+    walls, cpus = [], []
+    for k in range(calls):
+        wall, cpu = time.perf_counter(), time.process_time()
+        run(k)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return walls, cpus
+
+
+def _p99(values: Sequence[float]) -> float:
+    return sorted(values)[min(len(values) - 1, int(0.99 * len(values)))]
+
+
+def _row(label: str, walls: Sequence[float], cpus: Sequence[float], base: float) -> None:
+    median = statistics.median(walls)
+    print(
+        f"{label:26s} {median * 1000:9.2f} {_p99(walls) * 1000:9.2f} "
+        f"{statistics.median(cpus) * 1000:9.2f} {_p99(cpus) * 1000:9.2f} {median / base:8.0f}×"
+    )
+
+
+def _boosters(models: ModelSet) -> list[tuple[Any, Any]]:
+    """(encoder, booster) of every booster the response model predicts with."""
+    response = models.response
+    if response is None:
+        raise SystemExit("the model set has no response model: use more --customers")
+    if response.reach is not None:
+        return [(part.encoder, part.booster) for part in response.reach.parts.values()]
+    assert response.pooled is not None
+    return [(response.pooled.encoder, b) for b in response.pooled.boosters.values()]
+
+
+def _encoded(decider: PreparedDecider, profiles: pl.DataFrame, ids: list[str]) -> list[Any]:
+    """Per customer of ``ids``: each booster's encoded matrix of their candidate rows."""
+    compiled = decider.compiled
+    items = candidate_table(
+        profiles.lazy(), catalog=compiled.catalog, compiled=compiled,
+        policies=decider.policies, at=AT, config=decider.config,
+    ).items  # fmt: skip
+    features = candidate_features(
+        items.lazy().with_columns(pl.lit(AT).alias("_as_of")), offer_table(compiled.catalog.offers)
+    ).collect()
+    boosters = _boosters(decider.models)
+    matrices = []
+    for cid in ids:
+        mine = features.filter(c("customer_id") == cid).select(FEATURE_COLUMNS)
+        matrices.append([(enc.transform(mine), booster) for enc, booster in boosters])
+    return matrices
+
+
+def _stages(decider: PreparedDecider, profiles: pl.DataFrame, calls: int) -> str:
+    """Each stage's share of ``decide`` on one row (its own stage clock)."""
+    totals: dict[str, float] = {}
+    for k in range(calls):
+        decide(
+            profiles.slice(k % profiles.height, 1).lazy(), catalog=decider.compiled.catalog,
+            compiled=decider.compiled, policies=decider.policies, models=decider.models, at=AT,
+            config=decider.config, timings=totals,
+        )  # fmt: skip
+    return ", ".join(f"{name} {seconds / calls * 1000:.1f} ms" for name, seconds in totals.items())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--calls", type=int, default=1000, help="warm calls per figure")
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'store.db'}"
+        write_carrier(Path(tmp) / "carrier", args.customers, args.seed)
+        assert import_directory(Path(tmp) / "carrier", url).landed
+        tables, profiles = load_tables(url), load_profiles(AT, url).collect()
+        catalog = load_catalog()
+        compiled, policies = compile_catalog(catalog), load_policies()
+        rows = training_rows(tables, AT, offer_table(catalog.offers))
+        models = train_model_set(rows, list(catalog.offers), cutoff=AT, trained_at=AT, method="t")
+        config = CampaignConfig(
+            campaign_id="ONE", calls_per_day=max(1, args.customers // 100), contact_cost=CHEAP
+        )
+        batch = decide(
+            profiles.lazy(), catalog=catalog, compiled=compiled, policies=policies,
+            models=models, at=AT, config=config,
+        )  # fmt: skip
+        decider = PreparedDecider.prepare(
+            compiled=compiled, policies=policies, models=models, config=config,
+            prices=batch.plan.prices,
+        )  # fmt: skip
+        ids = profiles["customer_id"].to_list()
+        single = [profiles.slice(k, 1) for k in range(profiles.height)]
+        evaluated = evaluate_offers(profiles.lazy(), compiled, AT).collect()
+        contacts = batch.frame.filter(c("decision") == "contact", c("channel") == "phone")
+        briefs = [
+            (
+                profiles.filter(c("customer_id") == cid).row(0, named=True),
+                offer_id,
+                evaluated.filter(c("customer_id") == cid),
+                line_id,
+            )
+            for cid, offer_id, line_id in contacts.select("customer_id", "offer_id", "line_id")
+            .head(200)
+            .iter_rows()
+        ]
+        matrices = _encoded(decider, profiles, ids)
+        print(
+            f"{profiles.height:,} customers in SQLite, model set on {rows.height:,} rows, "
+            f"{len(briefs)} phone contacts briefed; {args.calls:,} warm calls per figure"
+        )
+
+        def bare(k: int) -> None:
+            for x, booster in matrices[k % len(ids)]:
+                booster.predict(x)
+
+        base_walls, base_cpus = _times(bare, args.calls)
+        base = statistics.median(base_walls)
+        head = f"{'per call, ms':26s} {'median':>9s} {'p99':>9s} {'CPU med':>9s} {'CPU p99':>9s}"
+        print(f"{head} {'vs bare':>9s}")
+        _row("bare LightGBM predict", base_walls, base_cpus, base)
+        _row("decide_one", *_times(lambda k: decider.decide_one(single[k % len(ids)], AT),
+             args.calls), base)  # fmt: skip
+        hundred = [profiles.slice(k, 100) for k in range(0, profiles.height - 99, 100)]
+        walls, cpus = _times(lambda k: decider.decide(hundred[k % len(hundred)], AT),
+                             max(1, args.calls // 100))  # fmt: skip
+        _row("decide, 100 at once (/100)", [w / 100 for w in walls], [u / 100 for u in cpus], base)
+        with ProfileReader(url) as reader:
+            _row("keyed profile read", *_times(lambda k: reader.read(ids[k % len(ids)], AT),
+                 args.calls), base)  # fmt: skip
+            _row("read + decide_one", *_times(
+                lambda k: decider.decide_one(reader.read(ids[k % len(ids)], AT), AT), args.calls
+            ), base)  # fmt: skip
+
+        def brief(k: int) -> str:
+            profile, offer_id, engine_rows, line_id = briefs[k % len(briefs)]
+            made = build_brief(profile, offer_id, "phone", catalog, engine_rows, AT,
+                               line_id=line_id)  # fmt: skip
+            return render_text(made)
+
+        _row("brief (text)", *_times(brief, args.calls), base)
+        print("decide_one by stage (mean):", _stages(decider, profiles, min(args.calls, 300)))
+
+
+if __name__ == "__main__":
+    main()
