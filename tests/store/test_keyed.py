@@ -2,8 +2,8 @@
 
 A synthetic carrier of 300 customers (every kind of line, history and preference the generator
 makes) is imported on each backend; every customer read alone, and a few together, must equal
-their rows of the batch read. Bad input: an unknown id (no row), an empty store (refused with
-the batch reader's message).
+their rows of the batch read. Bad input: an unknown id (no row), an empty store and a store that
+cannot be opened (refused with the batch reader's messages).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from goodcall.store.config import StoreUnavailableError
 from goodcall.store.importer import import_directory
 from goodcall.store.keyed import SHARED, ProfileReader
 from goodcall.store.migrate import StoreNotReadyError
@@ -38,6 +39,8 @@ def test_each_customer_read_alone_is_the_batch_row(store_url: str, tmp_path: Pat
         assert reader.read(few[0], AT).schema == batch.schema
 
 
-def test_an_empty_store_is_refused(tmp_path: Path) -> None:
+def test_an_empty_or_unreachable_store_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreNotReadyError, match="is empty: run `goodcall import DIR`"):
         ProfileReader(f"sqlite:///{tmp_path / 'empty.db'}")
+    with pytest.raises(StoreUnavailableError, match="cannot use the store at sqlite:///"):
+        ProfileReader(f"sqlite:///{tmp_path / 'no-such-folder' / 'store.db'}")

@@ -23,7 +23,7 @@ import polars as pl
 from goodcall.profiles.build import build_profiles
 from goodcall.profiles.schema import TABLES
 from goodcall.store.codec import decode
-from goodcall.store.config import engine_for
+from goodcall.store.config import engine_for, store_errors
 from goodcall.store.fetch import fetch_wire
 from goodcall.store.migrate import require_current
 
@@ -35,16 +35,26 @@ class ProfileReader:
     """Profiles of given customers from the store at ``url`` (default ``GOODCALL_DB_URL``).
 
     Raises :class:`~goodcall.store.migrate.StoreNotReadyError` when the store is empty or at an
-    older schema. Close it (or use it as a context manager) to release its connections."""
+    older schema, :class:`~goodcall.store.config.StoreUnavailableError` when it cannot be opened
+    or read (as the batch reader does). Close it (or use it as a context manager) to release
+    its connections."""
 
     def __init__(self, url: str | None = None) -> None:
         self.config, self.engine = engine_for(url)
         self._customer_tables = [t for t in TABLES if t.name not in SHARED]
         self._shared: dict[str, pl.LazyFrame] = {}
-        self.refresh()
+        try:
+            self.refresh()
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def refresh(self) -> None:
         """Check the schema again and re-read the catalog-wide tables."""
+        with store_errors(self.config.display_url):
+            self._refresh()
+
+    def _refresh(self) -> None:
         require_current(self.engine, self.config.display_url)
         shared = [t for t in TABLES if t.name in SHARED]
         with self.engine.connect() as connection, connection.begin():
@@ -56,6 +66,10 @@ class ProfileReader:
         """The profile rows of ``customer_ids`` as known at ``at`` (none for an unknown id), in
         the order :func:`~goodcall.profiles.build.build_profiles` gives them."""
         ids = [customer_ids] if isinstance(customer_ids, str) else list(customer_ids)
+        with store_errors(self.config.display_url):
+            return self._read(ids, at)
+
+    def _read(self, ids: list[str], at: dt.datetime) -> pl.DataFrame:
         options = {"isolation_level": "REPEATABLE READ"} if self.config.type == "postgres" else {}
         with self.engine.connect().execution_options(**options) as connection, connection.begin():
             wires = [fetch_wire(connection, t, None, ids) for t in self._customer_tables]
