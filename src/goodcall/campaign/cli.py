@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from goodcall.campaign.engine_choice import EngineOption, MasterOption, StagingOption
 from goodcall.models.cli import AtOption, DbOption, parse_at
 from goodcall.output import JsonOption, echo_json, plain, print_error
 
@@ -76,10 +77,14 @@ def run_command(
         int, typer.Option(min=1, help="Customers decided at a time (memory grows with it).")
     ] = 100_000,
     as_json: JsonOption = False,
+    engine: EngineOption = "local",
+    master: MasterOption = None,
+    spark_staging: StagingOption = None,
 ) -> None:
     """Decide a campaign for every stored customer and write it (decisions, call list, briefs)."""
     from pydantic import ValidationError
 
+    from goodcall.campaign.engine_choice import engine_for
     from goodcall.campaign.run import CampaignError, PlanRecord, run_campaign
     from goodcall.campaign.settings import campaign_config
     from goodcall.campaign.source import ParquetSource
@@ -107,6 +112,7 @@ def run_command(
         flags = {key: value for key, value in given.items() if value is not None}
         config = campaign_config(settings, flags, offers)
         model_set = ModelSet.load(models) if models is not None else None
+        decider = engine_for(engine, master, spark_staging)
         record = PlanRecord(db) if source is None or db is not None else None
         with progress_bar("campaign run") as progress:
             progress("reading the profiles", 0, 1)
@@ -117,7 +123,7 @@ def run_command(
             result = run_campaign(
                 profiles, config=config, at=when, out_dir=out, models=model_set, catalog=offers,
                 policies_path=policies, overwrite=overwrite, progress=progress, models_dir=models,
-                catalog_path=catalog, record=record, chunk_size=chunk_size,
+                catalog_path=catalog, record=record, chunk_size=chunk_size, engine=decider,
             )  # fmt: skip
     except (
         ValidationError, SourceError, CatalogError, CampaignError, NationalListTooOld,

@@ -13,7 +13,7 @@ and the two passes an engine runs over chunks of a large base (:mod:`goodcall.de
 
 from goodcall.decide.batch import CHUNK_CUSTOMERS, decide, decide_chunks
 from goodcall.decide.config import AgentPool, CampaignConfig
-from goodcall.decide.core import DECISION_SCHEMA, ITEM_KEYS, Decisions
+from goodcall.decide.core import DECISION_SCHEMA, ITEM_COLUMNS, ITEM_KEYS, Decisions
 from goodcall.decide.economics import Economics
 from goodcall.decide.passes import (
     ChunkCandidates,
@@ -40,6 +40,7 @@ from goodcall.decide.public import (
 __all__ = [
     "CHUNK_CUSTOMERS",
     "DECISION_SCHEMA",
+    "ITEM_COLUMNS",
     "ITEM_KEYS",
     "SCORES",
     "AgentPool",
