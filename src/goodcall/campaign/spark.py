@@ -335,8 +335,9 @@ def _prepared(shared: _Shared) -> Prepared:
 
 
 def _frame(table: pa.Table) -> pl.DataFrame:
-    """Spark's Arrow as Polars: the profile schema's types come through as they are (strings,
-    lists of structs, UTC datetimes, dates, local clock times), nothing to cast."""
+    """Spark's Arrow as Polars. The profile schema's types come through as they are (strings,
+    lists of structs, UTC datetimes, dates, local clock times): nothing is cast, so a profile
+    column of another type is refused by the core's schema check, not converted."""
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     return frame
