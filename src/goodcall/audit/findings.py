@@ -25,7 +25,6 @@ from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.parse import suggest
 from goodcall.policy.engine import check_contact
 from goodcall.policy.resolve import CompiledPolicies
-from goodcall.profiles.fields import CONTACT_STRUCT
 from goodcall.zones import UTC_DATETIME, to_utc
 
 FINDINGS_SCHEMA = pl.Schema(
@@ -290,8 +289,9 @@ def _policy_checks(
     policies: CompiledPolicies,
     national_list_date: dt.date | None,
 ) -> pl.DataFrame:
-    planned = rows.select(*_KEYS).join(_earlier_in_list(rows), on="row", how="left")
-    checked = check_contact(customers.lazy(), policies, planned.lazy(), national_list_date)
+    checked = check_contact(
+        customers.lazy(), policies, rows.lazy().select(*_KEYS), national_list_date, list_order="row"
+    )
     violations = (
         checked.select(*_KEYS, "violations")
         .explode("violations")
@@ -300,29 +300,3 @@ def _policy_checks(
         .collect()
     )
     return _finding(violations, pl.col("code"), "error", pl.col("rule"), pl.col("evidence"))
-
-
-def _earlier_in_list(rows: pl.DataFrame) -> pl.DataFrame:
-    """For each row, the list's earlier contacts with the same customer, as history entries."""
-    left = rows.select("row", "customer_id", "planned_at")
-    right = rows.select(
-        pl.col("row").alias("other"),
-        "customer_id",
-        pl.col("planned_at").alias("at"),
-        "channel",
-        "offer_id",
-    )
-    pairs = left.join(right, on="customer_id").filter(
-        (pl.col("at") < pl.col("planned_at"))
-        | ((pl.col("at") == pl.col("planned_at")) & (pl.col("other") < pl.col("row")))
-    )
-    entry = pl.struct(
-        pl.col("at"),
-        pl.col("channel"),
-        pl.lit("call-list").alias("campaign_id"),
-        pl.col("offer_id"),
-        pl.lit("treatment").alias("group"),
-        pl.lit("planned").alias("outcome"),
-        pl.lit(False).alias("converted"),
-    ).cast(CONTACT_STRUCT)
-    return pairs.group_by("row").agg(entry.alias("earlier_contacts"))

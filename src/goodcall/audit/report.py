@@ -76,12 +76,24 @@ def with_messages(
     catalog: CompiledCatalog,
     lang: Lang,
 ) -> pl.DataFrame:
-    """``findings`` plus a ``message`` column: the sentence for each finding."""
+    """``findings`` plus a ``message`` column: the sentence for each finding.
+
+    Each distinct sentence input is worded once: a policy or audit sentence depends on the code,
+    rule, evidence and channel only; an offer rule's sentence also on the customer's profile."""
+    by_customer = pl.col("code").str.starts_with("catalog.")
+    keyed = findings.with_columns(
+        pl.when(by_customer).then(pl.col("customer_id")).alias("__who"),
+    )
+    keys = ["__who", "offer_id", "channel", "code", "rule", "evidence"]
+    distinct = keyed.select(*keys, "customer_id").unique(subset=keys, keep="first")
     messages = [
         message(row, profiles.get(str(row["customer_id"]), {}), catalog, lang)
-        for row in findings.iter_rows(named=True)
+        for row in distinct.iter_rows(named=True)
     ]
-    return findings.with_columns(pl.Series("message", messages, dtype=pl.String))
+    worded = distinct.select(keys).with_columns(pl.Series("message", messages, dtype=pl.String))
+    return keyed.join(worded, on=keys, how="left", nulls_equal=True, maintain_order="left").drop(
+        "__who"
+    )
 
 
 def message(

@@ -23,11 +23,12 @@ from goodcall.catalog.reasonlist import reason_list
 from goodcall.channels import CHANNELS
 from goodcall.policy.checks import PolicyCheck, channel_checks
 from goodcall.policy.history import with_history
+from goodcall.policy.listed import with_list_counts
 from goodcall.policy.local import with_local_clock
 from goodcall.policy.model import Policies
 from goodcall.policy.resolve import CompiledPolicies, compile_policies
 from goodcall.policy.schedule import next_window, schedule_key, windows_ahead
-from goodcall.profiles.fields import CONTACT_STRUCT, PROFILE_SCHEMA, ProfileSchemaError
+from goodcall.profiles.fields import PROFILE_SCHEMA, ProfileSchemaError
 from goodcall.reasons import REASON_LIST
 from goodcall.zones import UTC_DATETIME
 
@@ -123,14 +124,17 @@ def check_contact(
     policies: Policies | CompiledPolicies,
     planned: pl.LazyFrame,
     national_list_date: dt.date | None = None,
+    *,
+    list_order: str | None = None,
 ) -> pl.LazyFrame:
     """Check planned contacts, each at its own time.
 
     ``planned`` needs ``customer_id``, ``channel`` and ``planned_at`` (UTC); other columns are kept.
-    An optional ``earlier_contacts`` column (``List(CONTACT_STRUCT)``) adds contacts to that row's
-    history — the same list's earlier calls, so that caps and attempts count them. Adds
-    ``allowed``, ``reasons`` (every check of that channel) and ``violations`` (the failing ones).
-    Customers missing from ``profiles`` get null profile fields, hence violations.
+    With ``list_order`` (a column of ``planned``), the rows are one call list: each row's caps and
+    attempts also count the same customer's rows planned before it (earlier ``planned_at``, ties
+    broken by ``list_order``), see :mod:`goodcall.policy.listed`. Adds ``allowed``, ``reasons``
+    (every check of that channel) and ``violations`` (the failing ones). Customers missing from
+    ``profiles`` get null profile fields, hence violations.
     """
     compiled = _compiled(policies)
     _check_schema(profiles.collect_schema())
@@ -140,19 +144,12 @@ def check_contact(
         how="left",
         maintain_order="left",
     )
-    if "earlier_contacts" in planned.collect_schema().names():
-        empty = pl.lit([], pl.List(CONTACT_STRUCT))
-        rows = rows.with_columns(
-            pl.concat_list(
-                pl.col("contact_history").fill_null(empty),
-                pl.col("earlier_contacts").fill_null(empty),
-            ).alias("contact_history")
-        )
     frame, layout = _evaluate_rows(
         rows.with_columns(pl.col("planned_at").cast(UTC_DATETIME).alias("__at")),
         compiled,
         national_list_date,
         schedule_at=None,
+        list_order=list_order,
     )
     channel = pl.col("channel")
     allowed = pl.lit(None, pl.Boolean)
@@ -161,11 +158,10 @@ def check_contact(
         all_reasons = _reasons(c)
         allowed = pl.when(channel == c.name).then(pl.col(f"__ok_{c.name}")).otherwise(allowed)
         reasons = pl.when(channel == c.name).then(all_reasons).otherwise(reasons)
-    kept = [c for c in planned.collect_schema().names() if c != "earlier_contacts"]
     return (
         frame.sort("__planned")
         .select(
-            *kept,
+            *planned.collect_schema().names(),
             allowed.alias("allowed"),
             reasons.alias("reasons"),
         )
@@ -214,6 +210,7 @@ def _evaluate_rows(
     compiled: CompiledPolicies,
     national_list_date: dt.date | None,
     schedule_at: dt.datetime | None,
+    list_order: str | None = None,
 ) -> tuple[pl.LazyFrame, list[_Channel]]:
     policies = compiled.policies
     frame = with_local_clock(rows.with_row_index("__row"), compiled)
@@ -226,6 +223,8 @@ def _evaluate_rows(
         + [r.attempts.days for r in compiled.jurisdictions.values() if r.attempts]
     )
     frame = with_history(frame, policies, longest_cooldown, longest_attempts)
+    if list_order is not None:
+        frame = with_list_counts(frame, policies, list_order)
     layout: list[_Channel] = []
     columns: list[pl.Expr] = []
     for channel in CHANNELS:

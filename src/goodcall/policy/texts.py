@@ -9,6 +9,7 @@ window=09:00-21:30``); these functions read them back and say them the way a sup
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
@@ -37,13 +38,16 @@ _BY = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def clock(value: dt.time | dt.datetime, lang: Lang) -> str:
-    """``9 h 05`` / ``9:05 a.m.`` (Quebec writes the hour without a leading zero)."""
+    """``9 h 05`` / ``9:05 a.m.`` (Quebec writes the hour without a leading zero); remembered,
+    as an audit words the same few clock times for thousands of findings."""
     if lang == "fr":
         return f"{value.hour} h {value.minute:02d}"
     return str(format_time(value, "short", locale=_LOCALES[lang]))
 
 
+@functools.lru_cache(maxsize=4096)
 def day(value: dt.date, lang: Lang) -> str:
     return str(format_date(value, "long", locale=_LOCALES[lang]))
 
