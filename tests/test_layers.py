@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "progress",
         "output",
         "writing",
+        "limits",
     ),
     ("profiles", "store"),
     ("catalog", "policy"),

@@ -7,6 +7,7 @@ same :class:`CompiledCatalog`.
 
 from __future__ import annotations
 
+import functools
 import string
 from dataclasses import dataclass, field
 from typing import get_args
@@ -26,7 +27,8 @@ from goodcall.catalog.model import Catalog, Offer, Rule, RuleTier
 from goodcall.catalog.parse import PredicateError, parse_predicate, suggest
 from goodcall.catalog.predicates import Predicate
 from goodcall.catalog.to_polars import to_polars
-from goodcall.catalog.wording import DERIVED_FIELDS, plural_problem
+from goodcall.catalog.wording import DERIVED_FIELDS, format_spec_problem, plural_problem
+from goodcall.limits import MAX_TEXT_CHARS
 from goodcall.profiles.fields import PREDICATE_FIELDS
 
 MAX_CHECKS_PER_OFFER = 63  # failed checks are kept as bits of one unsigned 64-bit integer
@@ -72,7 +74,7 @@ class CompiledCatalog:
     catalog: Catalog
     offers: tuple[CompiledOffer, ...]
 
-    @property
+    @functools.cached_property
     def offer_ids(self) -> tuple[str, ...]:
         return tuple(o.id for o in self.offers)
 
@@ -202,6 +204,11 @@ def _target_problems(offer: Offer) -> list[tuple[tuple[str | int, ...], str]]:
 
 
 def _placeholder_problems(text: str) -> list[str]:
+    if len(text) > MAX_TEXT_CHARS:
+        return [
+            f"the text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,} "
+            "(MAX_TEXT_CHARS)"
+        ]
     problems: list[str] = []
     try:
         parsed = list(string.Formatter().parse(text))
@@ -213,9 +220,9 @@ def _placeholder_problems(text: str) -> list[str]:
             continue
         if name not in PREDICATE_FIELDS and name not in DERIVED_FIELDS:
             problems.append(f"unknown field {{{name}}}{suggest(name, known)}")
-        plural = plural_problem(spec or "")
-        if plural is not None:
-            problems.append(f"{{{name}:{spec}}}: {plural}")
+        for problem in (plural_problem(spec or ""), format_spec_problem(spec or "")):
+            if problem is not None:
+                problems.append(f"{{{name}:{spec}}}: {problem}")
     return problems
 
 

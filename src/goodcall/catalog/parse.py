@@ -37,6 +37,7 @@ from goodcall.catalog.predicates import (
     ValueType,
 )
 from goodcall.catalog.to_python import PythonEvaluator
+from goodcall.limits import MAX_IN_VALUES, MAX_PREDICATE_CHARS, MAX_PREDICATE_DEPTH
 from goodcall.profiles import schema
 
 KNOWN_VALUES: dict[str, tuple[str, ...]] = {
@@ -94,22 +95,74 @@ def suggest(word: str, choices: Mapping[str, object] | tuple[str, ...] | list[st
 def parse_predicate(text: str, fields: Mapping[str, str]) -> Predicate:
     """Parse ``text`` into a checked :class:`Predicate` over ``fields`` (name → predicate type).
 
-    Raises :class:`PredicateError` naming the field or construct at fault.
+    Raises :class:`PredicateError` naming the field or construct at fault, or the limit of
+    :mod:`goodcall.limits` a condition is over (length, nesting, ``IN`` list).
     """
+    if len(text) > MAX_PREDICATE_CHARS:
+        raise PredicateError(
+            f"the condition has {len(text):,} characters; the limit is {MAX_PREDICATE_CHARS:,} "
+            "(MAX_PREDICATE_CHARS)"
+        )
+    _check_depth(_parenthesis_depth(text))
     try:
         statements = sqlglot.parse(text)
     except SqlglotError as err:
         raise PredicateError(f"not a valid condition: {_first_line(str(err))}") from err
+    except RecursionError as err:  # a shape the limits above did not foresee
+        raise PredicateError("the condition is nested too deeply to read") from err
     if len(statements) != 1 or not isinstance(statements[0], exp.Expression):
         raise PredicateError("expected exactly one condition (no ';')")
+    _check_depth(_nesting(statements[0]))
     builder = _Builder(fields)
-    root = builder.build(statements[0])
+    try:
+        root = builder.build(statements[0])
+    except RecursionError as err:
+        raise PredicateError("the condition is nested too deeply to read") from err
     if root.type != "bool":
         raise PredicateError(
             f"the rule must be a condition (true or false), not a {root.type} value; "
             "compare it with something, e.g. `plan_tier >= 3`"
         )
     return Predicate(text=text, root=root, fields=tuple(builder.used))
+
+
+def _check_depth(depth: int) -> None:
+    if depth > MAX_PREDICATE_DEPTH:
+        raise PredicateError(
+            f"the condition is nested {depth} levels deep; the limit is {MAX_PREDICATE_DEPTH} "
+            "(MAX_PREDICATE_DEPTH)"
+        )
+
+
+def _parenthesis_depth(text: str) -> int:
+    """The deepest parenthesis outside quotes, read before the parser (which recurses on it)."""
+    depth = deepest = 0
+    quote = ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    return deepest
+
+
+def _nesting(root: exp.Expression) -> int:
+    """The depth of the parsed condition; a chain of one operator (``a AND b AND c``) is one
+    level, as it is one node of the typed tree."""
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        for child in node.iter_expressions():
+            chained = isinstance(child, exp.Connector) and type(child) is type(node)
+            stack.append((child, depth if chained else depth + 1))
+    return deepest
 
 
 def _first_line(message: str) -> str:
@@ -220,10 +273,16 @@ class _Builder:
 
     # logic ----------------------------------------------------------------------------------
     def _logical(self, op: str, node: exp.Expression) -> Node:
-        left = self._typed(node.this, "bool", op.upper())
-        right = self._typed(node.expression, "bool", op.upper())
+        """``a AND b AND c`` is one node with three operands; the parser's left-deep chain is
+        walked in a loop (a long chain must not recurse once per operator)."""
+        chain = [node.expression]
+        head = node.this
+        while type(head) is type(node):
+            chain.append(head.expression)
+            head = head.this
+        chain.append(head)
         operands: list[Node] = []
-        for part in (left, right):
+        for part in (self._typed(e, "bool", op.upper()) for e in reversed(chain)):
             same = isinstance(part, Logical) and part.op == op
             operands.extend(part.operands if isinstance(part, Logical) and same else (part,))
         return Logical("bool", "and" if op == "and" else "or", tuple(operands))
@@ -245,7 +304,7 @@ class _Builder:
         left, right = self.build(node.this), self.build(node.expression)
         if "null" in (left.type, right.type):
             raise PredicateError(f"compare with NULL using IS NULL / IS NOT NULL: {node.sql()}")
-        _check_same_type(left, right, node.sql())
+        _check_same_type(left, right, node)
         if left.type == "bool" and op not in ("=", "<>"):
             raise PredicateError(f"booleans can only be compared with = or <>: {node.sql()}")
         for field, value in ((left, right), (right, left)):
@@ -255,13 +314,18 @@ class _Builder:
     def _in(self, node: exp.Expression) -> Node:
         if node.args.get("query") or node.args.get("unnest") or node.args.get("field"):
             raise PredicateError(f"IN takes a list of values: {node.sql()}")
+        if len(node.expressions) > MAX_IN_VALUES:
+            raise PredicateError(
+                f"IN lists {len(node.expressions):,} values; the limit is {MAX_IN_VALUES:,} "
+                "(MAX_IN_VALUES)"
+            )
         operand = self.build(node.this)
         values: list[Const] = []
         for item in node.expressions:
             value = self.build(item)
             if not isinstance(value, Const) or value.type == "null":
                 raise PredicateError(f"IN (...) takes literal values, not NULL: {item.sql()}")
-            _check_same_type(operand, value, node.sql())
+            _check_same_type(operand, value, node)
             _check_known_value(operand, value)
             values.append(value)
         if not values:
@@ -272,7 +336,7 @@ class _Builder:
         operand = self.build(node.this)
         low, high = self.build(node.args["low"]), self.build(node.args["high"])
         for bound in (low, high):
-            _check_same_type(operand, bound, node.sql())
+            _check_same_type(operand, bound, node)
         if operand.type not in ORDERABLE:
             raise PredicateError(f"BETWEEN needs ordered values, got {operand.type}: {node.sql()}")
         return Between("bool", operand, low, high)
@@ -312,24 +376,26 @@ class _Builder:
         return Call("number", "length", (self._typed(node.this, "text", "LENGTH"),))
 
     def _coalesce(self, node: exp.Expression) -> Node:
-        args = self._same_typed_args("COALESCE", [node.this, *node.expressions], node.sql())
+        args = self._same_typed_args("COALESCE", [node.this, *node.expressions], node)
         return Call(args[0].type, "coalesce", args)
 
     def _extreme(self, name: FunctionName, node: exp.Expression) -> Node:
-        args = self._same_typed_args(name.upper(), [node.this, *node.expressions], node.sql())
+        args = self._same_typed_args(name.upper(), [node.this, *node.expressions], node)
         if args[0].type not in ORDERABLE:
             raise PredicateError(f"{name.upper()} needs ordered values: {node.sql()}")
         return Call(args[0].type, name, args)
 
-    def _same_typed_args(self, name: str, raw: list[exp.Expression], sql: str) -> tuple[Node, ...]:
+    def _same_typed_args(
+        self, name: str, raw: list[exp.Expression], node: exp.Expression
+    ) -> tuple[Node, ...]:
         args = [self.build(a) for a in raw if a is not None]
         if len(args) < 2:
-            raise PredicateError(f"{name} needs at least two arguments: {sql}")
+            raise PredicateError(f"{name} needs at least two arguments: {node.sql()}")
         typed = [a for a in args if a.type != "null"]
         if not typed:
-            raise PredicateError(f"{name} of NULLs only: {sql}")
+            raise PredicateError(f"{name} of NULLs only: {node.sql()}")
         for arg in typed[1:]:
-            _check_same_type(typed[0], arg, sql)
+            _check_same_type(typed[0], arg, node)
         return tuple(typed)
 
     def _anonymous(self, node: exp.Expression) -> Node:
@@ -376,8 +442,11 @@ def _field_of(node: Node) -> str | None:
     return node.name if isinstance(node, Column) else None
 
 
-def _check_same_type(left: Node, right: Node, sql: str) -> None:
+def _check_same_type(left: Node, right: Node, where: str | exp.Expression) -> None:
+    """``where`` (the SQL, or the node to render only when the types differ: rendering a
+    2,000-value ``IN`` list once per value made loading quadratic)."""
     if left.type != right.type:
+        sql = where if isinstance(where, str) else where.sql()
         described = [
             f"{n.name} is {n.type}" if isinstance(n, Column) else f"{n.type}" for n in (left, right)
         ]

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import string
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from goodcall.limits import MAX_FORMAT_WIDTH
 
 Lang = Literal["fr", "en"]
 LOCALES: dict[Lang, str] = {"fr": "fr_CA", "en": "en_CA"}
@@ -141,6 +144,25 @@ def plural_problem(spec: str) -> str | None:
     return None
 
 
+_NUMBERS = re.compile(r"\d+")
+
+
+def format_spec_problem(spec: str) -> str | None:
+    """What is wrong with a format spec's size (``{x:500000000}`` writes half a gigabyte), or
+    None; a ``singular|plural`` spec holds words, not sizes."""
+    if "|" in spec:
+        return None
+    if "{" in spec or "}" in spec:
+        return f"format {spec!r} holds a placeholder; write the format out"
+    largest = max((int(n) for n in _NUMBERS.findall(spec)), default=0)
+    if largest > MAX_FORMAT_WIDTH:
+        return (
+            f"format {spec!r} asks for {largest:,} characters; the limit is "
+            f"{MAX_FORMAT_WIDTH} (MAX_FORMAT_WIDTH)"
+        )
+    return None
+
+
 def format_profile(template: str, profile: Mapping[str, Any], lang: Lang) -> str:
     """Fill ``{field}``, ``{field:.1f}`` and ``{field:line|lines}`` from the profile.
 
@@ -167,6 +189,8 @@ class ProfileFormatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if "|" in format_spec:
             return self._plural(value, format_spec)
+        if format_spec_problem(format_spec) is not None:  # refused at load; never expand it
+            format_spec = ""
         if value is None:
             return "inconnu" if self.lang == "fr" else "unknown"
         if isinstance(value, dt.date):

@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from goodcall.limits import ConfigTooBig, LimitedYamlLoader, read_config_text, too_big
+
 Loc = tuple[str | int, ...]
 
 
@@ -86,8 +88,12 @@ class Located:
 
 
 def read_yaml(text: str, name: str) -> Located:
-    """Parse one YAML document; syntax errors and duplicate keys become :class:`SourceError`."""
-    loader = yaml.SafeLoader(text)
+    """Parse one YAML document; syntax errors, duplicate keys, aliases, too deep a nesting and
+    too large a text become :class:`SourceError` (see :mod:`goodcall.limits`)."""
+    refused = too_big(len(text.encode("utf-8", "surrogatepass")))
+    if refused is not None:
+        raise SourceError(name, [Problem(name, "", "", refused)])
+    loader = LimitedYamlLoader(text)
     try:
         node = loader.get_single_node()
         located = Located(name=name, data=None)
@@ -107,7 +113,9 @@ def read_yaml(text: str, name: str) -> Located:
 def read_yaml_file(path: Path) -> Located:
     """:func:`read_yaml` on a file; a missing or unreadable file is a :class:`SourceError`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_config_text(path)
+    except ConfigTooBig as err:
+        raise SourceError(str(path), [Problem(str(path), "", "", str(err))]) from err
     except (OSError, UnicodeDecodeError) as err:
         raise SourceError(str(path), [Problem(str(path), "", "", f"cannot read: {err}")]) from err
     return read_yaml(text, str(path))
@@ -117,7 +125,7 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
-def _construct(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, out: Located) -> Any:
+def _construct(loader: LimitedYamlLoader, node: yaml.Node, loc: Loc, out: Located) -> Any:
     out.marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}

@@ -16,6 +16,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from goodcall.limits import ConfigTooBig, LimitedYamlLoader, read_config_text
+
 BRAND_ID = r"^[a-z][a-z0-9_]*$"
 
 
@@ -90,8 +92,13 @@ def read_brands(path: Path | None = None) -> BrandsFile:
     source: Path | Traversable = shipped_brands_file() if path is None else Path(path)
     name = "brands.yaml" if path is None else str(path)
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        text = (
+            read_config_text(source)
+            if isinstance(source, Path)
+            else source.read_text(encoding="utf-8")
+        )
+        data = yaml.load(text, Loader=LimitedYamlLoader)  # a safe loader, without aliases
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ConfigTooBig) as err:
         raise BrandsFileError(f"{name}: cannot read the brands file: {err}") from err
     try:
         return BrandsFile.model_validate(data)
