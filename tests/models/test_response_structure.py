@@ -48,10 +48,10 @@ def test_a_history_with_reach_trains_the_reach_model_only(tmp_path: Path) -> Non
     loaded = ModelSet.load(target)
     assert loaded.response is not None and loaded.response.pooled is None
     assert loaded.metadata == models.metadata
-    assert loaded.metadata.format == 2  # a format-1 reader refuses it by number
+    assert loaded.metadata.format == 3  # a format-1 reader refuses it by number
 
 
-@pytest.mark.parametrize(("written", "readable"), [(1, True), (2, True), (3, False)])
+@pytest.mark.parametrize(("written", "readable"), [(1, True), (2, True), (3, True), (4, False)])
 def test_the_model_set_format_is_checked(tmp_path: Path, written: int, readable: bool) -> None:
     """Sets of format 1 (pooled model saved beside the reach model) still load; a set from a
     newer version is refused by its number, naming the file."""
@@ -61,7 +61,7 @@ def test_the_model_set_format_is_checked(tmp_path: Path, written: int, readable:
     if readable:
         assert ModelSet.load(target).metadata.format == written
     else:
-        with pytest.raises(ModelSetError, match=r"model_set\.json: format 3, this version reads"):
+        with pytest.raises(ModelSetError, match=r"model_set\.json: format 4, this version reads"):
             ModelSet.load(target)
 
 

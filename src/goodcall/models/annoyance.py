@@ -32,6 +32,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from goodcall.hashing import salted_uniform
+from goodcall.models.checksums import read_booster
 from goodcall.models.features import FeatureEncoder
 from goodcall.models.inputs import FEATURE_COLUMNS
 from goodcall.models.sampling import sample_negatives
@@ -149,11 +150,7 @@ class AnnoyanceModel:
         import lightgbm as lgb  # imported when used: see goodcall.cli
 
         payload = json.loads((directory / "annoyance.json").read_text())
-        booster = (
-            lgb.Booster(model_str=(directory / "booster.txt").read_text())
-            if payload["has_booster"]
-            else None
-        )
+        booster = read_booster(directory / "booster.txt") if payload["has_booster"] else None
         return cls(
             FeatureEncoder.from_dict(payload["encoder"]),
             booster,

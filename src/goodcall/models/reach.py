@@ -72,6 +72,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from goodcall.hashing import salted_uniform
+from goodcall.models.checksums import read_booster
 from goodcall.models.distinct import predict_distinct
 from goodcall.models.features import FeatureEncoder
 from goodcall.models.inputs import FEATURE_COLUMNS
@@ -231,7 +232,7 @@ class ReachModel:
         parts = {}
         for name in PARTS:
             spec = payload["parts"][name]
-            booster = lgb.Booster(model_str=(directory / f"{name}.txt").read_text())
+            booster = read_booster(directory / f"{name}.txt")
             booster.best_iteration = booster.current_iteration()
             parts[name] = _Part(
                 FeatureEncoder.from_dict(spec["encoder"]), booster, float(spec["negative_rate"])

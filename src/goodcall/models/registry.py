@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 from goodcall.catalog.model import Offer
 from goodcall.models.annoyance import AnnoyanceModel, CalibrationReport, fit_annoyance
+from goodcall.models.checksums import META_FILE, ModelFileError, file_sums, verify
 from goodcall.models.explore import MATURE_ROWS, beta_posteriors, prior_posteriors
 from goodcall.models.health import training_reference
 from goodcall.models.inputs import FEATURE_COLUMNS
@@ -47,8 +48,9 @@ from goodcall.writing import new_folder, place_folder
 
 # 2: a set with a reach model no longer holds the pooled model (response/pooled/), so a reader
 # of format 1 must refuse it by its number rather than fail on a missing directory.
-FORMAT = 2
-READABLE_FORMATS = (1, 2)
+# 3: model_set.json records the SHA-256 of every other file (``files``), checked before loading.
+FORMAT = 3
+READABLE_FORMATS = (1, 2, 3)
 
 
 class ModelSetError(ValueError):
@@ -79,6 +81,7 @@ class ModelSetMetadata(BaseModel):
     features: list[str]
     training_seconds: float = 0.0
     notes: list[str] = []
+    files: dict[str, str] = {}  # relative path → SHA-256 (format 3; see models.checksums)
 
 
 @dataclass
@@ -144,13 +147,29 @@ class ModelSet:
             self.annoyance.save(root / "annoyance")
         self.posteriors.write_parquet(root / "posteriors.parquet")
         (root / "reference.json").write_text(json.dumps(self.reference or {}, indent=1))
-        (root / "model_set.json").write_text(self.metadata.model_dump_json(indent=2))
+        self.metadata = self.metadata.model_copy(
+            update={"format": FORMAT, "files": file_sums(root)}
+        )
+        (root / META_FILE).write_text(self.metadata.model_dump_json(indent=2))
 
     @classmethod
     def load(cls, directory: Path | str) -> ModelSet:
-        """Read a set written by :meth:`save`, naming the file that is missing or wrong."""
+        """Read a set written by :meth:`save`, naming the file that is missing or wrong: every
+        file is checked against its SHA-256 (format 3) before any model is built."""
         root = Path(directory)
-        meta_path = root / "model_set.json"
+        meta = cls._metadata(root)
+        try:
+            if meta.format >= 3:
+                verify(root, meta.files)
+            return cls._read(root, meta)
+        except ModelFileError as err:
+            raise ModelSetError(str(err)) from err
+        except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError) as err:
+            raise ModelSetError(f"{root}: a file of the model set cannot be read: {err}") from err
+
+    @staticmethod
+    def _metadata(root: Path) -> ModelSetMetadata:
+        meta_path = root / META_FILE
         if not meta_path.is_file():
             raise ModelSetError(f"{root} is not a model set: {meta_path.name} is missing")
         try:
@@ -162,6 +181,10 @@ class ModelSet:
                 f"{meta_path}: format {meta.format}, this version reads formats "
                 f"{', '.join(map(str, READABLE_FORMATS))}"
             )
+        return meta
+
+    @classmethod
+    def _read(cls, root: Path, meta: ModelSetMetadata) -> ModelSet:
         response = None
         if meta.response is not None:
             if meta.response.structure == "reach":
