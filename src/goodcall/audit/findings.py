@@ -42,6 +42,7 @@ FINDINGS_SCHEMA = pl.Schema(
 )
 WARNING_CODES = frozenset({"catalog.notice.promotion_seen"})
 _KEYS = ["row", "customer_id", "offer_id", "channel", "planned_at"]
+CHUNK_ROWS = 100_000  # planned calls checked at once (see _by_customer)
 
 
 def audit_calls(
@@ -68,15 +69,32 @@ def audit_calls(
         pl.col("customer_id").is_in(customers.get_column("customer_id").implode())
         & pl.col("planned_at").is_not_null()
     )
-    if usable.height:
+    for chunk in _by_customer(usable):
+        mine = customers.filter(
+            pl.col("customer_id").is_in(chunk.get_column("customer_id").implode())
+        )
         parts += [
-            _language_and_register(usable, customers),
-            _channel_not_offered(usable, catalog),
-            _offer_checks(usable, customers, catalog),
-            _policy_checks(usable, customers, policies, national_list_date),
+            _language_and_register(chunk, customers),
+            _channel_not_offered(chunk, catalog),
+            _offer_checks(chunk, mine, catalog),
+            _policy_checks(chunk, mine, policies, national_list_date),
         ]
     findings = pl.concat([p.select(FINDINGS_SCHEMA.names()).cast(FINDINGS_SCHEMA) for p in parts])
     return findings.unique(maintain_order=True).sort(["row", "code"], maintain_order=True)
+
+
+def _by_customer(rows: pl.DataFrame) -> list[pl.DataFrame]:
+    """The rows in chunks of about :data:`CHUNK_ROWS`, every customer's rows in one chunk (the
+    list's earlier calls count per customer): the profiles joined to a chunk, and their exploded
+    contact histories, stay the size of a chunk however long the list."""
+    if rows.height <= CHUNK_ROWS:
+        return [rows] if rows.height else []
+    chunks = -(-rows.height // CHUNK_ROWS)
+    key = (pl.col("customer_id").hash(seed=0) % chunks).alias("__chunk")
+    return [
+        part.drop("__chunk")
+        for part in rows.with_columns(key).partition_by("__chunk", maintain_order=True)
+    ]
 
 
 def _finding(
