@@ -81,7 +81,10 @@ ROWS_AND_EXPECTED: list[tuple[dict[str, str], list[str]]] = [
         call("C-TWIN-0009", "AO_DATA_TOPUP_10", "2026-11-24T10:00:00-05:00", "email"),
         ["catalog.applicability.near_data_limit"],
     ),
-    (call("C-TWIN-0010", "AO_US_ROAMING", "2025-12-15 10:00"), ["catalog.validity.not_started"]),
+    (  # a year before the audit: the offer had not started, and the time is past
+        call("C-TWIN-0010", "AO_US_ROAMING", "2025-12-15 10:00"),
+        ["audit.past", "catalog.validity.not_started"],
+    ),
     (call("C-NOPE-9999", "AO_US_ROAMING", MON_10), ["audit.unknown_customer"]),
     (call("C-TWIN-0008", "OFFER_X", "2026-11-25T10:00:00-05:00"), ["audit.unknown_offer"]),
 ]

@@ -23,6 +23,7 @@ import polars as pl
 
 from goodcall.channels import CHANNELS
 from goodcall.output import cut
+from goodcall.store.sniff import csv_hint, separator_hint
 from goodcall.writing import unescape_cells
 from goodcall.zones import UTC_DATETIME
 
@@ -63,11 +64,12 @@ def read_call_list(path: Path) -> pl.DataFrame:
         for name in missing:
             close = difflib.get_close_matches(name, frame.columns, n=1, cutoff=0.6)
             hints.append(f"{name!r}" + (f" (is {cut(close[0])!r} meant?)" if close else ""))
+        hint = separator_hint(path) if path.suffix.lower() != ".parquet" else None
         raise CallListError(
             str(path),
             [
                 f"missing required column(s): {', '.join(hints)}; the file has: "
-                f"{cut(', '.join(frame.columns)) or 'no columns'}"
+                f"{cut(', '.join(frame.columns)) or 'no columns'}" + (f" ({hint})" if hint else "")
             ],
         )
     optional = [c for c in OPTIONAL if c in frame.columns]
@@ -82,7 +84,9 @@ def _read(path: Path) -> pl.DataFrame:
     except FileNotFoundError as err:
         raise CallListError(str(path), ["file not found"]) from err
     except (OSError, pl.exceptions.PolarsError) as err:
-        raise CallListError(str(path), [f"cannot read the file: {cut(err, 200)}"]) from err
+        hint = csv_hint(path) if path.suffix.lower() != ".parquet" else None
+        said = f"cannot read the file: {cut(err, 200)}" + (f" ({hint})" if hint else "")
+        raise CallListError(str(path), [said]) from err
 
 
 def validate_calls(frame: pl.DataFrame, source: str) -> pl.DataFrame:

@@ -79,7 +79,7 @@ def audit_command(
     except (InputError, CallListError, AtError, OutputError) as err:
         _error(str(err))
         raise typer.Exit(INPUT_ERROR) from err
-    findings = audit_calls(calls, profiles, rules.catalog, rules.policies, snapshot)
+    findings = audit_calls(calls, profiles, rules.catalog, rules.policies, snapshot, when)
     by_id = {r["customer_id"]: r for r in profiles.collect().iter_rows(named=True)}
     findings = with_messages(findings, by_id, rules.catalog, language)
     kinds = summary(findings)

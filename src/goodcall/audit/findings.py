@@ -51,9 +51,10 @@ def audit_calls(
     catalog: CompiledCatalog,
     policies: CompiledPolicies,
     national_list_date: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> pl.DataFrame:
     """Every finding of a validated call list (see :mod:`goodcall.audit.calllist`), sorted by
-    row then code."""
+    row then code. With ``at`` (the audit's time), a call planned before it is a finding."""
     if "line_id" not in calls.columns:  # optional: the line a per-line offer is for
         calls = calls.with_columns(pl.lit(None, pl.String).alias("line_id"))
     known_ids = calls.get_column("customer_id").unique().to_list()
@@ -65,6 +66,8 @@ def audit_calls(
         _unplaced(rows, customers),
         _unknown_lines(rows, customers),
     ]
+    if at is not None:
+        parts.append(_past(rows, at))
     usable = rows.filter(
         pl.col("customer_id").is_in(customers.get_column("customer_id").implode())
         & pl.col("planned_at").is_not_null()
@@ -128,6 +131,23 @@ def _place_local_times(calls: pl.DataFrame, customers: pl.DataFrame) -> pl.DataF
             ).alias("planned_at")
         )
         .drop("time_zone")
+    )
+
+
+def _past(rows: pl.DataFrame, at: dt.datetime) -> pl.DataFrame:
+    """A call planned before the audit's time cannot be made as planned."""
+    when = pl.lit(at.astimezone(dt.UTC), UTC_DATETIME)
+    return _finding(
+        rows.filter(pl.col("planned_at") < when),
+        "audit.past",
+        "error",
+        "the call is planned after the time of the audit",
+        pl.concat_str(
+            pl.lit("planned_at="),
+            pl.col("planned_at").dt.to_string("%Y-%m-%dT%H:%M:%SZ"),
+            pl.lit(", audit_at="),
+            when.dt.to_string("%Y-%m-%dT%H:%M:%SZ"),
+        ),
     )
 
 

@@ -22,6 +22,7 @@ TITLES: dict[str, str] = {
     "audit.unknown_offer": "offer not in the catalog",
     "audit.unknown_line": "line not on the customer's account",
     "audit.planned_at": "local time that cannot be placed",
+    "audit.past": "planned time already past",
     "audit.language": "wrong language",
     "audit.register": "wrong register (tu/vous)",
     "catalog.applicability.device_os": "offer for another device OS",
@@ -161,6 +162,12 @@ def _audit_text(code: str, ev: dict[str, str], lang: Lang) -> str:
         return (
             f"ligne inconnue au compte : {detail}" if fr else f"line not on the account: {detail}"
         )
+    if code == "audit.past":
+        planned = ev.get("planned_at", "?").replace("T", " ").removesuffix(":00Z") + " UTC"
+        audited = ev.get("audit_at", "?").replace("T", " ").removesuffix(":00Z") + " UTC"
+        if fr:
+            return f"appel prévu le {planned}, déjà passé à l'heure de l'audit ({audited})"
+        return f"call planned for {planned}, already past at the time of the audit ({audited})"
     if code == "audit.planned_at":
         zone = ev.get("time_zone", "none")
         if fr:

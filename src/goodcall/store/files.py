@@ -21,6 +21,7 @@ from goodcall.profiles.schema import TABLES_BY_NAME, Table
 from goodcall.store import problems as P
 from goodcall.store.codec import LIST_KINDS, LIST_SEPARATOR
 from goodcall.store.parse import ROW, parse_batch
+from goodcall.store.sniff import separator_hint
 
 FileFormat = Literal["csv", "parquet"]
 FORMATS: tuple[FileFormat, ...] = ("csv", "parquet")
@@ -140,7 +141,9 @@ class TableFile:
     def header_problems(self) -> pl.DataFrame:
         """Missing required columns and columns the table does not have (both are errors)."""
         present = self.columns()
-        found = [
+        hint = separator_hint(self.path) if self.fmt == "csv" else None
+        found = [P.file_problem(self.name, P.UNREADABLE_FILE, hint)] if hint else []
+        found += [
             P.file_problem(
                 self.name, P.MISSING_COLUMN, "the column (it is required)", column=c.name
             )

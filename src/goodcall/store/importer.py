@@ -34,6 +34,7 @@ from goodcall.store.files import FORMATS, TableFile
 from goodcall.store.migrate import upgrade
 from goodcall.store.parse import ROW, parse_batch
 from goodcall.store.quarantine import Quarantine
+from goodcall.store.sniff import csv_hint
 from goodcall.store.tables import store_meta
 from goodcall.store.validate import KeyChecks, StoreKeys
 from goodcall.store.writer import BulkWriter, bulk_writer
@@ -283,10 +284,14 @@ def _import(
                     try:
                         run.load(files[table.name])
                     except pl.exceptions.PolarsError as error:
-                        name = files[table.name].name
+                        file = files[table.name]
+                        hint = csv_hint(file.path) if file.fmt == "csv" else None
                         log.add(
                             P.file_problem(
-                                name, P.UNREADABLE_FILE, "a readable file", value=str(error)
+                                file.name,
+                                P.UNREADABLE_FILE,
+                                hint or "a readable file",
+                                value=str(error),
                             )
                         )
                 checks.finish(table)

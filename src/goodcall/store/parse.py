@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from goodcall.limits import MAX_FIELD_CHARS
 from goodcall.profiles.frames import polars_dtype
 from goodcall.profiles.schema import Column, Table
 from goodcall.store import problems as P
@@ -24,6 +25,7 @@ from goodcall.zones import UTC_DATETIME
 ROW = "_row"
 TIMESTAMP_EXAMPLE = "an ISO 8601 timestamp with offset, e.g. 2026-11-20T19:05:00-05:00"
 _EMPTY_LIST = pl.lit([], pl.List(pl.String()))
+_AT_MOST = f"at most {MAX_FIELD_CHARS:,} characters (MAX_FIELD_CHARS)"
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,9 @@ def column_parser(column: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Che
         value, parse_checks = _from_text(column, text)
     value = value.cast(polars_dtype(column))
     rules = parse_checks + _value_checks(column, pl.col(column.name))
+    if dtype == pl.String() or isinstance(dtype, pl.List):  # a number cannot be too long
+        too_long = text.str.len_chars() > MAX_FIELD_CHARS
+        rules.insert(0, (P.TOO_LONG, _AT_MOST, too_long))
     if not column.nullable:
         missing = raw.is_null() & pl.col(column.name).is_null()
         rules.append((P.NULL_VALUE, "a value (the column may not be empty)", missing))

@@ -33,6 +33,7 @@ DUPLICATE_KEY = "duplicate_key"
 ALREADY_STORED = "already_stored"
 DANGLING_REFERENCE = "dangling_reference"
 REJECTED_REFERENCE = "rejected_reference"
+TOO_LONG = "too_long"
 
 PROBLEM_KINDS: dict[str, str] = {
     MISSING_FILE: "a required table has no file (or the directory does not exist)",
@@ -46,6 +47,7 @@ PROBLEM_KINDS: dict[str, str] = {
     UNKNOWN_VALUE: "a value outside the column's allowed values",
     BAD_TIME_ZONE: "not an IANA time zone name",
     OUT_OF_RANGE: "a number below the column's minimum (or above its maximum)",
+    TOO_LONG: "a value longer than the limit on one field (MAX_FIELD_CHARS)",
     NULL_VALUE: "an empty value in a column that requires one",
     DUPLICATE_KEY: "the row's key was already used by an earlier row of the file",
     ALREADY_STORED: "the row's key is already in the store (only with --on-existing reject)",
