@@ -172,3 +172,11 @@ def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_control_character_is_a_yaml_error_not_a_crash() -> None:
+    """Found by the hostile suite: PyYAML's reader refuses it before parsing starts."""
+    with pytest.raises(
+        SourceError, match=r"f\.yaml: malformed YAML: unacceptable character #x0008"
+    ):
+        read_yaml("\x08a: 1\n", "f.yaml")

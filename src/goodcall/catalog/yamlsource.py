@@ -93,7 +93,10 @@ def read_yaml(text: str, name: str) -> Located:
     refused = too_big(len(text.encode("utf-8", "surrogatepass")))
     if refused is not None:
         raise SourceError(name, [Problem(name, "", "", refused)])
-    loader = LimitedYamlLoader(text)
+    try:
+        loader = LimitedYamlLoader(text)  # its reader refuses control characters at once
+    except yaml.YAMLError as err:
+        raise SourceError(name, [Problem(name, "", "", f"malformed YAML: {err}")]) from err
     try:
         node = loader.get_single_node()
         located = Located(name=name, data=None)
