@@ -109,8 +109,8 @@ def validate_calls(frame: pl.DataFrame, source: str) -> pl.DataFrame:
     frame = frame.with_columns(
         pl.col("raw_customer_id").alias("customer_id"),
         pl.col("raw_offer_id").alias("offer_id"),
-        pl.Series("planned_at", instant, dtype=UTC_DATETIME),
-        pl.Series("planned_local", local, dtype=pl.Datetime("us")),
+        instant.alias("planned_at"),
+        local.alias("planned_local"),
         pl.col("raw_channel").str.to_lowercase().alias("channel"),
         pl.col("raw_language").str.replace("_", "-").alias("language"),
         pl.col("raw_register")
@@ -152,38 +152,42 @@ def _bad_values(frame: pl.DataFrame) -> list[BadValue]:
     return problems
 
 
-def _planned(
-    frame: pl.DataFrame,
-) -> tuple[list[dt.datetime | None], list[dt.datetime | None], list[BadValue]]:
-    """Instants (UTC) for values with an offset, local times for values without one."""
+def _planned(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series, list[BadValue]]:
+    """Instants (UTC) for values with an offset, local times for values without one.
+
+    Each distinct text is parsed once in Python (``datetime.fromisoformat``, every ISO 8601 form
+    it knows) and joined back to the rows, so the rows themselves are never looped over."""
     column = frame.get_column("planned_at")
-    rows = frame.get_column("row").to_list()
     if isinstance(column.dtype, pl.Datetime):
+        empty = pl.Series([None] * len(column), dtype=pl.Datetime("us"))
         if column.dtype.time_zone is not None:
-            return column.dt.convert_time_zone("UTC").to_list(), [None] * len(column), []
-        return [None] * len(column), column.to_list(), []
-    instants: list[dt.datetime | None] = []
-    locals_: list[dt.datetime | None] = []
-    problems: list[BadValue] = []
-    parsed: dict[str, dt.datetime | None] = {}
-    for row, value in zip(rows, column.cast(pl.String).to_list(), strict=True):
-        text = (value or "").strip()
-        if text not in parsed:
-            parsed[text] = _parse_stamp(text)
-        stamp = parsed[text]
-        if stamp is None:
-            problems.append(
-                BadValue(row, "planned_at", text, "an ISO 8601 time, e.g. 2026-11-20T19:00-05:00")
-            )
-            instants.append(None)
-            locals_.append(None)
-        elif stamp.tzinfo is None:
-            instants.append(None)
-            locals_.append(stamp)
-        else:
-            instants.append(stamp.astimezone(dt.UTC))
-            locals_.append(None)
-    return instants, locals_, problems
+            return column.dt.convert_time_zone("UTC").cast(UTC_DATETIME), empty, []
+        return pl.Series([None] * len(column), dtype=UTC_DATETIME), column.cast(empty.dtype), []
+    texts = column.cast(pl.String).str.strip_chars().fill_null("").alias("text")
+    distinct = texts.unique().to_list()
+    stamps = [_parse_stamp(text) for text in distinct]
+    table = pl.DataFrame(
+        {
+            "text": distinct,
+            "instant": pl.Series(
+                [s.astimezone(dt.UTC) if s and s.tzinfo else None for s in stamps],
+                dtype=UTC_DATETIME,
+            ),
+            "local": pl.Series(
+                [s if s and s.tzinfo is None else None for s in stamps], dtype=pl.Datetime("us")
+            ),
+            "ok": [s is not None for s in stamps],
+        },
+        schema_overrides={"text": pl.String},
+    )
+    placed = texts.to_frame().join(table, on="text", how="left", maintain_order="left")
+    placed = placed.with_columns(frame.get_column("row"))
+    expected = "an ISO 8601 time, e.g. 2026-11-20T19:00-05:00"
+    problems = [
+        BadValue(row, "planned_at", text, expected)
+        for row, text in placed.filter(~pl.col("ok")).select("row", "text").iter_rows()
+    ]
+    return placed.get_column("instant"), placed.get_column("local"), problems
 
 
 def _parse_stamp(text: str) -> dt.datetime | None:
