@@ -56,3 +56,12 @@ def test_latin1_and_semicolon_call_lists_get_a_hint(app: typer.Typer, tmp_path: 
     assert "the header is separated by semicolons: goodcall reads comma-separated files" in (
         " ".join(said.split())
     )
+
+
+def test_an_empty_call_list_is_clean(app: typer.Typer, store_url: str, tmp_path: Path) -> None:
+    """Found by the hostile suite: a list with a header and no row (each distinct time is
+    parsed once; none at all must still give typed columns)."""
+    path = tmp_path / "calls.csv"
+    path.write_text("customer_id,offer_id,planned_at,channel,language,register\n")
+    code, result = audit_json(app, store_url, path)
+    assert (code, result["rows"], result["findings"]) == (0, 0, [])

@@ -178,7 +178,7 @@ def _planned(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series, list[BadValue]]
             ),
             "ok": [s is not None for s in stamps],
         },
-        schema_overrides={"text": pl.String},
+        schema_overrides={"text": pl.String, "ok": pl.Boolean},
     )
     placed = texts.to_frame().join(table, on="text", how="left", maintain_order="left")
     placed = placed.with_columns(frame.get_column("row"))

@@ -268,12 +268,15 @@ def _offer_checks(
         mine = rows.filter(pl.col("offer_id") == offer.id)
         if mine.height == 0:
             continue
-        frame = mine.select(
-            "row", "planned_at", "customer_id", pl.col("line_id").alias("__call_line")
-        ).join(customers, on="customer_id", how="left")
+        # lazy, so that only the profile columns this offer's checks read are joined
+        frame = (
+            mine.lazy()
+            .select("row", "planned_at", "customer_id", pl.col("line_id").alias("__call_line"))
+            .join(customers.lazy(), on="customer_id", how="left")
+        )
         single = CompiledCatalog(catalog.catalog, (offer,))
         result = evaluate_offers(
-            frame.lazy().rename({"row": "__row"}),
+            frame.rename({"row": "__row"}),
             single,
             "planned_at",
             id_column="__row",
