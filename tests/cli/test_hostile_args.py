@@ -2,10 +2,8 @@
 clear error (exit 2, or a usage error) or their result; never a traceback. Generated: a command
 (``audit``, ``explain``, ``catalog check``, ``policies check``, ``version``) with options drawn
 from its own vocabulary and values of any kind: text, numbers, paths that are directories,
-devices or missing, store URLs that cannot be reached, dates. Counts: ``tests/hostile.py``.
-
-Years before 1900 or after 2100 in ``--at`` are left out: ``--at 0001-01-01`` is issue 19 item 9,
-another change.
+devices or missing, store URLs that cannot be reached, dates (years 1 to 9999). Counts:
+``tests/hostile.py``.
 """
 
 from __future__ import annotations
@@ -38,9 +36,10 @@ VALUES = st.one_of(
          "postgresql+psycopg://nobody@127.0.0.1:1/x", "bogus://x", "sqlite:////nonexistent/x.db",
          "--json", "-", ""]
     ),
-    st.datetimes(dt.datetime(1900, 1, 2), dt.datetime(2100, 12, 30)).map(
+    st.datetimes(dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31)).map(
         lambda d: d.isoformat() + "+00:00"
     ),
+    st.sampled_from(["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+14:00"]),
 )  # fmt: skip
 
 
