@@ -192,7 +192,7 @@ def column_parser(column: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Che
         value, parse_checks = _from_text(column, text)
     value = value.cast(polars_dtype(column))
     rules = parse_checks + _value_checks(column, pl.col(column.name))
-    if dtype == pl.String() or isinstance(dtype, pl.List):  # a number cannot be too long
+    if column.kind in ("str", "str_list"):  # free text: other kinds refuse a long value already
         too_long = text.str.len_chars() > MAX_FIELD_CHARS
         rules.insert(0, (P.TOO_LONG, _AT_MOST, too_long))
     if not column.nullable:
