@@ -147,7 +147,6 @@ class AnnoyanceModel:
 
     @classmethod
     def load(cls, directory: Path) -> AnnoyanceModel:
-        import lightgbm as lgb  # imported when used: see goodcall.cli
 
         payload = json.loads((directory / "annoyance.json").read_text())
         booster = read_booster(directory / "booster.txt") if payload["has_booster"] else None

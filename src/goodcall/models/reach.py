@@ -219,7 +219,6 @@ class ReachModel:
 
     @classmethod
     def load(cls, directory: Path) -> ReachModel:
-        import lightgbm as lgb  # imported when used: see goodcall.cli
 
         payload = json.loads((directory / "reach.json").read_text())
         missing = [name for name in PARTS if name not in payload["parts"]]
