@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DIR ?= .demo
 
-.PHONY: demo serve test lint typecheck pytest bench clean install
+.PHONY: demo serve test test-slow lint typecheck pytest bench clean install
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "goodcall needs $(PYTHON) on PATH"; exit 1; }
@@ -30,7 +30,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not slow"
+
+# The slow statistical, fault and 1,000-example tests; CI runs them after `make test`.
+test-slow: $(STAMP)
+	$(BIN)/pytest -q -m slow
 
 test: lint typecheck pytest
 

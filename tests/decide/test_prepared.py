@@ -28,6 +28,7 @@ def _batch(world: World, models: ModelSet, config: CampaignConfig) -> pl.DataFra
     ).frame  # fmt: skip
 
 
+@pytest.mark.slow
 def test_each_customer_alone_gets_the_batch_row(world: World, trained: ModelSet) -> None:
     config = CampaignConfig(campaign_id="P1", calls_per_day=4, contact_cost=CHEAP_CALLS)
     plan = decide(
