@@ -43,7 +43,7 @@ import polars as pl
 
 from goodcall.campaign.engine import Engine, local_engine
 from goodcall.campaign.report import plan_report
-from goodcall.campaign.sink import CampaignSink
+from goodcall.campaign.sink import CALL_LIST_COLUMNS, CampaignSink
 from goodcall.campaign.source import FrameSource, ProfileSource
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
@@ -65,16 +65,6 @@ from goodcall.writing import new_folder, place_folder, write_csv
 
 c = pl.col
 CAMPAIGN_STEPS = ("checking", "deciding", "writing the briefs", "writing the campaign")
-CALL_LIST_COLUMNS = (
-    "customer_id",
-    "offer_id",
-    "line_id",
-    "channel",
-    "planned_at",
-    "language",
-    "register",
-)
-"""``line_id``: the line a handset or plan offer is for (empty for account-level offers)."""
 
 
 class CampaignError(ValueError):

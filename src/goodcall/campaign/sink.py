@@ -28,7 +28,7 @@ from goodcall.decide import DECISION_SCHEMA
 
 c = pl.col
 ROW_GROUP = 65_536
-CONTACT_COLUMNS = (
+CALL_LIST_COLUMNS = (
     "customer_id",
     "offer_id",
     "line_id",
@@ -36,9 +36,9 @@ CONTACT_COLUMNS = (
     "planned_at",
     "language",
     "register",
-    "ev",
-    "explore",
 )
+"""``line_id``: the line a handset or plan offer is for (empty for account-level offers)."""
+CONTACT_COLUMNS = (*CALL_LIST_COLUMNS, "ev", "explore")
 """What the call list and the report read of each contact."""
 
 
