@@ -81,6 +81,7 @@ def test_valid_predicates_and_the_fields_they_read(text: str, fields: tuple[str,
         ("plan_tier IN (1, NULL)", "not NULL", None),
         ("device_os + 1 > 2", "needs a number operand", "device_os"),
         ("plan_tier AND has_ios", "AND needs a bool operand", "plan_tier"),
+        ("plan_tier > 0E", "not a number: '0E'", None),  # an exponent without digits
     ],
 )
 def test_bad_predicates_say_what_is_wrong(text: str, message: str, field: str | None) -> None:

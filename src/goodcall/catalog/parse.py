@@ -247,7 +247,10 @@ class _Builder:
         try:
             number: int | float = int(raw)
         except ValueError:
-            number = float(raw)
+            try:
+                number = float(raw)
+            except ValueError:
+                raise PredicateError(f"not a number: {raw!r}") from None
         return Const("number", number)
 
     def _cast(self, node: exp.Expression) -> Node:
