@@ -180,3 +180,10 @@ def test_a_control_character_is_a_yaml_error_not_a_crash() -> None:
         SourceError, match=r"f\.yaml: malformed YAML: unacceptable character #x0008"
     ):
         read_yaml("\x08a: 1\n", "f.yaml")
+
+
+@pytest.mark.parametrize("text", ["{a: 1}: x\n", "[/bold]: 2\n", "offers:\n  ? [a]\n  : 1\n"])
+def test_a_list_or_a_mapping_as_a_key_is_a_clear_error(text: str) -> None:
+    """Found by the 1,000-example suite: an unhashable key crashed the loader (TypeError)."""
+    with pytest.raises(SourceError, match=r"policies.yaml:\d+:\d+: .*a key must be a plain value"):
+        read_yaml(text, "policies.yaml")

@@ -133,6 +133,11 @@ def _construct(loader: LimitedYamlLoader, node: yaml.Node, loc: Loc, out: Locate
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain value, not a list or a mapping",
+                    key_node.start_mark,
+                )  # fmt: skip
             key = _construct(loader, key_node, (*loc, "<key>"), out)
             if key in result:
                 raise _DuplicateKey(
