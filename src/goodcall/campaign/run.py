@@ -139,19 +139,6 @@ class NationalListGate:
             ) from err
 
 
-def check_calls_allowed(
-    profiles: pl.DataFrame,
-    config: CampaignConfig,
-    policies: Policies,
-    at: dt.datetime,
-    out_dir: Path | None = None,
-) -> None:
-    """:class:`NationalListGate` on profiles already in memory."""
-    gate = NationalListGate(config, policies, at)
-    gate.see(profiles)
-    gate.rule(out_dir)
-
-
 def call_list(contacts: pl.DataFrame) -> pl.DataFrame:
     """The contacts to make (rows of decisions, or only their contacts), in the audit's format."""
     if "decision" in contacts.columns:

@@ -34,9 +34,6 @@ from goodcall.policy.resolve import CompiledPolicies
 
 CHUNK_CUSTOMERS = 100_000
 Emit = Callable[[pl.DataFrame], None]
-OnChunk = Callable[[str, int], None]
-"""Told ``("candidates", k)`` after the first pass of chunk ``k``, ``("decisions", k)`` after
-its second pass (a progress bar listens)."""
 
 
 def decide_chunks(
@@ -46,7 +43,6 @@ def decide_chunks(
     *,
     keep: SideKeeper | None = None,
     timings: dict[str, float] | None = None,
-    on_chunk: OnChunk | None = None,
     between: Callable[[PlanSummary], None] | None = None,
 ) -> PlanSummary:
     """Decide every customer of ``chunks`` — contiguous ranges in ``customer_id`` order, read
@@ -66,8 +62,6 @@ def decide_chunks(
         treated += found.treated
         keep(index, found.side)
         clock.tick("first pass")
-        if on_chunk is not None:
-            on_chunk("candidates", index)
     count = len(compact)
     items = pl.concat(compact, how="vertical_relaxed")
     compact.clear()
@@ -81,8 +75,6 @@ def decide_chunks(
         assert side is not None, f"the side of chunk {index} was not kept"
         emit(assign_chunk(side, picks, plan.prices, prepared))
         clock.tick("second pass")
-        if on_chunk is not None:
-            on_chunk("decisions", index)
     return plan
 
 
