@@ -21,7 +21,6 @@ import hashlib
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,20 +32,10 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
-from bench.bench_serve import AT
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from bench.bench_serve import agent_and_customers, free_port
 
 
 def _store(root: Path, customers: int, pg: bool) -> tuple[str, list[str], str]:
-    from goodcall.api.schemas import UserRequest
-    from goodcall.api.users import create_user
-    from goodcall.store.config import engine_for
     from goodcall.store.importer import import_directory
     from goodcall.synth.generate import write_carrier
 
@@ -64,14 +53,7 @@ def _store(root: Path, customers: int, pg: bool) -> tuple[str, list[str], str]:
         made = sa.engine.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
         url = made.render_as_string(hide_password=False)
     assert import_directory(root / "carrier", url).landed
-    _, engine = engine_for(url)
-    try:
-        request = UserRequest(user_id="durable", role="agent", display_name="D")
-        key = create_user(engine, request, AT)
-        with engine.connect() as connection:
-            ids = [r[0] for r in connection.exec_driver_sql("SELECT customer_id FROM customers")]
-    finally:
-        engine.dispose()
+    ids, key = agent_and_customers(url, "durable", "D")
     return url, ids, key
 
 
@@ -193,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         url, customers, key = _store(Path(tmp), args.customers, args.pg)
-        port = _port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         load = Load(base, key, customers)
         command = [sys.executable, "-m", "goodcall.cli", "serve", "--db", url,

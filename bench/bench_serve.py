@@ -32,27 +32,33 @@ AT = dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC)
 
 
 def _store(root: Path, customers: int) -> tuple[str, list[str], str]:
-    from goodcall.api.schemas import UserRequest
-    from goodcall.api.users import create_user
-    from goodcall.store.config import engine_for
     from goodcall.store.importer import import_directory
     from goodcall.synth.generate import write_carrier
 
     write_carrier(root / "carrier", customers, seed=3)
     url = f"sqlite:///{root / 'store.db'}"
     assert import_directory(root / "carrier", url).landed
+    ids, key = agent_and_customers(url, "bench", "Bench")
+    return url, ids, key
+
+
+def agent_and_customers(url: str, user_id: str, name: str) -> tuple[list[str], str]:
+    """An agent's API key made in the store at ``url``, and every stored customer id."""
+    from goodcall.api.schemas import UserRequest
+    from goodcall.api.users import create_user
+    from goodcall.store.config import engine_for
+
     _, engine = engine_for(url)
     try:
-        request = UserRequest(user_id="bench", role="agent", display_name="Bench")
-        key = create_user(engine, request, AT)
+        key = create_user(engine, UserRequest(user_id=user_id, role="agent", display_name=name), AT)
         with engine.connect() as connection:
             ids = [r[0] for r in connection.exec_driver_sql("SELECT customer_id FROM customers")]
     finally:
         engine.dispose()
-    return url, ids, key
+    return ids, key
 
 
-def _port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
@@ -93,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         url, ids, key = _store(root, args.customers)
-        port = _port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path),
                "GOODCALL_BENCH_CUSTOMERS": ",".join(ids), "GOODCALL_BENCH_KEY": key}  # fmt: skip
