@@ -20,7 +20,9 @@ With a store to record in (``record``), the plan is also recorded in the store's
 ``campaign_plans`` (:mod:`goodcall.store.plans`) — that is how ``explain`` and ``brief`` find the
 latest plan without ``--campaign``. The row is inserted before the output directory is renamed
 into place and committed after: a plan the store cannot record leaves no campaign directory, and a
-campaign that cannot be written leaves no plan.
+campaign that cannot be written leaves no plan. In that transaction, the customers who asked not
+to be called while the campaign was decided are taken out of the call list
+(:mod:`goodcall.campaign.withdraw`).
 
 Before deciding, a campaign with calls refuses to run when the national do-not-call list copy
 of any customer is older than the policies allow (``national_list.max_age_days`` in
@@ -45,6 +47,7 @@ from goodcall.campaign.engine import Engine, local_engine
 from goodcall.campaign.report import plan_report
 from goodcall.campaign.sink import CALL_LIST_COLUMNS, CampaignSink
 from goodcall.campaign.source import FrameSource, ProfileSource
+from goodcall.campaign.withdraw import withdraw_do_not_call
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
@@ -64,7 +67,13 @@ from goodcall.store.plans import PlanStoreError, StoredPlan, recording_plan
 from goodcall.writing import new_folder, place_folder, write_csv
 
 c = pl.col
-CAMPAIGN_STEPS = ("checking", "deciding", "writing the briefs", "writing the campaign")
+CAMPAIGN_STEPS = (
+    "checking",
+    "deciding",
+    "writing the briefs",
+    "writing the campaign",
+    "placing the campaign",
+)
 
 
 class CampaignError(ValueError):
@@ -233,6 +242,7 @@ def run_campaign(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    steps.start("placing the campaign")
     recorded = _record_and_place(tmp, out_dir, record, plan)
     steps.finish()
     return CampaignRun(out_dir, found, report, recorded)
@@ -245,7 +255,7 @@ def _record_and_place(
     its plan (see the module docstring)."""
     placed = False
     try:
-        with _recording(out_dir, record, plan) as recorded:
+        with _recording(out_dir, record, plan, tmp) as recorded:
             place_folder(tmp, out_dir)  # the old campaign stays until this one is complete
             placed = True
         return recorded
@@ -260,7 +270,7 @@ def _record_and_place(
 
 @contextmanager
 def _recording(
-    out_dir: Path, record: PlanRecord | None, plan: CampaignPlan
+    out_dir: Path, record: PlanRecord | None, plan: CampaignPlan, staged: Path
 ) -> Iterator[StoredPlan | None]:
     if record is None:
         yield None
@@ -271,6 +281,7 @@ def _recording(
         decided_at=plan.decided_at,
         out_dir=str(out_dir.resolve()),
         plan=plan.model_dump_json(),
+        guard=lambda connection: withdraw_do_not_call(staged, connection),
     ) as recorded:
         yield recorded
 

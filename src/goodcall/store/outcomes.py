@@ -162,3 +162,42 @@ def record_do_not_call(
             .values(internal_dnc_at=at, internal_dnc_channel=channel)
         )
         return at
+
+
+def campaign_outcomes(engine: sa.Engine, campaign_id: str) -> list[tuple[str, str, bool]]:
+    """``(customer_id, outcome, converted)`` of every contact recorded for ``campaign_id`` — the
+    outcomes the service recorded and any imported with the contact history."""
+    c = _CONTACTS.c
+    query = (
+        sa.select(c.customer_id, c.outcome, c.converted)
+        .where(c.campaign_id == campaign_id)
+        .order_by(c.at, c.contact_id)
+    )
+    with engine.connect() as connection:
+        return [(str(r[0]), str(r[1]), bool(r[2])) for r in connection.execute(query)]
+
+
+def do_not_call_among(connection: sa.Connection, customers: list[str]) -> set[str]:
+    """Which of ``customers`` have asked not to be called (the internal list), as committed now.
+
+    Read inside the transaction that places a campaign's call list, after
+    :func:`hold_do_not_call`: a request acknowledged before the list is placed is seen."""
+    c = _CONSENT.c
+    found: set[str] = set()
+    for start in range(0, len(customers), 5_000):
+        part = customers[start : start + 5_000]
+        query = sa.select(c.customer_id).where(
+            c.customer_id.in_(part), c.internal_dnc_at.is_not(None)
+        )
+        found.update(str(r[0]) for r in connection.execute(query))
+    return found
+
+
+def hold_do_not_call(connection: sa.Connection) -> None:
+    """Make do-not-call requests wait until this transaction ends.
+
+    PostgreSQL: a SHARE lock on ``consent`` (it conflicts with the row writes of
+    :func:`record_do_not_call`, not with readers). SQLite: the transaction already holds the
+    database's write lock once it has written (the caller inserts its plan first)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("LOCK TABLE consent IN SHARE MODE")

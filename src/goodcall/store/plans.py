@@ -14,7 +14,7 @@ so. With no plan at all: none.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -55,11 +55,16 @@ def recording_plan(
     out_dir: str,
     plan: str,
     written_at: dt.datetime | None = None,
+    guard: Callable[[sa.Connection], None] | None = None,
 ) -> Iterator[StoredPlan]:
     """Insert a plan in a transaction that commits when the ``with`` block ends without error
     (and rolls back when it raises): the campaign writes its output inside the block, so a plan
     is recorded exactly when its campaign was written. Any store failure is a
-    :class:`PlanStoreError` naming the store."""
+    :class:`PlanStoreError` naming the store.
+
+    ``guard`` is called inside the transaction, after the insert and before the block: the
+    campaign's last look at the store (the do-not-call requests acknowledged until then) happens
+    while later requests wait for the commit."""
     config, engine = engine_for(url)
     written_at = written_at or dt.datetime.now(dt.UTC)
     values = {
@@ -77,6 +82,8 @@ def recording_plan(
                 sa.insert(campaign_plans).values(**values).returning(campaign_plans.c.plan_id)
             )
             plan_id = int(inserted.scalar_one())
+            if guard is not None:
+                guard(connection)
             yield StoredPlan(plan_id=plan_id, store=shown, **values)  # type: ignore[arg-type]
     except (StoreNotReadyError, sa.exc.SQLAlchemyError) as err:
         raise PlanStoreError(
@@ -121,3 +128,25 @@ def _latest(engine: sa.Engine, at: dt.datetime) -> StoredPlan | None:
             f"cannot read the campaign plans of the store at {shown}: {err}"
         ) from err
     return None if row is None else StoredPlan(store=shown, **row._asdict())
+
+
+def all_plans(engine: sa.Engine) -> list[StoredPlan]:
+    """Every recorded plan, the latest decided first (what the campaigns list shows)."""
+    shown = engine.url.render_as_string(hide_password=True)
+    t = campaign_plans.c
+    query = sa.select(campaign_plans).order_by(t.decided_at.desc(), t.plan_id.desc())
+    try:
+        with engine.connect() as connection:
+            return [StoredPlan(store=shown, **row._asdict()) for row in connection.execute(query)]
+    except sa.exc.SQLAlchemyError as err:
+        raise PlanStoreError(
+            f"cannot read the campaign plans of the store at {shown}: {err}"
+        ) from err
+
+
+def plan_of(engine: sa.Engine, campaign_id: str) -> StoredPlan | None:
+    """The plan of campaign ``campaign_id`` (of several runs under one id, the last written)."""
+    for plan in sorted(all_plans(engine), key=lambda p: (p.written_at, p.plan_id), reverse=True):
+        if plan.campaign_id == campaign_id:
+            return plan
+    return None

@@ -1,0 +1,65 @@
+"""The campaign's last look at the store before its call list is put in place: a customer whose
+do-not-call request was acknowledged while the campaign was being decided is withdrawn.
+
+The decision read each customer's consent when it read the profiles, minutes (or hours, on a
+national base) before the list is written; a request acknowledged in between must not be in the
+list. So, in the transaction that records the plan and renames the campaign into place
+(:func:`goodcall.campaign.run.run_campaign`), after taking the lock that makes new requests wait
+(:func:`goodcall.store.outcomes.hold_do_not_call`), the call list's customers are checked against
+the internal do-not-call list once more, and those on it are taken out of ``call_list.csv``,
+``call_list.parquet`` and ``briefs.jsonl`` (every channel: a request not to be contacted is not a
+moment to argue about channels). A request acknowledged before the list is placed is therefore in
+no list placed after it; one made later waits for the placement, and the next decision reads it.
+
+``decisions.parquet`` keeps what was decided (the record of the decision); ``report.json`` counts
+the withdrawn customers in ``withdrawn_do_not_call``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import sqlalchemy as sa
+
+from goodcall.store.outcomes import do_not_call_among, hold_do_not_call
+from goodcall.writing import write_csv
+
+c = pl.col
+
+
+def withdraw_do_not_call(staged: Path, connection: sa.Connection) -> set[str]:
+    """Take out of the staged campaign ``staged`` every customer on the internal do-not-call
+    list as committed now (see the module docstring); the customers withdrawn."""
+    hold_do_not_call(connection)
+    calls_path = staged / "call_list.parquet"
+    if not calls_path.is_file():
+        return set()
+    calls = pl.read_parquet(calls_path)
+    withdrawn = do_not_call_among(connection, calls["customer_id"].unique().to_list())
+    if not withdrawn:
+        return withdrawn
+    from goodcall.campaign.run import call_list  # the call list's CSV form is defined there
+
+    kept = calls.filter(~c("customer_id").is_in(list(withdrawn)))
+    kept.write_parquet(calls_path)
+    write_csv(call_list(kept), staged / "call_list.csv")
+    _drop_briefs(staged / "briefs.jsonl", withdrawn)
+    report_path = staged / "report.json"
+    if report_path.is_file():
+        report = json.loads(report_path.read_text())
+        report["withdrawn_do_not_call"] = len(withdrawn)
+        report_path.write_text(json.dumps(report, indent=2, default=str))
+    return withdrawn
+
+
+def _drop_briefs(path: Path, withdrawn: set[str]) -> None:
+    if not path.is_file():
+        return
+    kept = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+        if line.strip() and json.loads(line).get("customer_id") not in withdrawn
+    ]
+    path.write_text("".join(kept), encoding="utf-8")
