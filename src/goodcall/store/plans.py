@@ -55,7 +55,7 @@ def recording_plan(
     out_dir: str,
     plan: str,
     written_at: dt.datetime | None = None,
-    guard: Callable[[sa.Connection], None] | None = None,
+    guard: Callable[[sa.Connection], object] | None = None,
 ) -> Iterator[StoredPlan]:
     """Insert a plan in a transaction that commits when the ``with`` block ends without error
     (and rolls back when it raises): the campaign writes its output inside the block, so a plan
