@@ -171,32 +171,106 @@ def _show_plan(report: dict[str, Any], out: Path) -> None:
 
 @campaign_app.command("report")
 def report_command(
-    decisions: Annotated[Path, typer.Option(help="decisions.parquet of a campaign run.")],
-    outcomes: Annotated[Path, typer.Option(help="CSV or Parquet: customer_id, converted.")],
+    campaign: Annotated[
+        str | None,
+        typer.Option(
+            "--campaign",
+            help="Campaign id in the store (default without --decisions: the latest plan); its "
+            "outcomes are the ones recorded in the store's contacts, plus --outcomes if given.",
+        ),
+    ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(help="decisions.parquet of a campaign run (files only, no store)."),
+    ] = None,
+    outcomes: Annotated[
+        Path | None, typer.Option(help="CSV or Parquet: customer_id, converted.")
+    ] = None,
+    db: DbOption = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write the supervisor's page as one self-contained file."),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the HTML file: fr or en.")] = "en",
     alpha: Annotated[float, typer.Option(help="1 − confidence level of the intervals.")] = 0.05,
     as_json: JsonOption = False,
 ) -> None:
-    """Measured uplift (treatment vs control acceptance) with confidence intervals."""
+    """Measured uplift (treatment vs control acceptance) with confidence intervals: of a
+    campaign in the store with the outcomes recorded there (--campaign), or of files
+    (--decisions with --outcomes)."""
     import polars as pl
 
-    from goodcall.campaign.report import OutcomeError, measure
+    from goodcall.campaign.report import OutcomeError
+    from goodcall.store.config import StoreUnavailableError
+    from goodcall.store.migrate import StoreNotReadyError
+    from goodcall.store.plans import PlanStoreError
+    from goodcall.writing import OutputError
 
+    if lang not in ("fr", "en"):
+        raise _fail(f"--lang {lang!r}: expected fr or en")
+    if decisions is not None and campaign is not None:
+        raise _fail("give --campaign (a campaign in the store) or --decisions (files), not both")
+    if decisions is not None and outcomes is None:
+        raise _fail("--decisions needs --outcomes (or use --campaign to read the store's)")
     try:
-        frame = pl.read_parquet(decisions)
-        table = (
-            pl.read_parquet(outcomes)
-            if outcomes.suffix == ".parquet"
-            else pl.read_csv(outcomes, schema_overrides={"customer_id": pl.String})
-        )
-        results = measure(frame, table, alpha)
+        if html is not None:
+            from goodcall.writing import check_outputs
+
+            check_outputs({"--html": html}, [decisions, outcomes])
+        table = None if outcomes is None else _read_outcomes(outcomes)
+        view = _overview(campaign, decisions, db, table, alpha)
     except OutcomeError as err:
         raise _fail(f"{outcomes}: {err}") from err
-    except (OSError, pl.exceptions.PolarsError) as err:
+    except (
+        OSError, pl.exceptions.PolarsError, ValueError, OutputError, StoreUnavailableError,
+        StoreNotReadyError, PlanStoreError,
+    ) as err:  # fmt: skip
         raise _fail(str(err)) from err
+    if html is not None:
+        from goodcall.campaign.html import report_document
+        from goodcall.writing import write_text
+
+        write_text(html, report_document(view, "fr" if lang == "fr" else "en"))
     if as_json:
-        echo_json([r.model_dump(mode="json") for r in results])
+        if decisions is not None:  # the files' report: the measures, as it always printed
+            echo_json([r.model_dump(mode="json") for r in view.uplift])
+        else:
+            echo_json(view.model_dump(mode="json"))
     else:
-        _show_measures(results, alpha)
+        _show_measures(view.uplift, alpha)
+        if html is not None:
+            _console().print(f"page written to {plain(html)}", highlight=False)
+
+
+def _read_outcomes(path: Path) -> Any:
+    import polars as pl
+
+    if path.suffix == ".parquet":
+        return pl.read_parquet(path)
+    return pl.read_csv(path, schema_overrides={"customer_id": pl.String})
+
+
+def _overview(
+    campaign: str | None, decisions: Path | None, db: str | None, table: Any, alpha: float
+) -> Any:
+    from goodcall.campaign.overview import folder_plan, overview
+
+    if decisions is not None:
+        return overview(None, folder_plan(decisions.parent), alpha, table,
+                        decisions_path=decisions)  # fmt: skip
+    from goodcall.store.config import engine_for
+    from goodcall.store.plans import all_plans, plan_of
+
+    _, engine = engine_for(db)
+    try:
+        found = plan_of(engine, campaign) if campaign else next(iter(all_plans(engine)), None)
+        if found is None:
+            shown = engine.url.render_as_string(hide_password=True)
+            what = f"no campaign {campaign!r}" if campaign else "no campaign"
+            raise ValueError(f"{what} in the store at {shown} (goodcall campaign run records one)")
+        return overview(engine, found, alpha, table)
+    finally:
+        engine.dispose()
 
 
 def _show_measures(results: list[MeasuredUplift], alpha: float) -> None:

@@ -119,13 +119,8 @@ def _estimate(scope: str, treated: pl.Series, control: pl.Series, alpha: float) 
     )
 
 
-def join_outcomes(decisions: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFrame:
-    """Decisions of the treatment and control groups with their ``converted`` outcome.
-
-    ``outcomes`` needs ``customer_id`` and ``converted`` (true when the customer took the offer
-    they were — or would have been — given, within the attribution window). Customers of either
-    group without an outcome row count as not converted; duplicate outcome rows are refused.
-    """
+def check_outcomes(outcomes: pl.DataFrame) -> None:
+    """A table of outcomes has ``customer_id`` and ``converted``, one row per customer, no gap."""
     for column in ("customer_id", "converted"):
         if column not in outcomes.columns:
             raise OutcomeError(f"outcomes lack the column {column!r}")
@@ -134,6 +129,16 @@ def join_outcomes(decisions: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFra
         raise OutcomeError(f"outcomes list customers more than once: {dupes.to_list()}")
     if outcomes["converted"].null_count():
         raise OutcomeError("outcomes have empty 'converted' values (expected true or false)")
+
+
+def join_outcomes(decisions: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFrame:
+    """Decisions of the treatment and control groups with their ``converted`` outcome.
+
+    ``outcomes`` needs ``customer_id`` and ``converted`` (true when the customer took the offer
+    they were — or would have been — given, within the attribution window). Customers of either
+    group without an outcome row count as not converted; duplicate outcome rows are refused.
+    """
+    check_outcomes(outcomes)
     return (
         decisions.filter(c("group").is_not_null())
         .join(
