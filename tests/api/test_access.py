@@ -1,8 +1,12 @@
-"""401 without a valid key, 403 for a role that may not, on every route; reads are logged."""
+"""401 without a valid key, 403 for a role that may not, on every route; reads are logged; an
+agent reads only the customers of their own queue.
+
+The store holds campaign ``QUEUE-1`` whose call list has the story's customer (fr-CA) first."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +14,7 @@ import pytest
 from goodcall.api.access import PERMISSIONS, ROLES, Permission
 from goodcall.store.config import engine_for
 from goodcall.store.users import access_entries
-from tests.api.conftest import AT, STORY, Served
+from tests.api.conftest import AT, CAMPAIGN, STORY, Served, with_campaign
 
 # route → (method, path, body, permission, status when allowed)
 ROUTES: dict[str, tuple[str, str, Any, Permission, int]] = {
@@ -26,6 +30,11 @@ ROUTES: dict[str, tuple[str, str, Any, Permission, int]] = {
     ),
     "dnc": ("POST", "/v1/do-not-call", {"customer_id": STORY}, "do_not_call", 200),
     "metrics": ("GET", "/metrics", None, "metrics", 200),
+    "campaigns": ("GET", "/v1/campaigns", None, "read_campaigns", 200),
+    "campaign": ("GET", f"/v1/campaigns/{CAMPAIGN}", None, "read_campaigns", 200),
+    "run": ("POST", "/v1/campaigns/runs", {"campaign_id": "ACCESS-RUN"}, "run_campaign", 202),
+    "run status": ("GET", f"/v1/campaigns/runs/{'0' * 32}", None, "run_campaign", 404),
+    "queue": ("GET", "/v1/agents/me/queue", None, "queue", 200),
     "users": (
         "POST",
         "/v1/users",
@@ -34,6 +43,11 @@ ROUTES: dict[str, tuple[str, str, Any, Permission, int]] = {
         201,
     ),
 }
+
+
+@pytest.fixture(autouse=True)
+def queued(served: Served, tmp_path: Path) -> None:
+    with_campaign(served.url, tmp_path / "queue-1")
 
 
 def call(served: Served, route: str, headers: dict[str, str]) -> int:
@@ -91,3 +105,28 @@ def test_profile_and_brief_reads_are_in_the_access_log(served: Served) -> None:
     ]
     start = dt.datetime.fromisoformat(AT)
     assert all(start <= at < start + dt.timedelta(minutes=5) for at, *_ in entries)
+
+
+def test_an_agent_reads_only_the_customers_of_their_queue(served: Served) -> None:
+    agent = served.as_("agent")
+    get = served.client.get
+    assert get(f"/v1/customers/{STORY}", headers=agent).status_code == 200  # on the call list
+    for other in ("C-TWIN-0008", "C-NOBODY"):  # not in the queue; unknown: the same answer
+        for path in (f"/v1/customers/{other}", f"/v1/customers/{other}/brief"):
+            refused = get(path, headers=agent)
+            assert refused.status_code == 403, path
+            assert refused.json()["detail"] == f"customer {other!r} is not in your queue"
+    assert get("/v1/customers/C-TWIN-0008", headers=served.as_("analyst")).status_code == 200
+    # a customer whose call the agent handled stays readable to them
+    outcome = {"key": "own-call-0001", "customer_id": "C-TWIN-0008", "outcome": "no_answer"}
+    assert served.client.post("/v1/outcomes", json=outcome, headers=agent).status_code == 201
+    assert get("/v1/customers/C-TWIN-0008", headers=agent).status_code == 200
+
+
+def test_the_queue_lists_the_open_calls(served: Served) -> None:
+    answer = served.client.get("/v1/agents/me/queue", headers=served.as_("agent")).json()
+    assert [(c["customer_id"], c["campaign_id"], c["offer_id"]) for c in answer["calls"]] == [
+        (STORY, CAMPAIGN, "RT_LOYALTY_CREDIT"),
+        ("C-VAN-0002", CAMPAIGN, "RT_LOYALTY_CREDIT"),  # C-NAT-0004: national list, never open
+    ]
+    assert answer["calls"][0]["brief"] == f"/v1/customers/{STORY}/brief"

@@ -37,7 +37,7 @@ def test_users_add_keeps_only_hashes_and_the_key_works(served: Served) -> None:
     assert "a long password" not in stored.password_hash
     assert stored.languages == "fr"
     assert all(key.split("_", 2)[2] not in h for h in keys)
-    answer = served.client.get(f"/v1/customers/{STORY}", headers={"X-API-Key": key})
+    answer = served.client.get("/v1/agents/me/queue", headers={"X-API-Key": key})
     assert answer.status_code == 200
 
 
@@ -67,7 +67,9 @@ def test_serve_refuses_a_bad_clock(served: Served) -> None:
 def test_the_openapi_document_is_published(served: Served) -> None:
     document = served.client.get("/openapi.json").json()
     assert sorted(document["paths"]) == [
-        "/healthz", "/metrics", "/v1/customers/{customer_id}",
+        "/healthz", "/metrics", "/v1/agents/me/queue", "/v1/campaigns",
+        "/v1/campaigns/runs", "/v1/campaigns/runs/{run_id}", "/v1/campaigns/{campaign_id}",
+        "/v1/customers/{customer_id}",
         "/v1/customers/{customer_id}/brief", "/v1/decisions", "/v1/do-not-call",
         "/v1/outcomes", "/v1/users",
     ]  # fmt: skip
@@ -77,8 +79,8 @@ def test_the_openapi_document_is_published(served: Served) -> None:
 
 
 def test_metrics_count_requests_by_route_template(served: Served) -> None:
-    served.client.get(f"/v1/customers/{STORY}", headers=served.as_("agent"))
-    served.client.get("/v1/customers/C-NOBODY", headers=served.as_("agent"))
+    served.client.get(f"/v1/customers/{STORY}", headers=served.as_("analyst"))
+    served.client.get("/v1/customers/C-NOBODY", headers=served.as_("analyst"))
     text = served.client.get("/metrics", headers=served.as_("admin")).text
     assert 'route="/v1/customers/{customer_id}",status="200"' in text
     assert 'route="/v1/customers/{customer_id}",status="404"' in text

@@ -24,7 +24,7 @@ def test_over_the_rate_is_429(url: str) -> None:
     keys = add_users(url)
     settings = ServeSettings(db_url=url, rate_per_second=0.01, rate_burst=2)
     with TestClient(create_app(settings)) as client:
-        headers = {"X-API-Key": keys["agent"]}
+        headers = {"X-API-Key": keys["analyst"]}
         codes = [
             client.get(f"/v1/customers/{STORY}", headers=headers).status_code for _ in range(3)
         ]

@@ -8,43 +8,22 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 
 from goodcall.api.settings import ServeSettings, offset_to
-from goodcall.decide import CampaignConfig
-from goodcall.explain.decision import CampaignPlan
-from goodcall.store.plans import recording_plan
 from goodcall.web.site import create_site
-from tests.api.conftest import AT, PASSWORD, STORY, add_users, url  # noqa: F401
+from tests.api.conftest import (  # noqa: F401
+    AT,
+    CAMPAIGN,
+    DECIDED,
+    PASSWORD,
+    STORY,
+    add_users,
+    url,
+    with_campaign,
+)
 from tests.audit.conftest import store_url  # noqa: F401
-
-CAMPAIGN = "QUEUE-1"
-DECIDED = "2026-11-20T14:00:00+00:00"
-
-
-def with_campaign(url: str, out: Path) -> None:  # noqa: F811
-    """A plan decided the morning of ``AT`` whose call list has the story's customer first."""
-    out.mkdir()
-    decided = dt.datetime.fromisoformat(DECIDED)
-    config = CampaignConfig(campaign_id=CAMPAIGN, control_share=0.0, explore_share=0.0, prices={})
-    plan = CampaignPlan(config=config, decided_at=decided)
-    pl.DataFrame(
-        {
-            "customer_id": [STORY, "C-VAN-0002", "C-NAT-0004"],
-            "offer_id": ["RT_LOYALTY_CREDIT"] * 3,
-            "line_id": [None, None, None],
-            "channel": ["phone"] * 3,
-            "planned_at": ["2026-11-20T19:00:00Z", "2026-11-20T21:00:00Z", "2026-11-20T19:30:00Z"],
-            "language": ["fr-CA", "en-CA", "fr-CA"],
-            "register": ["formal"] * 3,
-        }
-    ).write_csv(out / "call_list.csv")
-    with recording_plan(
-        url, campaign_id=CAMPAIGN, decided_at=decided, out_dir=str(out), plan=plan.model_dump_json()
-    ):
-        pass
 
 
 @pytest.fixture

@@ -109,11 +109,15 @@ def test_the_queue_keeps_to_the_agents_languages(site: TestClient) -> None:
     assert "<code>C-VAN-0002</code>" in page  # listed en-CA in the call list
 
 
-def test_an_unknown_customer_is_said_so(site: TestClient) -> None:
+def test_an_agent_opens_only_the_customers_of_their_queue(site: TestClient) -> None:
     logged_in(site)
-    page = site.get("/agent", params={"customer_id": "C-NOBODY"})
-    assert page.status_code == 200
-    assert "Client inconnu : C-NOBODY" in page.text
+    for other in ("C-NOBODY", "C-TWIN-0008"):  # unknown, or not on the call list: the same
+        page = site.get("/agent", params={"customer_id": other})
+        assert page.status_code == 403
+        assert f"Ce client n'est pas dans votre file d'appels. ({other})" in page.text
+        assert site.get("/agent/brief", params={"customer_id": other}).status_code == 403
+    page = site.get("/agent", params={"customer_id": "C-VAN-0002"})  # listed, later in the day
+    assert page.status_code == 200 and "<code>C-VAN-0002</code>" in page.text
 
 
 def _url(site: TestClient) -> str:

@@ -2,9 +2,13 @@
 
 * agent — makes the calls: decides for the customer on the line, reads profiles and briefs,
   records outcomes and do-not-call requests;
-* analyst — campaigns, reports, explanations: decides and reads, never records an outcome;
-* admin — users and keys, the service's metrics; reads no customer (the access log and the
-  principle of least privilege: whoever runs the service need not read profiles).
+* analyst — campaigns, reports, explanations: decides and reads, runs campaigns, never records
+  an outcome;
+* admin — users and keys, the service's metrics, the campaigns' reports (aggregates); reads no
+  customer (the access log and the principle of least privilege: whoever runs the service need
+  not read profiles).
+
+An agent reads only the customers of their own queue (:mod:`goodcall.api.queue`).
 
 A do-not-call request is taken by anyone who receives it: the law gives no one a reason not to.
 """
@@ -16,7 +20,17 @@ from typing import Literal
 
 Role = Literal["agent", "analyst", "admin"]
 ROLES: tuple[Role, ...] = ("agent", "analyst", "admin")
-Permission = Literal["decide", "read_customer", "record_outcome", "do_not_call", "metrics", "users"]
+Permission = Literal[
+    "decide",
+    "read_customer",
+    "record_outcome",
+    "do_not_call",
+    "metrics",
+    "users",
+    "read_campaigns",
+    "run_campaign",
+    "queue",
+]
 
 PERMISSIONS: dict[Permission, frozenset[Role]] = {
     "decide": frozenset({"agent", "analyst"}),
@@ -25,6 +39,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     "do_not_call": frozenset({"agent", "analyst", "admin"}),
     "metrics": frozenset({"analyst", "admin"}),
     "users": frozenset({"admin"}),
+    "read_campaigns": frozenset({"analyst", "admin"}),
+    "run_campaign": frozenset({"analyst"}),
+    "queue": frozenset({"agent"}),
 }
 UI_LANGUAGES = ("fr", "en")
 

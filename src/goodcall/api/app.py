@@ -15,7 +15,7 @@ from goodcall.api.deciding import DeciderCache
 from goodcall.api.limits import BodyLimitMiddleware
 from goodcall.api.metrics import MetricsMiddleware
 from goodcall.api.ratelimit import RateLimiter
-from goodcall.api.routes import customers, decisions, outcomes, system
+from goodcall.api.routes import campaigns, customers, decisions, outcomes, system
 from goodcall.api.service import Service
 from goodcall.api.settings import ServeSettings
 from goodcall.store.config import engine_for
@@ -35,7 +35,8 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.service = service
-    for router in (decisions.router, customers.router, outcomes.router, system.users):
+    routers = (decisions.router, customers.router, outcomes.router, campaigns.router, system.users)
+    for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(system.health)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -109,3 +109,55 @@ class Health(BaseModel):
     status: Literal["ok"]
     store: str
     schema_revision: str | None
+
+
+class CampaignSummary(BaseModel):
+    campaign_id: str
+    plan_id: int
+    decided_at: dt.datetime
+    written_at: dt.datetime
+    report: str = Field(description="Where the campaign's report is.")
+
+
+class CampaignRunRequest(Request):
+    """A campaign to decide now (or at ``at``) for every customer of the store; the settings
+    not given take the defaults of ``goodcall campaign run``."""
+
+    campaign_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    at: AwareDatetime | None = None
+    channels: list[Channel] | None = Field(default=None, min_length=1, max_length=4)
+    calls_per_day: int | None = Field(default=None, ge=0, le=10_000_000)
+    calls_per_hour: int | None = Field(default=None, ge=0, le=1_000_000)
+    budget: float | None = Field(default=None, ge=0)
+    control_share: float | None = Field(default=None, ge=0, le=0.5)
+    explore_share: float | None = Field(default=None, ge=0, le=0.5)
+
+
+class CampaignRunStatus(BaseModel):
+    run_id: str
+    campaign_id: str
+    state: Literal["queued", "running", "done", "failed"]
+    step: str | None = None
+    steps_done: int = 0
+    steps: int = 0
+    requested_by: str
+    requested_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    plan_id: int | None = None
+    error: str | None = None
+    report: str | None = Field(default=None, description="The report, once done.")
+
+
+class QueueCall(BaseModel):
+    customer_id: str
+    campaign_id: str
+    offer_id: str | None
+    line_id: str | None
+    window_end: dt.datetime
+    brief: str
+
+
+class QueueResponse(BaseModel):
+    agent: str
+    at: dt.datetime
+    calls: list[QueueCall]

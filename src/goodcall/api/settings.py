@@ -25,6 +25,8 @@ class ServeSettings(BaseSettings):
     secure_cookies: bool = False  # True behind TLS: the session cookie is sent over HTTPS only
     rate_per_second: float = 200.0  # per user and worker; 0: no limit
     rate_burst: int = 400
+    campaigns_dir: str = "campaigns"  # where campaigns run through the API are written
+    campaign_models: str | None = None  # their model set (None: catalog priors only)
 
     def now(self) -> dt.datetime:
         """The service's clock: the wall clock, shifted to replay a day (``serve --at``)."""

@@ -49,6 +49,24 @@ WORDS: dict[str, dict[Lang, str]] = {
     "voicemail": {"fr": "Boîte vocale", "en": "Voicemail"},
     "dnc_request": {"fr": "Ne plus appeler", "en": "Do not call"},
     "complaint": {"fr": "Plainte", "en": "Complaint"},
+    "supervisor": {"fr": "Supervision", "en": "Supervisor"},
+    "campaigns": {"fr": "Campagnes", "en": "Campaigns"},
+    "no_campaigns": {"fr": "Aucune campagne dans la base.", "en": "No campaign in the store."},
+    "decided": {"fr": "Décidée le", "en": "Decided at"},
+    "plan": {"fr": "Plan", "en": "Plan"},
+    "unknown_campaign": {"fr": "Campagne inconnue", "en": "Unknown campaign"},
+    "refreshes": {
+        "fr": "La page se met à jour toutes les 30 secondes.",
+        "en": "The page refreshes every 30 seconds.",
+    },
+    "supervisors_only": {
+        "fr": "Cette page est réservée aux analystes et aux administrateurs.",
+        "en": "This page is for analysts and admins.",
+    },
+    "not_yours": {
+        "fr": "Ce client n'est pas dans votre file d'appels.",
+        "en": "This customer is not in your queue.",
+    },
     "forbidden": {
         "fr": "Cette page est réservée aux agents.",
         "en": "This page is for agents.",

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from goodcall.api.access import Principal
 from goodcall.api.deciding import profile_of
 from goodcall.api.deps import ServiceDep
+from goodcall.api.queue import NextCall, in_queue, next_call
 from goodcall.api.recording import to_outcome
 from goodcall.api.schemas import OutcomeRequest
 from goodcall.api.secrets import verify_password
@@ -28,7 +29,6 @@ from goodcall.store.outcomes import (
 )
 from goodcall.store.users import get_user, log_access
 from goodcall.web.i18n import Lang, pick_language, words
-from goodcall.web.queue import NextCall, next_call
 from goodcall.web.session import check_csrf, csrf_token, log_in, session_user
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -38,7 +38,7 @@ OUTCOME_KEYS = ("accepted", "declined", "callback", "no_answer", "voicemail", "d
 """The buttons in order: keys 1 to 7."""
 
 
-def _lang(request: Request, user: Principal | None = None) -> Lang:
+def page_language(request: Request, user: Principal | None = None) -> Lang:
     asked = request.query_params.get("lang")
     default: Lang = user.ui_language if user is not None else "en"
     return pick_language(asked, None if user else request.headers.get("accept-language"), default)
@@ -56,19 +56,22 @@ def agent(request: Request, service: ServiceDep) -> Principal:
 AgentDep = Annotated[Principal, Depends(agent)]
 
 
-def _page(request: Request, name: str, lang: Lang, status: int = 200, **context: Any) -> Response:
+def render_page(
+    request: Request, name: str, lang: Lang, status: int = 200, **context: Any
+) -> Response:
     context |= {"w": words(lang), "lang": lang, "csrf": csrf_token(request)}
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
 @router.get("/")
-def home() -> RedirectResponse:
-    return RedirectResponse("/agent", 303)
+def home(request: Request, service: ServiceDep) -> RedirectResponse:
+    user = session_user(request, service)
+    return RedirectResponse("/campaigns" if user and user.role != "agent" else "/agent", 303)
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request) -> Response:
-    return _page(request, "login.html.j2", _lang(request))
+    return render_page(request, "login.html.j2", page_language(request))
 
 
 @router.post("/login")
@@ -82,10 +85,10 @@ def login(
     check_csrf(request, csrf)
     user = get_user(service.engine, user_id)
     if user is None or not verify_password(password, user.password_hash):
-        lang = _lang(request)
-        return _page(request, "login.html.j2", lang, 401, error=words(lang)["bad_login"])
+        lang = page_language(request)
+        return render_page(request, "login.html.j2", lang, 401, error=words(lang)["bad_login"])
     log_in(request, user.user_id)
-    return RedirectResponse("/agent", 303)
+    return RedirectResponse("/agent" if user.role == "agent" else "/campaigns", 303)
 
 
 @router.post("/logout")
@@ -101,10 +104,15 @@ def agent_page(
 ) -> Response:
     """The next call in the agent's queue, or the customer asked for by id."""
     now = service.now()
-    lang = _lang(request, user)
+    lang = page_language(request, user)
     call: NextCall | None
     missing = None
     if customer_id:
+        if not in_queue(service.engine, user, customer_id[:64], now):
+            return render_page(
+                request, "agent.html.j2", lang, 403, user=user, call=None,
+                missing=customer_id[:64], refused=True, outcomes=OUTCOME_KEYS, key="",
+            )  # fmt: skip
         profile = profile_of(service.engine, customer_id[:64], now)
         call = None if profile is None else NextCall(customer_id, None, None, "", now, profile)
         missing = customer_id if profile is None else None
@@ -113,7 +121,7 @@ def agent_page(
         call = next_call(service.engine, user, policies, now)
     if call is not None:  # the page shows the customer's name, devices and plan
         log_access(service.engine, user.user_id, "profile", call.customer_id, now)
-    return _page(
+    return render_page(
         request, "agent.html.j2", lang, user=user, call=_view(call, now), missing=missing,
         outcomes=OUTCOME_KEYS, key=secrets.token_urlsafe(16),
     )  # fmt: skip
@@ -147,6 +155,8 @@ def agent_brief(
     """The brief in the customer's language and register: of the call list's offer, or of the
     core's decision now."""
     now = service.now()
+    if not in_queue(service.engine, user, customer_id[:64], now):
+        raise HTTPException(403, words(user.ui_language)["not_yours"])
     profile = profile_of(service.engine, customer_id[:64], now)
     if profile is None:
         raise HTTPException(404, f"no customer {customer_id!r} in the store")
@@ -169,7 +179,7 @@ def agent_outcome(
 ) -> Response:
     """Record the button pressed (once per page: the page's key), then offer the next call."""
     check_csrf(request, None)
-    lang = _lang(request, user)
+    lang = page_language(request, user)
     try:
         body = OutcomeRequest(
             customer_id=customer_id, offer_id=offer_id or None, outcome=outcome,  # type: ignore[arg-type]
@@ -188,7 +198,7 @@ def agent_outcome(
     except KeyReusedError as err:
         raise HTTPException(409, "this call already has another outcome") from err
     service.metrics.event("outcomes")
-    return _page(
+    return render_page(
         request, "recorded.html.j2", lang, recorded=recorded, outcome=outcome,
         customer_id=customer_id,
     )  # fmt: skip

@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from goodcall.api.app import create_app
 from goodcall.api.settings import ServeSettings
+from goodcall.web import supervisor
 from goodcall.web.pages import router
 
 STATIC = Path(__file__).parent / "static"
@@ -23,6 +24,7 @@ def create_site(settings: ServeSettings | None = None) -> FastAPI:
     settings = settings or ServeSettings()
     app = create_app(settings)
     app.include_router(router)
+    app.include_router(supervisor.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(
         SessionMiddleware,

@@ -9,8 +9,10 @@ import polars as pl
 from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
+from goodcall.api.access import Principal
 from goodcall.api.deciding import profile_of
 from goodcall.api.deps import CanRead, ServiceDep
+from goodcall.api.queue import in_queue
 from goodcall.api.schemas import ProfileResponse
 from goodcall.api.service import Service
 from goodcall.brief.decided import decided_briefs
@@ -33,6 +35,13 @@ def _at(at: dt.datetime | None, service: Service) -> dt.datetime:
     return at
 
 
+def may_read(service: Service, user: Principal, customer_id: str) -> None:
+    """An agent reads only the customers of their own queue (403, whether the customer exists
+    or not: the answer tells nothing about who is a customer)."""
+    if user.role == "agent" and not in_queue(service.engine, user, customer_id, service.now()):
+        raise HTTPException(403, f"customer {customer_id!r} is not in your queue")
+
+
 def _profile(service: Service, customer_id: str, at: dt.datetime) -> pl.DataFrame:
     profile = profile_of(service.engine, customer_id, at)
     if profile is None:
@@ -46,6 +55,7 @@ def customer(
 ) -> ProfileResponse:
     """The facts an agent checks first, as ``explain`` shows them."""
     when = _at(at, service)
+    may_read(service, user, customer_id)
     profile = _profile(service, customer_id, when)
     log_access(service.engine, user.user_id, "profile", customer_id, service.now())
     row = profile.row(0, named=True)
@@ -72,6 +82,7 @@ def brief(
     """The brief of the core's decision (or why there is no pitch), as ``goodcall brief``
     writes it, in the customer's language and register."""
     when = _at(at, service)
+    may_read(service, user, customer_id)
     profile = _profile(service, customer_id, when)
     try:
         decider = service.deciders.for_moment(when)

@@ -49,27 +49,64 @@ def queue_plan(engine: sa.Engine, now: dt.datetime) -> StoredPlan | None:
     return latest_plan(None, now, engine=engine)
 
 
-def next_call(
-    engine: sa.Engine, agent: Principal, policies: CompiledPolicies, now: dt.datetime
-) -> NextCall | None:
-    plan = queue_plan(engine, now)
-    if plan is None or not (Path(plan.out_dir) / CALL_LIST).is_file():
-        return None
-    calls = pl.read_csv(Path(plan.out_dir) / CALL_LIST, infer_schema=False)
-    calls = calls.filter(
+def _listed(plan: StoredPlan, agent: Principal) -> pl.DataFrame:
+    """The plan's phone calls to customers who speak one of the agent's languages."""
+    path = Path(plan.out_dir) / CALL_LIST
+    if not path.is_file():
+        return pl.DataFrame(schema={"customer_id": pl.String, "planned_at": pl.String})
+    calls = pl.read_csv(path, infer_schema=False)
+    return calls.filter(
         (pl.col("channel") == "phone")
         & pl.col("language").map_elements(
             lambda x: speaks(x, agent.languages), return_dtype=pl.Boolean
         )
     )
+
+
+def open_calls(
+    engine: sa.Engine,
+    agent: Principal,
+    policies: CompiledPolicies,
+    now: dt.datetime,
+    limit: int = 1,
+) -> list[NextCall]:
+    """The first ``limit`` calls of the agent's queue whose window is open now, in the call
+    list's order (see the module docstring)."""
+    plan = queue_plan(engine, now)
+    if plan is None:
+        return []
+    calls = _listed(plan, agent)
     done = _called_since(engine, plan.decided_at, calls["customer_id"].to_list())
     calls = calls.filter(~pl.col("customer_id").is_in(list(done))).sort("planned_at")
+    found: list[NextCall] = []
     for start in range(0, calls.height, LOOK_AHEAD):
         batch = calls.slice(start, LOOK_AHEAD)
-        found = _first_open(engine, batch, policies, now, plan.campaign_id)
-        if found is not None:
-            return found
-    return None
+        found.extend(_open(engine, batch, policies, now, plan.campaign_id)[: limit - len(found)])
+        if len(found) >= limit:
+            break
+    return found
+
+
+def next_call(
+    engine: sa.Engine, agent: Principal, policies: CompiledPolicies, now: dt.datetime
+) -> NextCall | None:
+    found = open_calls(engine, agent, policies, now, 1)
+    return found[0] if found else None
+
+
+def in_queue(engine: sa.Engine, agent: Principal, customer_id: str, now: dt.datetime) -> bool:
+    """May ``agent`` read this customer: on the current campaign's call list in one of the
+    agent's languages (open now or not: the agent prepares the call and looks back at it), or
+    a customer whose call the agent handled (a contact recorded with their id)."""
+    plan = queue_plan(engine, now)
+    if plan is not None and customer_id in set(_listed(plan, agent)["customer_id"].to_list()):
+        return True
+    contacts = SQL_TABLES["contacts"]
+    query = sa.select(contacts.c.contact_id).where(
+        contacts.c.customer_id == customer_id, contacts.c.agent_id == agent.user_id
+    )
+    with engine.connect() as connection:
+        return connection.execute(query.limit(1)).first() is not None
 
 
 def _called_since(engine: sa.Engine, since: dt.datetime, customers: list[str]) -> set[str]:
@@ -81,13 +118,13 @@ def _called_since(engine: sa.Engine, since: dt.datetime, customers: list[str]) -
         return {row[0] for row in connection.execute(query)}
 
 
-def _first_open(
+def _open(
     engine: sa.Engine,
     batch: pl.DataFrame,
     policies: CompiledPolicies,
     now: dt.datetime,
     campaign_id: str,
-) -> NextCall | None:
+) -> list[NextCall]:
     ids = batch["customer_id"].to_list()
     profiles = load_profiles(now, None, ids, engine=engine).collect()
     phone = (
@@ -102,15 +139,15 @@ def _first_open(
         and row["next_window_start"] is not None
         and row["next_window_start"] <= now < row["next_window_end"]
     }
-    for row in batch.iter_rows(named=True):
-        cid = row["customer_id"]
-        if cid in open_now:
-            return NextCall(
-                customer_id=cid,
-                offer_id=row.get("offer_id") or None,
-                line_id=row.get("line_id") or None,
-                campaign_id=campaign_id,
-                window_end=open_now[cid],
-                profile=profiles.filter(pl.col("customer_id") == cid).head(1),
-            )
-    return None
+    return [
+        NextCall(
+            customer_id=row["customer_id"],
+            offer_id=row.get("offer_id") or None,
+            line_id=row.get("line_id") or None,
+            campaign_id=campaign_id,
+            window_end=open_now[row["customer_id"]],
+            profile=profiles.filter(pl.col("customer_id") == row["customer_id"]).head(1),
+        )
+        for row in batch.iter_rows(named=True)
+        if row["customer_id"] in open_now
+    ]
