@@ -71,3 +71,41 @@ def add_english_agent(url: str) -> None:  # noqa: F811
         create_user(engine, request, dt.datetime.fromisoformat(AT))
     finally:
         engine.dispose()
+
+
+SUPERVISED = "W49"
+CALLED = ("C-TWIN-0009", "C-TWIN-0010")
+"""What campaign ``W49`` decides on the story's store (catalog priors, so only the exploration
+slice calls): two calls, the story's customer held out in the control group."""
+
+
+def run_supervised(url: str, out: Path) -> None:  # noqa: F811
+    """Campaign ``W49``, decided the morning of ``AT`` by the campaign run and recorded in the
+    store (so it is the latest plan: the agents' queue)."""
+    from goodcall.campaign.run import PlanRecord, run_campaign
+    from goodcall.decide import CampaignConfig
+    from goodcall.store.reader import load_profiles
+
+    decided = dt.datetime.fromisoformat(DECIDED)
+    config = CampaignConfig(campaign_id=SUPERVISED, control_share=0.3, explore_share=0.5,
+                            channels=["phone"], calls_per_hour=3)  # fmt: skip
+    profiles = load_profiles(decided, url).collect()
+    run_campaign(profiles, config=config, at=decided, out_dir=out, record=PlanRecord(url))
+
+
+@pytest.fixture
+def supervised_url(url: str, tmp_path: Path) -> str:  # noqa: F811
+    run_supervised(url, tmp_path / SUPERVISED)
+    add_users(url)
+    return url
+
+
+@pytest.fixture
+def supervised(supervised_url: str) -> Iterator[TestClient]:
+    settings = ServeSettings(
+        db_url=supervised_url,
+        clock_offset_seconds=offset_to(dt.datetime.fromisoformat(AT)),
+        session_secret="test-secret",
+    )
+    with TestClient(create_site(settings), follow_redirects=False) as client:
+        yield client
