@@ -35,7 +35,7 @@ def test_a_run_is_accepted_then_polled_until_done(served: Served) -> None:
     listed = served.client.get("/v1/campaigns", headers=analyst).json()
     assert [c["campaign_id"] for c in listed] == ["API-RUN"]
     report = served.client.get("/v1/campaigns/API-RUN", headers=analyst).json()
-    assert (report["customers"], report["calls"], report["control_group"]) == (10, 1, 3)  # its own draws
+    assert (report["customers"], report["calls"], report["control_group"]) == (10, 1, 3)
     again = served.client.post("/v1/campaigns/runs", json=RUN, headers=analyst)
     assert again.status_code == 409
     assert again.json()["detail"] == "campaign 'API-RUN' exists: choose another id"
