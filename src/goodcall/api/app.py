@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from goodcall import __version__
+from goodcall.api import logmask
 from goodcall.api.deciding import DeciderCache
 from goodcall.api.limits import BodyLimitMiddleware
 from goodcall.api.metrics import MetricsMiddleware
@@ -25,6 +26,7 @@ API_PREFIX = "/v1"
 
 def create_app(settings: ServeSettings | None = None) -> FastAPI:
     settings = settings or ServeSettings()
+    logmask.install()  # phone numbers and names never reach a log
     _, engine = engine_for(settings.db_url)
     limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
     service = Service(settings, engine, DeciderCache(settings.db_url, engine), limiter=limiter)
