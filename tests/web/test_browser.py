@@ -1,8 +1,14 @@
-"""End to end in a real browser (Playwright driving Debian's Chromium, no downloaded browser):
-an agent logs in, opens the queue, reads the story customer's brief in formal French, records an
-outcome with the keyboard and finds it stored.
+"""End to end in a real browser (Playwright driving Debian's Chromium, no downloaded browser),
+on SQLite and on PostgreSQL:
 
-Needs /usr/bin/chromium: required when CI=true, skipped with the reason otherwise.
+* an agent logs in, opens the queue, reads the story customer's brief in formal French, records
+  an outcome with the keyboard and finds it stored;
+* on a campaign decided by the campaign run, an agent records an acceptance, then a do-not-call
+  request, and sees the customer leave the queue; the supervisor's page then shows the outcome in
+  the measured uplift.
+
+Needs /usr/bin/chromium: required when CI=true, skipped with the reason otherwise; PostgreSQL
+(GOODCALL_TEST_PG_URL) likewise.
 """
 
 from __future__ import annotations
@@ -15,13 +21,26 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import polars as pl
 import pytest
 
+from goodcall.store.importer import import_directory
 from goodcall.store.reader import load_tables
-from tests.web.conftest import AT, CAMPAIGN, PASSWORD, STORY
+from tests.store.conftest import pg_url  # noqa: F401
+from tests.web.conftest import (
+    AT,
+    CALLED,
+    CAMPAIGN,
+    PASSWORD,
+    STORY,
+    SUPERVISED,
+    add_users,
+    run_supervised,
+    with_campaign,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -49,13 +68,38 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture
-def server(site_url: str) -> Iterator[str]:
-    """``goodcall serve`` on the test store, its clock at the story's afternoon."""
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest, store_url: str, tmp_path: Path) -> str:
+    """The story's store on each backend, its users made, nothing else (PostgreSQL: the same
+    carrier imported into a fresh schema; required when CI=true, skipped otherwise)."""
     _need_chromium()
+    if request.param == "sqlite":
+        url: str = request.getfixturevalue("url")
+    else:
+        url = request.getfixturevalue("pg_url")
+        carrier = Path(store_url.removeprefix("sqlite:///")).parent / "carrier"
+        assert import_directory(carrier, url).landed
+    add_users(url)
+    return url
+
+
+@pytest.fixture
+def queued_url(backend: str, tmp_path: Path) -> str:
+    with_campaign(backend, tmp_path / "campaign")
+    return backend
+
+
+@pytest.fixture
+def supervised_url(backend: str, tmp_path: Path) -> str:
+    run_supervised(backend, tmp_path / SUPERVISED)
+    return backend
+
+
+def serve(url: str) -> Iterator[str]:
+    """``goodcall serve`` on the test store, its clock at the story's afternoon."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    command = [sys.executable, "-m", "goodcall.cli", "serve", "--db", site_url,
+    command = [sys.executable, "-m", "goodcall.cli", "serve", "--db", url,
                "--port", str(port), "--at", AT]  # fmt: skip
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -74,7 +118,27 @@ def server(site_url: str) -> Iterator[str]:
         process.wait(timeout=20)
 
 
-def test_an_agent_reads_the_brief_and_records_an_outcome(server: str, site_url: str) -> None:
+@pytest.fixture
+def server(queued_url: str) -> Iterator[str]:
+    yield from serve(queued_url)
+
+
+@pytest.fixture
+def supervised_server(supervised_url: str) -> Iterator[str]:
+    yield from serve(supervised_url)
+
+
+def _log_in(page: Any, server: str, user: str) -> None:
+    page.goto(f"{server}/login")
+    page.get_by_label("Identifiant").fill(user)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+
+
+def test_an_agent_reads_the_brief_and_records_an_outcome(
+    server: str, queued_url: str, tmp_path: Path
+) -> None:
+    site_url = queued_url
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
@@ -93,7 +157,7 @@ def test_an_agent_reads_the_brief_and_records_an_outcome(server: str, site_url: 
         page.keyboard.press("2")  # declined
         expect(page.locator("#recorded")).to_contain_text("Enregistré")
         expect(page.locator("#recorded")).to_contain_text("Refusé")
-        page.screenshot(path=str(Path(site_url.removeprefix("sqlite:///")).parent / "agent.png"))
+        page.screenshot(path=str(tmp_path / "agent-page.png"))
         browser.close()
     rows = load_tables(site_url, [STORY])["contacts"].collect()
     mine = rows.filter(pl.col("campaign_id") == CAMPAIGN)
@@ -104,3 +168,49 @@ def test_an_agent_reads_the_brief_and_records_an_outcome(server: str, site_url: 
     assert (
         start <= mine["at"][0]
     )  # the service's clock, shifted to the story's afternoon < start + dt.timedelta(minutes=5)
+
+
+def test_a_supervisor_sees_the_outcomes_of_the_agents(
+    supervised_server: str, supervised_url: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    server = supervised_server
+    first, second = CALLED
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        agent = browser.new_page(locale="fr-CA")
+        _log_in(agent, server, "agent1")
+        expect(agent.locator("#call-title")).to_contain_text(first)
+        agent.keyboard.press("1")  # accepted
+        expect(agent.locator("#recorded")).to_contain_text("Accepté")
+        agent.goto(f"{server}/agent")
+        expect(agent.locator("#call-title")).to_contain_text(second)
+        agent.keyboard.press("6")  # do not call
+        expect(agent.locator("#recorded")).to_contain_text("Ne plus appeler")
+        agent.goto(f"{server}/agent")  # both called, one asked never again: the queue is empty
+        expect(agent.locator("p.empty")).to_contain_text("Aucun appel possible maintenant")
+        agent.goto(f"{server}/agent?customer_id={second}")  # still readable: the agent's call
+        expect(agent.locator("#call-title")).to_contain_text(second)
+        queue = agent.request.get(f"{server}/campaigns")
+        assert queue.status == 403  # agents do not see the supervisor's pages
+
+        supervisor = browser.new_page(locale="fr-CA", viewport={"width": 1100, "height": 900})
+        _log_in(supervisor, server, "analyst1")
+        expect(supervisor).to_have_url(f"{server}/campaigns")
+        supervisor.get_by_role("link", name=SUPERVISED).click()
+        report = supervisor.locator("article.report")
+        expect(report).to_contain_text("1 accepté")
+        expect(report).to_contain_text("1 ne plus appeler")
+        itt = report.locator("table.uplift tr", has_text="intention de traiter")
+        expect(itt).to_contain_text("20,0\u202f% / 0,0\u202f%")  # 1 of 5 treated, 0 of 1 control
+        supervisor.screenshot(path=str(tmp_path / "supervisor-page.png"), full_page=True)
+        browser.close()
+    rows = load_tables(supervised_url, [first, second])["contacts"].collect()
+    mine = rows.filter(pl.col("campaign_id") == SUPERVISED).sort("customer_id")
+    assert mine.select("customer_id", "outcome", "converted").rows() == [
+        (first, "accepted", True),
+        (second, "dnc_request", False),
+    ]
+    consent = load_tables(supervised_url, [second])["consent"].collect()
+    assert consent["internal_dnc_at"][0] is not None

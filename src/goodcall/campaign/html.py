@@ -123,7 +123,7 @@ def _hours(view: CampaignOverview) -> dict[str, Any]:
             "calls": h.calls,
             "capacity": h.capacity,
             "h": height * h.calls / top,
-            "cap_y": None if h.capacity is None else height * (1 - h.capacity / top),
+            "cap_h": None if h.capacity is None else height * h.capacity / top,
             "over": h.capacity is not None and h.calls > h.capacity,
         }
         for h in view.hours
