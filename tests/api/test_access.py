@@ -35,6 +35,7 @@ ROUTES: dict[str, tuple[str, str, Any, Permission, int]] = {
     "run": ("POST", "/v1/campaigns/runs", {"campaign_id": "ACCESS-RUN"}, "run_campaign", 202),
     "run status": ("GET", f"/v1/campaigns/runs/{'0' * 32}", None, "run_campaign", 404),
     "queue": ("GET", "/v1/agents/me/queue", None, "queue", 200),
+    "access log": ("GET", "/v1/access-log", None, "audit", 200),
     "users": (
         "POST",
         "/v1/users",
@@ -105,6 +106,13 @@ def test_profile_and_brief_reads_are_in_the_access_log(served: Served) -> None:
     ]
     start = dt.datetime.fromisoformat(AT)
     assert all(start <= at < start + dt.timedelta(minutes=5) for at, *_ in entries)
+    audit = served.client.get(
+        "/v1/access-log", params={"customer_id": STORY, "limit": 2}, headers=served.as_("admin")
+    )
+    assert [(e["user_id"], e["action"]) for e in audit.json()] == [
+        ("agent1", "brief"),
+        ("analyst1", "brief"),
+    ]
 
 
 def test_an_agent_reads_only_the_customers_of_their_queue(served: Served) -> None:

@@ -67,7 +67,7 @@ def test_serve_refuses_a_bad_clock(served: Served) -> None:
 def test_the_openapi_document_is_published(served: Served) -> None:
     document = served.client.get("/openapi.json").json()
     assert sorted(document["paths"]) == [
-        "/healthz", "/metrics", "/v1/agents/me/queue", "/v1/campaigns",
+        "/healthz", "/metrics", "/v1/access-log", "/v1/agents/me/queue", "/v1/campaigns",
         "/v1/campaigns/runs", "/v1/campaigns/runs/{run_id}", "/v1/campaigns/{campaign_id}",
         "/v1/customers/{customer_id}",
         "/v1/customers/{customer_id}/brief", "/v1/decisions", "/v1/do-not-call",

@@ -4,7 +4,8 @@
   records outcomes and do-not-call requests;
 * analyst — campaigns, reports, explanations: decides and reads, runs campaigns, never records
   an outcome;
-* admin — users and keys, the service's metrics, the campaigns' reports (aggregates); reads no
+* admin — users and keys, the service's metrics, the campaigns' reports (aggregates), the access
+  log (who read which customer; not what they read); reads no
   customer (the access log and the principle of least privilege: whoever runs the service need
   not read profiles).
 
@@ -30,6 +31,7 @@ Permission = Literal[
     "read_campaigns",
     "run_campaign",
     "queue",
+    "audit",
 ]
 
 PERMISSIONS: dict[Permission, frozenset[Role]] = {
@@ -42,6 +44,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     "read_campaigns": frozenset({"analyst", "admin"}),
     "run_campaign": frozenset({"analyst"}),
     "queue": frozenset({"agent"}),
+    "audit": frozenset({"admin"}),
 }
 UI_LANGUAGES = ("fr", "en")
 

@@ -161,3 +161,10 @@ class QueueResponse(BaseModel):
     agent: str
     at: dt.datetime
     calls: list[QueueCall]
+
+
+class AccessEntry(BaseModel):
+    at: dt.datetime
+    user_id: str
+    action: str = Field(description="What was read: profile or brief.")
+    customer_id: str

@@ -103,13 +103,23 @@ def log_access(
 
 
 def access_entries(
-    engine: sa.Engine, customer_id: str | None = None
+    engine: sa.Engine,
+    customer_id: str | None = None,
+    *,
+    user_id: str | None = None,
+    limit: int | None = None,
 ) -> Sequence[tuple[dt.datetime, str, str, str]]:
-    """``(at, user_id, action, customer_id)`` in the order written."""
-    query = sa.select(
-        access_log.c.at, access_log.c.user_id, access_log.c.action, access_log.c.customer_id
-    ).order_by(access_log.c.entry_id)
+    """``(at, user_id, action, customer_id)`` in the order written (with ``limit``: the latest
+    ``limit`` of them, still in that order)."""
+    log = access_log.c
+    query = sa.select(log.at, log.user_id, log.action, log.customer_id, log.entry_id)
     if customer_id is not None:
-        query = query.where(access_log.c.customer_id == customer_id)
+        query = query.where(log.customer_id == customer_id)
+    if user_id is not None:
+        query = query.where(log.user_id == user_id)
+    if limit is not None:
+        query = query.order_by(log.entry_id.desc()).limit(limit)
     with engine.connect() as connection:
-        return [tuple(r) for r in connection.execute(query)]  # type: ignore[misc]
+        rows = [tuple(r) for r in connection.execute(query)]
+    rows.sort(key=lambda r: r[4])
+    return [r[:4] for r in rows]  # type: ignore[misc]

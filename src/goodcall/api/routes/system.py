@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import PlainTextResponse
 
-from goodcall.api.deps import CanAdminUsers, CanReadMetrics, ServiceDep
-from goodcall.api.schemas import Health, UserRequest, UserResponse
+from goodcall.api.deps import CanAdminUsers, CanAudit, CanReadMetrics, ServiceDep
+from goodcall.api.schemas import AccessEntry, Health, UserRequest, UserResponse
 from goodcall.api.users import create_user
 from goodcall.store.migrate import current_revision
-from goodcall.store.users import UserExistsError
+from goodcall.store.users import UserExistsError, access_entries
 
 health = APIRouter(tags=["service"])
 users = APIRouter(tags=["users"])
@@ -45,3 +47,20 @@ def add_user(body: UserRequest, service: ServiceDep, user: CanAdminUsers) -> Use
     except UserExistsError as err:
         raise HTTPException(409, f"user {body.user_id!r} exists") from err
     return UserResponse(user_id=body.user_id, role=body.role, api_key=token)
+
+
+IdQuery = Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:@-]+$")
+
+
+@users.get("/access-log", response_model=list[AccessEntry])
+def access_log(
+    service: ServiceDep,
+    user: CanAudit,
+    customer_id: Annotated[str | None, IdQuery] = None,
+    user_id: Annotated[str | None, IdQuery] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1_000,
+) -> list[AccessEntry]:
+    """Who read which customer's profile or brief, and when (the latest ``limit`` entries, in
+    the order they were written)."""
+    entries = access_entries(service.engine, customer_id, user_id=user_id, limit=limit)
+    return [AccessEntry(at=a, user_id=u, action=x, customer_id=c) for a, u, x, c in entries]
