@@ -1,15 +1,20 @@
 """A do-not-call request acknowledged while a campaign is being decided: the customer is in no
 list placed after it. The request is made at the last step before the campaign is placed (the
 progress callback is the hook), after the decision and the call list's first writing — the
-moment the race is lost without the final look at the store. On SQLite and PostgreSQL."""
+moment the race is lost without the final look at the store. A request arriving during that last
+look waits for the placement (without the lock on PostgreSQL, the second test fails). On SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 
 import polars as pl
+import pytest
+import sqlalchemy as sa
 
 from goodcall.campaign.run import PlanRecord, run_campaign
 from goodcall.decide import CampaignConfig
@@ -65,3 +70,42 @@ def test_a_request_acknowledged_before_placement_removes_the_customer(
     assert decisions.filter(pl.col("decision") == "contact")["customer_id"].sort().to_list() == (
         CALLED
     )
+
+
+def test_a_request_made_while_the_list_is_placed_waits_for_it(
+    both_url: str,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A request arriving during the last look waits until the campaign is placed: it is
+    acknowledged after the list was written (so the list may hold the customer), never
+    acknowledged while a list without its effect is being placed."""
+    import goodcall.campaign.run as run_module
+
+    original = run_module.withdraw_do_not_call
+    done = threading.Event()
+    seen: dict[str, bool] = {}
+
+    def request() -> None:
+        _, engine = engine_for(both_url)
+        try:
+            record_do_not_call(engine, "C-TWIN-0010", DECIDED + dt.timedelta(minutes=5), "phone")
+        finally:
+            engine.dispose()
+        done.set()
+
+    def guarded(staged: Path, connection: sa.Connection) -> set[str]:
+        withdrawn = original(staged, connection)  # the lock is held from here to the commit
+        thread = threading.Thread(target=request)
+        thread.start()
+        seen["acknowledged during placement"] = done.wait(1.0)
+        threads.append(thread)
+        return withdrawn
+
+    threads: list[threading.Thread] = []
+    monkeypatch.setattr(run_module, "withdraw_do_not_call", guarded)
+    calls = _run(both_url, tmp_path / "waited", "W49", None)
+    threads[0].join(timeout=60)
+    assert seen == {"acknowledged during placement": False}
+    assert done.is_set()  # acknowledged once the campaign was placed
+    assert sorted(calls["customer_id"]) == CALLED  # placed before the request: it stands
