@@ -4,6 +4,7 @@ the campaign in the list and its report; the same id again is refused."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from tests.api.conftest import DECIDED, Served
 
@@ -50,3 +51,30 @@ def test_a_bad_run_request_is_a_clear_4xx(served: Served) -> None:
     assert bad_id.status_code == 422
     assert served.client.get("/v1/campaigns/runs/nothex", headers=analyst).status_code == 422
     assert served.client.get("/v1/campaigns/NOPE", headers=analyst).status_code == 404
+
+
+def test_one_run_at_a_time_per_worker(served: Served) -> None:
+    from goodcall.api import runs
+
+    assert runs._running.acquire(blocking=False)  # a run in progress in this worker
+    try:
+        busy = served.client.post("/v1/campaigns/runs", json=RUN, headers=served.as_("analyst"))
+    finally:
+        runs._running.release()
+    assert busy.status_code == 409
+    assert busy.json()["detail"] == "a campaign is already running in this worker: try again later"
+
+
+def test_a_do_not_call_request_empties_the_agents_queue_at_once(
+    served: Served, tmp_path: Path
+) -> None:
+    from tests.api.conftest import STORY, with_campaign
+
+    with_campaign(served.url, tmp_path / "queue")
+    agent = served.as_("agent")
+    before = served.client.get("/v1/agents/me/queue", headers=agent).json()["calls"]
+    assert [c["customer_id"] for c in before] == [STORY, "C-VAN-0002"]
+    dnc = served.client.post("/v1/do-not-call", json={"customer_id": STORY}, headers=agent)
+    assert dnc.status_code == 200
+    after = served.client.get("/v1/agents/me/queue", headers=agent).json()["calls"]
+    assert [c["customer_id"] for c in after] == ["C-VAN-0002"]
