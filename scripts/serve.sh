@@ -21,9 +21,9 @@ account admin admin demo-admin-2026
 cat <<TEXT
 
   goodcall serve on the demo store ($DB), clock starting at $AT
-  agent's page:  http://127.0.0.1:$PORT/agent   (agent / demo-agent-2026)
-  API and docs:  http://127.0.0.1:$PORT/docs    (API keys: goodcall users add NAME --role ROLE)
-  other accounts for the pages: analyst / demo-analyst-2026, admin / demo-admin-2026
+  agent's page:  http://127.0.0.1:$PORT/agent      (agent / demo-agent-2026)
+  supervisor:    http://127.0.0.1:$PORT/campaigns  (analyst / demo-analyst-2026, admin / demo-admin-2026)
+  API and docs:  http://127.0.0.1:$PORT/docs       (API keys: goodcall users add NAME --role ROLE)
 
 TEXT
-exec "$GC" serve --db "$DB" --port "$PORT" --workers 2 --at "$AT"
+GOODCALL_SERVE_CAMPAIGNS_DIR="$DIR/campaigns" GOODCALL_SERVE_CAMPAIGN_MODELS="$DIR/models" exec "$GC" serve --db "$DB" --port "$PORT" --workers 2 --at "$AT"

@@ -62,7 +62,8 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """The decision service (/v1, OpenAPI at /docs) and the agent's page (/agent)."""
+    """The decision service (/v1, OpenAPI at /docs), the agent's page (/agent) and the
+    supervisor's pages (/campaigns)."""
     import uvicorn
 
     from goodcall.api.settings import offset_to
@@ -83,7 +84,8 @@ def serve(
         env["GOODCALL_SERVE_DB_URL"] = db
     os.environ.update(env)
     typer.echo(
-        f"goodcall serve: http://{host}:{port}/agent (agents), http://{host}:{port}/docs (API), "
+        f"goodcall serve: http://{host}:{port}/agent (agents), http://{host}:{port}/campaigns "
+        f"(analysts, admins), http://{host}:{port}/docs (API), "
         f"store {shown}, {workers} worker(s)",
         err=True,
     )
