@@ -21,7 +21,7 @@ from goodcall.decide import CampaignConfig
 from goodcall.store.config import engine_for
 from goodcall.store.outcomes import record_do_not_call
 from goodcall.store.reader import load_profiles
-from tests.api.conftest import both_url  # noqa: F401
+from tests.api.conftest import both_url, url  # noqa: F401
 from tests.audit.conftest import store_url  # noqa: F401
 from tests.store.conftest import pg_url  # noqa: F401
 
@@ -34,7 +34,7 @@ def config(name: str) -> CampaignConfig:
                           channels=["phone"], calls_per_hour=3)  # fmt: skip
 
 
-def _run(url: str, out: Path, name: str, asked: str | None) -> pl.DataFrame:
+def _run(url: str, out: Path, name: str, asked: str | None) -> pl.DataFrame:  # noqa: F811
     profiles = load_profiles(DECIDED, url).collect()  # read before the request
 
     def progress(what: str, done: int, total: int) -> None:
@@ -94,8 +94,8 @@ def test_a_request_made_while_the_list_is_placed_waits_for_it(
             engine.dispose()
         done.set()
 
-    def guarded(staged: Path, connection: sa.Connection) -> set[str]:
-        withdrawn = original(staged, connection)  # the lock is held from here to the commit
+    def guarded(staged: Path, connection: sa.Connection, channels: list[str]) -> set[str]:
+        withdrawn = original(staged, connection, channels)  # the lock is held until the commit
         thread = threading.Thread(target=request)
         thread.start()
         seen["acknowledged during placement"] = done.wait(1.0)
@@ -109,3 +109,35 @@ def test_a_request_made_while_the_list_is_placed_waits_for_it(
     assert seen == {"acknowledged during placement": False}
     assert done.is_set()  # acknowledged once the campaign was placed
     assert sorted(calls["customer_id"]) == CALLED  # placed before the request: it stands
+
+
+def test_only_the_channels_the_internal_list_covers_are_withdrawn(
+    url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """As the policy engine applies the internal list (phone and SMS by default), so does the
+    last look: an e-mail to a customer who asked not to be called stays."""
+    from goodcall.campaign.withdraw import withdraw_do_not_call
+
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    at = DECIDED.replace(tzinfo=None)
+    pl.DataFrame({
+        "customer_id": ["C-TWIN-0009", "C-TWIN-0009", "C-TWIN-0010"],
+        "offer_id": ["A", "A", "B"], "line_id": [None, None, None],
+        "channel": ["phone", "email", "phone"], "planned_at": [at, at, at],
+        "language": ["fr-CA"] * 3, "register": ["formal"] * 3,
+    }).with_columns(pl.col("planned_at").dt.replace_time_zone("UTC")).write_parquet(
+        staged / "call_list.parquet"
+    )  # fmt: skip
+    _, engine = engine_for(url)
+    try:
+        record_do_not_call(engine, "C-TWIN-0009", DECIDED, "phone")
+        with engine.begin() as connection:
+            withdrawn = withdraw_do_not_call(staged, connection, ["phone", "sms"])
+    finally:
+        engine.dispose()
+    assert withdrawn == {"C-TWIN-0009"}
+    kept = pl.read_parquet(staged / "call_list.parquet").select("customer_id", "channel")
+    assert kept.rows() == [("C-TWIN-0009", "email"), ("C-TWIN-0010", "phone")]
+    assert pl.read_csv(staged / "call_list.csv")["channel"].to_list() == ["email", "phone"]

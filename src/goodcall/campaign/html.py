@@ -91,11 +91,21 @@ def _pct(x: float | None, lang: Lang, sign: bool = False) -> str:
     return (text.replace(".", ",") if lang == "fr" else text) + "\u202f%"
 
 
-def _funnel(view: CampaignOverview, w: dict[str, str]) -> list[Bar]:
+FUNNEL_LABELS: dict[str, dict[Lang, str]] = {
+    "arbitration.best_ev": {"fr": "contactés : meilleure valeur", "en": "contacted: best value"},
+    "arbitration.explore": {"fr": "contactés : exploration", "en": "contacted: exploration"},
+    "campaign.control_group": {"fr": "groupe témoin", "en": "control group"},
+}
+"""The bars of the customers kept (the rules that removed someone keep their code, as
+``explain`` shows it)."""
+
+
+def _funnel(view: CampaignOverview, w: dict[str, str], lang: Lang) -> list[Bar]:
     top = max([s.customers for s in view.funnel] or [1])
     return [
         Bar(
-            label=s.code if s.decision == "no_contact" else w.get(s.decision, s.decision),
+            label=FUNNEL_LABELS.get(s.code, {}).get(lang)
+            or (s.code if s.decision == "no_contact" else f"{w.get(s.decision)} · {s.code}"),
             detail=s.rule,
             value=s.customers,
             width=BAR_WIDTH * s.customers / top,
@@ -178,7 +188,7 @@ def context(view: CampaignOverview, lang: Lang) -> dict[str, Any]:
         "w": w,
         "lang": lang,
         "num": lambda x, d=0: _num(x, lang, d),
-        "funnel": _funnel(view, w),
+        "funnel": _funnel(view, w, lang),
         "mix": _mix(view),
         "hours": _hours(view),
         "uplift": _uplift(view, lang),

@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,19 +243,23 @@ def run_campaign(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     steps.start("placing the campaign")
-    recorded = _record_and_place(tmp, out_dir, record, plan)
+    recorded = _record_and_place(tmp, out_dir, record, plan, policies.internal_dnc.channels)
     steps.finish()
     return CampaignRun(out_dir, found, report, recorded)
 
 
 def _record_and_place(
-    tmp: Path, out_dir: Path, record: PlanRecord | None, plan: CampaignPlan
+    tmp: Path,
+    out_dir: Path,
+    record: PlanRecord | None,
+    plan: CampaignPlan,
+    covered: Sequence[str],
 ) -> StoredPlan | None:
     """Rename the written campaign ``tmp`` into place inside the store transaction that records
     its plan (see the module docstring)."""
     placed = False
     try:
-        with _recording(out_dir, record, plan, tmp) as recorded:
+        with _recording(out_dir, record, plan, tmp, covered) as recorded:
             place_folder(tmp, out_dir)  # the old campaign stays until this one is complete
             placed = True
         return recorded
@@ -270,7 +274,11 @@ def _record_and_place(
 
 @contextmanager
 def _recording(
-    out_dir: Path, record: PlanRecord | None, plan: CampaignPlan, staged: Path
+    out_dir: Path,
+    record: PlanRecord | None,
+    plan: CampaignPlan,
+    staged: Path,
+    covered: Sequence[str],
 ) -> Iterator[StoredPlan | None]:
     if record is None:
         yield None
@@ -281,7 +289,7 @@ def _recording(
         decided_at=plan.decided_at,
         out_dir=str(out_dir.resolve()),
         plan=plan.model_dump_json(),
-        guard=lambda connection: withdraw_do_not_call(staged, connection),
+        guard=lambda connection: withdraw_do_not_call(staged, connection, covered),
     ) as recorded:
         yield recorded
 

@@ -6,10 +6,12 @@ national base) before the list is written; a request acknowledged in between mus
 list. So, in the transaction that records the plan and renames the campaign into place
 (:func:`goodcall.campaign.run.run_campaign`), after taking the lock that makes new requests wait
 (:func:`goodcall.store.outcomes.hold_do_not_call`), the call list's customers are checked against
-the internal do-not-call list once more, and those on it are taken out of ``call_list.csv``,
-``call_list.parquet`` and ``briefs.jsonl`` (every channel: a request not to be contacted is not a
-moment to argue about channels). A request acknowledged before the list is placed is therefore in
-no list placed after it; one made later waits for the placement, and the next decision reads it.
+the internal do-not-call list once more, and their contacts on the channels that list covers
+(the policies' ``internal_dnc.channels``, as the policy engine applies it: by default phone and
+SMS, so an e-mail the decision chose stays) are taken out of ``call_list.csv``,
+``call_list.parquet`` and ``briefs.jsonl``. A request acknowledged before the list is placed is
+therefore in no list placed after it; one made later waits for the placement, and the next
+decision reads it.
 
 ``decisions.parquet`` keeps what was decided (the record of the decision); ``report.json`` counts
 the withdrawn customers in ``withdrawn_do_not_call``.
@@ -18,6 +20,7 @@ the withdrawn customers in ``withdrawn_do_not_call``.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -29,23 +32,30 @@ from goodcall.writing import write_csv
 c = pl.col
 
 
-def withdraw_do_not_call(staged: Path, connection: sa.Connection) -> set[str]:
-    """Take out of the staged campaign ``staged`` every customer on the internal do-not-call
-    list as committed now (see the module docstring); the customers withdrawn."""
+def withdraw_do_not_call(
+    staged: Path, connection: sa.Connection, channels: Sequence[str]
+) -> set[str]:
+    """Take out of the staged campaign ``staged`` the contacts, on ``channels`` (those the
+    internal list covers), of every customer on the internal do-not-call list as committed now
+    (see the module docstring); the customers withdrawn."""
     hold_do_not_call(connection)
     calls_path = staged / "call_list.parquet"
     if not calls_path.is_file():
         return set()
     calls = pl.read_parquet(calls_path)
-    withdrawn = do_not_call_among(connection, calls["customer_id"].unique().to_list())
-    if not withdrawn:
-        return withdrawn
+    covered = calls.filter(c("channel").is_in(list(channels)))
+    listed = do_not_call_among(connection, covered["customer_id"].unique().to_list())
+    if not listed:
+        return listed
     from goodcall.campaign.run import call_list  # the call list's CSV form is defined there
 
-    kept = calls.filter(~c("customer_id").is_in(list(withdrawn)))
+    dropped = c("customer_id").is_in(list(listed)) & c("channel").is_in(list(channels))
+    withdrawn = set(calls.filter(dropped)["customer_id"].to_list())
+    kept = calls.filter(~dropped)
     kept.write_parquet(calls_path)
     write_csv(call_list(kept), staged / "call_list.csv")
-    _drop_briefs(staged / "briefs.jsonl", withdrawn)
+    if "phone" in channels:  # the briefs are the phone calls'
+        _drop_briefs(staged / "briefs.jsonl", withdrawn)
     report_path = staged / "report.json"
     if report_path.is_file():
         report = json.loads(report_path.read_text())
