@@ -115,6 +115,7 @@ def test_the_api_and_the_command_give_the_same_report(
     assert (itt["n_treated"], itt["n_control"], itt["rate_treated"]) == (5, 1, 0.2)
     assert api["outcomes"] == {"accepted": 1} and api["converted"] == 1
     assert api["calls"] == 2 and [h["calls"] for h in api["hours"]] == [2, 0, 0, 0]
+    assert api["capacities"] == [{"name": "explore", "used": 2.0, "capacity": 2.0}]
     html = page.read_text()
     assert html.startswith("<!DOCTYPE html>") and "<style>" in html and "<svg" in html
     assert not re.search(r"""(src|href)=|url\(|@import|https?://""", html)  # self-contained

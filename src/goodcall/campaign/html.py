@@ -53,6 +53,8 @@ WORDS: dict[str, dict[Lang, str]] = {
     "contact": {"fr": "contacté", "en": "contacted"},
     "no_contact": {"fr": "écarté", "en": "removed"},
     "pp": {"fr": "points", "en": "points"},
+    "other_capacity": {"fr": "Autres capacités du plan (utilisé / disponible)",
+                       "en": "The plan's other capacities (used / available)"},
 }  # fmt: skip
 OUTCOME_WORDS: dict[str, dict[Lang, str]] = {
     "accepted": {"fr": "accepté", "en": "accepted"},
@@ -80,6 +82,8 @@ def words(lang: Lang) -> dict[str, str]:
 
 
 def _num(x: float, lang: Lang, digits: int = 0) -> str:
+    if round(x, digits) == 0:
+        x = 0.0  # never "-0"
     text = f"{x:,.{digits}f}"
     return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
 
@@ -192,6 +196,15 @@ def context(view: CampaignOverview, lang: Lang) -> dict[str, Any]:
         "mix": _mix(view),
         "hours": _hours(view),
         "uplift": _uplift(view, lang),
+        "capacities": [
+            {
+                "name": c.name,
+                "used": c.used,
+                "capacity": c.capacity,
+                "w": 200 * min(c.used / c.capacity, 1.0) if c.capacity else 0.0,
+            }
+            for c in view.capacities
+        ],
         "outcomes": [(OUTCOME_WORDS.get(k, {}).get(lang, k), n) for k, n in view.outcomes.items()],
         "confidence": f"{100 * (1 - view.alpha):.0f}\u202f%",
         "css": (TEMPLATES / "report.css").read_text(encoding="utf-8"),

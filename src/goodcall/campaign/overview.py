@@ -56,6 +56,15 @@ class HourLoad(BaseModel):
     capacity: float | None
 
 
+class CapacityUse(BaseModel):
+    """A capacity of the plan other than an hour's (the day's calls, exploration, an offer's
+    stock) and how much of it the plan uses."""
+
+    name: str
+    used: float
+    capacity: float
+
+
 class CampaignOverview(BaseModel):
     campaign_id: str
     plan_id: int
@@ -71,6 +80,7 @@ class CampaignOverview(BaseModel):
     funnel: list[FunnelStep]
     mix: list[MixCell]
     hours: list[HourLoad]
+    capacities: list[CapacityUse]
     outcomes: dict[str, int]
     converted: int
     alpha: float
@@ -114,6 +124,7 @@ def overview(
         funnel=funnel,
         mix=[MixCell(**row) for row in report.get("per_offer_channel", [])],
         hours=_hours(folder, report),
+        capacities=_capacities(report),
         outcomes=dict(Counter(outcome for _, outcome, _ in recorded).most_common()),
         converted=int(converted["converted"].sum()),
         alpha=alpha,
@@ -200,6 +211,16 @@ def _funnel(path: str, stamp: str) -> tuple[FunnelStep, ...]:
         FunnelStep(decision=d, code=code or d, rule=rule, customers=n)
         for (d, code, rule), n in rows
     )
+
+
+def _capacities(report: dict[str, Any]) -> list[CapacityUse]:
+    optimisation = report.get("optimisation", {})
+    used = optimisation.get("used", {})
+    return [
+        CapacityUse(name=key, used=float(used.get(key, 0.0)), capacity=float(value))
+        for key, value in sorted(optimisation.get("capacity", {}).items())
+        if not key.startswith(HOUR_PREFIX)
+    ]
 
 
 def _hours(folder: Path, report: dict[str, Any]) -> list[HourLoad]:
