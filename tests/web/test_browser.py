@@ -5,7 +5,7 @@ on SQLite and on PostgreSQL:
   an outcome with the keyboard and finds it stored;
 * on a campaign decided by the campaign run, an agent records an acceptance, then a do-not-call
   request, and sees the customer leave the queue; the supervisor's page then shows the outcome in
-  the measured uplift.
+  the measured uplift; the next campaign, run through the API, does not list the customer.
 
 Needs /usr/bin/chromium: required when CI=true, skipped with the reason otherwise; PostgreSQL
 (GOODCALL_TEST_PG_URL) likewise.
@@ -95,10 +95,12 @@ def supervised_url(backend: str, tmp_path: Path) -> str:
     return backend
 
 
-def serve(url: str) -> Iterator[str]:
-    """``goodcall serve`` on the test store, its clock at the story's afternoon."""
+def serve(url: str, campaigns: Path) -> Iterator[str]:
+    """``goodcall serve`` on the test store, its clock at the story's afternoon, campaigns run
+    through the API written to ``campaigns``."""
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path),
+           "GOODCALL_SERVE_CAMPAIGNS_DIR": str(campaigns)}  # fmt: skip
     command = [sys.executable, "-m", "goodcall.cli", "serve", "--db", url,
                "--port", str(port), "--at", AT]  # fmt: skip
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
@@ -119,13 +121,13 @@ def serve(url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def server(queued_url: str) -> Iterator[str]:
-    yield from serve(queued_url)
+def server(queued_url: str, tmp_path: Path) -> Iterator[str]:
+    yield from serve(queued_url, tmp_path / "campaigns")
 
 
 @pytest.fixture
-def supervised_server(supervised_url: str) -> Iterator[str]:
-    yield from serve(supervised_url)
+def supervised_server(supervised_url: str, tmp_path: Path) -> Iterator[str]:
+    yield from serve(supervised_url, tmp_path / "campaigns")
 
 
 def _log_in(page: Any, server: str, user: str) -> None:
@@ -214,3 +216,31 @@ def test_a_supervisor_sees_the_outcomes_of_the_agents(
     ]
     consent = load_tables(supervised_url, [second])["consent"].collect()
     assert consent["internal_dnc_at"][0] is not None
+    # the next campaign, run through the API now: the customer is in no list it writes
+    called = _next_campaign(server, supervised_url, tmp_path / "campaigns")
+    assert called and second not in called
+
+
+def _next_campaign(server: str, url: str, campaigns: Path) -> list[str]:
+    from goodcall.api.schemas import UserRequest
+    from goodcall.api.users import create_user
+    from goodcall.store.config import engine_for
+
+    _, engine = engine_for(url)
+    try:
+        key = create_user(engine, UserRequest(user_id="ana", role="analyst", display_name="Ana"),
+                          dt.datetime.fromisoformat(AT))  # fmt: skip
+    finally:
+        engine.dispose()
+    headers = {"X-API-Key": key}
+    body = {"campaign_id": "NEXT", "channels": ["phone"], "control_share": 0.0,
+            "explore_share": 0.5, "calls_per_hour": 5}  # fmt: skip
+    started = httpx.post(f"{server}/v1/campaigns/runs", json=body, headers=headers, timeout=30)
+    assert started.status_code == 202, started.text
+    for _ in range(600):
+        status = httpx.get(f"{server}{started.headers['location']}", headers=headers).json()
+        if status["state"] in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    assert status["state"] == "done", status
+    return pl.read_csv(campaigns / "NEXT" / "call_list.csv")["customer_id"].to_list()
