@@ -196,6 +196,19 @@ class Attempts(Strict):
     channels: list[Channel] = Field(default_factory=_phone_only)
 
 
+class Dialling(Strict):
+    """What an automatic dialler may do: the abandoned-call rules (``goodcall.timing``).
+
+    A call answered by a person is abandoned when no live agent speaks within
+    ``agent_within_seconds`` of the hello; the pacing keeps abandoned calls at most
+    ``abandonment_limit`` of the live-answered calls over ``abandonment_period``."""
+
+    default_mode: Literal["preview", "progressive", "predictive"] = "preview"
+    abandonment_limit: float = Field(default=0.03, gt=0.0, le=0.2)
+    abandonment_period: Literal["campaign", "day", "30 days", "month"] = "campaign"
+    agent_within_seconds: float = Field(default=2.0, gt=0.0, le=30.0)
+
+
 class Policies(Strict):
     """A whole policy file."""
 
@@ -205,6 +218,7 @@ class Policies(Strict):
     complaints: Complaints = Field(default_factory=Complaints)
     refusal_cooldown: RefusalCooldown = Field(default_factory=RefusalCooldown)
     attempts: Attempts = Field(default_factory=Attempts)
+    dialling: Dialling = Field(default_factory=Dialling)
     channels: dict[Channel, ChannelPolicy]
     jurisdictions: dict[str, Jurisdiction] = Field(min_length=1)
 
