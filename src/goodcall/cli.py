@@ -133,6 +133,7 @@ _COMMAND_MODULES = (
     "models.uplift",
     "evaluate",
     "campaign",
+    "timing",
     "api",
 )
 

@@ -172,3 +172,20 @@ def test_limits_must_be_positive(tmp_path: Path) -> None:
     assert "jurisdiction FR: field attempts.max: Input should be greater than or equal to 1" in (
         problems(tmp_path, text)
     )
+
+
+def test_the_dialling_block_is_read_and_defaults_when_absent(tmp_path: Path) -> None:
+    shipped = load_policies().dialling
+    assert (shipped.default_mode, shipped.abandonment_limit) == ("preview", 0.03)
+    assert (shipped.abandonment_period, shipped.agent_within_seconds) == ("campaign", 2.0)
+    start = SHIPPED.index("dialling:")
+    end = SHIPPED.index("agent_within_seconds: 2") + len("agent_within_seconds: 2")
+    older = load_text(tmp_path, SHIPPED[:start] + SHIPPED[end:])  # a file from before the block
+    assert older.dialling == shipped
+
+
+def test_a_bad_abandonment_limit_is_refused_at_its_line(tmp_path: Path) -> None:
+    text = SHIPPED.replace("abandonment_limit: 0.03", "abandonment_limit: 3")
+    message = problems(tmp_path, text)
+    assert "abandonment_limit" in message and "less than or equal to 0.2" in message
+    assert f"policies.yaml:{line_of(SHIPPED, 'abandonment_limit: 0.03')}" in message

@@ -101,7 +101,8 @@ def expected_excess(lines: int, p: float, sure: int, busy: int, q: float) -> tup
     """``(E[(X − A)⁺], E[X])`` for ``X ~ Bin(lines, p)`` answers and ``A = sure + Bin(busy, q)``
     agents to take them.
 
-    >>> expected_excess(2, 0.5, 1, 0, 0.0)  # two lines, one agent: one in four calls is lost
+    >>> excess, mean = expected_excess(2, 0.5, 1, 0, 0.0)  # two lines, one agent
+    >>> round(excess, 12), mean  # both answer one time in four: one call finds no agent
     (0.25, 1.0)
     """
     answers = _binomial(lines, p)

@@ -93,7 +93,7 @@ class Summary:
 
     @property
     def worst_silence(self) -> float:
-        """The longest silence a connected customer heard (abandoned calls excluded)."""
+        """The worst day's 99th percentile of silence after a hello (abandoned calls included)."""
         return max(d.silence_p99 for d in self.days)
 
     def within(self, limit: float) -> bool:

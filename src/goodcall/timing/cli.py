@@ -1,0 +1,160 @@
+"""``goodcall pace``: the dialling mode and dial level for a team, from simulated days.
+
+Heavy work (SimPy, the simulation) is imported inside the command, so ``goodcall --help`` stays
+fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, cast
+
+import typer
+
+from goodcall.output import FAILED, JsonOption, echo_json, print_error
+
+if TYPE_CHECKING:
+    from goodcall.timing.calls import Mode
+    from goodcall.timing.pace import PaceAdvice
+
+MODES = ("auto", "preview", "progressive", "predictive")
+
+
+def _fail(message: str) -> typer.Exit:
+    print_error(message)
+    return typer.Exit(FAILED)
+
+
+def pace_command(
+    agents: Annotated[int, typer.Option("--agents", help="Agents on shift.")],
+    aht: Annotated[
+        float, typer.Option("--aht", help="Mean handle time of a conversation, seconds.")
+    ],
+    answer_rate: Annotated[
+        float, typer.Option("--answer-rate", help="Share of dialled calls a person answers.")
+    ] = 0.25,
+    patience: Annotated[
+        float,
+        typer.Option(
+            "--patience", help="Mean seconds a customer waits in silence before hanging up."
+        ),
+    ] = 5.0,
+    hours: Annotated[int, typer.Option("--hours", help="Hours in a simulated day.")] = 4,
+    mode: Annotated[
+        str, typer.Option("--mode", help="auto (recommend), preview, progressive or predictive.")
+    ] = "auto",
+    limit: Annotated[
+        float | None,
+        typer.Option(
+            "--limit",
+            help="Abandoned share of live-answered calls allowed (default: the policy file's).",
+        ),
+    ] = None,
+    days: Annotated[int, typer.Option("--days", help="Seeded days to simulate.")] = 3,
+    seed: Annotated[int, typer.Option("--seed", help="First day's seed.")] = 0,
+    svg: Annotated[
+        Path | None, typer.Option("--svg", help="Draw occupancy and abandonment by dial level.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Recommend a dialling mode and dial level: predicted occupancy, abandonment and silence
+    after hello from simulated days, with Erlang A and C for the same load."""
+    from goodcall.policy.loader import load_policies
+    from goodcall.progress import progress_bar
+    from goodcall.timing.scenario import Scenario
+    from goodcall.writing import check_outputs, write_text
+
+    problems = []
+    if not 1 <= agents <= 500:
+        problems.append(f"--agents {agents}: expected a whole number from 1 to 500")
+    if not 1 <= aht <= 7200:
+        problems.append(f"--aht {aht}: expected seconds from 1 to 7200")
+    if not 0 < answer_rate <= 1:
+        problems.append(f"--answer-rate {answer_rate}: expected a share in (0, 1]")
+    if not 0 < patience <= 600:
+        problems.append(f"--patience {patience}: expected seconds in (0, 600]")
+    if not 1 <= hours <= 24:
+        problems.append(f"--hours {hours}: expected 1 to 24")
+    if not 1 <= days <= 50:
+        problems.append(f"--days {days}: expected 1 to 50")
+    if mode not in MODES:
+        problems.append(f"--mode {mode!r}: expected one of {', '.join(MODES)}")
+    if limit is not None and not 0 < limit < 1:
+        problems.append(f"--limit {limit}: expected a share in (0, 1), e.g. 0.03")
+    if problems:
+        raise _fail("; ".join(problems))
+    if svg is not None:
+        check_outputs({"--svg": svg}, [])
+    policy = load_policies().dialling
+    scenario = Scenario(
+        agents,
+        aht,
+        (answer_rate,) * hours,
+        patience_seconds=patience,
+        limit=limit if limit is not None else policy.abandonment_limit,
+        agent_within_seconds=policy.agent_within_seconds,
+    )
+    from goodcall.timing.pace import advise
+
+    chosen = None if mode == "auto" else cast("Mode", mode)
+    with progress_bar("simulating days") as progress:
+        advice = advise(scenario, chosen, days, seed, progress)
+    if svg is not None:
+        from goodcall.timing.chart import pace_svg
+
+        write_text(svg, pace_svg(advice))
+    if as_json:
+        echo_json(advice.as_dict())
+        return
+    _print(advice, svg)
+
+
+def _print(advice: PaceAdvice, svg: Path | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    s = advice.scenario
+    console.print(
+        f"[bold]{s.agents} agents, {s.handle_seconds:g} s handle time, "
+        f"{s.answer_by_hour[0]:.0%} answered by a person, patience {s.patience_seconds:g} s — "
+        f"{len(advice.chosen.days)} simulated days of {s.hours} h[/]"
+    )
+    console.print(
+        f"Recommended: [bold green]{advice.mode}[/], dial level {advice.level:.2f} lines per "
+        f"free agent (limit {s.limit:.1%} abandoned, an agent within "
+        f"{s.agent_within_seconds:g} s)"
+    )
+    table = Table("mode", "occupancy", "abandoned", "worst day", "level", "silence p50/p90/p99 s")
+    rows = [(name, summary) for name, summary in advice.runs.items()]
+    if advice.best_fixed is not None:
+        rows += [(f"best fixed {lv:g}", sm) for lv, sm in advice.curve if lv == advice.best_fixed]
+    for name, summary in rows:
+        days = summary.days
+        silence = "/".join(
+            f"{max(getattr(d, f'silence_p{q}') for d in days):.1f}" for q in (50, 90, 99)
+        )
+        table.add_row(
+            name,
+            f"{summary.occupancy:.1%}",
+            f"{summary.abandonment:.2%}",
+            f"{summary.worst_day:.2%}",
+            f"{summary.level:.2f}",
+            silence,
+        )
+    console.print(table)
+    e = advice.erlang
+    console.print(
+        f"Erlang, an inbound queue with the same {e['answered_per_hour']:.0f} answered calls an "
+        f"hour: Erlang A (patience {s.patience_seconds:g} s) {e['erlang_a_wait_probability']:.1%} "
+        f"wait, {e['erlang_a_abandonment']:.2%} abandon, occupancy "
+        f"{e['erlang_a_occupancy']:.1%}; Erlang C {e['erlang_c_wait_probability']:.1%} wait, "
+        f"{e['erlang_c_within_limit_seconds']:.1%} answered within {s.agent_within_seconds:g} s"
+    )
+    if svg is not None:
+        console.print(f"Chart: {svg}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``pace`` to the ``goodcall`` app."""
+    app.command("pace")(pace_command)

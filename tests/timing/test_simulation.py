@@ -1,0 +1,140 @@
+"""The call-centre simulation: against Erlang C and A where they apply, and its guarantees.
+
+Tolerances: the inbound twin runs 300 simulated hours (about 24,000 arrivals at 8 Erlangs); the
+sampling error of a share near 0.4 is then about ±0.01 (one standard error ≈ 0.003 counting the
+queue's autocorrelation loosely), so shares are checked within 0.03 and the mean wait within 12 %.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from goodcall.timing.calls import (
+    Agent,
+    CallToDial,
+    Conversation,
+    Mode,
+    Settings,
+    Talk,
+    hourly_answers,
+    lognormal_talks,
+)
+from goodcall.timing.erlang import erlang_a, erlang_c_figures
+from goodcall.timing.figures import day_figures
+from goodcall.timing.inbound import simulate_inbound
+from goodcall.timing.pacing import AdaptivePacer, FixedRatioPacer
+from goodcall.timing.simulation import simulate_day
+
+
+def test_the_inbound_twin_agrees_with_erlang_c() -> None:
+    sim = simulate_inbound(10, 8 / 180, 180.0, hours=300, seed=3)
+    exact = erlang_c_figures(10, 8 / 180, 180.0, 20.0)
+    assert sim.wait_probability == pytest.approx(exact.wait_probability, abs=0.03)
+    assert sim.service_level == pytest.approx(exact.service_level, abs=0.03)
+    assert sim.average_wait == pytest.approx(exact.average_speed_of_answer, rel=0.12)
+    assert sim.occupancy == pytest.approx(exact.occupancy, abs=0.02)
+    assert sim.abandon_probability == 0.0
+
+
+@pytest.mark.parametrize(("servers", "load", "patience"), [(10, 8.0, 60.0), (5, 5.5, 10.0)])
+def test_the_inbound_twin_agrees_with_erlang_a(servers: int, load: float, patience: float) -> None:
+    sim = simulate_inbound(servers, load / 180, 180.0, patience, hours=300, seed=5)
+    exact = erlang_a(servers, load / 180, 180.0, patience)
+    assert sim.wait_probability == pytest.approx(exact.wait_probability, abs=0.03)
+    assert sim.abandon_probability == pytest.approx(exact.abandon_probability, abs=0.02)
+    assert sim.average_wait == pytest.approx(exact.average_wait, rel=0.12)
+    assert sim.occupancy == pytest.approx(exact.occupancy, abs=0.02)
+
+
+@pytest.mark.slow
+def test_a_long_inbound_run_agrees_with_erlang_a_closely() -> None:
+    sim = simulate_inbound(20, 18 / 180, 180.0, 30.0, hours=2000, seed=11)
+    exact = erlang_a(20, 18 / 180, 180.0, 30.0)
+    assert sim.wait_probability == pytest.approx(exact.wait_probability, abs=0.01)
+    assert sim.abandon_probability == pytest.approx(exact.abandon_probability, abs=0.005)
+
+
+TEAM = [Agent(f"A{i}", frozenset({"fr"})) for i in range(6)]
+ANSWERS = hourly_answers([0.3, 0.15, 0.4], machine=0.15)
+TALK = lognormal_talks(150.0)
+
+
+def _calls(count: int = 3000) -> list[CallToDial]:
+    return [CallToDial(f"C{i:05d}", "fr") for i in range(count)]
+
+
+def test_preview_never_abandons_even_with_impatient_customers() -> None:
+    settings = Settings(mode="preview", day_seconds=3 * 3600, patience_seconds=0.5)
+    day = simulate_day(TEAM, _calls(), ANSWERS, TALK, settings, seed=1)
+    f = day_figures(day)
+    assert f.live > 100 and f.abandoned == 0 and f.silence_max == 0.0
+
+
+def test_progressive_leaves_nobody_without_an_agent() -> None:
+    settings = Settings(mode="progressive", day_seconds=3 * 3600)
+    f = day_figures(simulate_day(TEAM, _calls(), ANSWERS, TALK, settings, seed=2))
+    assert f.live > 100 and f.abandoned == 0 and f.silence_max == pytest.approx(0.3)
+
+
+def test_a_day_is_deterministic_for_its_seed() -> None:
+    settings = Settings(mode="predictive", day_seconds=2 * 3600)
+    first = simulate_day(TEAM, _calls(), ANSWERS, TALK, settings, FixedRatioPacer(2.5), seed=4)
+    again = simulate_day(TEAM, _calls(), ANSWERS, TALK, settings, FixedRatioPacer(2.5), seed=4)
+    assert first.records == again.records and len(first.records) > 200
+
+
+def test_an_overdialling_dialler_drops_at_the_limit_or_leaves_silence() -> None:
+    """At 4 lines per agent calls are abandoned; with the drop at 2 s nobody hears more than
+    2 s of silence; kept on the line (the seed's dialler), customers wait until they hang up."""
+    drop = Settings(mode="predictive", day_seconds=2 * 3600, patience_seconds=12.0)
+    hold = Settings(
+        mode="predictive", day_seconds=2 * 3600, patience_seconds=12.0, drop_at_limit=False
+    )
+    dropped = day_figures(simulate_day(TEAM, _calls(), ANSWERS, TALK, drop, FixedRatioPacer(4), 6))
+    held = day_figures(simulate_day(TEAM, _calls(), ANSWERS, TALK, hold, FixedRatioPacer(4), 6))
+    assert dropped.abandonment > 0.05 and dropped.silence_max == 2.0
+    assert held.abandonment > 0.05 and held.silence_max > 8.0
+
+
+@pytest.mark.parametrize("seed", [10, 11, 12, 13])
+def test_the_controller_never_breaches_the_limit_on_seeded_days(seed: int) -> None:
+    team = [Agent(f"A{i}", frozenset({"fr"})) for i in range(10)]
+    answers = hourly_answers([0.35, 0.2, 0.12, 0.3], machine=0.15)
+    settings = Settings(mode="predictive", day_seconds=4 * 3600)
+    pacer = AdaptivePacer(limit=0.03, answer_rate=0.35, handle_seconds=160.0)
+    day = simulate_day(team, _calls(8000), answers, TALK, settings, pacer, seed=seed)
+    f = day_figures(day)
+    progressive = day_figures(
+        simulate_day(
+            team, _calls(8000), answers, TALK, Settings("progressive", 4 * 3600), seed=seed
+        )
+    )
+    assert f.live > 500 and f.abandonment <= 0.03
+    assert f.occupancy > progressive.occupancy + 0.05  # and it is worth it
+
+
+def _refusing_talk(customer: str) -> Conversation:
+    def talk(call: CallToDial, at: float, right_party: bool, rng: random.Random) -> Talk:
+        return Talk(60.0, "do_not_call", do_not_call=call.customer_id == customer)
+
+    return talk
+
+
+@pytest.mark.parametrize("mode", ["preview", "progressive", "predictive"])
+def test_a_do_not_call_removes_every_later_attempt(mode: Mode) -> None:
+    """Customer C00000 asks not to be called at their first conversation: of their five
+    attempts in the day, none is dialled after it; others are (no stop after a contact here)."""
+    calls = [
+        CallToDial(f"C{i:05d}", "fr", earliest=600.0 * attempt, attempt=attempt + 1)
+        for attempt in range(5)
+        for i in range(40)
+    ]
+    always = hourly_answers([1.0], machine=0.0)
+    settings = Settings(mode=mode, day_seconds=3600.0, stop_after_contact=False)
+    day = simulate_day(TEAM, calls, always, _refusing_talk("C00000"), settings, seed=1)
+    mine = [r for r in day.records if r.customer_id == "C00000"]
+    assert [r.do_not_call for r in mine] == [True]
+    assert day.undialled.get("removed", 0) >= 4
+    assert sum(1 for r in day.records if r.customer_id == "C00001") > 1
