@@ -37,6 +37,10 @@ CASES: dict[str, tuple[Args, frozenset[int]]] = {
     "db upgrade": (lambda i: ["--db", f"sqlite:///{i.fresh('up.db')}"], frozenset({0})),
     "db current": (lambda i: ["--db", i.url], frozenset({0})),
     "catalog check": (lambda i: [], frozenset({0})),
+    "simulate day": (
+        lambda i: ["--campaign", str(i.campaign), "--db", i.url, "--truth-seed", "2", "--dry-run"],
+        frozenset({0}),
+    ),
     "pace": (
         lambda i: ["--agents", "3", "--aht", "120", "--hours", "1", "--days", "1"],
         frozenset({0}),

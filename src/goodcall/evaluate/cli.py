@@ -30,14 +30,16 @@ console = Console()
 
 
 def register(app: typer.Typer) -> None:
-    """Attach ``goodcall evaluate`` (with ``ope``, ``synthetic`` and ``pilot``) to the main
-    application."""
+    """Attach ``goodcall evaluate`` (with ``ope``, ``synthetic`` and ``pilot``) and ``goodcall
+    simulate`` (with ``day``) to the main application."""
+    from goodcall.evaluate.day_cli import register_day
     from goodcall.evaluate.pilot_cli import register_pilot
     from goodcall.evaluate.synthetic_cli import register_synthetic
 
     register_synthetic(evaluate_app)
     register_pilot(evaluate_app)
     app.add_typer(evaluate_app, name="evaluate")
+    register_day(app)
 
 
 @evaluate_app.command("ope")

@@ -133,7 +133,9 @@ def with_everyone(chosen: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame
     return scorable_decisions(customers.join(picked, on="customer_id", how="left"))
 
 
-def _truth_pairs(items: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
+def truth_pairs(items: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
+    """``items`` (``ITEM_KEYS``) with the profile columns the truth reads, in the customer's
+    language and register (what :meth:`ResponseTruth.probabilities` takes)."""
     pairs = items.select(ITEM_KEYS).with_columns(
         pl.lit(True).alias("language_ok"), pl.lit(True).alias("register_ok")
     )
@@ -150,7 +152,7 @@ def truth_values(
     """``items`` (``ITEM_KEYS``) with the truth's uplift, P(annoy) and expected value ``ev``.
 
     ``hidden``: hidden traits per row of ``items`` instead of the customers' own."""
-    scored = truth.probabilities(_truth_pairs(items, profiles), hidden)
+    scored = truth.probabilities(truth_pairs(items, profiles), hidden)
     return _with_ev(scored, truth)
 
 
@@ -159,7 +161,7 @@ def observable_values(
 ) -> pl.DataFrame:
     """:func:`truth_values` averaged over the hidden traits given the recorded data
     (:mod:`goodcall.truth.observable`): what the best learner could know of each candidate."""
-    pairs = _truth_pairs(items, profiles)
+    pairs = truth_pairs(items, profiles)
     total: pl.DataFrame | None = None
     for hidden in posterior_draws(pairs, draws, seed=truth.seed):
         values = _with_ev(truth.probabilities(pairs, hidden), truth).select(TRUTH_VALUES)

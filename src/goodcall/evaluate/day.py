@@ -1,0 +1,238 @@
+"""``goodcall simulate day``: one campaign day on the synthetic carrier, end to end.
+
+The campaign's call list (``campaign run``'s ``call_list.parquet``, its local hours from
+``decisions.parquet``) is worked by the call-centre simulation (``goodcall.timing``): a team of
+simulated agents, French and English, in the dialling mode the policy file sets (or
+``--mode``). The world is the synthetic carrier's truth (``goodcall.truth``): a person answers a
+call with the truth's reach at the customer's local hour, a machine takes half of the rest (as
+the truth's own draws say), and a reached customer accepts, declines, complains or asks not to be
+called again as :func:`goodcall.truth.response.simulate` draws it given they were reached.
+
+Every dialled call is recorded in the store's ``contacts`` table by the code the service's
+outcome endpoint records with (:func:`goodcall.store.outcomes.record_outcome`, one idempotency
+key per call and day seed: running the same day twice records it once), a do-not-call request
+also on the internal list (:func:`goodcall.store.outcomes.record_do_not_call`), so ``models
+train`` and the campaign report read them. An abandoned call is recorded as ``no_answer`` with its
+``silence_seconds`` (the import format has no abandoned outcome; the silence tells it).
+
+A call is dialled from its planned moment for :data:`SLOT_MINUTES` (the core plans calls on the
+hour inside the legal window and the customer's preferred hours, which end on the hour or the
+half hour), never after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+
+from goodcall.evaluate.synthetic import truth_pairs
+from goodcall.store.outcomes import (
+    KeyReusedError,
+    Outcome,
+    record_do_not_call,
+    record_outcome,
+)
+from goodcall.store.reader import load_profiles
+from goodcall.timing.calls import (
+    Agent,
+    CallRecord,
+    CallToDial,
+    Chances,
+    Mode,
+    Settings,
+    Talk,
+    lognormal_talks,
+)
+from goodcall.timing.figures import DayFigures, day_figures
+from goodcall.timing.pacing import AdaptivePacer
+from goodcall.timing.simulation import simulate_day
+from goodcall.truth.response import ResponseTruth, simulate
+
+SLOT_MINUTES = 30
+USER_ID = "simulated-dialler"
+c = pl.col
+
+
+class DayError(ValueError):
+    """The campaign folder cannot be simulated (missing files, no phone call)."""
+
+
+@dataclass(frozen=True)
+class DayReport:
+    campaign_id: str
+    mode: Mode
+    agents: int
+    calls: int
+    figures: DayFigures
+    conversions: int
+    annoyances: int
+    """Complaints and do-not-call requests of reached customers, plus abandoned calls."""
+    outcomes: dict[str, int]
+    recorded: int
+    replayed: int
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["figures"] = self.figures.as_dict()
+        return out
+
+
+def phone_calls(campaign: Path) -> tuple[str, dt.datetime, pl.DataFrame]:
+    """The campaign's id, decision time and phone calls with their local hour."""
+    files = [campaign / n for n in ("call_list.parquet", "decisions.parquet", "plan.json")]
+    missing = [str(p) for p in files if not p.is_file()]
+    if missing:
+        raise DayError(f"{campaign}: not a campaign folder of `campaign run` (missing {missing})")
+    plan = json.loads(files[2].read_text(encoding="utf-8"))
+    decided = dt.datetime.fromisoformat(str(plan["decided_at"]).replace("Z", "+00:00"))
+    hours = pl.read_parquet(
+        files[1], columns=["customer_id", "channel", "planned_at", "local_hour"]
+    )
+    calls = (
+        pl.read_parquet(files[0])
+        .filter(c("channel") == "phone")
+        .join(hours, on=["customer_id", "channel", "planned_at"], how="left")
+        .sort("planned_at", "customer_id")
+    )
+    if calls.height == 0:
+        raise DayError(f"{campaign}: the call list holds no phone call to dial")
+    return str(plan["config"]["campaign_id"]), decided, calls
+
+
+def truth_of_calls(
+    calls: pl.DataFrame, profiles: pl.DataFrame, truth_seed: int, seed: int
+) -> pl.DataFrame:
+    """Each call with the truth's reach at its local hour and the outcome drawn as if reached."""
+    items = calls.select("customer_id", "offer_id", "channel", "planned_at", "local_hour")
+    pairs = truth_pairs(items, profiles)
+    probabilities = ResponseTruth(truth_seed).probabilities(pairs)
+    reached = simulate(probabilities.with_columns(pl.lit(1.0).alias("p_reach")), seed)
+    return calls.with_columns(
+        probabilities["p_reach"].alias("p_reach"), reached["outcome"].alias("if_reached")
+    )
+
+
+def team(agents: int, calls: pl.DataFrame, start: float, end: float) -> list[Agent]:
+    """``agents`` agents split between French and English as the calls are; one in four of the
+    French speakers also speaks English."""
+    speakers = calls["language"].str.starts_with("fr")
+    french_share = speakers.sum() / max(1, speakers.len())
+    french = min(agents, math.ceil(agents * french_share))
+    out = []
+    for i in range(agents):
+        languages = {"fr", "en"} if i < french and i % 4 == 3 else {"fr" if i < french else "en"}
+        out.append(Agent(f"SIM-A{i:03d}", frozenset(languages), start, end))
+    return out
+
+
+def _outcome(
+    record: CallRecord, row: dict[str, Any], campaign: str, start: dt.datetime, day: str
+) -> Outcome:
+    at = start + dt.timedelta(seconds=record.dialled_at)
+    if record.result in ("accepted", "declined", "complaint", "dnc_request"):
+        outcome = record.result
+    else:
+        outcome = "voicemail" if record.machine else "no_answer"
+    key = f"SIM-{campaign}-{day}-{record.customer_id}-{record.attempt}"
+    content = json.dumps([key, outcome, record.silence, record.agent_id, at.isoformat()])
+    return Outcome(
+        request_key=key,
+        request_hash=hashlib.sha256(f"{USER_ID}\n{content}".encode()).hexdigest(),
+        contact_id="K-SIM-" + hashlib.sha256(key.encode()).hexdigest()[:20],
+        customer_id=record.customer_id,
+        at=at,
+        channel="phone",
+        campaign_id=campaign,
+        offer_id=row["offer_id"],
+        outcome=outcome,
+        converted=outcome == "accepted",
+        silence_seconds=record.silence,
+        agent_id=record.agent_id,
+        user_id=USER_ID,
+        callback_at=None,
+    )
+
+
+def run_day(
+    engine: sa.Engine,
+    campaign: Path,
+    *,
+    agents: int,
+    handle_seconds: float = 240.0,
+    mode: Mode = "preview",
+    limit: float = 0.03,
+    agent_within_seconds: float = 2.0,
+    truth_seed: int = 7,
+    seed: int = 0,
+    record: bool = True,
+) -> DayReport:
+    """Work the campaign's phone calls for one simulated day and record what happened."""
+    campaign_id, decided, calls = phone_calls(campaign)
+    profiles = load_profiles(decided, engine=engine, customer_ids=calls["customer_id"].to_list())
+    calls = truth_of_calls(calls, profiles.collect(), truth_seed, seed)
+    start = calls["planned_at"].min()
+    assert isinstance(start, dt.datetime)
+    offsets = [(t - start).total_seconds() for t in calls["planned_at"]]
+    rows = {r["customer_id"]: r for r in calls.iter_rows(named=True)}
+    to_dial = [
+        CallToDial(r["customer_id"], r["language"][:2], offset, offset + SLOT_MINUTES * 60.0)
+        for r, offset in zip(calls.iter_rows(named=True), offsets, strict=True)
+    ]
+    day_end = max(offsets) + SLOT_MINUTES * 60.0 + 3600.0
+
+    def answers(call: CallToDial, _at: float) -> Chances:
+        reach = float(rows[call.customer_id]["p_reach"])
+        return Chances(reach, (1.0 - reach) / 2, 1.0)
+
+    timing = lognormal_talks(handle_seconds)
+
+    def talk(call: CallToDial, at: float, right_party: bool, rng: Any) -> Talk:
+        said = str(rows[call.customer_id]["if_reached"])
+        return Talk(timing(call, at, right_party, rng).handle_seconds, said, said == "dnc_request")
+
+    settings = Settings(mode=mode, day_seconds=day_end, abandon_seconds=agent_within_seconds)
+    pacer = AdaptivePacer(limit=limit, handle_seconds=handle_seconds)
+    day = simulate_day(
+        team(agents, calls, 0.0, day_end), to_dial, answers, talk, settings, pacer, seed
+    )
+    recorded = replayed = 0
+    outcomes: dict[str, int] = {}
+    name = f"{mode}-{agents}-{seed}"
+    for call in day.records:
+        outcome = _outcome(call, rows[call.customer_id], campaign_id, start, name)
+        outcomes[outcome.outcome] = outcomes.get(outcome.outcome, 0) + 1
+        if not record:
+            continue
+        try:
+            done = record_outcome(engine, outcome)
+        except KeyReusedError:
+            raise DayError(
+                f"the day {name} of {campaign_id} was recorded before with other settings "
+                "(handle time, truth seed); give another --seed"
+            ) from None
+        replayed += done.replayed
+        recorded += not done.replayed
+        if call.do_not_call:
+            record_do_not_call(engine, call.customer_id, outcome.at, "phone")
+    figures = day_figures(day)
+    upset = outcomes.get("complaint", 0) + outcomes.get("dnc_request", 0)
+    return DayReport(
+        campaign_id,
+        mode,
+        agents,
+        len(to_dial),
+        figures,
+        outcomes.get("accepted", 0),
+        upset + figures.abandoned,
+        outcomes,
+        recorded,
+        replayed,
+    )

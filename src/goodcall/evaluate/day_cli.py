@@ -1,0 +1,99 @@
+"""``goodcall simulate day``: work a campaign's call list for one simulated day (see
+``goodcall.evaluate.day``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, cast
+
+import typer
+
+from goodcall.output import FAILED, JsonOption, echo_json, print_error
+from goodcall.store.cli import DbOption
+
+if TYPE_CHECKING:
+    from goodcall.evaluate.day import DayReport
+    from goodcall.timing.calls import Mode
+
+simulate_app = typer.Typer(
+    help="Simulate the call centre on the synthetic carrier.", no_args_is_help=True
+)
+MODES = ("preview", "progressive", "predictive")
+
+
+def register_day(app: typer.Typer) -> None:
+    """Add ``goodcall simulate`` (with ``day``) to the main application."""
+    app.add_typer(simulate_app, name="simulate")
+
+
+@simulate_app.command("day")
+def day_command(
+    campaign: Annotated[
+        Path, typer.Option("--campaign", help="A `campaign run` output folder to work.")
+    ],
+    agents: Annotated[int, typer.Option("--agents", help="Simulated agents on shift.")] = 4,
+    aht: Annotated[float, typer.Option("--aht", help="Mean handle time, seconds.")] = 240.0,
+    mode: Annotated[
+        str | None,
+        typer.Option("--mode", help="preview, progressive or predictive (default: the policy's)."),
+    ] = None,
+    truth_seed: Annotated[
+        int, typer.Option("--truth-seed", help="The synthetic carrier's seed (its truth).")
+    ] = 7,
+    seed: Annotated[int, typer.Option("--seed", help="The day's seed.")] = 0,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the day's figures, record nothing.")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Dial the campaign's calls with simulated agents, customers answering as the synthetic
+    truth says; record every outcome in the store; print the day's figures."""
+    from goodcall.evaluate.day import run_day
+    from goodcall.policy.loader import load_policies
+    from goodcall.store.config import engine_for, store_errors
+
+    policy = load_policies().dialling
+    chosen = mode or policy.default_mode
+    if chosen not in MODES:
+        print_error(f"--mode {chosen!r}: expected one of {', '.join(MODES)}")
+        raise typer.Exit(FAILED)
+    if not (1 <= agents <= 500 and 1 <= aht <= 7200):
+        print_error(f"--agents {agents} / --aht {aht}: expected 1–500 agents and 1–7200 s")
+        raise typer.Exit(FAILED)
+    config, engine = engine_for(db)
+    with store_errors(config.display_url):
+        report = run_day(
+            engine,
+            campaign,
+            agents=agents,
+            handle_seconds=aht,
+            mode=cast("Mode", chosen),
+            limit=policy.abandonment_limit,
+            agent_within_seconds=policy.agent_within_seconds,
+            truth_seed=truth_seed,
+            seed=seed,
+            record=not dry_run,
+        )
+    if as_json:
+        echo_json(report.as_dict())
+        return
+    _print(report)
+
+
+def _print(report: DayReport) -> None:
+    f = report.figures
+    lines = [
+        f"{report.campaign_id}: {report.calls} phone calls, {report.agents} agents, "
+        f"{report.mode} dialling",
+        f"  dialled {f.dialled}, answered by a person {f.live}, machines {f.machines}",
+        f"  right-party contacts {f.right_party}, conversions {report.conversions}",
+        f"  abandoned calls {f.abandoned} ({f.abandonment:.1%} of answered)",
+        f"  silence after hello p50/p90/p99/max {f.silence_p50:.1f}/{f.silence_p90:.1f}/"
+        f"{f.silence_p99:.1f}/{f.silence_max:.1f} s",
+        f"  agent occupancy {f.occupancy:.1%}",
+        f"  annoyances {report.annoyances} (complaints, do-not-call requests, abandoned calls)",
+        "  outcomes " + ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())),
+        f"  recorded in the store: {report.recorded} new, {report.replayed} already there",
+    ]
+    typer.echo("\n".join(lines))
