@@ -2,7 +2,8 @@
 # The main job on the embedded default (SQLite + local files, nothing to start): generate a
 # carrier, import it, explain and audit the story's customer, train the models, decide a
 # campaign with briefs, prove the campaign's call list clean, explain and brief the story's
-# customer as the campaign decided him, and measure the policy against the synthetic truth.
+# customer as the campaign decided him, work the day's calls in the simulated call centre, pace a
+# predictive dialler, and measure the policy against the synthetic truth.
 # Called by `make demo`.
 set -euo pipefail
 DIR="${1:-.demo}"
@@ -48,7 +49,13 @@ step "9. The story's customer as the campaign decided him (the latest plan in th
 "$GC" explain C-SEED-0001 --at "$AT"
 "$GC" brief C-SEED-0001 --at "$AT"
 
-step "10. Value captured against the ground truth ($EVAL_CUSTOMERS-customer carrier)"
+step "10. Today's calls worked in the simulated call centre: agents dial in the policy's mode (preview), customers answer and respond as the synthetic truth says, every outcome recorded in the store"
+"$GC" simulate day --campaign "$DIR/campaign" --agents 6 --truth-seed 7
+
+step "11. Pacing for a predictive dialler: mode and dial level for 10 agents, from simulated days, with Erlang beside"
+"$GC" pace --agents 10 --aht 180 --hours 2 --days 2 --svg "$DIR/pace.svg"
+
+step "12. Value captured against the ground truth ($EVAL_CUSTOMERS-customer carrier)"
 "$GC" evaluate synthetic --customers "$EVAL_CUSTOMERS" --seed 0 --calls-per-day 1500
 
-printf '\nOutputs in %s: carrier/, goodcall.db, models/, campaign/ (decisions.parquet, call_list.csv, briefs.jsonl, report.json)\n' "$DIR"
+printf '\nOutputs in %s: carrier/, goodcall.db, models/, campaign/ (decisions.parquet, call_list.csv, briefs.jsonl, report.json), pace.svg\n' "$DIR"
