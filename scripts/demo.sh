@@ -50,7 +50,7 @@ step "9. The story's customer as the campaign decided him (the latest plan in th
 "$GC" brief C-SEED-0001 --at "$AT"
 
 step "10. Today's calls worked in the simulated call centre: agents dial in the policy's mode (preview), customers answer and respond as the synthetic truth says, every outcome recorded in the store"
-"$GC" simulate day --campaign "$DIR/campaign" --agents 6 --truth-seed 7
+"$GC" simulate day --campaign "$DIR/campaign" --agents 25 --truth-seed 7
 
 step "11. Pacing for a predictive dialler: mode and dial level for 10 agents, from simulated days, with Erlang beside"
 "$GC" pace --agents 10 --aht 180 --hours 2 --days 2 --svg "$DIR/pace.svg"

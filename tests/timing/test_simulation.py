@@ -138,3 +138,18 @@ def test_a_do_not_call_removes_every_later_attempt(mode: Mode) -> None:
     assert [r.do_not_call for r in mine] == [True]
     assert day.undialled.get("removed", 0) >= 4
     assert sum(1 for r in day.records if r.customer_id == "C00001") > 1
+
+
+def test_each_language_is_paced_for_its_own_agents() -> None:
+    """Three French agents free and one English one, English calls only: one line per free
+    agent rings one English line at a time, never one for the French agents it cannot use."""
+    team = [Agent(f"F{i}", frozenset({"fr"})) for i in range(3)] + [
+        Agent("E0", frozenset({"en"})),
+        Agent("B0", frozenset({"fr", "en"})),
+    ]
+    calls = [CallToDial(f"C{i:04d}", "en") for i in range(2000)]
+    settings = Settings(mode="predictive", day_seconds=2 * 3600)
+    day = simulate_day(team, calls, ANSWERS, TALK, settings, FixedRatioPacer(1.0), seed=8)
+    talked = {r.agent_id for r in day.records if r.agent_id is not None}
+    assert talked == {"E0", "B0"}
+    assert day_figures(day).abandoned == 0

@@ -76,6 +76,10 @@ class DayReport:
     annoyances: int
     """Complaints and do-not-call requests of reached customers, plus abandoned calls."""
     outcomes: dict[str, int]
+    undialled: dict[str, int]
+    """Calls of the list never dialled: ``expired`` (their slot ended first: more calls in a
+    slot than the team could dial), ``removed`` (the customer was reached or asked not to be
+    called)."""
     recorded: int
     replayed: int
 
@@ -233,6 +237,7 @@ def run_day(
         outcomes.get("accepted", 0),
         upset + figures.abandoned,
         outcomes,
+        dict(day.undialled),
         recorded,
         replayed,
     )

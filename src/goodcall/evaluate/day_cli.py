@@ -87,6 +87,8 @@ def _print(report: DayReport) -> None:
         f"{report.campaign_id}: {report.calls} phone calls, {report.agents} agents, "
         f"{report.mode} dialling",
         f"  dialled {f.dialled}, answered by a person {f.live}, machines {f.machines}",
+        "  not dialled "
+        + (", ".join(f"{k} {v}" for k, v in sorted(report.undialled.items())) or "none"),
         f"  right-party contacts {f.right_party}, conversions {report.conversions}",
         f"  abandoned calls {f.abandoned} ({f.abandonment:.1%} of answered)",
         f"  silence after hello p50/p90/p99/max {f.silence_p50:.1f}/{f.silence_p90:.1f}/"

@@ -47,6 +47,8 @@ class _AgentState:
     agent: Agent
     on_shift: bool = False
     free: bool = False
+    serving: str | None = None
+    """The language of the call the agent is on (None: free)."""
     busy_seconds: float = 0.0
     left_at: float | None = None
 
@@ -80,10 +82,11 @@ class _Centre:
         )
         self.seed = seed
         self.agents = [_AgentState(a) for a in agents]
-        self.queue: list[tuple[float, int, int]] = [
-            (c.earliest, c.attempt, i) for i, c in enumerate(calls)
-        ]
-        heapq.heapify(self.queue)
+        self.queues: dict[str, list[tuple[float, int, int]]] = {}
+        for i, call in enumerate(calls):
+            self.queues.setdefault(call.language, []).append((call.earliest, call.attempt, i))
+        for queue in self.queues.values():
+            heapq.heapify(queue)
         self.calls = list(calls)
         self.removed: set[str] = set()
         self.in_flight: set[str] = set()
@@ -96,25 +99,35 @@ class _Centre:
 
     # The call list ------------------------------------------------------------------------
 
-    def next_call(self, languages: frozenset[str]) -> tuple[int, CallToDial] | None:
-        """The first open call of the list in one of ``languages`` (expired or removed calls
-        are dropped on the way, calls of a customer already on the line put back)."""
-        now, aside, found = self.env.now, [], None
-        while self.queue and self.queue[0][0] <= now:
-            item = heapq.heappop(self.queue)
+    def _head(self, language: str) -> tuple[float, int, int] | None:
+        """The first open call in ``language``, left in its queue (expired or removed calls are
+        dropped on the way; a customer already on the line waits for the next look)."""
+        queue, now, aside, found = self.queues.get(language, []), self.env.now, [], None
+        while queue and queue[0][0] <= now:
+            item = queue[0]
             call = self.calls[item[2]]
             if call.customer_id in self.removed:
                 self.undialled["removed"] = self.undialled.get("removed", 0) + 1
             elif call.latest <= now:
                 self.undialled["expired"] = self.undialled.get("expired", 0) + 1
-            elif call.language not in languages or call.customer_id in self.in_flight:
+            elif call.customer_id in self.in_flight:
                 aside.append(item)
             else:
-                found = (item[2], call)
+                found = item
                 break
+            heapq.heappop(queue)
         for item in aside:
-            heapq.heappush(self.queue, item)
+            heapq.heappush(queue, item)
         return found
+
+    def next_call(self, languages: frozenset[str]) -> tuple[int, CallToDial] | None:
+        """The first open call of the list in one of ``languages``, taken off the list."""
+        heads = [(h, lang) for lang in sorted(languages) if (h := self._head(lang)) is not None]
+        if not heads:
+            return None
+        item, language = min(heads)
+        heapq.heappop(self.queues[language])
+        return item[2], self.calls[item[2]]
 
     def remove_customer(self, customer_id: str) -> None:
         self.removed.add(customer_id)
@@ -165,7 +178,9 @@ class _Centre:
             self.remove_customer(call.customer_id)
         self.pacer.handled(self.env.now, record.handle_seconds)
         state.busy_seconds += record.handle_seconds
+        state.serving = call.language
         yield self.env.timeout(record.handle_seconds)
+        state.serving = None
         self.in_flight.discard(call.customer_id)
         self.agent_free(state)
 
@@ -293,47 +308,68 @@ class _Centre:
         closing = min(state.agent.end, self.settings.day_seconds)
         return state.on_shift and closing - self.env.now > self.settings.no_answer_seconds
 
-    def pool_state(self) -> PoolState:
-        free = sum(1 for s in self.agents if s.free and self._staying(s))
-        busy = sum(1 for s in self.agents if not s.free and self._staying(s))
-        return PoolState(self.env.now, free, busy, sum(self.ringing.values()), len(self.waiting))
-
-    def _languages_for_line(self) -> list[str]:
-        """The languages a new line may be in: those of the free agents who have the fewest lines
-        already ringing for them (each free agent shares its lines among its languages)."""
-        weight: dict[str, float] = {}
+    def pools(self) -> dict[str, PoolState]:
+        """The dialler's view per language pool. Each agent counts in one pool: a busy agent in
+        the language of their call, a free one in their only language or, speaking several, in
+        the one with an open call and the fewest free agents so far (so no two pools dial for
+        the same agent and no pool dials for an agent who cannot take its calls)."""
+        free: dict[str, int] = {lang: 0 for lang in self.queues}
+        busy: dict[str, int] = {lang: 0 for lang in self.queues}
+        open_now = {lang for lang in self.queues if self._head(lang) is not None}
+        flexible: list[_AgentState] = []
         for s in self.agents:
-            if self._staying(s) and (s.free or not any(t.free for t in self.agents)):
-                for language in s.agent.languages:
-                    weight[language] = weight.get(language, 0.0) + 1 / len(s.agent.languages)
-        return sorted(weight, key=lambda lang: (self.ringing.get(lang, 0) / weight[lang], lang))
+            if not self._staying(s):
+                continue
+            if not s.free:
+                if s.serving is not None:
+                    busy[s.serving] = busy.get(s.serving, 0) + 1
+            elif len(s.agent.languages) == 1:
+                (language,) = s.agent.languages
+                free[language] = free.get(language, 0) + 1
+            else:
+                flexible.append(s)
+        for s in flexible:
+            choices = sorted(s.agent.languages & open_now) or sorted(s.agent.languages)
+            language = min(choices, key=lambda lang: (free.get(lang, 0), lang))
+            free[language] = free.get(language, 0) + 1
+        waiting: dict[str, int] = {}
+        for w in self.waiting:
+            waiting[w.call.language] = waiting.get(w.call.language, 0) + 1
+        return {
+            lang: PoolState(
+                self.env.now,
+                free.get(lang, 0),
+                busy.get(lang, 0),
+                self.ringing.get(lang, 0),
+                waiting.get(lang, 0),
+            )
+            for lang in sorted(set(free) | set(busy))
+        }
 
     def dialler(self) -> simpy.events.ProcessGenerator:
         while self.env.now < self.settings.day_seconds:
-            state = self.pool_state()
-            if state.free or state.busy:
+            for language, state in self.pools().items():
+                if not (state.free or state.busy):
+                    continue
                 wanted = self.pacer.lines(state)
                 if state.free:
-                    self.levels.append(
-                        (state.ringing + max(0, wanted - state.ringing)) / state.free
-                    )
+                    self.levels.append(max(wanted, state.ringing) / state.free)
                 for _ in range(wanted - state.ringing):
-                    if not self._dial_one():
+                    if not self._dial_one(language):
                         break
             self.poke = self.env.event()
             yield self.poke | self.env.timeout(self.settings.tick_seconds)
 
-    def _dial_one(self) -> bool:
-        for language in self._languages_for_line():
-            found = self.next_call(frozenset({language}))
-            if found is not None:
-                index, call = found
-                self.in_flight.add(call.customer_id)
-                self.ringing[call.language] = self.ringing.get(call.language, 0) + 1
-                self.pacer.dialled(self.env.now)
-                self.env.process(self.line(index, call))
-                return True
-        return False
+    def _dial_one(self, language: str) -> bool:
+        found = self.next_call(frozenset({language}))
+        if found is None:
+            return False
+        index, call = found
+        self.in_flight.add(call.customer_id)
+        self.ringing[call.language] = self.ringing.get(call.language, 0) + 1
+        self.pacer.dialled(self.env.now)
+        self.env.process(self.line(index, call))
+        return True
 
 
 def simulate_day(
@@ -359,8 +395,12 @@ def simulate_day(
     if settings.mode != "preview":
         env.process(centre.dialler())
     env.run()
+    removed = centre.removed
     left = sum(
-        1 for item in centre.queue if centre.calls[item[2]].customer_id not in centre.removed
+        1
+        for queue in centre.queues.values()
+        for item in queue
+        if centre.calls[item[2]].customer_id not in removed
     )
     if left:
         centre.undialled["end_of_day"] = left
