@@ -10,7 +10,13 @@ from fractions import Fraction
 import pytest
 
 from goodcall.timing import erlang, figures, pacing
-from goodcall.timing.erlang import erlang_a, erlang_b, erlang_c, erlang_c_figures
+from goodcall.timing.erlang import (
+    erlang_a,
+    erlang_a_service_level,
+    erlang_b,
+    erlang_c,
+    erlang_c_figures,
+)
 
 
 @pytest.mark.parametrize("module", [erlang, pacing, figures])
@@ -74,6 +80,18 @@ def test_erlang_a_is_stable_overloaded_and_large() -> None:
     # Overloaded: abandonment takes the excess, about (600 − 500) / 600.
     assert a.abandon_probability == pytest.approx(100 / 600, abs=0.01)
     assert a.occupancy == pytest.approx(1.0, abs=0.01)
+
+
+def test_erlang_a_service_level_between_its_limits() -> None:
+    """Endless patience: Erlang C's service level; patience equal to the handle time: the
+    number in the system is Poisson and every stage is a plain exponential race."""
+    exact_c = erlang_c_figures(14, 100 / 1800, 180.0, 20.0).service_level
+    assert erlang_a_service_level(14, 100 / 1800, 180.0, 1e12, 20.0) == pytest.approx(exact_c)
+    assert erlang_a_service_level(14, 100 / 1800, 180.0, 30.0, 0.0) == pytest.approx(
+        1 - erlang_a(14, 100 / 1800, 180.0, 30.0).wait_probability
+    )
+    big = erlang_a_service_level(300, 280 / 180, 180.0, 5.0, 2.0)
+    assert 0.95 < big < 1.0
 
 
 def test_bad_arguments_are_refused() -> None:

@@ -21,7 +21,7 @@ from goodcall.timing.calls import (
     hourly_answers,
     lognormal_talks,
 )
-from goodcall.timing.erlang import erlang_a, erlang_c_figures
+from goodcall.timing.erlang import erlang_a, erlang_a_service_level, erlang_c_figures
 from goodcall.timing.figures import day_figures
 from goodcall.timing.inbound import simulate_inbound
 from goodcall.timing.pacing import AdaptivePacer, FixedRatioPacer
@@ -42,6 +42,8 @@ def test_the_inbound_twin_agrees_with_erlang_c() -> None:
 def test_the_inbound_twin_agrees_with_erlang_a(servers: int, load: float, patience: float) -> None:
     sim = simulate_inbound(servers, load / 180, 180.0, patience, hours=300, seed=5)
     exact = erlang_a(servers, load / 180, 180.0, patience)
+    level = erlang_a_service_level(servers, load / 180, 180.0, patience, 20.0)
+    assert sim.service_level == pytest.approx(level, abs=0.03)
     assert sim.wait_probability == pytest.approx(exact.wait_probability, abs=0.03)
     assert sim.abandon_probability == pytest.approx(exact.abandon_probability, abs=0.02)
     assert sim.average_wait == pytest.approx(exact.average_wait, rel=0.12)

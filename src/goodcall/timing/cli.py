@@ -148,7 +148,8 @@ def _print(advice: PaceAdvice, svg: Path | None) -> None:
         f"Erlang, an inbound queue with the same {e['answered_per_hour']:.0f} answered calls an "
         f"hour: Erlang A (patience {s.patience_seconds:g} s) {e['erlang_a_wait_probability']:.1%} "
         f"wait, {e['erlang_a_abandonment']:.2%} abandon, occupancy "
-        f"{e['erlang_a_occupancy']:.1%}; Erlang C {e['erlang_c_wait_probability']:.1%} wait, "
+        f"{e['erlang_a_occupancy']:.1%}, {e['erlang_a_within_limit_seconds']:.1%} answered "
+        f"within {s.agent_within_seconds:g} s; Erlang C {e['erlang_c_wait_probability']:.1%} wait, "
         f"{e['erlang_c_within_limit_seconds']:.1%} answered within {s.agent_within_seconds:g} s"
     )
     if svg is not None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from goodcall.progress import Progress
 from goodcall.timing.calls import Mode
-from goodcall.timing.erlang import erlang_a, erlang_c_figures
+from goodcall.timing.erlang import erlang_a, erlang_a_service_level, erlang_c_figures
 from goodcall.timing.scenario import Scenario, Summary, best_fixed_level, fixed, run_days
 
 MIN_GAIN = 0.02
@@ -76,12 +76,16 @@ def _erlang(scenario: Scenario, summary: Summary, settle: float) -> dict[str, fl
     rate = sum(d.live for d in summary.days) / seconds
     handle = scenario.handle_seconds + settle
     a = erlang_a(scenario.agents, rate, handle, scenario.patience_seconds)
+    within = erlang_a_service_level(
+        scenario.agents, rate, handle, scenario.patience_seconds, scenario.agent_within_seconds
+    )
     c = erlang_c_figures(scenario.agents, rate, handle, scenario.agent_within_seconds)
     return {
         "answered_per_hour": rate * 3600,
         "erlang_a_wait_probability": a.wait_probability,
         "erlang_a_abandonment": a.abandon_probability,
         "erlang_a_occupancy": a.occupancy,
+        "erlang_a_within_limit_seconds": within,
         "erlang_c_wait_probability": c.wait_probability,
         "erlang_c_within_limit_seconds": c.service_level,
         "erlang_c_occupancy": c.occupancy,
