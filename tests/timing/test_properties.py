@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import cast
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goodcall.timing.calls import Agent, CallToDial, Settings, hourly_answers, lognormal_talks
+from goodcall.timing.calls import (
+    Agent,
+    CallToDial,
+    Mode,
+    Settings,
+    hourly_answers,
+    lognormal_talks,
+)
 from goodcall.timing.erlang import erlang_a, erlang_c
 from goodcall.timing.figures import day_figures
 from goodcall.timing.pacing import expected_excess
@@ -59,15 +67,15 @@ def test_erlang_a_never_waits_more_than_erlang_c(
     st.integers(1, 4),
     st.lists(st.floats(0.05, 0.9), min_size=1, max_size=2),
     st.floats(0.2, 20.0),
-    st.sampled_from(["preview", "progressive"]),
+    st.sampled_from(["preview", "progressive"]).map(lambda m: cast(Mode, m)),
     st.integers(0, 1000),
 )
 def test_preview_and_progressive_never_abandon(
-    agents: int, rates: list[float], patience: float, mode: str, seed: int
+    agents: int, rates: list[float], patience: float, mode: Mode, seed: int
 ) -> None:
     team = [Agent(f"A{i}", frozenset({"fr"})) for i in range(agents)]
     calls = [CallToDial(f"C{i}", "fr") for i in range(400)]
-    day = Settings(mode=mode, day_seconds=len(rates) * 1800.0, patience_seconds=patience)  # type: ignore[arg-type]
+    day = Settings(mode=mode, day_seconds=len(rates) * 1800.0, patience_seconds=patience)
     f = day_figures(
         simulate_day(team, calls, hourly_answers(rates), lognormal_talks(90.0), day, seed=seed)
     )
