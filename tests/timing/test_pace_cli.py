@@ -46,7 +46,8 @@ def test_pace_in_preview_mode_and_its_chart(tmp_path: Path) -> None:
         (["--agents", "5", "--aht", "100", "--mode", "turbo"], "--mode 'turbo': expected one of"),
         (["--agents", "5", "--aht", "100", "--limit", "3"], "--limit 3.0: expected a share"),
         (["--agents", "5", "--aht", "-1"], "--aht -1.0: expected seconds"),
-        (["--agents", "5", "--aht", "100", "--answer-rate", "0"], "--answer-rate 0.0"),
+        (["--agents", "5", "--aht", "100", "--answer-rate", "0"], "--answer-rate '0'"),
+        (["--agents", "5", "--aht", "100", "--answer-rate", "0.2,x"], "--answer-rate '0.2,x'"),
     ],
 )
 def test_bad_options_are_exit_2_with_the_option_named(options: list[str], message: str) -> None:
@@ -54,6 +55,14 @@ def test_bad_options_are_exit_2_with_the_option_named(options: list[str], messag
     assert result.exit_code == 2
     assert result.stdout == ""
     assert message in result.stderr
+
+
+def test_an_answer_rate_per_hour_sets_the_day() -> None:
+    argv = ["pace", "--agents", "3", "--aht", "120", "--answer-rate", "0.4,0.1", "--days", "1"]
+    result = CliRunner().invoke(app, [*argv, "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["hours"], doc["answer_rate_by_hour"]) == (2, [0.4, 0.1])
 
 
 def test_a_missing_option_is_a_usage_error() -> None:

@@ -11,13 +11,24 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from goodcall.output import FAILED, JsonOption, echo_json, print_error
+from goodcall.output import FAILED, JsonOption, cut, echo_json, print_error
 
 if TYPE_CHECKING:
     from goodcall.timing.calls import Mode
     from goodcall.timing.pace import PaceAdvice
 
 MODES = ("auto", "preview", "progressive", "predictive")
+
+
+def _rates(text: str) -> tuple[float, ...] | None:
+    """The answer rates of ``--answer-rate`` (None: not shares in (0, 1], or over 24 hours)."""
+    try:
+        rates = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        return None
+    if not 1 <= len(rates) <= 24 or not all(0 < r <= 1 for r in rates):
+        return None
+    return rates
 
 
 def _fail(message: str) -> typer.Exit:
@@ -31,8 +42,13 @@ def pace_command(
         float, typer.Option("--aht", help="Mean handle time of a conversation, seconds.")
     ],
     answer_rate: Annotated[
-        float, typer.Option("--answer-rate", help="Share of dialled calls a person answers.")
-    ] = 0.25,
+        str,
+        typer.Option(
+            "--answer-rate",
+            help="Share of dialled calls a person answers: one share, or one per hour of the "
+            "day separated by commas (0.3,0.2,0.15,0.25: the day then lasts that many hours).",
+        ),
+    ] = "0.25",
     patience: Annotated[
         float,
         typer.Option(
@@ -69,8 +85,12 @@ def pace_command(
         problems.append(f"--agents {agents}: expected a whole number from 1 to 500")
     if not 1 <= aht <= 7200:
         problems.append(f"--aht {aht}: expected seconds from 1 to 7200")
-    if not 0 < answer_rate <= 1:
-        problems.append(f"--answer-rate {answer_rate}: expected a share in (0, 1]")
+    rates = _rates(answer_rate)
+    if rates is None:
+        problems.append(
+            f"--answer-rate {cut(answer_rate)!r}: expected shares in (0, 1], one or one per hour "
+            "(at most 24) separated by commas"
+        )
     if not 0 < patience <= 600:
         problems.append(f"--patience {patience}: expected seconds in (0, 600]")
     if not 1 <= hours <= 24:
@@ -89,7 +109,7 @@ def pace_command(
     scenario = Scenario(
         agents,
         aht,
-        (answer_rate,) * hours,
+        rates if rates is not None and len(rates) > 1 else tuple(rates or (0.25,)) * hours,
         patience_seconds=patience,
         limit=limit if limit is not None else policy.abandonment_limit,
         agent_within_seconds=policy.agent_within_seconds,
@@ -117,7 +137,7 @@ def _print(advice: PaceAdvice, svg: Path | None) -> None:
     s = advice.scenario
     console.print(
         f"[bold]{s.agents} agents, {s.handle_seconds:g} s handle time, "
-        f"{s.answer_by_hour[0]:.0%} answered by a person, patience {s.patience_seconds:g} s — "
+        f"{_profile(s.answer_by_hour)} answered by a person, patience {s.patience_seconds:g} s — "
         f"{len(advice.chosen.days)} simulated days of {s.hours} h[/]"
     )
     console.print(
@@ -154,6 +174,12 @@ def _print(advice: PaceAdvice, svg: Path | None) -> None:
     )
     if svg is not None:
         console.print(f"Chart: {svg}")
+
+
+def _profile(rates: tuple[float, ...]) -> str:
+    if len(set(rates)) == 1:
+        return f"{rates[0]:.0%}"
+    return "/".join(f"{r:.0%}" for r in rates) + " by hour"
 
 
 def register(app: typer.Typer) -> None:

@@ -56,7 +56,7 @@ class PaceAdvice:
         return {
             "agents": self.scenario.agents,
             "handle_seconds": self.scenario.handle_seconds,
-            "answer_rate": self.scenario.answer_by_hour[0],
+            "answer_rate_by_hour": list(self.scenario.answer_by_hour),
             "patience_seconds": self.scenario.patience_seconds,
             "hours": self.scenario.hours,
             "limit": self.scenario.limit,
