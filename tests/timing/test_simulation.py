@@ -155,3 +155,27 @@ def test_each_language_is_paced_for_its_own_agents() -> None:
     talked = {r.agent_id for r in day.records if r.agent_id is not None}
     assert talked == {"E0", "B0"}
     assert day_figures(day).abandoned == 0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bilingual_agents_and_staggered_shifts(seed: int) -> None:
+    """French agents leave at 3 h, English ones come at 1 h, three bilingual from 30 min:
+    progressive dialling still never leaves anyone without an agent (no line is counted for
+    two pools), and the controller stays under the limit."""
+    team = (
+        [Agent(f"F{i}", frozenset({"fr"}), 0, 3 * 3600) for i in range(4)]
+        + [Agent(f"E{i}", frozenset({"en"}), 3600, 4 * 3600) for i in range(5)]
+        + [Agent(f"B{i}", frozenset({"fr", "en"}), 1800, 4 * 3600) for i in range(3)]
+    )
+    calls = [CallToDial(f"C{i:05d}", "fr" if i % 3 == 0 else "en") for i in range(9000)]
+    answers = hourly_answers([0.35, 0.15, 0.25, 0.4])
+    steady = simulate_day(team, calls, answers, TALK, Settings("progressive", 4 * 3600), seed=seed)
+    assert day_figures(steady).abandoned == 0
+    pacer = AdaptivePacer(answer_rate=0.35, handle_seconds=160.0)
+    paced = simulate_day(team, calls, answers, TALK, Settings("predictive", 4 * 3600), pacer, seed)
+    f = day_figures(paced)
+    assert f.abandonment <= 0.03 and f.occupancy > day_figures(steady).occupancy
+    speaks = {"F": "fr", "E": "en"}
+    for record in paced.records:
+        if record.agent_id is not None and record.agent_id[0] in speaks:
+            assert record.language == speaks[record.agent_id[0]]

@@ -310,9 +310,10 @@ class _Centre:
 
     def pools(self) -> dict[str, PoolState]:
         """The dialler's view per language pool. Each agent counts in one pool: a busy agent in
-        the language of their call, a free one in their only language or, speaking several, in
-        the one with an open call and the fewest free agents so far (so no two pools dial for
-        the same agent and no pool dials for an agent who cannot take its calls)."""
+        the language of their call, a free one in their only language or, speaking several,
+        first where lines already ring for more agents than that pool counts, then in the one
+        with an open call and the fewest free agents (so no two pools dial for the same agent,
+        and no pool dials for an agent who cannot take its calls)."""
         free: dict[str, int] = {lang: 0 for lang in self.queues}
         busy: dict[str, int] = {lang: 0 for lang in self.queues}
         open_now = {lang for lang in self.queues if self._head(lang) is not None}
@@ -328,13 +329,24 @@ class _Centre:
                 free[language] = free.get(language, 0) + 1
             else:
                 flexible.append(s)
-        for s in flexible:
-            choices = sorted(s.agent.languages & open_now) or sorted(s.agent.languages)
-            language = min(choices, key=lambda lang: (free.get(lang, 0), lang))
-            free[language] = free.get(language, 0) + 1
         waiting: dict[str, int] = {}
         for w in self.waiting:
             waiting[w.call.language] = waiting.get(w.call.language, 0) + 1
+
+        def need(language: str) -> int:
+            """Calls ringing or waiting in ``language`` beyond its free agents so far."""
+            committed = self.ringing.get(language, 0) + waiting.get(language, 0)
+            return committed - free.get(language, 0)
+
+        for s in flexible:
+            # First where lines already ring for more agents than are counted there (so a line
+            # dialled for this agent keeps its agent), then where calls wait and agents are few.
+            choices = sorted(s.agent.languages & open_now) or sorted(s.agent.languages)
+            language = min(
+                sorted(s.agent.languages),
+                key=lambda lang: (-max(0, need(lang)), lang not in choices, free.get(lang, 0)),
+            )
+            free[language] = free.get(language, 0) + 1
         return {
             lang: PoolState(
                 self.env.now,
