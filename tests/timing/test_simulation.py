@@ -179,3 +179,12 @@ def test_bilingual_agents_and_staggered_shifts(seed: int) -> None:
     for record in paced.records:
         if record.agent_id is not None and record.agent_id[0] in speaks:
             assert record.language == speaks[record.agent_id[0]]
+
+
+def test_a_shift_outside_the_day_logs_nobody_in() -> None:
+    team = [*TEAM[:2], Agent("late", frozenset({"fr"}), 5 * 3600, 6 * 3600)]
+    settings = Settings(mode="progressive", day_seconds=3600.0)
+    day = simulate_day(team, _calls(500), ANSWERS, TALK, settings, seed=3)
+    without = simulate_day(TEAM[:2], _calls(500), ANSWERS, TALK, settings, seed=3)
+    assert day.records == without.records
+    assert day.logged_in_seconds == without.logged_in_seconds  # the last calls' overtime too

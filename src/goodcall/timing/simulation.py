@@ -135,12 +135,13 @@ class _Centre:
     # Agents ----------------------------------------------------------------------------------
 
     def shift(self, state: _AgentState) -> simpy.events.ProcessGenerator:
+        closing = min(state.agent.end, self.settings.day_seconds)
+        if state.agent.start >= closing:  # a shift outside the simulated day
+            return
         yield self.env.timeout(max(0.0, state.agent.start))
         state.on_shift = True
         self.agent_free(state)
-        yield self.env.timeout(
-            max(0.0, min(state.agent.end, self.settings.day_seconds)) - self.env.now
-        )
+        yield self.env.timeout(max(0.0, closing - self.env.now))
         state.on_shift = False
         if state.free:
             state.free = False
