@@ -10,7 +10,11 @@ customer's, so the findings are the offers' rules, the channels and the policies
 runs in its own Python process so its peak RSS (``getrusage`` high-water mark) is its own:
 
 * ``read`` — Polars reads the call list as text: the floor any audit pays (the baseline);
-* ``audit`` — read and validate the list, every finding with its sentence, the summary by kind.
+* ``audit`` — read and validate the list, every finding with its sentence, the summary by kind
+  and the CSV report (what ``goodcall audit LIST --report findings.csv`` does).
+
+CPU time (``time.process_time``, every thread of the process) is printed beside wall time: on a
+shared machine it is the steadier figure.
 
 The ratio is the audit's time over the baseline's, both measured in this run.
 """
@@ -75,26 +79,30 @@ def run_phase(phase: str, root: Path, name: str) -> dict[str, float]:
     """One phase in this process; its wall time, peak memory and sizes."""
     path = root / f"{name}.csv"
     started = time.perf_counter()
+    cpu = time.process_time()
     if phase == "read":
         rows = pl.read_csv(path, infer_schema=False).height
         findings = 0
     else:
         from goodcall.audit.calllist import read_call_list
-        from goodcall.audit.findings import audit_calls
-        from goodcall.audit.report import summary, with_messages
+        from goodcall.audit.cli import _write_report
+        from goodcall.audit.findings import audit_chunks
+        from goodcall.audit.report import summary, worded_findings
         from goodcall.explain.inputs import load_rules
 
         profiles = pl.read_parquet(root / "profiles.parquet")
         started = time.perf_counter()
+        cpu = time.process_time()
         calls = read_call_list(path)
         rules = load_rules(None, None)
-        found = audit_calls(calls, profiles.lazy(), rules.catalog, rules.policies)
-        by_id = {r["customer_id"]: r for r in profiles.iter_rows(named=True)}
-        found = with_messages(found, by_id, rules.catalog, "en")
+        chunks = audit_chunks(calls, profiles.lazy(), rules.catalog, rules.policies)
+        found = worded_findings(chunks, rules.catalog, "en")
         summary(found)
+        _write_report(found, root / f"{name}.findings.csv")
         rows, findings = calls.height, found.height
     return {
         "seconds": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
         "peak_mb": _peak_mb(),
         "rows": rows,
         "findings": findings,
@@ -132,8 +140,9 @@ def main(argv: list[str] | None = None) -> None:
             base = _child("read", root, name)
             audit = _child("audit", root, name)
             print(
-                f"{name:8s} read {base['seconds']:6.2f} s {base['peak_mb']:7,.0f} MB | audit "
-                f"{audit['seconds']:6.1f} s {audit['peak_mb']:7,.0f} MB "
+                f"{name:8s} read {base['seconds']:6.2f} s (CPU {base['cpu']:5.2f} s) "
+                f"{base['peak_mb']:7,.0f} MB | audit {audit['seconds']:6.1f} s "
+                f"(CPU {audit['cpu']:5.1f} s) {audit['peak_mb']:7,.0f} MB "
                 f"({audit['findings']:,.0f} findings) | ratio "
                 f"{audit['seconds'] / base['seconds']:,.0f}x",
                 flush=True,

@@ -15,7 +15,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from goodcall.policy.engine import check_contact
+from goodcall.policy.engine import check_contact, contact_violations
 from goodcall.policy.loader import load_policies
 from goodcall.policy.resolve import compile_policies
 from tests.policy.helpers import contact, profiles, variant
@@ -147,3 +147,30 @@ def test_running_totals_equal_the_pairwise_definition(
     }
     planned = plan(calls)
     assert linear(stored, planned).equals(oracle(stored, planned))
+
+
+def violations_of(checked: pl.DataFrame) -> pl.DataFrame:
+    """``check_contact``'s violations as one row each, in row then check order."""
+    return (
+        checked.select("row", "customer_id", "channel", "planned_at", "violations")
+        .explode("violations")
+        .unnest("violations")
+        .filter(pl.col("code").is_not_null())
+        .select("row", "customer_id", "channel", "planned_at", "code", "rule", "evidence")
+    )
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(calls=CALLS, old=st.lists(st.integers(1, 40 * 24), max_size=4))
+def test_violations_alone_are_the_failing_reasons_of_check_contact(
+    calls: list[tuple[str, str, int]], old: list[int]
+) -> None:
+    """The audit's path (evidence worded only for failing checks) says what check_contact says."""
+    stored = {
+        "C-QC": [contact(START - dt.timedelta(hours=h), outcome="declined") for h in old],
+        "C-FR": [contact(START - dt.timedelta(hours=h), "sms", "accepted") for h in old],
+    }
+    people = [customer(cid, history) for cid, history in stored.items()]
+    planned = plan(calls)
+    alone = contact_violations(profiles(*people), POLICIES, planned.lazy(), list_order="row")
+    assert alone.equals(violations_of(linear(stored, planned)))

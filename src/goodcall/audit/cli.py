@@ -18,6 +18,8 @@ from goodcall.output import FINDINGS, JsonOption, echo_json, plain, print_error
 if TYPE_CHECKING:
     import polars as pl
 
+REPORT_SLICE = 200_000  # findings written to a CSV report at once
+
 
 def audit_command(
     call_list: Annotated[
@@ -55,8 +57,8 @@ def audit_command(
     2 input error.
     """
     from goodcall.audit.calllist import CallListError, read_call_list
-    from goodcall.audit.findings import audit_calls
-    from goodcall.audit.report import summary, with_messages
+    from goodcall.audit.findings import audit_chunks
+    from goodcall.audit.report import summary, worded_findings
     from goodcall.clock import AtError, parse_at
     from goodcall.explain.inputs import (
         INPUT_ERROR,
@@ -79,9 +81,8 @@ def audit_command(
     except (InputError, CallListError, AtError, OutputError) as err:
         _error(str(err))
         raise typer.Exit(INPUT_ERROR) from err
-    findings = audit_calls(calls, profiles, rules.catalog, rules.policies, snapshot, when)
-    by_id = {r["customer_id"]: r for r in profiles.collect().iter_rows(named=True)}
-    findings = with_messages(findings, by_id, rules.catalog, language)
+    chunks = audit_chunks(calls, profiles, rules.catalog, rules.policies, snapshot, when)
+    findings = worded_findings(chunks, rules.catalog, language)
     kinds = summary(findings)
     if report is not None:
         _write_report(findings, report)
@@ -131,16 +132,22 @@ def _as_json(
 def _write_report(findings: pl.DataFrame, path: Path) -> None:
     """The findings as Parquet, JSON or (any other suffix) CSV, written atomically; the CSV is
     escaped against spreadsheet formulas (:func:`goodcall.writing.write_csv`)."""
+    import polars as pl
+
     from goodcall.writing import atomic_file, write_csv, write_text
 
     suffix = path.suffix.lower()
+    texts = [pl.col(n).cast(pl.String) for n, t in findings.schema.items() if t == pl.Categorical]
     if suffix == ".parquet":
         with atomic_file(path) as handle:
-            findings.write_parquet(handle)
+            findings.lazy().with_columns(texts).sink_parquet(handle)
     elif suffix == ".json":
         write_text(path, json.dumps(_rows(findings), ensure_ascii=False, indent=1))
     else:
-        write_csv(findings, path)
+        with atomic_file(path) as handle:  # in slices: the texts are expanded a slice at a time
+            for start in range(0, max(findings.height, 1), REPORT_SLICE):
+                part = findings.slice(start, REPORT_SLICE).with_columns(texts)
+                write_csv(part, handle, include_header=start == 0)
 
 
 def _render(path: Path, rows: int, findings: pl.DataFrame, kinds: pl.DataFrame, show: int) -> None:

@@ -2,7 +2,7 @@
 
 Every planned contact is checked at its own planned time with the same engines that make
 goodcall's own decisions: the offer's rules and built-in checks (:func:`evaluate_offers`), the
-contact policies (:func:`check_contact`, counting the list's own earlier calls toward caps and
+contact policies (:func:`contact_violations`, counting the list's own earlier calls toward caps and
 attempts), plus what only a call list can get wrong — the language and the register it plans to
 use. One row per finding: the rule's code, a severity, the rule and the evidence.
 
@@ -17,13 +17,14 @@ it: on the account's first eligible line.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import polars as pl
 
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.parse import suggest
-from goodcall.policy.engine import check_contact
+from goodcall.policy.engine import contact_violations
 from goodcall.policy.resolve import CompiledPolicies
 from goodcall.zones import UTC_DATETIME, to_utc
 
@@ -55,35 +56,62 @@ def audit_calls(
 ) -> pl.DataFrame:
     """Every finding of a validated call list (see :mod:`goodcall.audit.calllist`), sorted by
     row then code. With ``at`` (the audit's time), a call planned before it is a finding."""
+    chunks = audit_chunks(calls, profiles, catalog, policies, national_list_date, at)
+    return in_list_order([found for found, _ in chunks], FINDINGS_SCHEMA)
+
+
+def audit_chunks(
+    calls: pl.DataFrame,
+    profiles: pl.LazyFrame,
+    catalog: CompiledCatalog,
+    policies: CompiledPolicies,
+    national_list_date: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """The findings of :func:`audit_calls` chunk by chunk, each with its customers' profiles.
+
+    A chunk holds every row of its customers (:func:`_by_customer`), so each row's findings all
+    come in one chunk, sorted by code: a caller words and compacts a chunk's findings before the
+    next is computed, and :func:`in_list_order` puts the chunks back in the list's order."""
     if "line_id" not in calls.columns:  # optional: the line a per-line offer is for
         calls = calls.with_columns(pl.lit(None, pl.String).alias("line_id"))
     known_ids = calls.get_column("customer_id").unique().to_list()
     customers = profiles.filter(pl.col("customer_id").is_in(known_ids)).collect()
     rows = _place_local_times(calls, customers)
-    parts = [
-        _unknown_customers(rows, customers),
-        _unknown_offers(rows, catalog),
-        _unplaced(rows, customers),
-        _unknown_lines(rows, customers),
-    ]
-    if at is not None:
-        parts.append(_past(rows, at))
-    usable = rows.filter(
-        pl.col("customer_id").is_in(customers.get_column("customer_id").implode())
-        & pl.col("planned_at").is_not_null()
-    )
-    for chunk in _by_customer(usable):
+    for chunk in _by_customer(rows):
         mine = customers.filter(
             pl.col("customer_id").is_in(chunk.get_column("customer_id").implode())
         )
-        parts += [
-            _language_and_register(chunk, customers),
-            _channel_not_offered(chunk, catalog),
-            _offer_checks(chunk, mine, catalog),
-            _policy_checks(chunk, mine, policies, national_list_date),
+        parts = [
+            _unknown_customers(chunk, mine),
+            _unknown_offers(chunk, catalog),
+            _unplaced(chunk, mine),
+            _unknown_lines(chunk, mine),
         ]
-    findings = pl.concat([p.select(FINDINGS_SCHEMA.names()).cast(FINDINGS_SCHEMA) for p in parts])
-    return findings.unique(maintain_order=True).sort(["row", "code"], maintain_order=True)
+        if at is not None:
+            parts.append(_past(chunk, at))
+        usable = chunk.filter(
+            pl.col("customer_id").is_in(mine.get_column("customer_id").implode())
+            & pl.col("planned_at").is_not_null()
+        )
+        if usable.height:
+            parts += [
+                _language_and_register(usable, mine),
+                _channel_not_offered(usable, catalog),
+                _offer_checks(usable, mine, catalog),
+                _policy_checks(usable, mine, policies, national_list_date),
+            ]
+        found = pl.concat([p.select(FINDINGS_SCHEMA.names()).cast(FINDINGS_SCHEMA) for p in parts])
+        found = found.unique(maintain_order=True).sort(["row", "code"], maintain_order=True)
+        yield found, mine
+
+
+def in_list_order(chunks: list[pl.DataFrame], schema: pl.Schema) -> pl.DataFrame:
+    """The chunks of :func:`audit_chunks` as one frame sorted by row then code: a row's findings
+    are all in one chunk and already in code order, so a stable sort by row is enough."""
+    if not chunks:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(chunks).sort("row", maintain_order=True)
 
 
 def _by_customer(rows: pl.DataFrame) -> list[pl.DataFrame]:
@@ -285,11 +313,13 @@ def _offer_checks(
         failed = (
             result.select(
                 pl.col("__row").alias("row"),
-                pl.concat_list("reasons", "notices").alias("why"),
+                pl.concat_list("reasons", "notices")
+                .list.filter(~pl.element().struct.field("ok"))
+                .alias("why"),
             )
+            .filter(pl.col("why").list.len() > 0)
             .explode("why")
             .unnest("why")
-            .filter(~pl.col("ok"))
             .join(mine.select(_KEYS), on="row", how="left")
         )
         parts.append(
@@ -330,14 +360,7 @@ def _policy_checks(
     policies: CompiledPolicies,
     national_list_date: dt.date | None,
 ) -> pl.DataFrame:
-    checked = check_contact(
+    violations = contact_violations(
         customers.lazy(), policies, rows.lazy().select(*_KEYS), national_list_date, list_order="row"
-    )
-    violations = (
-        checked.select(*_KEYS, "violations")
-        .explode("violations")
-        .unnest("violations")
-        .filter(pl.col("code").is_not_null())
-        .collect()
     )
     return _finding(violations, pl.col("code"), "error", pl.col("rule"), pl.col("evidence"))

@@ -6,11 +6,12 @@ Catalog and policy findings reuse the sentences of :mod:`goodcall.catalog.texts`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import polars as pl
 
+from goodcall.audit.findings import FINDINGS_SCHEMA, in_list_order
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.texts import CHANNEL_NAMES, parse_evidence, reason_text
 from goodcall.policy.texts import policy_reason_text
@@ -63,12 +64,34 @@ def title(code: str) -> str:
 def summary(findings: pl.DataFrame) -> pl.DataFrame:
     """One row per finding kind: ``code``, ``title``, ``severity``, ``findings``, ``rows``."""
     return (
-        findings.group_by("code", "severity")
+        findings.group_by(pl.col("code").cast(pl.String), pl.col("severity").cast(pl.String))
         .agg(pl.len().alias("findings"), pl.col("row").n_unique().alias("rows"))
         .with_columns(pl.col("code").map_elements(title, return_dtype=pl.String).alias("title"))
         .sort(["severity", "findings", "code"], descending=[False, True, False])
         .select("code", "title", "severity", "findings", "rows")
     )
+
+
+COMPACT = ("customer_id", "offer_id", "channel", "code", "severity", "rule", "evidence", "message")
+"""Text columns of worded findings kept as categoricals: a million-row list gives millions of
+findings that repeat a few thousand ids, codes and rules."""
+
+
+def worded_findings(
+    chunks: Iterable[tuple[pl.DataFrame, pl.DataFrame]],
+    catalog: CompiledCatalog,
+    lang: Lang,
+) -> pl.DataFrame:
+    """The findings of :func:`goodcall.audit.findings.audit_chunks` with their sentences, in the
+    list's order: each chunk is worded (with its own customers' profiles) and compacted before
+    the next one is computed, so memory holds one chunk's texts, not the whole list's."""
+    parts = []
+    for found, customers in chunks:
+        by_id = {str(r["customer_id"]): r for r in customers.iter_rows(named=True)}
+        worded = with_messages(found, by_id, catalog, lang)
+        parts.append(worded.with_columns(pl.col(c).cast(pl.Categorical) for c in COMPACT))
+    schema = pl.Schema({**FINDINGS_SCHEMA, "message": pl.String()})
+    return in_list_order(parts, schema)
 
 
 def with_messages(

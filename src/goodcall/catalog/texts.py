@@ -11,6 +11,7 @@ appareil Android ». The brief groups offers that share a sentence, so a sentenc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -95,7 +96,18 @@ def rule_sentence(template: str, profile: Mapping[str, Any], lang: Lang) -> str:
         if value is None:
             return MISSING_FACTS[lang]
         values[name] = value
-    return ProfileFormatter(lang, resolved=True).vformat(template, (), values)
+    try:
+        return _filled(template, lang, tuple((k, type(v), v) for k, v in values.items()))
+    except TypeError:  # a value that cannot be a key (a list): worded each time
+        return ProfileFormatter(lang, resolved=True).vformat(template, (), values)
+
+
+@functools.lru_cache(maxsize=65536)
+def _filled(template: str, lang: Lang, values: tuple[tuple[str, type, Any], ...]) -> str:
+    """A template filled with these values, remembered: an audit words the same rule for the
+    same few values thousands of times (the type is part of the key: ``1``, ``1.0`` and
+    ``True`` are equal keys but are not written alike)."""
+    return ProfileFormatter(lang, resolved=True).vformat(template, (), {k: v for k, _, v in values})
 
 
 _Index = tuple[dict[str, Offer], dict[tuple[str, str], Rule]]

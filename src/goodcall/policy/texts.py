@@ -100,7 +100,8 @@ class _Say:
         moment = dt.datetime.fromisoformat(stamp)
         names = _DAYS.get(weekday, (weekday, weekday))
         name = names[0] if self.lang == "fr" else names[1]
-        return f"{clock(moment, self.lang)} ({name} {day(moment.date(), self.lang)})"
+        hour = clock(moment.time(), self.lang)  # remembered by the clock time, not the instant
+        return f"{hour} ({name} {day(moment.date(), self.lang)})"
 
 
 def _dnc_internal(s: _Say) -> str:
