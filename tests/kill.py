@@ -29,7 +29,7 @@ def goodcall_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "goodcall.cli", "--quiet", *args]
 
 
-def _env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
     path = os.environ.get("PYTHONPATH", "")
     return os.environ | {"PYTHONPATH": f"{SRC}{os.pathsep}{path}" if path else str(SRC)}
 
@@ -37,7 +37,7 @@ def _env() -> dict[str, str]:
 def run_to_the_end(command: Sequence[str]) -> float:
     """Run ``command`` to its end (it must succeed); its duration in seconds."""
     started = time.perf_counter()
-    done = subprocess.run(command, env=_env(), capture_output=True, text=True, check=False)
+    done = subprocess.run(command, env=child_env(), capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     return time.perf_counter() - started
 
@@ -59,7 +59,7 @@ def kill_at_random_moments(
         reset()
         moment = draws.uniform(0.0, duration)
         child = subprocess.Popen(
-            command, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         time.sleep(moment)
         child.kill()

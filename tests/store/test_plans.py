@@ -4,12 +4,15 @@ plan whose campaign fails is not recorded."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from goodcall.store.config import engine_for
 from goodcall.store.migrate import upgrade
-from goodcall.store.plans import PlanStoreError, latest_plan, recording_plan
+from goodcall.store.plans import PlanStoreError, latest_plan, recording_plan, unplaced_plans
+from goodcall.store.tables import campaign_plans
 
 NOV = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
 
@@ -67,3 +70,61 @@ def test_an_empty_store_is_a_clear_error_naming_it(store_url: str) -> None:
         pass
     with pytest.raises(PlanStoreError, match="is empty: run `goodcall import DIR`"):
         latest_plan(store_url, NOV)
+
+
+def test_a_plan_counts_once_placed_or_when_its_folder_holds_it(ready: str, tmp_path: Path) -> None:
+    """A run killed after recording its plan: before placing its folder (the folder still holds
+    the old plan) the new plan never counts; after placing it (not yet marked) it counts."""
+
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    old_plan, new_plan = '{"id": "OLD"}', '{"id": "NEW"}'
+    with recording_plan(
+        ready, campaign_id="OLD", decided_at=NOV, out_dir=str(folder), plan=old_plan
+    ) as old:
+        (folder / "plan.json").write_text('{\n  "id": "OLD"\n}')
+    _, engine = engine_for(ready)
+    with engine.begin() as connection:  # what a kill right after recording leaves
+        connection.execute(
+            sa.insert(campaign_plans).values(
+                campaign_id="NEW",
+                decided_at=NOV + dt.timedelta(days=1),
+                out_dir=str(folder),
+                written_at=NOV,
+                plan=new_plan,
+                placed=False,
+            )
+        )
+    engine.dispose()
+    later = NOV + dt.timedelta(days=2)
+    found = latest_plan(ready, later)
+    assert found is not None and found.plan_id == old.plan_id  # the folder holds the old plan
+    stopped = unplaced_plans(ready, now=NOV + dt.timedelta(minutes=5))
+    assert [p.campaign_id for p in stopped] == ["NEW"]
+    (folder / "plan.json").write_text(new_plan)  # killed after placing the folder instead
+    found = latest_plan(ready, later)
+    assert found is not None and found.campaign_id == "NEW" and not found.placed
+    assert unplaced_plans(ready) == []  # and the next run marks it placed
+    found = latest_plan(ready, later)
+    assert found is not None and found.campaign_id == "NEW" and found.placed
+
+
+def test_a_plan_stopped_before_placing_is_reported_then_removed(ready: str) -> None:
+    _, engine = engine_for(ready)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(campaign_plans).values(
+                campaign_id="GONE",
+                decided_at=NOV,
+                out_dir="/nowhere",
+                written_at=NOV,
+                plan="{}",
+                placed=False,
+            )
+        )
+    engine.dispose()
+    assert latest_plan(ready, NOV) is None
+    soon, late = NOV + dt.timedelta(minutes=1), NOV + dt.timedelta(hours=2)
+    assert [p.campaign_id for p in unplaced_plans(ready, now=soon)] == ["GONE"]  # kept: in flight?
+    assert [p.campaign_id for p in unplaced_plans(ready, now=late)] == ["GONE"]  # reported once
+    assert unplaced_plans(ready, now=late) == []

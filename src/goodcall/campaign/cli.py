@@ -132,9 +132,20 @@ def run_command(
     ) as err:  # fmt: skip
         raise _fail(str(err)) from err
     plan_id = result.recorded.plan_id if result.recorded is not None else None
+    stopped = [p.plan_id for p in result.interrupted]
     if as_json:
-        echo_json({"out": str(out), "plan_id": plan_id} | result.report)
+        echo_json(
+            {"out": str(out), "plan_id": plan_id, "interrupted_plans": stopped} | result.report
+        )
     else:
+        for p in result.interrupted:
+            _console().print(
+                f"[yellow]note:[/] plan {p.plan_id} of campaign {plain(p.campaign_id)} (recorded "
+                f"{p.written_at:%Y-%m-%d %H:%M} UTC) belongs to a run stopped before its folder "
+                f"{plain(p.out_dir)} was placed: that campaign was not written and its plan is "
+                "not used",
+                highlight=False,
+            )
         _show_plan(result.report, out)
         if result.recorded is not None:
             _console().print(

@@ -18,11 +18,15 @@ complete):
 
 With a store to record in (``record``), the plan is also recorded in the store's
 ``campaign_plans`` (:mod:`goodcall.store.plans`) — that is how ``explain`` and ``brief`` find the
-latest plan without ``--campaign``. The row is inserted before the output directory is renamed
-into place and committed after: a plan the store cannot record leaves no campaign directory, and a
-campaign that cannot be written leaves no plan. In that transaction, the customers who asked not
-to be called while the campaign was decided are taken out of the call list
-(:mod:`goodcall.campaign.withdraw`).
+latest plan without ``--campaign``. The plan is recorded (committed, not yet "placed") before the
+output directory is renamed into place; then, in one transaction, the customers who asked not to
+be called while the campaign was decided are taken out of the call list
+(:mod:`goodcall.campaign.withdraw`), the directory is renamed into place and the plan marked
+placed (:func:`recording_plan`). A plan the store cannot record leaves no campaign directory, a
+campaign that cannot be placed leaves no plan, and a run killed in between leaves either its old
+folder and a plan that never counts or its new folder and a plan that counts (its folder holds
+it). The next run reports plans of runs stopped before placing their folder
+(``CampaignRun.interrupted``).
 
 Before deciding, a campaign with calls refuses to run when the national do-not-call list copy
 of any customer is older than the policies allow (``national_list.max_age_days`` in
@@ -63,7 +67,7 @@ from goodcall.policy.national import (
     refuse_stale,
 )
 from goodcall.progress import Progress, Steps
-from goodcall.store.plans import PlanStoreError, StoredPlan, recording_plan
+from goodcall.store.plans import PlanStoreError, StoredPlan, recording_plan, unplaced_plans
 from goodcall.writing import new_folder, place_folder, write_csv
 
 c = pl.col
@@ -86,6 +90,7 @@ class CampaignRun:
     plan: PlanSummary
     report: dict[str, Any]
     recorded: StoredPlan | None = None  # the plan's row in the store, when recorded
+    interrupted: tuple[StoredPlan, ...] = ()  # plans of earlier runs stopped before placing
 
     @property
     def decisions(self) -> Decisions:
@@ -186,6 +191,7 @@ def run_campaign(
     steps.start("checking")
     if out_dir.exists() and any(out_dir.iterdir()) and not overwrite:
         raise CampaignError(f"{out_dir} exists and is not empty (use --overwrite)")
+    interrupted = _interrupted(record)
     source = FrameSource(profiles) if isinstance(profiles, pl.DataFrame) else profiles
     policies = load_policies(policies_path)
     catalog = catalog or load_catalog()
@@ -245,7 +251,18 @@ def run_campaign(
     steps.start("placing the campaign")
     recorded = _record_and_place(tmp, out_dir, record, plan, policies.internal_dnc.channels)
     steps.finish()
-    return CampaignRun(out_dir, found, report, recorded)
+    return CampaignRun(out_dir, found, report, recorded, interrupted)
+
+
+def _interrupted(record: PlanRecord | None) -> tuple[StoredPlan, ...]:
+    """Plans of earlier runs stopped after recording their plan, before placing their folder
+    (:func:`goodcall.store.plans.unplaced_plans`): they never count; the run reports them."""
+    if record is None:
+        return ()
+    try:
+        return tuple(unplaced_plans(record.url))
+    except PlanStoreError as err:
+        raise CampaignError(f"the campaign was not written: {err}") from err
 
 
 def _record_and_place(
@@ -255,18 +272,14 @@ def _record_and_place(
     plan: CampaignPlan,
     covered: Sequence[str],
 ) -> StoredPlan | None:
-    """Rename the written campaign ``tmp`` into place inside the store transaction that records
-    its plan (see the module docstring)."""
-    placed = False
+    """Rename the written campaign ``tmp`` into place between recording its plan and marking
+    it placed (see the module docstring). Once placed, the folder stays: its plan counts."""
     try:
         with _recording(out_dir, record, plan, tmp, covered) as recorded:
             place_folder(tmp, out_dir)  # the old campaign stays until this one is complete
-            placed = True
         return recorded
     except BaseException as err:
         shutil.rmtree(tmp, ignore_errors=True)
-        if placed:  # the directory was put in place but the store did not commit its plan
-            shutil.rmtree(out_dir, ignore_errors=True)
         if isinstance(err, PlanStoreError):
             raise CampaignError(f"the campaign was not written: {err}") from err
         raise

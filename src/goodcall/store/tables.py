@@ -108,10 +108,12 @@ campaign_plans = sa.Table(
     sa.Column("written_at", UTCDateTime(), nullable=False),
     sa.Column("out_dir", sa.Text(), nullable=False),
     sa.Column("plan", sa.Text(), nullable=False),
+    sa.Column("placed", sa.Boolean(), nullable=False, server_default=sa.true()),
     sa.Index("ix_campaign_plans_decided_at", "decided_at"),
 )
 """Every ``campaign run``'s plan, as the JSON text of its ``plan.json`` (the explain layer parses
-it): ``explain`` and ``brief`` decide one customer with the latest (:mod:`goodcall.store.plans`)."""
+it): ``explain`` and ``brief`` decide one customer with the latest (:mod:`goodcall.store.plans`).
+``placed`` is false from the moment the plan is recorded until its folder is in place."""
 
 # The service's own tables (``goodcall serve``): who may use it, who read which customer, and the
 # outcomes it was sent. The outcome itself is a row of ``contacts``, where training and the
