@@ -28,11 +28,14 @@ _BASE = settings(
 Test = Callable[..., Any]
 
 
-def hostile(**strategies: SearchStrategy[Any]) -> Callable[[Test], tuple[Test, Test]]:
-    """``test_x, test_x_slow = hostile(arg=strategy)(check)``: the quick test and its twin."""
+def hostile(
+    fast_examples: int = FAST, **strategies: SearchStrategy[Any]
+) -> Callable[[Test], tuple[Test, Test]]:
+    """``test_x, test_x_slow = hostile(arg=strategy)(check)``: the quick test and its twin
+    (``fast_examples``: fewer in the quick test when one example can run a whole command)."""
 
     def make(check: Test) -> tuple[Test, Test]:
-        fast = settings(_BASE, max_examples=FAST)(given(**strategies)(check))
+        fast = settings(_BASE, max_examples=fast_examples)(given(**strategies)(check))
         # the slow twin draws the same 1,000 examples every run (CI reproducible); the quick test
         # draws new ones each run, so the search goes on between them
         slow = settings(_BASE, max_examples=SLOW, derandomize=True)(given(**strategies)(check))
