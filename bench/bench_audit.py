@@ -85,7 +85,7 @@ def run_phase(phase: str, root: Path, name: str) -> dict[str, float]:
         findings = 0
     else:
         from goodcall.audit.calllist import read_call_list
-        from goodcall.audit.cli import _write_report
+        from goodcall.audit.cli import write_report
         from goodcall.audit.findings import audit_chunks
         from goodcall.audit.report import summary, worded_findings
         from goodcall.explain.inputs import load_rules
@@ -98,7 +98,7 @@ def run_phase(phase: str, root: Path, name: str) -> dict[str, float]:
         chunks = audit_chunks(calls, profiles.lazy(), rules.catalog, rules.policies)
         found = worded_findings(chunks, rules.catalog, "en")
         summary(found)
-        _write_report(found, root / f"{name}.findings.csv")
+        write_report(found, root / f"{name}.findings.csv")
         rows, findings = calls.height, found.height
     return {
         "seconds": time.perf_counter() - started,

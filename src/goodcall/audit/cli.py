@@ -85,7 +85,7 @@ def audit_command(
     findings = worded_findings(chunks, rules.catalog, language)
     kinds = summary(findings)
     if report is not None:
-        _write_report(findings, report)
+        write_report(findings, report)
     if json_output:
         echo_json(_as_json(call_list, calls.height, when.isoformat(), findings, kinds))
     else:
@@ -129,7 +129,7 @@ def _as_json(
     }
 
 
-def _write_report(findings: pl.DataFrame, path: Path) -> None:
+def write_report(findings: pl.DataFrame, path: Path) -> None:
     """The findings as Parquet, JSON or (any other suffix) CSV, written atomically; the CSV is
     escaped against spreadsheet formulas (:func:`goodcall.writing.write_csv`)."""
     import polars as pl
