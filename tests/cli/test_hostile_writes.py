@@ -10,6 +10,7 @@ runs :data:`FAST` examples, the ``slow`` twin 1,000).
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import shutil
@@ -56,6 +57,7 @@ CUSTOMERS = 30
 def _template() -> Path:
     """A carrier and its store, made once per session and copied for each example."""
     root = Path(tempfile.mkdtemp(prefix="goodcall-hostile-writes-"))
+    atexit.register(shutil.rmtree, root, True)
     write_carrier(root / "carrier", CUSTOMERS, seed=3)
     assert import_directory(root / "carrier", f"sqlite:///{root / 'store.db'}").landed
     return root
