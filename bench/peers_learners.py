@@ -1,0 +1,153 @@
+"""The learners ``bench.uplift_peers`` compares: goodcall's and the open libraries'.
+
+Each learner is ``fit_predict(draw) -> uplift of the test rows``. goodcall's go through
+``fit_uplift`` — the function ``goodcall uplift fit`` calls, with the same defaults — and the
+model's ``predict``, which ``goodcall uplift score`` calls. The peers get the one-hot matrix,
+LightGBM with its library defaults as base learner (one thread, like every learner here), and
+for causalml's X- and R-learners the known randomisation share as propensity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bench.peers_data import Draw
+
+Learner = Callable[[Draw], NDArray[np.float64]]
+
+
+def _lgbm_classifier() -> Any:
+    from lightgbm import LGBMClassifier
+
+    return LGBMClassifier(n_jobs=1, verbose=-1, random_state=0)
+
+
+def _lgbm_regressor() -> Any:
+    from lightgbm import LGBMRegressor
+
+    return LGBMRegressor(n_jobs=1, verbose=-1, random_state=0)
+
+
+def goodcall(method: str, **options: Any) -> Learner:
+    """goodcall's ``fit_uplift(method=...)`` on the training rows, ``predict`` on the test rows."""
+
+    def run(d: Draw) -> NDArray[np.float64]:
+        from goodcall.models.uplift import fit_uplift
+
+        model = fit_uplift(
+            d.features[d.train], d.treated[d.train], d.outcome[d.train], method=method, **options
+        )
+        return np.asarray(model.predict(d.features[d.test]), dtype=np.float64)
+
+    return run
+
+
+def goodcall_logistic(d: Draw) -> NDArray[np.float64]:
+    """goodcall's two-model logistic baseline."""
+    from goodcall.models.uplift import fit_logistic_baseline
+
+    model = fit_logistic_baseline(d.features[d.train], d.treated[d.train], d.outcome[d.train])
+    return np.asarray(model.predict(d.features[d.test]), dtype=np.float64)
+
+
+def _groups(treated: NDArray[np.bool_]) -> NDArray[np.str_]:
+    return np.where(treated, "treatment", "control")
+
+
+def causalml_meta(kind: str) -> Learner:
+    """causalml's S-, T-, X- or R-learner on LightGBM."""
+
+    def run(d: Draw) -> NDArray[np.float64]:
+        from causalml.inference.meta import (
+            BaseRClassifier,
+            BaseSClassifier,
+            BaseTClassifier,
+            BaseXClassifier,
+        )
+
+        x, t, y = d.matrix[d.train], _groups(d.treated[d.train]), d.outcome[d.train]
+        share = float(d.treated[d.train].mean())
+        p_train = np.full(x.shape[0], share)
+        p_test = np.full(d.test.size, share)
+        if kind == "S":
+            model = BaseSClassifier(learner=_lgbm_classifier(), control_name="control")
+            model.fit(x, t, y)
+            return np.ravel(model.predict(d.matrix[d.test]))
+        if kind == "T":
+            model = BaseTClassifier(learner=_lgbm_classifier(), control_name="control")
+            model.fit(x, t, y)
+            return np.ravel(model.predict(d.matrix[d.test]))
+        cls = BaseXClassifier if kind == "X" else BaseRClassifier
+        model = cls(
+            outcome_learner=_lgbm_classifier(),
+            effect_learner=_lgbm_regressor(),
+            control_name="control",
+        )
+        model.fit(x, t, y, p=p_train)
+        if kind == "X":
+            return np.ravel(model.predict(d.matrix[d.test], p=p_test))
+        return np.ravel(model.predict(d.matrix[d.test]))
+
+    return run
+
+
+def causalml_forest(criterion: str) -> Learner:
+    """causalml's uplift random forest with its default settings and ``criterion``."""
+
+    def run(d: Draw) -> NDArray[np.float64]:
+        from causalml.inference.tree import UpliftRandomForestClassifier
+
+        model = UpliftRandomForestClassifier(
+            control_name="control", evaluationFunction=criterion, n_jobs=1, random_state=0
+        )
+        model.fit(d.matrix[d.train], _groups(d.treated[d.train]), d.outcome[d.train])
+        return np.ravel(model.predict(d.matrix[d.test]))
+
+    return run
+
+
+def sklift(approach: str) -> Learner:
+    """scikit-uplift's S (dummy / interaction), T (vanilla / DDR) and class transformation."""
+
+    def run(d: Draw) -> NDArray[np.float64]:
+        from sklift.models import ClassTransformation, SoloModel, TwoModels
+
+        model: Any
+        if approach.startswith("solo_"):
+            model = SoloModel(estimator=_lgbm_classifier(), method=approach[5:])
+        elif approach.startswith("two_"):
+            model = TwoModels(
+                estimator_trmnt=_lgbm_classifier(),
+                estimator_ctrl=_lgbm_classifier(),
+                method=approach[4:],
+            )
+        else:
+            model = ClassTransformation(estimator=_lgbm_classifier())
+        x, t, y = d.matrix[d.train], d.treated[d.train].astype(int), d.outcome[d.train]
+        model.fit(x, y, t)
+        return np.asarray(model.predict(d.matrix[d.test]), dtype=np.float64)
+
+    return run
+
+
+GOODCALL: dict[str, Learner] = {
+    "goodcall auto": goodcall("auto"),
+    "goodcall x": goodcall("x"),
+    "goodcall logistic": goodcall_logistic,
+}
+PEERS: dict[str, Learner] = {
+    "causalml S (LightGBM)": causalml_meta("S"),
+    "causalml T (LightGBM)": causalml_meta("T"),
+    "causalml X (LightGBM)": causalml_meta("X"),
+    "causalml R (LightGBM)": causalml_meta("R"),
+    "causalml uplift RF (KL)": causalml_forest("KL"),
+    "sklift S dummy": sklift("solo_dummy"),
+    "sklift S interaction": sklift("solo_treatment_interaction"),
+    "sklift T vanilla": sklift("two_vanilla"),
+    "sklift T ddr_control": sklift("two_ddr_control"),
+    "sklift class transformation": sklift("ct"),
+}
