@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.bench_uplift [--rows 1000000] [--splits 10] [--skip-hillstrom]
 
-(a) **Hillstrom** (``/work/shared/data/hillstrom/hillstrom.csv`` or ``GOODCALL_HILLSTROM``):
+(a) **Hillstrom** (``../shared/data/hillstrom/hillstrom.csv`` beside the repository):
 women's e-mail vs no e-mail and men's e-mail vs no e-mail, outcomes visit and conversion. On the
 50/50 split of seed 0: Qini coefficient, AUUC and uplift@30 % of every candidate learner, of
 ``auto``'s choice and of the two-model logistic baseline, all fitted on the same half (published
@@ -26,11 +26,12 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-HILLSTROM = Path(os.environ.get("GOODCALL_HILLSTROM", "/work/shared/data/hillstrom/hillstrom.csv"))
+from bench.shared_data import shared_data
+
+HILLSTROM = shared_data("hillstrom", "hillstrom.csv")
 COMPARISONS = (
     ("Womens E-Mail", "visit"),
     ("Mens E-Mail", "visit"),

@@ -1,8 +1,8 @@
 """``goodcall evaluate ope``: generic logs and policy files, policy estimated from other logs,
 and the Open Bandit Dataset check.
 
-The Open Bandit sample is read in place from ``/work/shared/data/open-bandit`` (or
-``GOODCALL_OPEN_BANDIT``); without it that test is skipped, except in CI, where it fails.
+The Open Bandit sample is read in place from ``../shared/data/open-bandit`` beside the repository
+(``bench.shared_data``); without it that test is skipped, except in CI, where it fails.
 Bad inputs tried: no --logs, both --policy and --policy-from-logs, a directory without any log
 file, an Open Bandit directory with another layout, an unknown policy estimate.
 """
@@ -17,11 +17,12 @@ import numpy as np
 import polars as pl
 import pytest
 import typer
+from bench.shared_data import shared_data
 from typer.testing import CliRunner
 
 from tests.evaluate.test_ope import TRUTH, E, _logs, _policy
 
-OPEN_BANDIT = Path(os.environ.get("GOODCALL_OPEN_BANDIT", "/work/shared/data/open-bandit"))
+OPEN_BANDIT = shared_data("open-bandit")
 runner = CliRunner()
 GENERIC = [
     "--action-col", "offer", "--reward-col", "click", "--propensity-col", "pscore",
@@ -109,7 +110,7 @@ def test_open_bandit_both_directions(app: typer.Typer) -> None:
     if not (OPEN_BANDIT / "random").is_dir():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Open Bandit sample missing at {OPEN_BANDIT} (required in CI)")
-        pytest.skip(f"Open Bandit sample not found at {OPEN_BANDIT} (set GOODCALL_OPEN_BANDIT)")
+        pytest.skip(f"Open Bandit sample not found at {OPEN_BANDIT} (set GOODCALL_SHARED_DATA)")
     result = runner.invoke(
         app,
         ["evaluate", "ope", "--open-bandit", str(OPEN_BANDIT), "--campaign", "men",

@@ -2,26 +2,26 @@
 
 Our learner (``auto``) must rank the held-out half better than the two-model logistic
 baseline fitted on the same rows, by Qini coefficient. The data set is read in place from
-``/work/shared/data/hillstrom`` (or ``GOODCALL_HILLSTROM``); without it the test is skipped,
-except in CI, where it fails. The other arms and outcomes, and ten splits, are in
+``../shared/data/hillstrom`` beside the repository (``bench.shared_data``); without it the
+test is skipped, except in CI, where it fails. The other arms and outcomes, and ten splits, are in
 ``bench/bench_uplift.py``.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+from bench.shared_data import shared_data
 
 from goodcall.models.metrics import qini_coefficient, uplift_at_k
 from goodcall.models.uplift import fit_logistic_baseline, fit_uplift
 from goodcall.models.uplift.data import stratified_split
 from goodcall.models.uplift.tabular import GroupValue, prepare_uplift_table, read_table
 
-HILLSTROM = Path(os.environ.get("GOODCALL_HILLSTROM", "/work/shared/data/hillstrom/hillstrom.csv"))
+HILLSTROM = shared_data("hillstrom", "hillstrom.csv")
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def women_visit() -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
     if not HILLSTROM.is_file():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Hillstrom data missing at {HILLSTROM} (required in CI)")
-        pytest.skip(f"Hillstrom data not found at {HILLSTROM} (set GOODCALL_HILLSTROM)")
+        pytest.skip(f"Hillstrom data not found at {HILLSTROM} (set GOODCALL_SHARED_DATA)")
     table = prepare_uplift_table(
         read_table(HILLSTROM),
         treatment=GroupValue("segment", "Womens E-Mail"),
