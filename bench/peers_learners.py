@@ -139,6 +139,9 @@ GOODCALL: dict[str, Learner] = {
     "goodcall x": goodcall("x"),
     "goodcall logistic": goodcall_logistic,
 }
+DUPLICATES = ("sklift S dummy", "sklift T vanilla")
+"""The same model as causalml's S- and T-learner on the same rows (identical predictions):
+left out unless named with ``--learners``."""
 PEERS: dict[str, Learner] = {
     "causalml S (LightGBM)": causalml_meta("S"),
     "causalml T (LightGBM)": causalml_meta("T"),

@@ -1,10 +1,12 @@
-"""``evaluate synthetic`` on a small carrier: the oracle bounds us, and we beat the baselines.
+"""``evaluate synthetic`` on a small carrier: its figures, within the oracle, above the baselines.
 
-On 8,000 customers (seed 2) the history is thin — a few dozen control conversions — so the test
-checks the ordering only; the figures that matter come from ``goodcall evaluate synthetic`` on
-larger carriers (docs/decisions.md). On some seeds of this size the propensity ranking edges
-ahead of ours (seed 1: 1,914 vs 1,467), which is why the documented figures use 100,000
-customers.
+On 8,000 customers (seed 2, T-learner, the tests' fast LightGBM settings) the history is thin —
+a few dozen control conversions — so the figures are far from the documented ones at 100,000
+customers (docs/decisions.md), but they are pinned: measured 60.3 % of the oracle and 65.2 % of
+the observable oracle. The tolerance, ±3 points of either share and ±1 % of the oracle's value
+(which reads no model), absorbs what a LightGBM, Polars or NumPy release moves in the last digits
+of a seeded run; a change to the models or the decision that moves them further must re-measure
+them and say so in docs/decisions.md.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from tests.decide.world import FAST
 
 
 @pytest.mark.slow
-def test_ordering_on_a_small_carrier() -> None:
+def test_figures_on_a_small_carrier() -> None:
     result = run_synthetic(8000, seed=2, calls_per_day=100, method="t", params=FAST)
     value = {name: s.expected_incremental_value for name, s in result.scores.items()}
     assert value["oracle"] >= value["ours"] > 0
@@ -28,11 +30,16 @@ def test_ordering_on_a_small_carrier() -> None:
     assert learnable is not None and result.captured("ours") < learnable < 1.0
     for baseline in ("call_everyone", "propensity", "random"):
         assert value["ours"] > value[baseline], (baseline, value)
-    assert set(result.targets()) == {
-        "captures >= 85% of oracle",
-        ">= 2x call-everyone value",
-        "<= 1/3 of call-everyone calls",
-        "fewer annoyances than every baseline",
+    assert value["oracle"] == pytest.approx(7849.67, rel=0.01)
+    assert result.captured("ours") == pytest.approx(0.603, abs=0.03)
+    assert learnable == pytest.approx(0.652, abs=0.03)
+    assert value["propensity"] / value["oracle"] == pytest.approx(0.084, abs=0.03)
+    assert result.scores["call_everyone"].calls == 2892
+    assert result.targets() == {
+        "captures >= 85% of oracle": False,  # at this size; see docs/decisions.md at 100,000
+        ">= 2x call-everyone value": True,
+        "<= 1/3 of call-everyone calls": True,
+        "fewer annoyances than every baseline": True,
     }
     ours = result.scores["ours"]
     assert ours.calls <= 100
