@@ -134,8 +134,31 @@ def sklift(approach: str) -> Learner:
     return run
 
 
+def goodcall_with_peer_settings(d: Draw) -> NDArray[np.float64]:
+    """goodcall's X-learner with LightGBM's library defaults, as causalml's X-learner gets them
+    (100 trees of 31 leaves at 0.1, 20-row leaves, every feature, no penalty, no early stopping,
+    every training row): what the settings alone change, the learner being the same."""
+    from goodcall.models.uplift import LightGBMParams, fit_uplift
+
+    params = LightGBMParams(
+        n_estimators=100,
+        learning_rate=0.1,
+        num_leaves=31,
+        effect_num_leaves=(31,),
+        min_child_samples=20,
+        colsample_bytree=1.0,
+        reg_lambda=0.0,
+        early_stopping_rounds=0,
+        num_threads=1,
+    )
+    x, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
+    model = fit_uplift(x, t, y, method="x", params=params, validation_share=0.0)
+    return np.asarray(model.predict(d.features[d.test]), dtype=np.float64)
+
+
 GOODCALL: dict[str, Learner] = {
     "goodcall auto": goodcall("auto"),
+    "goodcall x, LightGBM defaults": goodcall_with_peer_settings,
     "goodcall x": goodcall("x"),
     "goodcall logistic": goodcall_logistic,
 }
