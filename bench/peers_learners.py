@@ -158,7 +158,7 @@ def goodcall_with_peer_settings(d: Draw) -> NDArray[np.float64]:
 
 GOODCALL: dict[str, Learner] = {
     "goodcall auto": goodcall("auto"),
-    "goodcall x, LightGBM defaults": goodcall_with_peer_settings,
+    "goodcall x (LightGBM defaults)": goodcall_with_peer_settings,
     "goodcall x": goodcall("x"),
     "goodcall logistic": goodcall_logistic,
 }
