@@ -4,6 +4,7 @@
     .venv-peers/bin/python -m bench.uplift_peers [--quick] [--splits 10] [--sizes 5000,50000]
         [--benchmarks hillstrom,make,telco] [--learners "goodcall auto,causalml X (LightGBM)"]
         [--scale 1000000] [--json out.json]
+    .venv-peers/bin/python -m bench.uplift_peers --tables-from a.json b.json   # merge two runs
 
 The peers are never a dependency of the package: they live in their own environment
 (``bench/requirements-peers.txt``). Benchmarks (``bench.peers_data``): Hillstrom women's and
@@ -18,8 +19,8 @@ share of the oracle's value when calling the top 30 % (sum of the true uplift of
 highest over that of the truly best 30 %, where the truth is known), CPU seconds of the fit and
 prediction (user + system, every thread) and the peak memory above the data (resident set). Then
 the paired difference of each goodcall learner's Qini AUC (oracle share where known) to the best
-peer's, with its standard error. Every fit runs in its own forked process, so its CPU time and
-peak memory are its own. ``--scale N`` times goodcall's default against causalml's X-learner
+peer's, with its standard error. Every fit runs in its own process (forked from a server started
+before any thread), so its CPU time and peak memory are its own. ``--scale N`` times goodcall's default against causalml's X-learner
 on one draw of ``make_uplift_classification`` with N rows.
 """
 
@@ -256,6 +257,23 @@ def scale(rows: int) -> None:
         print(f"| {label} | {cpu:.1f} | {mb:.0f} | {qini:.4f} | {cpu / base:.2f}× |")
 
 
+def tables_from(paths: list[str]) -> None:
+    """The tables of several ``--json`` runs (same splits, other learners) printed as one."""
+    merged: dict[str, dict[str, Result]] = {}
+    splits = 0
+    for path in paths:
+        with open(path) as source:
+            report = json.load(source)
+        print(f"{path}: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()))
+        splits = report["splits"]
+        for name, bench in report["benchmarks"].items():
+            for label, figures in bench["learners"].items():
+                merged.setdefault(name, {})[label] = Result(figures)
+    for name, results in merged.items():
+        ordered = {k: results[k] for k in sorted(results, key=lambda k: k in PEERS)}
+        print_table(name, ordered, splits)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--splits", type=int, default=10)
@@ -265,7 +283,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="3 splits, sizes 5000,20000")
     parser.add_argument("--scale", type=int, default=0, help="also time both at N rows")
     parser.add_argument("--json", default=None, help="write every split's figures here")
+    parser.add_argument(
+        "--tables-from", nargs="+", default=None, help="print the tables of earlier --json files"
+    )
     args = parser.parse_args(argv)
+    if args.tables_from:
+        tables_from(args.tables_from)
+        return
     if args.quick:
         args.splits, args.sizes = 3, "5000,20000"
     learners = [label for label in ALL if label not in DUPLICATES]
