@@ -20,8 +20,8 @@ highest over that of the truly best 30 %, where the truth is known), CPU seconds
 prediction (user + system, every thread) and the peak memory above the data (resident set). Then
 the paired difference of each goodcall learner's Qini AUC (oracle share where known) to the best
 peer's, with its standard error. Every fit runs in its own process (forked from a server started
-before any thread), so its CPU time and peak memory are its own. ``--scale N`` times goodcall's default against causalml's X-learner
-on one draw of ``make_uplift_classification`` with N rows.
+before any thread), so its CPU time and peak memory are its own. ``--scale N`` times goodcall's
+default against causalml's X-learner on one draw of ``make_uplift_classification`` with N rows.
 """
 
 from __future__ import annotations
@@ -194,10 +194,10 @@ def benchmarks(args: argparse.Namespace) -> dict[str, Callable[[], Callable[[int
 
 
 def run_benchmark(
-    name: str, draw_of: Callable[[int], Draw], learners: list[str], splits: int
+    name: str, draw_of: Callable[[int], Draw], learners: list[str], splits: int, first: int = 0
 ) -> dict[str, Result]:
     results = {label: Result() for label in learners}
-    for seed in range(splits):
+    for seed in range(first, first + splits):
         draw = draw_of(seed)
         for label in learners:
             uplift, cpu, mb = run_isolated(label, draw)
@@ -258,25 +258,30 @@ def scale(rows: int) -> None:
 
 
 def tables_from(paths: list[str]) -> None:
-    """The tables of several ``--json`` runs (same splits, other learners) printed as one."""
+    """The tables of several ``--json`` runs printed as one: other learners on the same splits
+    are added as rows, further splits (``--first-split``) of a learner extend its figures.
+    Only the splits every learner of a benchmark ran are compared."""
     merged: dict[str, dict[str, Result]] = {}
-    splits = 0
     for path in paths:
         with open(path) as source:
             report = json.load(source)
         print(f"{path}: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()))
-        splits = report["splits"]
         for name, bench in report["benchmarks"].items():
             for label, figures in bench["learners"].items():
-                merged.setdefault(name, {})[label] = Result(figures)
+                merged.setdefault(name, {}).setdefault(label, Result()).figures.extend(figures)
     for name, results in merged.items():
-        ordered = {k: results[k] for k in sorted(results, key=lambda k: k in PEERS)}
-        print_table(name, ordered, splits)
+        common = min(len(r.figures) for r in results.values())
+        ordered = {
+            k: Result(results[k].figures[:common])
+            for k in sorted(results, key=lambda k: k in PEERS)
+        }
+        print_table(name, ordered, common)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--splits", type=int, default=10)
+    parser.add_argument("--first-split", type=int, default=0, help="seed of the first split")
     parser.add_argument("--sizes", default="5000,20000,100000")
     parser.add_argument("--benchmarks", default="hillstrom,make,telco")
     parser.add_argument("--learners", default=None, help="comma-separated labels (default: all)")
@@ -303,7 +308,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"splits: {args.splits}; CPU seconds are user + system time of fit and prediction")
     report: dict[str, Any] = {"versions": versions(), "splits": args.splits, "benchmarks": {}}
     for name, factory in benchmarks(args).items():
-        results = run_benchmark(name, factory(), learners, args.splits)
+        results = run_benchmark(name, factory(), learners, args.splits, args.first_split)
         report["benchmarks"][name] = print_table(name, results, args.splits)
         sys.stdout.flush()
     if args.scale:
