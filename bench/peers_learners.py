@@ -156,7 +156,22 @@ def goodcall_with_peer_settings(d: Draw) -> NDArray[np.float64]:
     return np.asarray(model.predict(d.features[d.test]), dtype=np.float64)
 
 
+def goodcall_variant(**settings: Any) -> Learner:
+    """goodcall's ``auto`` with other LightGBM settings: variants measured for docs/decisions.md."""
+
+    def run(d: Draw) -> NDArray[np.float64]:
+        from goodcall.models.uplift import LightGBMParams, fit_uplift
+
+        x, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
+        model = fit_uplift(x, t, y, method="auto", params=LightGBMParams(**settings))
+        return np.asarray(model.predict(d.features[d.test]), dtype=np.float64)
+
+    return run
+
+
 GOODCALL: dict[str, Learner] = {
+    "goodcall auto (patience 200)": goodcall_variant(early_stopping_rounds=200),
+    "goodcall auto (50-row leaves)": goodcall_variant(min_child_samples=50),
     "goodcall auto": goodcall("auto"),
     "goodcall x (LightGBM defaults)": goodcall_with_peer_settings,
     "goodcall x": goodcall("x"),
