@@ -60,7 +60,9 @@ def test_evening_call_annoys_more_than_a_late_morning_call(
         evening = row(seed_profile, seed, offer, "phone", 19)
         morning = row(seed_profile, seed, offer, "phone", 11)
         assert evening["p_annoy_contacted"] > 3 * morning["p_annoy_contacted"]  # type: ignore[operator]
-        assert evening["uplift"] <= morning["uplift"]  # type: ignore[operator]
+        # once he answers, the evening call does no better (whether he answers at either hour
+        # is his own rhythm, goodcall.truth.answer_hours, a draw that depends on the seed)
+        assert evening["p_accept_reached"] <= morning["p_accept_reached"]  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -6,7 +6,8 @@ synthetic carrier draws its contact history from it, evaluation scores a policy 
 the oracle policy (the best one could do knowing it) is computed from it.
 
 A contact works in two steps. First it **reaches** the customer or not (``p_reach``: the phone is
-answered — more often in the evening, which is exactly why evening calls tempt — the e-mail is
+answered — more often in the evening, which is exactly why evening calls tempt, and at each
+customer's own hours (:mod:`goodcall.truth.answer_hours`) — the e-mail is
 opened, the SMS read, the in-app message seen by someone who uses the app). A contact that does
 not reach them changes nothing but may irritate a little (a missed call). Then, reached:
 
@@ -41,6 +42,7 @@ import polars as pl
 
 from goodcall.channels import CHANNELS
 from goodcall.hashing import F64
+from goodcall.truth.answer_hours import answer_multiplier, rhythm, rhythm_draws
 from goodcall.truth.fit import offer_fit, offer_misfit, promotion_seen
 from goodcall.truth.offers import OFFERS, OfferSpec
 from goodcall.truth.traits import (
@@ -204,7 +206,7 @@ def _by_channel(values: dict[str, float]) -> pl.Expr:
 def _reach() -> pl.Expr:
     answer = c("local_hour").replace_strict(
         dict(enumerate(ANSWER_BY_HOUR)), return_dtype=pl.Float64
-    )
+    ) * answer_multiplier(rhythm(c("_answer_draw")), c("local_hour"))
     app_seen = (0.03 + c("app_logins_90d").cast(pl.Float64) / 60.0).clip(0.0, 0.9)
     ch = c("channel")
     return (
@@ -326,8 +328,8 @@ class ResponseTruth:
         self._offer_maps = _offers_frame(offers)
 
     def _with_traits(self, pairs: pl.DataFrame, hidden: HiddenTraits | None) -> pl.DataFrame:
+        hashes = customer_hashes(pairs["customer_id"], self.seed)
         if hidden is None:
-            hashes = customer_hashes(pairs["customer_id"], self.seed)
             hidden = HiddenTraits(
                 latent_self_direction(hashes),
                 persuadability(hashes),
@@ -337,6 +339,7 @@ class ResponseTruth:
             pl.Series("_latent_sd", hidden.latent_self_direction),
             pl.Series("_z_persuade", hidden.persuadability),
             pl.Series("_interest", hidden.offer_interest),
+            pl.Series("_answer_draw", rhythm_draws(hashes)),  # the customer's own, always
             *[
                 c("offer_id").replace_strict(m, return_dtype=_OFFER_DTYPES[name]).alias(name)
                 for name, m in self._offer_maps.items()
