@@ -38,7 +38,7 @@ from goodcall.decide.config import CampaignConfig
 from goodcall.decide.control import in_control
 from goodcall.decide.plan import PlanSummary
 from goodcall.decide.score import Scorer, score_items
-from goodcall.decide.timing import expand_moments
+from goodcall.decide.timing import expand_moments, with_answer_history
 from goodcall.models.inputs import PROFILE_INPUTS
 from goodcall.policy.model import Policies
 from goodcall.policy.resolve import CompiledPolicies
@@ -142,9 +142,12 @@ def funnel(
         .sort("customer_id")
         .with_columns(in_control(config.campaign_id, config.control_share).alias("in_control"))
     )
-    items = expand_moments(
+    moments = expand_moments(
         pairs.join(base.select("customer_id", "time_zone"), on="customer_id"), config.call_hours
-    ).join(base.drop("time_zone"), on="customer_id")
+    )
+    items = with_answer_history(moments, profiles, at).join(
+        base.drop("time_zone"), on="customer_id"
+    )
     return Funnel(base, policies, channels, eligible, catalog_reasons, groups, items)
 
 

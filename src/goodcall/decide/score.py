@@ -9,7 +9,9 @@
   the exploration budget;
 * every cell that is not *mature* (too little history in that very cell, e.g. never tried) also
   gets a Thompson draw per customer, its chance in the exploration slice;
-* P(annoy): the calibrated annoyance model when the set has one, else the posterior mean.
+* P(annoy): the calibrated annoyance model when the set has one, else the posterior mean;
+* a call's reach in its slot: times the customer's personal lift there when the set has an
+  answer model (:func:`answer_lift`, :mod:`goodcall.decide.timing`).
 
 The expected value is :meth:`goodcall.decide.economics.Economics.expected_value` at the
 campaign's economics.
@@ -28,6 +30,7 @@ import polars as pl
 
 from goodcall.catalog.model import Catalog
 from goodcall.decide.config import CampaignConfig
+from goodcall.models.answer import AnswerModel, segment
 from goodcall.models.explore import posterior_means, thompson_draws, with_catalog_priors
 from goodcall.models.inputs import FEATURE_COLUMNS, candidate_features, offer_table
 from goodcall.models.registry import ModelSet
@@ -91,6 +94,24 @@ def _on_another_line(items: pl.DataFrame) -> pl.Expr:
 
 
 CELL = ("customer_id", "offer_id", "channel")
+MAX_ANSWER_LIFT = 3.0
+
+
+def answer_lift(frame: pl.DataFrame, answer: AnswerModel) -> np.ndarray:
+    """Per row, the factor a call's reach takes from the customer's own answered and missed
+    calls in the moment's slot (:mod:`goodcall.decide.timing`): 1 for messages and for a
+    customer with no call in that slot; at most :data:`MAX_ANSWER_LIFT`. Applied to the cells
+    the response model scores (a catalog prior's uplift is no reach times an effect)."""
+    slots = frame.select(
+        segment(),
+        "weekend",
+        "band",
+        c("slot_attempts").alias("attempts"),
+        c("slot_answered").alias("answered"),
+    )
+    lift = answer.posterior(slots)["answer_lift"].to_numpy()
+    phone = (frame["channel"] == "phone").to_numpy() & frame["slot_attempts"].is_not_null().to_numpy()
+    return np.where(phone, np.minimum(lift, MAX_ANSWER_LIFT), 1.0)
 
 
 def _draws(cold: pl.DataFrame, config: CampaignConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -131,6 +152,11 @@ def score_chunk(
         features = frame.filter(pl.Series(known)).select(FEATURE_COLUMNS)
         u, p_t, _ = models.response.predict(features)
         uplift[known], p_accept[known] = u, p_t
+    if models.answer is not None and "band" in frame.columns:
+        lift = np.where(known, answer_lift(frame, models.answer), 1.0)  # the models' reach
+        organic = p_accept - uplift
+        uplift = uplift * lift
+        p_accept = organic + uplift
     if models.annoyance is not None and frame.height:
         p_annoy = models.annoyance.predict(frame.select(FEATURE_COLUMNS))
     explore_uplift = np.full(frame.height, np.nan)

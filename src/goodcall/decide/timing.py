@@ -2,15 +2,28 @@
 
 The policy engine gives, per customer and channel, the next allowed window (UTC) — the legal
 calling hours of the customer's jurisdiction in their own time zone, intersected with their
-stated hours, holidays and cool-downs. Inside it:
+stated hours, holidays and cool-downs. Both are hard limits: every candidate moment lies inside
+the window. Inside it:
 
 * a **call** gets up to ``call_hours`` candidate moments: the window's start, then the top of every
   ``step`` hours after it (``step`` spreads the candidates over the window). Each moment is scored
   separately (the models know the hour of the call: answer rates and persuasion differ between
-  10:00 and 19:00), and with an hourly capacity each moment is its own item in the arbitration;
-  without one, only the best moment per customer × offer is kept (exact: no constraint couples
-  the hours).
+  10:00 and 19:00), and with an hourly capacity each moment is its own item in the arbitration
+  (hour by hour and, with agent pools, language by language): a call goes to the best slot that
+  still has room; without one, only the best moment per customer × offer is kept (exact: no
+  constraint couples the hours).
 * a **message** is sent at the window's start.
+
+**When this customer answers** (:mod:`goodcall.models.answer`): every moment carries its *slot*
+(``weekend``, ``band`` of local hours) and the customer's own answered and missed calls there
+(``slot_attempts``, ``slot_answered``, from their contact history at the decision time); scoring
+multiplies the call's reach by the customer's personal lift in that slot (posterior ÷ segment
+prior), so the call's value in the arbitration is the value at that slot's reach.
+
+**The next attempt after a missed call** (no answer, voicemail): a moment in the slot of the call
+that was missed is dropped while the customer × offer has a moment in another slot, so a retry
+goes elsewhere — to the best of the other slots, whose reach the missed call did not lower. How
+many attempts are allowed is the policy's (``attempts``): a customer at the cap has no window.
 
 ``local_hour`` is the customer's local hour at that moment (what the brief, the audit and the
 truth read).
@@ -18,18 +31,23 @@ truth read).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
+from goodcall.models.answer import band, history_counts, retries, weekend
 from goodcall.zones import to_local
 
 c = pl.col
 HOUR = pl.duration(hours=1)
+SLOT_COLUMNS = ("weekend", "band", "slot_attempts", "slot_answered")
 
 
 def expand_moments(pairs: pl.DataFrame, call_hours: int) -> pl.DataFrame:
     """``pairs`` (with ``next_window_start/end`` and ``time_zone``) × candidate moments.
 
-    Adds ``planned_at`` (UTC) and ``local_hour``; drops pairs whose window is empty or unknown.
+    Adds ``planned_at`` (UTC), ``local_hour`` and the slot (``weekend``, ``band``); drops pairs
+    whose window is empty or unknown.
     """
     usable = pairs.filter(
         c("next_window_start").is_not_null()
@@ -54,6 +72,51 @@ def expand_moments(pairs: pl.DataFrame, call_hours: int) -> pl.DataFrame:
     )
     messages = usable.filter(c("channel") != "phone").with_columns(start.alias("planned_at"))
     both = pl.concat([phone, messages], how="vertical_relaxed")
-    return both.with_columns(
-        to_local(c("planned_at"), c("time_zone")).dt.hour().cast(pl.Int64).alias("local_hour")
-    ).filter(c("local_hour").is_not_null())
+    local = to_local(c("planned_at"), c("time_zone"))
+    return (
+        both.with_columns(local.alias("_local"))
+        .with_columns(
+            c("_local").dt.hour().cast(pl.Int64).alias("local_hour"),
+            weekend(c("_local")),
+            band(c("_local").dt.hour()),
+        )
+        .drop("_local")
+        .filter(c("local_hour").is_not_null())
+    )
+
+
+def with_answer_history(
+    moments: pl.DataFrame, profiles: pl.LazyFrame, at: dt.datetime
+) -> pl.DataFrame:
+    """``moments`` with the customer's own calls in each moment's slot, less the retries'
+    moments in the slot of the call just missed (see the module)."""
+    if "contact_history" not in profiles.collect_schema().names():
+        return moments.with_columns(
+            pl.lit(None, pl.Int64).alias("slot_attempts"),
+            pl.lit(None, pl.Int64).alias("slot_answered"),
+        )
+    counts = history_counts(profiles)
+    retry = retries(profiles, pl.lit(at)).collect()
+    keys = ["customer_id", "weekend", "band"]
+    with_counts = moments.join(
+        counts.collect().rename({"attempts": "slot_attempts", "answered": "slot_answered"}),
+        on=keys,
+        how="left",
+        maintain_order="left",
+    )
+    if retry.height == 0:
+        return with_counts
+    marked = with_counts.join(retry, on="customer_id", how="left", maintain_order="left").with_columns(
+        (
+            (c("channel") == "phone")
+            & (c("weekend") == c("retry_weekend"))
+            & (c("band") == c("retry_band"))
+        )
+        .fill_null(False)
+        .alias("_missed_slot")
+    )
+    pair = ["customer_id", "offer_id", "channel"]
+    elsewhere = (~c("_missed_slot")).any().over(pair)
+    return marked.filter(~c("_missed_slot") | ~elsewhere).drop(
+        "retry_weekend", "retry_band", "attempt", "_missed_slot"
+    )

@@ -7,6 +7,7 @@ A model set is a directory::
     response/pooled/      the pooled uplift model (goodcall.models.uplift format) and
     response/segments/    one directory per specialised offer × channel model
     annoyance/            calibrated P(annoy | contacted)
+    answer/               when customers answer the phone: segment priors by local slot
     posteriors.parquet    Beta posteriors per offer × channel (cold start, exploration)
     reference.json        training distributions of features and scores (drift checks)
 
@@ -30,6 +31,7 @@ from pydantic import BaseModel
 
 from goodcall.catalog.model import Offer
 from goodcall.models.annoyance import AnnoyanceModel, CalibrationReport, fit_annoyance
+from goodcall.models.answer import AnswerModel, AnswerReport, fit_from_rows
 from goodcall.models.checksums import META_FILE, ModelFileError, file_sums, verify
 from goodcall.models.explore import MATURE_ROWS, beta_posteriors, prior_posteriors
 from goodcall.models.health import training_reference
@@ -77,6 +79,7 @@ class ModelSetMetadata(BaseModel):
     rows: TrainingRows
     response: ResponseReport | None
     annoyance: CalibrationReport | None
+    answer: AnswerReport | None = None
     segments: list[str]
     features: list[str]
     training_seconds: float = 0.0
@@ -93,6 +96,7 @@ class ModelSet:
     response: ResponseModel | None = None
     annoyance: AnnoyanceModel | None = None
     reference: dict[str, Any] | None = None
+    answer: AnswerModel | None = None
 
     @classmethod
     def priors_only(cls, offers: list[Offer], at: dt.datetime) -> ModelSet:
@@ -145,6 +149,8 @@ class ModelSet:
                 model.save(root / "response" / "segments" / key.replace("/", "__"))
         if self.annoyance is not None:
             self.annoyance.save(root / "annoyance")
+        if self.answer is not None:
+            self.answer.save(root / "answer")
         self.posteriors.write_parquet(root / "posteriors.parquet")
         (root / "reference.json").write_text(json.dumps(self.reference or {}, indent=1))
         self.metadata = self.metadata.model_copy(
@@ -203,7 +209,8 @@ class ModelSet:
         reference_path = root / "reference.json"
         reference = json.loads(reference_path.read_text()) if reference_path.is_file() else None
         posteriors = pl.read_parquet(root / "posteriors.parquet")
-        return cls(meta, posteriors, response, annoyance, reference)
+        answer = AnswerModel.load(root / "answer") if meta.answer is not None else None
+        return cls(meta, posteriors, response, annoyance, reference, answer)
 
 
 def _training_rows_summary(rows: pl.DataFrame) -> TrainingRows:
@@ -226,6 +233,7 @@ TRAINING_STEPS = (
     "response (uplift) model",
     "annoyance model",
     "offer priors",
+    "answer hours",
     "drift reference",
 )
 
@@ -245,7 +253,7 @@ def train_model_set(
 ) -> ModelSet:
     """Fit every model of a set from :func:`goodcall.models.rows.training_rows`.
 
-    ``progress`` hears each of the four fits begin (see :mod:`goodcall.progress`).
+    ``progress`` hears each of the five fits begin (see :mod:`goodcall.progress`).
     ``population``: the customers' profiles at ``cutoff``, the reference the set's drift checks
     compare current profiles with (:func:`goodcall.models.health.training_reference`)."""
     started = time.perf_counter()
@@ -266,6 +274,8 @@ def train_model_set(
     steps.start(TRAINING_STEPS[2])
     posteriors = beta_posteriors(rows, offers, mature_rows=mature_rows)
     steps.start(TRAINING_STEPS[3])
+    answer = fit_from_rows(rows)
+    steps.start(TRAINING_STEPS[4])
     reference = training_reference(rows, response, annoyance, population, cutoff)
     steps.finish()
     meta = ModelSetMetadata(
@@ -275,9 +285,10 @@ def train_model_set(
         rows=_training_rows_summary(rows),
         response=response.report if response is not None else None,
         annoyance=annoyance.report,
+        answer=answer.report,
         segments=sorted(response.segments) if response is not None else [],
         notes=notes,
         features=list(FEATURE_COLUMNS),
         training_seconds=time.perf_counter() - started,
     )
-    return ModelSet(meta, posteriors, response, annoyance, reference)
+    return ModelSet(meta, posteriors, response, annoyance, reference, answer)
