@@ -25,7 +25,7 @@ EXPECTED_ROWS = {
     "promotion_events": 2858,
     "preferences": 548,
     "consent": 2000,
-    "contacts": 3998,
+    "contacts": 3995,
     "self_service": 2000,
     "cases": 154,
 }

@@ -9,7 +9,8 @@ success when it reached the customer (outcomes :data:`ANSWERED`), a failure when
   answer rate;
 * **segment** (:func:`segment`: a household of several lines, a prepaid plan, a relationship of
   seven years or more — 8 segments) — the segment's rate in the slot, shrunk toward the carrier's
-  by ``SEGMENT_PRIOR_ROWS`` attempts: the prior mean ``m`` of a customer of that segment;
+  by ``segment_strength`` attempts, fitted by the same method of moments one level up (how much
+  segments differ from each other in a slot): the prior mean ``m`` of a customer of that segment;
 * **customer** — Beta(κ·m + answered, κ·(1 − m) + missed): the segment prior's concentration κ
   is fitted per segment by the method of moments on the customers' own counts (how much more
   customers differ from each other than binomial noise would say), clipped to
@@ -49,7 +50,6 @@ BAND_HOURS = 3
 BANDS = 24 // BAND_HOURS
 SEGMENTS = 8
 CARRIER_PRIOR_ROWS = 10.0
-SEGMENT_PRIOR_ROWS = 30.0
 DEFAULT_CONCENTRATION = 10.0
 MIN_CONCENTRATION = 2.0
 MAX_CONCENTRATION = 500.0
@@ -138,29 +138,35 @@ class AnswerReport(BaseModel):
     attempts: int
     answered: int
     customers: int
-    concentration: dict[str, float]  # per segment
+    segment_strength: float  # attempts' worth of the carrier's rate in a segment's prior
+    concentration: dict[str, float]  # per segment: the customers' prior
 
 
-def _concentration(counts: pl.DataFrame) -> pl.DataFrame:
-    """κ per segment by the method of moments (see the module).
+def _concentration(counts: pl.DataFrame, cell: list[str], pool: list[str]) -> pl.DataFrame:
+    """κ per ``pool`` by the method of moments over the units (rows of ``counts``: ``attempts``
+    and ``answered`` of one unit — a customer, a segment — in one ``cell``; see the module).
 
-    For a slot with pooled rate p, ``S = Σ (y − n·p)² / n`` has expectation
-    ``p(1 − p)·((k − 1) + ρ·(N − k))`` under a Beta-binomial of intra-customer correlation ρ
-    (k customers, N attempts); pooling the slots of a segment gives ρ, and κ = (1 − ρ) / ρ."""
-    per_slot = counts.group_by("segment", "weekend", "band").agg(
+    For a cell with pooled rate p, ``S = Σ (y − n·p)² / n`` has expectation
+    ``p(1 − p)·((k − 1) + ρ·(N − k))`` under a Beta-binomial of intra-unit correlation ρ
+    (k units, N attempts); pooling the cells gives ρ, and κ = (1 − ρ) / ρ."""
+    per_cell = counts.group_by(cell).agg(
         (c("answered").sum() / c("attempts").sum()).alias("p"),
         c("attempts").sum().alias("n_sum"),
         pl.len().alias("k"),
     )
-    joined = counts.join(per_slot, on=["segment", "weekend", "band"])
-    spread = joined.group_by("segment", "weekend", "band").agg(
-        ((c("answered") - c("attempts") * c("p")) ** 2 / c("attempts")).sum().alias("s"),
-        c("p").first(),
-        c("n_sum").first(),
-        c("k").first(),
+    spread = (
+        counts.join(per_cell, on=cell)
+        .group_by(cell)
+        .agg(
+            ((c("answered") - c("attempts") * c("p")) ** 2 / c("attempts")).sum().alias("s"),
+            c("p").first(),
+            c("n_sum").first(),
+            c("k").first(),
+        )
+        .with_columns(pl.lit(0).alias("_all"))
     )
     var = c("p") * (1.0 - c("p"))
-    moments = spread.group_by("segment").agg(
+    moments = spread.group_by(pool or ["_all"]).agg(
         (c("s") - var * (c("k") - 1)).sum().alias("num"),
         (var * (c("n_sum") - c("k"))).sum().alias("den"),
     )
@@ -168,7 +174,7 @@ def _concentration(counts: pl.DataFrame) -> pl.DataFrame:
         1.0 / (1.0 + MAX_CONCENTRATION), 1.0 / (1.0 + MIN_CONCENTRATION)
     )
     return moments.select(
-        "segment",
+        *(pool or ["_all"]),
         pl.when(c("den") > 0)
         .then((1.0 - rho) / rho)
         .otherwise(DEFAULT_CONCENTRATION)
@@ -197,7 +203,16 @@ def fit_answer(counts: pl.DataFrame, segments: pl.DataFrame) -> AnswerModel:
     carrier_mean = (c("_cy").fill_null(0) + CARRIER_PRIOR_ROWS * overall) / (
         c("_cn").fill_null(0) + CARRIER_PRIOR_ROWS
     )
-    kappa = _concentration(rows) if rows.height else pl.DataFrame(schema=_KAPPA_SCHEMA)
+    kappa = (
+        _concentration(rows, ["segment", "weekend", "band"], ["segment"])
+        if rows.height
+        else pl.DataFrame(schema=_KAPPA_SCHEMA)
+    )
+    strength = (
+        float(_concentration(seg, ["weekend", "band"], [])["concentration"][0])
+        if seg.height
+        else DEFAULT_CONCENTRATION
+    )
     priors = (
         grid.join(carrier, on=["weekend", "band"], how="left")
         .join(seg, on=["segment", "weekend", "band"], how="left")
@@ -210,8 +225,7 @@ def fit_answer(counts: pl.DataFrame, segments: pl.DataFrame) -> AnswerModel:
         )
         .with_columns(
             (
-                (c("answered") + SEGMENT_PRIOR_ROWS * c("_carrier"))
-                / (c("attempts") + SEGMENT_PRIOR_ROWS)
+                (c("answered") + strength * c("_carrier")) / (c("attempts") + strength)
             ).alias("prior_mean")
         )
         .select(list(PRIOR_SCHEMA))
@@ -222,6 +236,7 @@ def fit_answer(counts: pl.DataFrame, segments: pl.DataFrame) -> AnswerModel:
         attempts=total_n,
         answered=total_y,
         customers=rows["customer_id"].n_unique(),
+        segment_strength=round(strength, 4),
         concentration={
             str(s): round(k, 4)
             for s, k in priors.unique("segment", keep="first", maintain_order=True)

@@ -7,10 +7,9 @@ from their hash, whose odds lean on what the carrier records (a household of sev
 prepaid plan, a long relationship), so part of it is learnable from a segment and part only from
 the customer's own answered and missed calls, as with real customers. A rhythm multiplies the
 carrier-wide answer rate in four bands of the calling day (09–11, 12–14, 15–17, 18–20 local); other
-hours keep the carrier-wide rate. Nobody answers less in the evening than the carrier-wide curve says (people
-are home then); the rhythms differ in the day and in how much better the evening is. Over the
-carrier the multipliers average a little above 1 (the measured change is in
-``docs/decisions.md``).
+hours keep the carrier-wide rate. Over the carrier the multipliers average about 1 in each band
+(the measured change is in ``docs/decisions.md``): the evening stays the best hour *on average*,
+and is not the best hour of most customers.
 """
 
 from __future__ import annotations
@@ -25,10 +24,10 @@ c = pl.col
 RHYTHMS = ("home", "worker", "lunch", "early")
 # answer-rate multipliers by band: 09–11, 12–14, 15–17, 18–20 local
 RHYTHM_BANDS: dict[str, tuple[float, float, float, float]] = {
-    "home": (1.5, 1.4, 1.25, 1.0),
-    "worker": (0.45, 0.6, 0.75, 1.6),
-    "lunch": (0.7, 1.6, 0.7, 1.0),
-    "early": (1.7, 0.9, 0.8, 1.0),
+    "home": (1.6, 1.5, 1.35, 0.85),
+    "worker": (0.45, 0.55, 0.7, 1.3),
+    "lunch": (0.7, 1.7, 0.7, 0.85),
+    "early": (1.7, 0.9, 0.8, 0.85),
 }
 FIRST_BAND_HOUR = 9
 BAND_HOURS = 3
@@ -45,10 +44,10 @@ def _weights() -> list[pl.Expr]:
     prepaid = (c("plan_tier").fill_null(2) == 1).cast(pl.Float64)
     long_tenure = (c("tenure_months").fill_null(0) >= 84).cast(pl.Float64)
     return [
-        0.25 + 0.55 * long_tenure - 0.15 * household,  # home
-        0.30 + 0.45 * household + 0.10 * prepaid - 0.15 * long_tenure,  # worker
-        0.20 + 0.35 * prepaid,  # lunch
-        0.25 + 0.25 * long_tenure,  # early
+        0.15 + 0.90 * long_tenure - 0.10 * household,  # home
+        0.20 + 0.80 * household + 0.10 * prepaid - 0.10 * long_tenure,  # worker
+        0.15 + 0.60 * prepaid,  # lunch
+        0.15 + 0.40 * long_tenure,  # early
     ]
 
 
