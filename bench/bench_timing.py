@@ -79,7 +79,9 @@ def _candidates(profiles: pl.LazyFrame, at: dt.datetime, policies: object) -> pl
         .filter(c("next_window_start") < at + dt.timedelta(hours=24))
     )
     first = c("next_window_start").dt.truncate("1h")
-    first = pl.when(first < c("next_window_start")).then(first + pl.duration(hours=1)).otherwise(first)
+    first = (
+        pl.when(first < c("next_window_start")).then(first + pl.duration(hours=1)).otherwise(first)
+    )
     return (
         windows.with_columns(
             pl.datetime_ranges(first, c("next_window_end"), "1h", closed="left").alias("planned_at")
@@ -97,7 +99,9 @@ def _place(frame: pl.DataFrame, value: pl.Expr, capacity: int) -> pl.DataFrame:
     the largest total ``value``."""
     items = frame.with_columns(value.alias("_value")).sort("customer_id", "planned_at")
     hours = items["planned_at"].unique().sort()
-    unit = items["planned_at"].replace_strict(hours, list(range(hours.len())), return_dtype=pl.Int64)
+    unit = items["planned_at"].replace_strict(
+        hours, list(range(hours.len())), return_dtype=pl.Int64
+    )
     problem = Problem(
         group=items["customer_id"].rank("dense").cast(pl.Int64).to_numpy() - 1,
         value=items["_value"].to_numpy().astype(np.float64),
@@ -113,7 +117,8 @@ def _plans(scored: pl.DataFrame, day: dt.date, capacity: int) -> dict[str, pl.Da
     plans = {
         "learned": _place(scored, c("answer_mean") + tie, capacity),
         "random": _place(
-            scored, 0.5 + 0.5 * stable_uniform_expr(c("customer_id"), str(day), c("planned_at")),
+            scored,
+            0.5 + 0.5 * stable_uniform_expr(c("customer_id"), str(day), c("planned_at")),
             capacity,
         ),
         "oracle": _place(scored, c("_true") + tie, capacity),
@@ -127,9 +132,7 @@ def _plans(scored: pl.DataFrame, day: dt.date, capacity: int) -> dict[str, pl.Da
     return plans
 
 
-def _outcomes(
-    calls: pl.DataFrame, truth: ResponseTruth, day: dt.date
-) -> pl.DataFrame:
+def _outcomes(calls: pl.DataFrame, truth: ResponseTruth, day: dt.date) -> pl.DataFrame:
     pairs = calls.with_columns(
         pl.lit(OFFER).alias("offer_id"),
         pl.lit("phone").alias("channel"),
@@ -158,7 +161,13 @@ def run(customers: int, days: int, calls_per_day: int, seed: int, headroom: floa
     fit_cpu = time.process_time() - cpu
     truth = ResponseTruth(seed)
     policies = load_policies()
-    strategies = ["learned", *[f"fixed {h}:00" for h in FIXED_HOURS], "random", "segment oracle", "oracle"]
+    strategies = [
+        "learned",
+        *[f"fixed {h}:00" for h in FIXED_HOURS],
+        "random",
+        "segment oracle",
+        "oracle",
+    ]
     totals = {s: [0, 0, 0.0, 0.0] for s in strategies}  # calls, reached, conversions, E[conv]
     learned_history = history
     for day in _weekdays(DEFAULT_AS_OF, days):
@@ -171,7 +180,7 @@ def run(customers: int, days: int, calls_per_day: int, seed: int, headroom: floa
         )  # fmt: skip
         slots = (
             slots.join(chosen_ids, on="customer_id")
-            .join(profiles.select(TRUTH_PROFILE_COLUMNS + ("time_zone",)), on="customer_id")
+            .join(profiles.select(*TRUTH_PROFILE_COLUMNS, "time_zone"), on="customer_id")
             .with_columns(to_local(c("planned_at"), c("time_zone")).alias("_local"))
             .with_columns(
                 c("_local").dt.hour().cast(pl.Int64).alias("local_hour"),
@@ -181,9 +190,7 @@ def run(customers: int, days: int, calls_per_day: int, seed: int, headroom: floa
             )
             .drop("_local")
         )
-        with_counts = slots.join(
-            learned_history, on=["customer_id", "weekend", "band"], how="left"
-        )
+        with_counts = slots.join(learned_history, on=["customer_id", "weekend", "band"], how="left")
         scored = model.posterior(with_counts).drop("attempts", "answered", "prior_mean")
         truth_reach = truth.probabilities(
             scored.select(slots.columns).with_columns(
@@ -218,7 +225,8 @@ def run(customers: int, days: int, calls_per_day: int, seed: int, headroom: floa
     baseline = max(totals[best_fixed][1], totals["random"][1])
     print(
         f"bench_timing: {customers:,} customers (seed {seed}), {days} weekdays × "
-        f"{calls_per_day:,} calls, capacity {headroom}× the mean hour; answer model fitted in {fit_cpu:.2f} s CPU; "
+        f"{calls_per_day:,} calls, capacity {headroom}× the mean hour; "
+        f"answer model fitted in {fit_cpu:.2f} s CPU; "
         f"whole run {cpu:.1f} s CPU (shared machine)"
     )
     print(f"{'scheduler':<14} {'calls':>7} {'RPC':>7} {'RPC rate':>9} {'conv.':>6} "

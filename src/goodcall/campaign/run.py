@@ -6,10 +6,13 @@ campaign that someone could send, and ``--overwrite`` keeps the old campaign unt
 complete):
 
 * ``decisions.parquet`` — one row per customer, every reason (``goodcall.decide.core``);
-* ``call_list.csv`` — the contacts to make: ``customer_id, offer_id, line_id, channel,
-  planned_at`` (ISO 8601 UTC), ``language, register`` — the format ``goodcall audit`` checks; text
-  cells escaped against spreadsheet formulas (:func:`goodcall.writing.escape_cells`);
-  ``call_list.parquet`` — the same rows, ``planned_at`` a UTC timestamp;
+* ``call_list.csv`` — the contacts to make, dialler-ready (:mod:`goodcall.campaign.calllist`):
+  ``customer_id, offer_id, line_id, channel, planned_at`` (ISO 8601 UTC), ``language, register``
+  — the columns ``goodcall audit`` checks — then the phone number, the agents' language pool, the
+  window in UTC and local time, the planned local time, the attempt, the brief's line and the
+  dialling mode; text cells escaped against spreadsheet formulas
+  (:func:`goodcall.writing.escape_cells`); ``call_list.parquet`` — the same rows, times as
+  timestamps;
 * ``briefs.jsonl`` — the agent's brief of every call (``goodcall.brief``), one JSON per line;
 * ``report.json`` — what the plan contains (:func:`goodcall.campaign.report.plan_report`);
 * ``plan.json`` — the settings with the plan's prices and where the models, catalog and policies
@@ -47,9 +50,10 @@ from typing import Any
 
 import polars as pl
 
+from goodcall.campaign.calllist import CALL_LIST_COLUMNS, call_list_text
 from goodcall.campaign.engine import Engine, local_engine
 from goodcall.campaign.report import plan_report
-from goodcall.campaign.sink import CALL_LIST_COLUMNS, CampaignSink
+from goodcall.campaign.sink import CampaignSink
 from goodcall.campaign.source import FrameSource, ProfileSource
 from goodcall.campaign.withdraw import withdraw_do_not_call
 from goodcall.catalog.compile import compile_catalog
@@ -157,11 +161,7 @@ def call_list(contacts: pl.DataFrame) -> pl.DataFrame:
     """The contacts to make (rows of decisions, or only their contacts), in the audit's format."""
     if "decision" in contacts.columns:
         contacts = contacts.filter(c("decision") == "contact")
-    return (
-        contacts.select(CALL_LIST_COLUMNS)
-        .sort("planned_at", "customer_id")
-        .with_columns(c("planned_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    )
+    return call_list_text(contacts.select(CALL_LIST_COLUMNS).sort("planned_at", "customer_id"))
 
 
 def run_campaign(
@@ -216,7 +216,7 @@ def run_campaign(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = new_folder(out_dir)
     try:
-        sink = CampaignSink(tmp, source, catalog, compiled, at)
+        sink = CampaignSink(tmp, source, catalog, compiled, at, prepared.policies, config)
         try:
             found = engine(source, prepared, sink, chunk_size=chunk_size, spill=tmp / ".sides",
                            seen=checked, between=before_writing)  # fmt: skip

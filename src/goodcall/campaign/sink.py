@@ -5,8 +5,9 @@
   engine (the rows arrive in customer order);
 * the briefs of each chunk's calls are rendered from the profiles of the customers it calls
   (read again from the source) and appended to ``briefs.jsonl``;
-* what the call list and the report need is kept small: the contacts (a few columns), and the
-  count of every decision and group.
+* what the call list and the report need is kept small: the contacts (the call list's columns,
+  :mod:`goodcall.campaign.calllist`, computed chunk by chunk), and the count of every decision
+  and group.
 """
 
 from __future__ import annotations
@@ -20,24 +21,21 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from goodcall.campaign.calllist import (
+    CALL_LIST_COLUMNS,
+    DECIDED_COLUMNS,
+    DETAIL_SCHEMA,
+    call_details,
+)
 from goodcall.campaign.source import ProfileSource
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.model import Catalog
-from goodcall.decide import DECISION_SCHEMA
+from goodcall.decide import DECISION_SCHEMA, CampaignConfig
+from goodcall.policy.resolve import CompiledPolicies
 
 c = pl.col
 ROW_GROUP = 65_536
-CALL_LIST_COLUMNS = (
-    "customer_id",
-    "offer_id",
-    "line_id",
-    "channel",
-    "planned_at",
-    "language",
-    "register",
-)
-"""``line_id``: the line a handset or plan offer is for (empty for account-level offers)."""
 CONTACT_COLUMNS = (*CALL_LIST_COLUMNS, "ev", "explore")
 """What the call list and the report read of each contact."""
 
@@ -87,8 +85,12 @@ class CampaignSink:
         catalog: Catalog,
         compiled: CompiledCatalog,
         at: dt.datetime,
+        policies: CompiledPolicies,
+        config: CampaignConfig,
     ) -> None:
         self.source, self.catalog, self.compiled, self.at = source, catalog, compiled, at
+        self.policies, self.config = policies, config
+        self.briefs_written = 0
         self.decisions = RowGroupWriter(out / "decisions.parquet", DECISION_SCHEMA)
         self.briefs: IO[str] = (out / "briefs.jsonl").open("w", encoding="utf-8")
         self.contacts: list[pl.DataFrame] = []
@@ -99,11 +101,17 @@ class CampaignSink:
         self.decisions.write(frame)
         self.counts.append(frame.group_by("decision", "group").len())
         contacts = frame.filter(c("decision") == "contact")
-        self.contacts.append(contacts.select(CONTACT_COLUMNS))
-        self._briefs(contacts)
+        if contacts.height:
+            profiles = self.source.profiles_of(self.chunk, contacts["customer_id"])
+            detailed = call_details(
+                contacts.select(*DECIDED_COLUMNS, "ev", "explore"),
+                profiles, self.policies, self.config, self.at, self.briefs_written + 1,
+            )  # fmt: skip
+            self.contacts.append(detailed.select(CONTACT_COLUMNS))
+            self._briefs(contacts, profiles)
         self.chunk += 1
 
-    def _briefs(self, contacts: pl.DataFrame) -> None:
+    def _briefs(self, contacts: pl.DataFrame, profiles: pl.DataFrame) -> None:
         from goodcall.brief.batch import render_briefs
 
         calls = contacts.filter(c("channel") == "phone").select(
@@ -111,7 +119,7 @@ class CampaignSink:
         )
         if calls.height == 0:
             return
-        called = self.source.profiles_of(self.chunk, calls["customer_id"])
+        called = profiles.filter(c("customer_id").is_in(calls["customer_id"].implode()))
         on_line = called.join(
             calls.select("customer_id", c("line_id").alias("__call_line")), on="customer_id"
         )  # per-line offers judged on the called line: the brief's "do not" is about that line
@@ -122,6 +130,7 @@ class CampaignSink:
             calls, called, evaluated, self.catalog, self.at, "text", as_frame=True
         )
         self.briefs.write(briefs.write_ndjson())
+        self.briefs_written += briefs.height
 
     def close(self) -> None:
         self.decisions.close()
@@ -134,7 +143,10 @@ class CampaignSink:
 
     def all_contacts(self) -> pl.DataFrame:
         if not self.contacts:
-            return DECISION_SCHEMA.to_frame().select(CONTACT_COLUMNS)
+            empty = DECISION_SCHEMA.to_frame().select(*DECIDED_COLUMNS, "ev", "explore")
+            return empty.with_columns(
+                pl.lit(None, t).alias(n) for n, t in DETAIL_SCHEMA.items()
+            ).select(CONTACT_COLUMNS)
         return pl.concat(self.contacts)
 
     def decision_counts(self) -> dict[str, Any]:

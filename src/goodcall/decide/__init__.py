@@ -12,7 +12,7 @@ and the two passes an engine runs over chunks of a large base (:mod:`goodcall.de
 """
 
 from goodcall.decide.batch import CHUNK_CUSTOMERS, decide, decide_chunks
-from goodcall.decide.config import AgentPool, CampaignConfig
+from goodcall.decide.config import AgentPool, CampaignConfig, DiallingMode, pool_of
 from goodcall.decide.core import DECISION_SCHEMA, ITEM_COLUMNS, ITEM_KEYS, Decisions
 from goodcall.decide.economics import Economics
 from goodcall.decide.passes import (
@@ -48,6 +48,7 @@ __all__ = [
     "Candidates",
     "ChunkCandidates",
     "Decisions",
+    "DiallingMode",
     "Economics",
     "MemorySides",
     "PlanSummary",
@@ -63,6 +64,7 @@ __all__ = [
     "deciding_reason",
     "find_prices",
     "first_pass",
+    "pool_of",
     "score_candidates",
     "value_parts",
 ]

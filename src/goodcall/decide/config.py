@@ -17,6 +17,7 @@ The same settings are read from a campaign YAML file by :mod:`goodcall.campaign.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -35,6 +36,10 @@ POOL_KEYS: tuple[str, ...] = tuple(
 )
 """Agent pools are keyed by language (``fr``: every French-speaking customer) or by language tag
 (``fr-FR``: only those; it takes precedence over ``fr`` for them)."""
+
+
+DiallingMode = Literal["preview", "progressive", "predictive"]
+"""How a dialler places calls (``docs/timing.md``); written on every call of the call list."""
 
 
 class AgentPool(BaseModel):
@@ -88,6 +93,11 @@ class CampaignConfig(BaseModel):
     )
     prices: dict[str, float] | None = Field(
         default=None, description="fixed dual prices by resource name (real-time decisions)"
+    )
+    dialling_mode: DiallingMode = Field(
+        default="preview",
+        description="how the dialler places the campaign's calls: preview (the agent reads the "
+        "brief, then dials; the default for offer calls), progressive or predictive",
     )
 
     def daily_cap(self, channel: str) -> int | None:

@@ -110,7 +110,9 @@ def answer_lift(frame: pl.DataFrame, answer: AnswerModel) -> np.ndarray:
         c("slot_answered").alias("answered"),
     )
     lift = answer.posterior(slots)["answer_lift"].to_numpy()
-    phone = (frame["channel"] == "phone").to_numpy() & frame["slot_attempts"].is_not_null().to_numpy()
+    phone = (frame["channel"] == "phone").to_numpy() & frame[
+        "slot_attempts"
+    ].is_not_null().to_numpy()
     return np.where(phone, np.minimum(lift, MAX_ANSWER_LIFT), 1.0)
 
 

@@ -106,7 +106,9 @@ def with_answer_history(
     )
     if retry.height == 0:
         return with_counts
-    marked = with_counts.join(retry, on="customer_id", how="left", maintain_order="left").with_columns(
+    marked = with_counts.join(
+        retry, on="customer_id", how="left", maintain_order="left"
+    ).with_columns(
         (
             (c("channel") == "phone")
             & (c("weekend") == c("retry_weekend"))

@@ -224,9 +224,9 @@ def fit_answer(counts: pl.DataFrame, segments: pl.DataFrame) -> AnswerModel:
             carrier_mean.alias("_carrier"),
         )
         .with_columns(
-            (
-                (c("answered") + strength * c("_carrier")) / (c("attempts") + strength)
-            ).alias("prior_mean")
+            ((c("answered") + strength * c("_carrier")) / (c("attempts") + strength)).alias(
+                "prior_mean"
+            )
         )
         .select(list(PRIOR_SCHEMA))
         .cast(PRIOR_SCHEMA)  # type: ignore[arg-type]
@@ -273,14 +273,14 @@ class AnswerModel:
         alpha = kappa * prior + c("answered").fill_null(0)
         beta = kappa * (1.0 - prior) + c("attempts").fill_null(0) - c("answered").fill_null(0)
         out = joined.with_columns(alpha.alias("_a"), beta.alias("_b"), prior.alias("prior_mean"))
-        low = betaincinv(
-            out["_a"].to_numpy(), out["_b"].to_numpy(), np.full(out.height, CREDIBLE)
-        )
-        return out.with_columns(
-            (c("_a") / (c("_a") + c("_b"))).alias("answer_mean"),
-            pl.Series("answer_low", np.asarray(low, dtype=np.float64)),
-        ).with_columns((c("answer_mean") / c("prior_mean")).alias("answer_lift")).drop(
-            "_a", "_b", "concentration"
+        low = betaincinv(out["_a"].to_numpy(), out["_b"].to_numpy(), np.full(out.height, CREDIBLE))
+        return (
+            out.with_columns(
+                (c("_a") / (c("_a") + c("_b"))).alias("answer_mean"),
+                pl.Series("answer_low", np.asarray(low, dtype=np.float64)),
+            )
+            .with_columns((c("answer_mean") / c("prior_mean")).alias("answer_lift"))
+            .drop("_a", "_b", "concentration")
         )
 
     def save(self, directory: Path) -> None:
@@ -301,8 +301,8 @@ def fit_from_rows(rows: pl.DataFrame) -> AnswerModel:
     needed = ("customer_id", "at", "channel", "group", "outcome", "time_zone")
     attempts = rows.select(*needed, segment())
     counts = slot_counts(attempts.lazy()).collect()
-    segments = attempts.sort("at").unique("customer_id", keep="last").select(
-        "customer_id", "segment"
+    segments = (
+        attempts.sort("at").unique("customer_id", keep="last").select("customer_id", "segment")
     )
     return fit_answer(counts, segments)
 
