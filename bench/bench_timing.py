@@ -37,7 +37,8 @@ from goodcall.hashing import stable_uniform_expr
 from goodcall.models.answer import (
     band,
     fit_answer,
-    history_counts,
+    history_attempts,
+    phone_attempts,
     segment,
     slot_counts,
     weekend,
@@ -156,8 +157,8 @@ def run(customers: int, days: int, calls_per_day: int, seed: int, headroom: floa
         tables["customers"].select("customer_id", "time_zone"), on="customer_id"
     )
     segments = profiles.select("customer_id", segment())
-    model = fit_answer(slot_counts(contacts.lazy()).collect(), segments)
-    history = history_counts(profiles.lazy()).collect()
+    model = fit_answer(slot_counts(phone_attempts(contacts.lazy())).collect(), segments)
+    history = slot_counts(history_attempts(profiles.lazy())).collect()
     fit_cpu = time.process_time() - cpu
     truth = ResponseTruth(seed)
     policies = load_policies()

@@ -12,6 +12,8 @@ from goodcall.models.answer import (
     DEFAULT_CONCENTRATION,
     AnswerModel,
     fit_answer,
+    history_attempts,
+    phone_attempts,
     retries,
     slot_counts,
 )
@@ -48,7 +50,7 @@ SEGMENTS = pl.DataFrame({"customer_id": ["a", "b", "c"], "segment": [0, 0, 0]})
 
 
 def test_slot_counts_in_local_time() -> None:
-    counts = slot_counts(TINY.lazy()).collect().sort("customer_id", "band")
+    counts = slot_counts(phone_attempts(TINY.lazy())).collect().sort("customer_id", "band")
     assert counts.rows() == [
         ("a", False, 3, 2, 2),
         ("a", False, 6, 1, 0),
@@ -62,7 +64,7 @@ def test_control_rows_and_messages_are_not_calls() -> None:
         pl.Series("channel", ["sms", "phone", "phone", "phone", "phone", "phone"]),
         pl.Series("group", ["treatment", "control", *["treatment"] * 4]),
     )
-    counts = slot_counts(other.lazy()).collect()
+    counts = slot_counts(phone_attempts(other.lazy())).collect()
     assert counts.filter(pl.col("customer_id") == "a")["attempts"].sum() == 1
 
 
@@ -72,7 +74,7 @@ def test_shrinkage_exact_values() -> None:
     prior is m = (3 + 500·8/15) / (5 + 500). Customers, by the method of moments: band 3 has
     p = 0.6, S = 0.8²/2 + 1.2²/2 + 0.4² = 1.2, so ρ = (1.2 − 0.24·2) / (0.24·(5 − 3)) = 1.5,
     clipped to 1/3: κ = 2. Customer a: Beta(2·m + 2, 2·(1 − m) + 0)."""
-    model = fit_answer(slot_counts(TINY.lazy()).collect(), SEGMENTS)
+    model = fit_answer(slot_counts(phone_attempts(TINY.lazy())).collect(), SEGMENTS)
     assert model.report.concentration["0"] == pytest.approx(2.0)
     assert model.report.attempts == 6 and model.report.answered == 3
     assert model.report.segment_strength == 500.0
@@ -82,7 +84,7 @@ def test_shrinkage_exact_values() -> None:
     ).row(0, named=True)
     assert prior["prior_mean"] == pytest.approx(m)
     assert (prior["attempts"], prior["answered"]) == (5, 3)
-    counts = slot_counts(TINY.lazy()).collect().join(SEGMENTS, on="customer_id")
+    counts = slot_counts(phone_attempts(TINY.lazy())).collect().join(SEGMENTS, on="customer_id")
     post = model.posterior(counts.sort("customer_id", "band")).rows_by_key("customer_id")
     alpha, beta = 2 * m + 2, 2 * (1 - m)
     mean_a = post["a"][0][-3]  # answer_mean of a's band 3
@@ -95,12 +97,12 @@ def test_shrinkage_exact_values() -> None:
 
 def test_no_overdispersion_measurable_gives_the_default_concentration() -> None:
     once = TINY.unique("customer_id", keep="first")
-    model = fit_answer(slot_counts(once.lazy()).collect(), SEGMENTS)
+    model = fit_answer(slot_counts(phone_attempts(once.lazy())).collect(), SEGMENTS)
     assert model.report.concentration["0"] == DEFAULT_CONCENTRATION
 
 
 def test_customer_without_history_gets_the_segment_prior() -> None:
-    model = fit_answer(slot_counts(TINY.lazy()).collect(), SEGMENTS)
+    model = fit_answer(slot_counts(phone_attempts(TINY.lazy())).collect(), SEGMENTS)
     frame = pl.DataFrame(
         {"segment": [0, 5], "weekend": [False, True], "band": [3, 6]},
         schema_overrides={"segment": pl.Int64, "band": pl.Int64},
@@ -113,7 +115,7 @@ def test_customer_without_history_gets_the_segment_prior() -> None:
 
 
 def test_save_and_load(tmp_path: Path) -> None:
-    model = fit_answer(slot_counts(TINY.lazy()).collect(), SEGMENTS)
+    model = fit_answer(slot_counts(phone_attempts(TINY.lazy())).collect(), SEGMENTS)
     model.save(tmp_path / "answer")
     back = AnswerModel.load(tmp_path / "answer")
     assert back.priors.equals(model.priors)
@@ -139,7 +141,7 @@ def test_retry_after_missed_calls_names_the_slot_and_the_attempt() -> None:
             (dt.datetime(2026, 11, 4, 23, tzinfo=UTC), "voicemail"),  # 18:00 local
         ]
     )
-    out = retries(profiles, pl.lit(at)).collect()
+    out = retries(history_attempts(profiles), at).collect()
     assert out.rows() == [("x", False, 6, 3)]
 
 
@@ -147,5 +149,5 @@ def test_no_retry_after_an_answered_call_or_an_old_miss() -> None:
     at = dt.datetime(2026, 11, 10, 12, tzinfo=UTC)
     answered = _profile_history([(dt.datetime(2026, 11, 4, 23, tzinfo=UTC), "declined")])
     old = _profile_history([(dt.datetime(2026, 9, 4, 23, tzinfo=UTC), "no_answer")])
-    assert retries(answered, pl.lit(at)).collect().height == 0
-    assert retries(old, pl.lit(at)).collect().height == 0
+    assert retries(history_attempts(answered), at).collect().height == 0
+    assert retries(history_attempts(old), at).collect().height == 0

@@ -32,7 +32,7 @@ import datetime as dt
 import polars as pl
 
 from goodcall.decide import CampaignConfig, pool_of
-from goodcall.models.answer import retries
+from goodcall.models.answer import history_attempts, retries
 from goodcall.policy.engine import evaluate_channels_matrix
 from goodcall.policy.resolve import CompiledPolicies
 from goodcall.profiles.schema import LANGUAGES
@@ -99,7 +99,8 @@ def call_details(
         )
         .collect()
     )
-    attempts = retries(profiles.lazy(), pl.lit(at)).select("customer_id", "attempt").collect()
+    attempts = retries(history_attempts(profiles.lazy()), at).select("customer_id", "attempt")
+    attempts = attempts.collect()
     phone = c("channel") == "phone"
     calls_before = phone.cast(pl.Int64).cum_sum() - phone.cast(pl.Int64)
     joined = (

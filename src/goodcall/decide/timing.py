@@ -35,7 +35,7 @@ import datetime as dt
 
 import polars as pl
 
-from goodcall.models.answer import band, history_counts, retries, weekend
+from goodcall.models.answer import band, history_attempts, retries, slot_counts, weekend
 from goodcall.zones import to_local
 
 c = pl.col
@@ -90,16 +90,20 @@ def with_answer_history(
 ) -> pl.DataFrame:
     """``moments`` with the customer's own calls in each moment's slot, less the retries'
     moments in the slot of the call just missed (see the module)."""
+    none = moments.with_columns(
+        pl.lit(None, pl.Int64).alias("slot_attempts"),
+        pl.lit(None, pl.Int64).alias("slot_answered"),
+    )
     if "contact_history" not in profiles.collect_schema().names():
-        return moments.with_columns(
-            pl.lit(None, pl.Int64).alias("slot_attempts"),
-            pl.lit(None, pl.Int64).alias("slot_answered"),
-        )
-    counts = history_counts(profiles)
-    retry = retries(profiles, pl.lit(at)).collect()
+        return none
+    calls = history_attempts(profiles).filter(c("at") <= at).collect()
+    if calls.height == 0:  # most customers deciding alone: nothing to look up
+        return none
+    counts = slot_counts(calls.lazy()).collect()
+    retry = retries(calls.lazy(), at).collect()
     keys = ["customer_id", "weekend", "band"]
     with_counts = moments.join(
-        counts.collect().rename({"attempts": "slot_attempts", "answered": "slot_answered"}),
+        counts.rename({"attempts": "slot_attempts", "answered": "slot_answered"}),
         on=keys,
         how="left",
         maintain_order="left",

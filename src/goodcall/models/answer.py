@@ -18,10 +18,10 @@ success when it reached the customer (outcomes :data:`ANSWERED`), a failure when
   tried at most once in a slot) it is ``DEFAULT_CONCENTRATION``.
 
 The posterior mean is the customer's answer probability in the slot, the ``CREDIBLE`` quantile a
-credible lower bound. A customer's counts come from their own contact history at the time of the
-decision (:func:`slot_counts` on the profile's ``contact_history``), so a call missed this morning
-lowers the morning slot the next decision sees; the model set stores only the segment priors
-(a few hundred rows), not one row per customer.
+credible lower bound. A customer's counts come from their own contact history at the time of
+the decision (:func:`history_attempts`: the profile's ``contact_history``), so a call missed this
+morning lowers the morning slot the next decision sees; the model set stores only the segment
+priors (128 rows), not one row per customer.
 
 How the decision uses it: :func:`goodcall.decide.timing` multiplies a call's reach in a slot by the
 customer's *personal lift* there, posterior mean ÷ prior mean — the reach model already reads the
@@ -31,6 +31,7 @@ calls. Figures in ``docs/decisions.md`` ("When to call").
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,21 +95,37 @@ def weekend(local: pl.Expr) -> pl.Expr:
     return (local.dt.weekday() >= 6).alias("weekend")
 
 
-def slot_counts(attempts: pl.LazyFrame) -> pl.LazyFrame:
-    """Per customer × slot: phone attempts and how many reached the customer.
+def phone_attempts(contacts: pl.LazyFrame) -> pl.LazyFrame:
+    """The phone attempts that say whether the customer answered: ``customer_id``,
+    ``time_zone``, ``at`` (UTC) and ``outcome`` of the treated calls that reached them or not.
 
-    ``attempts``: ``customer_id``, ``at`` (UTC), ``channel``, ``group``, ``outcome`` and
-    ``time_zone``; control rows, other channels and outcomes that say nothing about answering
-    (``not_contacted``) are ignored."""
-    local = to_local(c("at"), c("time_zone"))
+    ``contacts``: ``customer_id``, ``at``, ``channel``, ``group``, ``outcome``, ``time_zone``
+    (the contacts table with the customer's zone, or :func:`history_attempts`'s rows); control
+    rows, other channels and outcomes that say nothing about answering are left out."""
+    return contacts.filter(
+        (c("channel") == "phone")
+        & (c("group") == "treatment")
+        & c("outcome").is_in([*ANSWERED, *MISSED])
+        & c("at").is_not_null()
+    ).select("customer_id", "time_zone", "at", "outcome")
+
+
+def history_attempts(profiles: pl.LazyFrame) -> pl.LazyFrame:
+    """:func:`phone_attempts` of the profiles' ``contact_history`` (the decision's own view)."""
+    fields = ("at", "channel", "group", "outcome")
+    return phone_attempts(
+        profiles.select("customer_id", "time_zone", "contact_history")
+        .explode("contact_history")
+        .drop_nulls("contact_history")
+        .with_columns(c("contact_history").struct.field(f).alias(f) for f in fields)
+    )
+
+
+def slot_counts(attempts: pl.LazyFrame) -> pl.LazyFrame:
+    """Per customer × slot: phone attempts and how many reached the customer
+    (``attempts``: rows of :func:`phone_attempts`)."""
     return (
-        attempts.filter(
-            (c("channel") == "phone")
-            & (c("group") == "treatment")
-            & c("outcome").is_in([*ANSWERED, *MISSED])
-            & c("at").is_not_null()
-        )
-        .with_columns(local.alias("_local"))
+        attempts.with_columns(to_local(c("at"), c("time_zone")).alias("_local"))
         .filter(c("_local").is_not_null())
         .group_by("customer_id", weekend(c("_local")), band(c("_local").dt.hour()))
         .agg(
@@ -117,18 +134,6 @@ def slot_counts(attempts: pl.LazyFrame) -> pl.LazyFrame:
         )
         .select(list(COUNT_SCHEMA))
         .cast(COUNT_SCHEMA)  # type: ignore[arg-type]
-    )
-
-
-def history_counts(profiles: pl.LazyFrame) -> pl.LazyFrame:
-    """:func:`slot_counts` of the profiles' ``contact_history`` (the decision's own view)."""
-    fields = ("at", "channel", "group", "outcome")
-    return slot_counts(
-        profiles.select("customer_id", "time_zone", "contact_history")
-        .explode("contact_history")
-        .drop_nulls("contact_history")
-        .with_columns(c("contact_history").struct.field(f).alias(f) for f in fields)
-        .drop("contact_history")
     )
 
 
@@ -319,39 +324,26 @@ RETRY_SCHEMA = pl.Schema(
 )
 
 
-def retries(profiles: pl.LazyFrame, at: pl.Expr) -> pl.LazyFrame:
-    """Customers whose last phone attempt (within :data:`RETRY_DAYS` of ``at``) went
+def retries(attempts: pl.LazyFrame, at: dt.datetime) -> pl.LazyFrame:
+    """Customers whose last phone attempt (within :data:`RETRY_DAYS` before ``at``) went
     unanswered: the slot it was made in (``retry_weekend``, ``retry_band``) — the next attempt
     goes to another one — and ``attempt``, the number of the next attempt (1 + the calls missed
-    in a row since the last answered one)."""
-    fields = ("at", "channel", "group", "outcome")
-    calls = (
-        profiles.select("customer_id", "time_zone", "contact_history")
-        .explode("contact_history")
-        .drop_nulls("contact_history")
-        .with_columns(c("contact_history").struct.field(f).alias(f) for f in fields)
-        .filter(
-            (c("channel") == "phone")
-            & (c("group") == "treatment")
-            & c("outcome").is_in([*ANSWERED, *MISSED])
-            & (c("at") <= at)
-            & (c("at") > at - pl.duration(days=RETRY_DAYS))
-        )
-        .sort("customer_id", "at")
+    in a row since the last answered one). ``attempts``: rows of :func:`phone_attempts`."""
+    calls = attempts.filter((c("at") <= at) & (c("at") > at - dt.timedelta(days=RETRY_DAYS))).sort(
+        "customer_id", "at"
     )
     answered_since = c("outcome").is_in(list(ANSWERED)).reverse().cum_sum().reverse()
     return (
-        calls.with_columns(
-            answered_since.over("customer_id").alias("_later_answers"),
-            to_local(c("at"), c("time_zone")).alias("_local"),
-        )
+        calls.with_columns(answered_since.over("customer_id").alias("_later_answers"))
         .group_by("customer_id")
         .agg(
             c("outcome").last().alias("_last"),
-            c("_local").last(),
+            c("at").last(),
+            c("time_zone").last(),
             (c("_later_answers") == 0).sum().cast(pl.Int64).alias("_missed"),
         )
         .filter(c("_last").is_in(list(MISSED)))
+        .with_columns(to_local(c("at"), c("time_zone")).alias("_local"))
         .select(
             "customer_id",
             weekend(c("_local")).alias("retry_weekend"),

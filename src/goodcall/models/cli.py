@@ -128,6 +128,12 @@ def _show_training(models: ModelSet, out: Path) -> None:
                 f"uplift: specialised segments: {len(meta.segments)}; no reach-decomposed "
                 f"model: {resp.reach_rejected}"
             )
+    if meta.answer is not None:
+        ans = meta.answer
+        console.print(
+            f"answer hours: {ans.attempts:,} calls ({ans.answered:,} answered) of "
+            f"{ans.customers:,} customers; segment prior strength {ans.segment_strength:g}"
+        )
     if meta.annoyance is not None:
         a = meta.annoyance
         console.print(
