@@ -99,8 +99,8 @@ def call_details(
         )
         .collect()
     )
-    attempts = retries(history_attempts(profiles.lazy()), at).select("customer_id", "attempt")
-    attempts = attempts.collect()
+    missed = retries(history_attempts(profiles.lazy()), at)
+    attempts = missed.select("customer_id", "attempt").collect()
     phone = c("channel") == "phone"
     calls_before = phone.cast(pl.Int64).cum_sum() - phone.cast(pl.Int64)
     joined = (
