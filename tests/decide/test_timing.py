@@ -12,11 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goodcall.decide.candidates import channel_view
+from goodcall.decide.config import CampaignConfig
 from goodcall.decide.timing import expand_moments, with_answer_history
+from goodcall.models.registry import ModelSet
 from goodcall.policy.loader import load_policies
 from goodcall.profiles.build import build_profiles
 from goodcall.profiles.fields import CONTACT_STRUCT
 from goodcall.profiles.fixtures import seed_customer_tables
+from tests.decide.world import AT as WORLD_AT
+from tests.decide.world import World
 
 POLICIES = load_policies()
 AT = dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC)
@@ -169,3 +173,46 @@ def test_attempts_past_the_cap_leave_no_window() -> None:
     view = channel_view(profile.lazy(), POLICIES, at, ["phone"])
     assert not view["contactable"].any()
     assert _moments(SEED, at).height > 0
+
+
+def test_a_customers_own_calls_move_the_value_of_each_slot(world: World, trained: ModelSet) -> None:
+    """Calls answered in the afternoon and missed in the morning (two months ago: no cap, no
+    cool-down) raise the afternoon's uplift and lower the morning's, by the answer model's lift."""
+    from goodcall.decide.core import ITEM_KEYS, funnel
+    from goodcall.decide.score import Scorer, score_items
+
+    config = CampaignConfig(campaign_id="SLOTS", call_hours=12)
+    at = WORLD_AT
+
+    def scores(profiles: pl.DataFrame) -> pl.DataFrame:
+        stages = funnel(
+            profiles.lazy(), catalog=world.catalog, compiled=world.compiled,
+            policies=world.policies, at=at, config=config,
+        )  # fmt: skip
+        scored = score_items(stages.items, Scorer.of(trained, world.catalog), config, at, ITEM_KEYS)
+        return scored.filter((pl.col("channel") == "phone") & pl.col("known"))
+
+    plain = scores(world.profiles)
+    assert plain.height > 0
+    bands = plain.group_by("customer_id").agg((pl.col("local_hour") // 3).alias("b"))
+    both_bands = bands.filter(pl.col("b").list.contains(3) & pl.col("b").list.contains(5))
+    customer = both_bands.sort("customer_id")["customer_id"][0]
+    profile = world.profiles.filter(pl.col("customer_id") == customer)
+    zone = ZoneInfo(profile["time_zone"][0])
+    old = (at - dt.timedelta(days=60)).astimezone(zone).replace(minute=0, second=0)
+    morning = [old.replace(hour=10) - dt.timedelta(days=d) for d in (0, 1, 2)]
+    afternoon = [old.replace(hour=16) - dt.timedelta(days=d) for d in (3, 4, 5)]
+    history = _with_calls(
+        profile,
+        [(t.astimezone(dt.UTC), "no_answer") for t in morning]
+        + [(t.astimezone(dt.UTC), "accepted") for t in afternoon],
+    )
+    before = plain.filter(pl.col("customer_id") == customer)
+    after = scores(history)
+    keys = ["offer_id", "planned_at"]
+    both = before.join(after, on=keys, suffix="_after")
+    band = both["local_hour"] // 3
+    ratio = both["uplift_after"] / both["uplift"]
+    assert (band == 3).any() and (band == 5).any()
+    assert (ratio.filter(band == 3) < 1).all() and (ratio.filter(band == 5) > 1).all()
+    assert ((ratio.filter((band != 3) & (band != 5)) - 1.0).abs() < 1e-9).all()
