@@ -129,3 +129,16 @@ def test_a_customer_called_twice_unanswered_gets_attempt_three(world: World) -> 
     assert out.row(0, named=True)["attempt"] == 3
     assert out.row(0, named=True)["brief_ref"] == "briefs.jsonl#7"
     assert out.row(0, named=True)["dialling_mode"] == "preview"
+
+
+def test_renumbered_brief_refs_match_the_sinks(campaign: Path) -> None:
+    """After calls are withdrawn the briefs' lines move up; renumbering gives the lines the
+    campaign would have written for the calls kept (one brief per call, customer order)."""
+    from goodcall.campaign.calllist import renumber_briefs
+
+    calls = pl.read_parquet(campaign / "call_list.parquet")
+    assert renumber_briefs(calls)["brief_ref"].to_list() == calls["brief_ref"].to_list()
+    first = calls.filter(pl.col("channel") == "phone").sort("customer_id")["customer_id"][0]
+    kept = renumber_briefs(calls.filter(pl.col("customer_id") != first))
+    phone = kept.filter(pl.col("channel") == "phone").sort("customer_id")
+    assert phone["brief_ref"].to_list() == [f"briefs.jsonl#{i + 1}" for i in range(phone.height)]

@@ -141,6 +141,17 @@ def call_details(
     )
 
 
+def renumber_briefs(calls: pl.DataFrame) -> pl.DataFrame:
+    """``calls`` with ``brief_ref`` pointing at the lines of a ``briefs.jsonl`` that holds the
+    briefs of exactly these calls: one brief per call, in customer order (as the campaign writes
+    them) — after calls were taken out (:mod:`goodcall.campaign.withdraw`)."""
+    phone = c("channel") == "phone"
+    line = c("customer_id").rank("ordinal").over(phone).cast(pl.Int64)
+    return calls.with_columns(
+        pl.when(phone).then(pl.format("briefs.jsonl#{}", line)).otherwise(None).alias("brief_ref")
+    )
+
+
 def call_list_text(calls: pl.DataFrame) -> pl.DataFrame:
     """The call list as the CSV writes it: instants as ISO 8601 UTC (``…Z``), wall-clock times
     without an offset (the row's ``time_zone`` places them)."""

@@ -52,6 +52,10 @@ def withdraw_do_not_call(
     dropped = c("customer_id").is_in(list(listed)) & c("channel").is_in(list(channels))
     withdrawn = set(calls.filter(dropped)["customer_id"].to_list())
     kept = calls.filter(~dropped)
+    if "brief_ref" in kept.columns:  # the briefs' lines move up: point at them again
+        from goodcall.campaign.calllist import renumber_briefs
+
+        kept = renumber_briefs(kept)
     kept.write_parquet(calls_path)
     write_csv(call_list(kept), staged / "call_list.csv")
     if "phone" in channels:  # the briefs are the phone calls'
