@@ -156,6 +156,6 @@ def call_list_text(calls: pl.DataFrame) -> pl.DataFrame:
     """The call list as the CSV writes it: instants as ISO 8601 UTC (``…Z``), wall-clock times
     without an offset (the row's ``time_zone`` places them)."""
     return calls.with_columns(
-        *[c(n).dt.strftime("%Y-%m-%dT%H:%M:%SZ") for n in TIMES],
-        *[c(n).dt.strftime("%Y-%m-%dT%H:%M:%S") for n in LOCAL_TIMES],
+        *[c(n).dt.strftime("%Y-%m-%dT%H:%M:%SZ") for n in TIMES if n in calls.columns],
+        *[c(n).dt.strftime("%Y-%m-%dT%H:%M:%S") for n in LOCAL_TIMES if n in calls.columns],
     )

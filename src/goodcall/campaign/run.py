@@ -158,10 +158,13 @@ class NationalListGate:
 
 
 def call_list(contacts: pl.DataFrame) -> pl.DataFrame:
-    """The contacts to make (rows of decisions, or only their contacts), in the audit's format."""
+    """The contacts to make (rows of decisions, or only their contacts) as the CSV holds them:
+    the call list's columns that ``contacts`` has (a list written before the dialler's columns
+    existed keeps the audit's seven), in planned order."""
     if "decision" in contacts.columns:
         contacts = contacts.filter(c("decision") == "contact")
-    return call_list_text(contacts.select(CALL_LIST_COLUMNS).sort("planned_at", "customer_id"))
+    columns = [name for name in CALL_LIST_COLUMNS if name in contacts.columns]
+    return call_list_text(contacts.select(columns).sort("planned_at", "customer_id"))
 
 
 def run_campaign(
