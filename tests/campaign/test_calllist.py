@@ -90,7 +90,7 @@ def test_dialling_mode_setting_is_validated() -> None:
         Located("settings.yaml", {"campaign_id": "X", "dialling_mode": "predictive"})
     )
     assert good.dialling_mode == "predictive"
-    assert CampaignConfig(campaign_id="X").dialling_mode == "preview"
+    assert CampaignConfig(campaign_id="X").dialling_mode is None  # the policy file's default
     with pytest.raises(SourceError, match="dialling_mode"):
         parse_campaign_settings(
             Located("settings.yaml", {"campaign_id": "X", "dialling_mode": "robocall"})

@@ -14,8 +14,8 @@ Per contact of the campaign (one row of ``call_list.csv`` / ``call_list.parquet`
 * ``attempt`` — 1, or 1 + the calls missed in a row (no answer, voicemail) in the last 30 days
   (:func:`goodcall.models.answer.retries`);
 * ``brief_ref`` — ``briefs.jsonl#N``: the line of the call's brief in ``briefs.jsonl``;
-* ``dialling_mode`` — the campaign's (``preview`` unless the settings say ``progressive`` or
-  ``predictive``).
+* ``dialling_mode`` — the campaign's setting ``dialling_mode``, else the policy file's
+  ``dialling.default_mode`` (``preview`` as shipped: offer calls are previewed).
 
 Messages (SMS, e-mail, in-app) have the who-and-what, the number and the planned moment; the
 window, the attempt, the brief and the dialling mode are for calls. Every value is computed per
@@ -101,6 +101,7 @@ def call_details(
     )
     missed = retries(history_attempts(profiles.lazy()), at)
     attempts = missed.select("customer_id", "attempt").collect()
+    mode = config.dialling_mode or policies.policies.dialling.default_mode
     phone = c("channel") == "phone"
     calls_before = phone.cast(pl.Int64).cum_sum() - phone.cast(pl.Int64)
     joined = (
@@ -123,10 +124,7 @@ def call_details(
             .then(pl.format("briefs.jsonl#{}", calls_before + first_brief))
             .otherwise(None)
             .alias("brief_ref"),
-            pl.when(phone)
-            .then(pl.lit(config.dialling_mode))
-            .otherwise(None)
-            .alias("dialling_mode"),
+            pl.when(phone).then(pl.lit(mode)).otherwise(None).alias("dialling_mode"),
         )
         .with_columns(
             *[

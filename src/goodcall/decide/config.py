@@ -94,10 +94,11 @@ class CampaignConfig(BaseModel):
     prices: dict[str, float] | None = Field(
         default=None, description="fixed dual prices by resource name (real-time decisions)"
     )
-    dialling_mode: DiallingMode = Field(
-        default="preview",
+    dialling_mode: DiallingMode | None = Field(
+        default=None,
         description="how the dialler places the campaign's calls: preview (the agent reads the "
-        "brief, then dials; the default for offer calls), progressive or predictive",
+        "brief, then dials), progressive or predictive (None: the policy file's "
+        "dialling.default_mode, preview as shipped)",
     )
 
     def daily_cap(self, channel: str) -> int | None:
