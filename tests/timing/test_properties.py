@@ -80,3 +80,24 @@ def test_preview_and_progressive_never_abandon(
         simulate_day(team, calls, hourly_answers(rates), lognormal_talks(90.0), day, seed=seed)
     )
     assert f.abandoned == 0 and f.silence_max <= 0.3
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.integers(1, 3),
+    st.lists(st.tuples(st.floats(0.0, 3000.0), st.floats(1.0, 900.0)), min_size=1, max_size=60),
+    st.sampled_from(["preview", "progressive", "predictive"]).map(lambda m: cast(Mode, m)),
+    st.integers(0, 1000),
+)
+def test_no_call_is_dialled_outside_its_window(
+    agents: int, windows: list[tuple[float, float]], mode: Mode, seed: int
+) -> None:
+    """Windows as short as a second, shorter than a preview agent's reading of the brief."""
+    team = [Agent(f"A{i}", frozenset({"fr"})) for i in range(agents)]
+    calls = [CallToDial(f"C{i}", "fr", s, s + w) for i, (s, w) in enumerate(windows)]
+    day = Settings(mode=mode, day_seconds=4000.0)
+    result = simulate_day(team, calls, hourly_answers([0.5]), lognormal_talks(60.0), day, seed=seed)
+    by_id = {call.customer_id: call for call in calls}
+    for record in result.records:
+        call = by_id[record.customer_id]
+        assert call.earliest <= record.dialled_at < call.latest

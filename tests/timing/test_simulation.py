@@ -188,3 +188,13 @@ def test_a_shift_outside_the_day_logs_nobody_in() -> None:
     without = simulate_day(TEAM[:2], _calls(500), ANSWERS, TALK, settings, seed=3)
     assert day.records == without.records
     assert day.logged_in_seconds == without.logged_in_seconds  # the last calls' overtime too
+
+
+def test_a_preview_agent_does_not_take_a_call_it_cannot_dial_in_time() -> None:
+    """The brief takes 20 s to read: a call closing in 15 s expires, one closing in 25 s is
+    dialled at 20 s."""
+    calls = [CallToDial("C1", "fr", 0.0, 15.0), CallToDial("C2", "fr", 0.0, 25.0)]
+    settings = Settings(mode="preview", day_seconds=600.0)
+    day = simulate_day(TEAM[:1], calls, ANSWERS, TALK, settings, seed=1)
+    assert [(r.customer_id, r.dialled_at) for r in day.records] == [("C2", 20.0)]
+    assert day.undialled == {"expired": 1}

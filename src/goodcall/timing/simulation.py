@@ -1,7 +1,8 @@
 """A discrete-event simulation (SimPy) of an outbound call centre working a call list.
 
 Agents come and go with their shifts; the dialler places calls from the list when they are
-open (``earliest ≤ now < latest``) in one of three modes:
+open in one of three modes; a call is dialled at a moment ``earliest ≤ t < latest``, never
+outside (a preview agent takes a call only if it can read the brief and dial before ``latest``):
 
 * **preview**: a free agent takes the next call in one of their languages, reads the brief
   (``Settings.preview_seconds``), then dials and waits through the rings. The agent is on the
@@ -81,6 +82,9 @@ class _Centre:
             pacer,
         )
         self.seed = seed
+        self.lead = settings.preview_seconds if settings.mode == "preview" else 0.0
+        """How long after a call is taken it is dialled: it must be taken that long before
+        its ``latest``."""
         self.agents = [_AgentState(a) for a in agents]
         self.queues: dict[str, list[tuple[float, int, int]]] = {}
         for i, call in enumerate(calls):
@@ -108,7 +112,7 @@ class _Centre:
             call = self.calls[item[2]]
             if call.customer_id in self.removed:
                 self.undialled["removed"] = self.undialled.get("removed", 0) + 1
-            elif call.latest <= now:
+            elif call.latest <= now + self.lead:
                 self.undialled["expired"] = self.undialled.get("expired", 0) + 1
             elif call.customer_id in self.in_flight:
                 aside.append(item)
