@@ -3,6 +3,7 @@ store through the outcome endpoint's code, once per day."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from goodcall.cli import app
+from goodcall.evaluate.day import calls_to_dial
 from tests.cli.conftest import Inputs
 
 
@@ -22,8 +24,19 @@ def _store_copy(inputs: Inputs, name: str) -> str:
     return f"sqlite:///{target}"
 
 
-def _day(url: str, inputs: Inputs, *more: str) -> dict[str, object]:
-    argv = ["simulate", "day", "--campaign", str(inputs.campaign), "--db", url]
+def _campaign_copy(inputs: Inputs, name: str, change: list[pl.Expr], drop: list[str]) -> Path:
+    """The test campaign with its phone calls' columns changed, or an older list's columns."""
+    target = inputs.fresh(name)
+    shutil.copytree(inputs.campaign, target)
+    calls = pl.read_parquet(target / "call_list.parquet").drop(drop)
+    calls = calls.with_columns(change)
+    calls.write_parquet(target / "call_list.parquet")
+    return target
+
+
+def _day(url: str, inputs: Inputs, *more: str, campaign: Path | None = None) -> dict[str, object]:
+    folder = campaign or inputs.campaign
+    argv = ["simulate", "day", "--campaign", str(folder), "--db", url]
     result = CliRunner().invoke(app, [*argv, "--truth-seed", "2", "--agents", "3", *more, "--json"])
     assert result.exit_code == 0, (result.stderr, result.exception)
     document: dict[str, object] = json.loads(result.stdout)
@@ -63,3 +76,88 @@ def test_a_bad_mode_is_exit_2(inputs: Inputs) -> None:
     argv = ["simulate", "day", "--campaign", str(inputs.campaign), "--mode", "turbo"]
     result = CliRunner().invoke(app, argv)
     assert (result.exit_code, "expected one of preview" in result.stderr) == (2, True)
+
+
+UTC = dt.UTC
+T0 = dt.datetime(2026, 11, 20, 15, tzinfo=UTC)
+
+
+def test_a_call_is_dialled_in_its_slot_cut_to_its_window() -> None:
+    minute = dt.timedelta(minutes=1)
+    calls = pl.DataFrame(
+        {
+            "customer_id": ["A", "B", "C"],
+            "language": ["fr-CA", "en-CA", "en-CA"],
+            "planned_at": [T0, T0 + 60 * minute, T0 + 120 * minute],
+            "window_start": [T0 - 60 * minute, T0 + 50 * minute, None],
+            "window_end": [T0 + 10 * minute, T0 + 6 * 60 * minute, None],
+        }
+    )
+    spans = [(c.customer_id, c.language, c.earliest, c.latest) for c in calls_to_dial(calls, T0)]
+    assert spans == [
+        ("A", "fr", 0.0, 600.0),  # the window closes 10 minutes into the slot
+        ("B", "en", 3600.0, 5400.0),  # the slot lies inside the window
+        ("C", "en", 7200.0, 9000.0),  # no window on the row: the bare slot
+    ]
+    old = calls.drop("window_start", "window_end")
+    assert [(c.earliest, c.latest) for c in calls_to_dial(old, T0)] == [
+        (0.0, 1800.0),
+        (3600.0, 5400.0),
+        (7200.0, 9000.0),
+    ]
+
+
+def test_no_call_is_dialled_after_its_window(inputs: Inputs) -> None:
+    """Both phone calls open at 15:00 with 40 s of window: the one agent reads the first brief
+    (20 s) and dials it; when the line frees up (≥ 24 s) the second cannot be dialled by 40 s
+    (under the bare 30-minute slot it was, at ≥ 44 s)."""
+    phone = pl.col("channel") == "phone"
+    end = pl.col("planned_at") + pl.duration(seconds=40)
+    narrow = pl.when(phone).then(end).alias("window_end")
+    campaign = _campaign_copy(inputs, "narrow", [narrow], [])
+    url = _store_copy(inputs, "narrow.db")
+    day = _day(url, inputs, "--agents", "1", campaign=campaign)
+    assert (day["mode"], day["mode_from"]) == ("preview", "campaign")
+    assert (day["calls"], day["recorded"], day["undialled"]) == (2, 1, {"expired": 1})
+    ends = dict(
+        pl.read_parquet(campaign / "call_list.parquet")
+        .filter(phone)
+        .select("customer_id", "window_end")
+        .iter_rows()
+    )
+    with sa.create_engine(url).connect() as connection:
+        query = "select customer_id, at from contacts where contact_id like 'K-SIM-%'"
+        rows = connection.execute(sa.text(query)).all()
+    assert len(rows) == 1
+    for customer_id, at in rows:
+        moment = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(at)
+        assert moment.replace(tzinfo=UTC) == T0 + dt.timedelta(seconds=20)
+        assert moment.replace(tzinfo=UTC) < ends[customer_id]
+
+
+def test_the_call_lists_mode_is_the_default_and_is_reported(inputs: Inputs) -> None:
+    progressive = pl.when(pl.col("channel") == "phone").then(pl.lit("progressive"))
+    campaign = _campaign_copy(inputs, "progressive", [progressive.alias("dialling_mode")], [])
+    day = _day(inputs.url, inputs, "--dry-run", campaign=campaign)
+    assert (day["mode"], day["mode_from"]) == ("progressive", "campaign")
+    argv = ["simulate", "day", "--campaign", str(campaign), "--db", inputs.url, "--dry-run"]
+    text = CliRunner().invoke(app, argv).stdout
+    assert "progressive dialling (the campaign's dialling_mode)" in text
+
+
+def test_an_old_list_is_dialled_in_the_policy_mode_and_mode_overrides(inputs: Inputs) -> None:
+    old = ["window_start", "window_end", "dialling_mode"]
+    campaign = _campaign_copy(inputs, "old-list", [], old)
+    day = _day(inputs.url, inputs, "--dry-run", campaign=campaign)
+    assert (day["mode"], day["mode_from"], day["recorded"]) == ("preview", "policy", 0)
+    chosen = _day(inputs.url, inputs, "--dry-run", "--mode", "predictive", campaign=campaign)
+    assert (chosen["mode"], chosen["mode_from"]) == ("predictive", "option")
+
+
+def test_a_bad_dialling_mode_in_the_list_is_exit_2(inputs: Inputs) -> None:
+    turbo = pl.when(pl.col("channel") == "phone").then(pl.lit("turbo")).alias("dialling_mode")
+    campaign = _campaign_copy(inputs, "turbo", [turbo], [])
+    argv = ["simulate", "day", "--campaign", str(campaign), "--db", inputs.url, "--dry-run"]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 2
+    assert "call_list.parquet: column dialling_mode holds ['turbo']" in result.stderr

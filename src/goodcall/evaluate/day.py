@@ -15,9 +15,14 @@ also on the internal list (:func:`goodcall.store.outcomes.record_do_not_call`), 
 train`` and the campaign report read them. An abandoned call is recorded as ``no_answer`` with its
 ``silence_seconds`` (the import format has no abandoned outcome; the silence tells it).
 
-A call is dialled from its planned moment for :data:`SLOT_MINUTES` (the core plans calls on the
-hour inside the legal window and the customer's preferred hours, which end on the hour or the
-half hour), never after.
+A call is dialled in its planned slot: from its planned moment for :data:`SLOT_MINUTES`, cut to
+the window the call list gives it (``window_start``/``window_end``, UTC: the legal hours ∩ the
+customer's stated hours), so no call is dialled outside its window. Not until the window's end:
+the truth's reach is drawn at the planned hour, and the campaign filled each slot to its
+capacity. A call list written before the window columns keeps the bare slot.
+
+The dialling mode is ``--mode``, else the call list's ``dialling_mode`` (the campaign's setting,
+which already fell back to the policy file's), else the policy file's ``dialling.default_mode``.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from goodcall.store.outcomes import (
 )
 from goodcall.store.reader import load_profiles
 from goodcall.timing.calls import (
+    MODES,
     Agent,
     CallRecord,
     CallToDial,
@@ -69,6 +75,9 @@ class DayError(ValueError):
 class DayReport:
     campaign_id: str
     mode: Mode
+    mode_from: str
+    """Where the mode came from: ``option`` (``--mode``), ``campaign`` (the call list's
+    ``dialling_mode``) or ``policy`` (the policy file's ``dialling.default_mode``)."""
     agents: int
     calls: int
     figures: DayFigures
@@ -109,6 +118,37 @@ def phone_calls(campaign: Path) -> tuple[str, dt.datetime, pl.DataFrame]:
     if calls.height == 0:
         raise DayError(f"{campaign}: the call list holds no phone call to dial")
     return str(plan["config"]["campaign_id"]), decided, calls
+
+
+def calls_to_dial(calls: pl.DataFrame, start: dt.datetime) -> list[CallToDial]:
+    """Each phone call as the dialler may place it (seconds from ``start``): its planned slot
+    ∩ its window when the list has one."""
+    slot = dt.timedelta(minutes=SLOT_MINUTES)
+    windowed = {"window_start", "window_end"} <= set(calls.columns)
+    out = []
+    for row in calls.iter_rows(named=True):
+        earliest, latest = row["planned_at"], row["planned_at"] + slot
+        if windowed and row["window_start"] is not None and row["window_end"] is not None:
+            earliest, latest = max(earliest, row["window_start"]), min(latest, row["window_end"])
+        seconds = ((t - start).total_seconds() for t in (earliest, latest))
+        out.append(CallToDial(row["customer_id"], row["language"][:2], *seconds))
+    return out
+
+
+def campaign_mode(campaign: Path, calls: pl.DataFrame) -> Mode | None:
+    """The call list's ``dialling_mode`` (one per campaign), None when the list has none."""
+    if "dialling_mode" not in calls.columns:
+        return None
+    modes = sorted(set(calls["dialling_mode"].drop_nulls()))
+    if not modes:
+        return None
+    if len(modes) > 1 or modes[0] not in MODES:
+        raise DayError(
+            f"{campaign / 'call_list.parquet'}: column dialling_mode holds {modes}: expected "
+            f"one of {', '.join(MODES)}, the same on every phone call (or give --mode)"
+        )
+    mode: Mode = modes[0]
+    return mode
 
 
 def truth_of_calls(
@@ -171,26 +211,31 @@ def run_day(
     *,
     agents: int,
     handle_seconds: float = 240.0,
-    mode: Mode = "preview",
+    mode: Mode | None = None,
+    default_mode: Mode = "preview",
     limit: float = 0.03,
     agent_within_seconds: float = 2.0,
     truth_seed: int = 7,
     seed: int = 0,
     record: bool = True,
 ) -> DayReport:
-    """Work the campaign's phone calls for one simulated day and record what happened."""
+    """Work the campaign's phone calls for one simulated day and record what happened, in
+    ``mode``, else the call list's, else ``default_mode`` (the policy file's)."""
     campaign_id, decided, calls = phone_calls(campaign)
+    listed = campaign_mode(campaign, calls)
+    if mode is not None:
+        mode_from = "option"
+    elif listed is not None:
+        mode, mode_from = listed, "campaign"
+    else:
+        mode, mode_from = default_mode, "policy"
     profiles = load_profiles(decided, engine=engine, customer_ids=calls["customer_id"].to_list())
     calls = truth_of_calls(calls, profiles.collect(), truth_seed, seed)
     start = calls["planned_at"].min()
     assert isinstance(start, dt.datetime)
-    offsets = [(t - start).total_seconds() for t in calls["planned_at"]]
     rows = {r["customer_id"]: r for r in calls.iter_rows(named=True)}
-    to_dial = [
-        CallToDial(r["customer_id"], r["language"][:2], offset, offset + SLOT_MINUTES * 60.0)
-        for r, offset in zip(calls.iter_rows(named=True), offsets, strict=True)
-    ]
-    day_end = max(offsets) + SLOT_MINUTES * 60.0 + 3600.0
+    to_dial = calls_to_dial(calls, start)
+    day_end = max(call.latest for call in to_dial) + 3600.0
 
     def answers(call: CallToDial, _at: float) -> Chances:
         reach = float(rows[call.customer_id]["p_reach"])
@@ -231,6 +276,7 @@ def run_day(
     return DayReport(
         campaign_id,
         mode,
+        mode_from,
         agents,
         len(to_dial),
         figures,

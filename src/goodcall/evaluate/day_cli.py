@@ -35,7 +35,11 @@ def day_command(
     aht: Annotated[float, typer.Option("--aht", help="Mean handle time, seconds.")] = 240.0,
     mode: Annotated[
         str | None,
-        typer.Option("--mode", help="preview, progressive or predictive (default: the policy's)."),
+        typer.Option(
+            "--mode",
+            help="preview, progressive or predictive (default: the call list's dialling_mode, "
+            "else the policy's).",
+        ),
     ] = None,
     truth_seed: Annotated[
         int, typer.Option("--truth-seed", help="The synthetic carrier's seed (its truth).")
@@ -54,9 +58,8 @@ def day_command(
     from goodcall.store.config import engine_for, store_errors
 
     policy = load_policies().dialling
-    chosen = mode or policy.default_mode
-    if chosen not in MODES:
-        print_error(f"--mode {chosen!r}: expected one of {', '.join(MODES)}")
+    if mode is not None and mode not in MODES:
+        print_error(f"--mode {mode!r}: expected one of {', '.join(MODES)}")
         raise typer.Exit(FAILED)
     if not (1 <= agents <= 500 and 1 <= aht <= 7200):
         print_error(f"--agents {agents} / --aht {aht}: expected 1–500 agents and 1–7200 s")
@@ -68,7 +71,8 @@ def day_command(
             campaign,
             agents=agents,
             handle_seconds=aht,
-            mode=cast("Mode", chosen),
+            mode=cast("Mode | None", mode),
+            default_mode=policy.default_mode,
             limit=policy.abandonment_limit,
             agent_within_seconds=policy.agent_within_seconds,
             truth_seed=truth_seed,
@@ -81,11 +85,18 @@ def day_command(
     _print(report)
 
 
+MODE_FROM = {
+    "option": "--mode",
+    "campaign": "the campaign's dialling_mode",
+    "policy": "the policy's default",
+}
+
+
 def _print(report: DayReport) -> None:
     f = report.figures
     lines = [
         f"{report.campaign_id}: {report.calls} phone calls, {report.agents} agents, "
-        f"{report.mode} dialling",
+        f"{report.mode} dialling ({MODE_FROM[report.mode_from]})",
         f"  dialled {f.dialled}, answered by a person {f.live}, machines {f.machines}",
         "  not dialled "
         + (", ".join(f"{k} {v}" for k, v in sorted(report.undialled.items())) or "none"),
