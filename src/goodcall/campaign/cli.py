@@ -92,6 +92,7 @@ def run_command(
     from goodcall.catalog.loader import load_catalog
     from goodcall.catalog.yamlsource import SourceError
     from goodcall.models.registry import ModelSet, ModelSetError
+    from goodcall.policy.loader import load_policies
     from goodcall.policy.national import NationalListTooOld
     from goodcall.progress import progress_bar
     from goodcall.store.config import StoreUnavailableError
@@ -110,7 +111,8 @@ def run_command(
         check_outputs({"--out": out}, inputs, folders=["--out"])
         offers = load_catalog(catalog)
         flags = {key: value for key, value in given.items() if value is not None}
-        config = campaign_config(settings, flags, offers)
+        rules = load_policies(policies).dialling if settings is not None else None
+        config = campaign_config(settings, flags, offers, rules)
         model_set = ModelSet.load(models) if models is not None else None
         decider = engine_for(engine, master, spark_staging)
         record = PlanRecord(db) if source is None or db is not None else None

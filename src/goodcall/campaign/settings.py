@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from goodcall.campaign.run import CampaignError
+from goodcall.campaign.staffing import Staffing, StaffingBlock, staffed_pools
 from goodcall.catalog.model import Catalog
 from goodcall.catalog.parse import suggest
 from goodcall.catalog.yamlsource import (
@@ -30,6 +31,7 @@ from goodcall.catalog.yamlsource import (
     validation_problems,
 )
 from goodcall.decide import CampaignConfig
+from goodcall.policy.model import Dialling
 
 COMMAND_LINE = "command line"
 
@@ -40,7 +42,10 @@ def flag_of(field: str) -> str:
 
 
 def campaign_config(
-    path: Path | None, flags: Mapping[str, object], catalog: Catalog | None = None
+    path: Path | None,
+    flags: Mapping[str, object],
+    catalog: Catalog | None = None,
+    dialling: Dialling | None = None,
 ) -> CampaignConfig:
     """The campaign's settings: from ``path`` with ``flags`` (settings given on the command line,
     only those the user gave) added, or from the flags alone.
@@ -49,23 +54,34 @@ def campaign_config(
     when nothing names the campaign, ``pydantic.ValidationError`` for bad flags without a file.
     """
     if path is not None:
-        return load_campaign_settings(path, flags=flags, catalog=catalog)
+        return load_campaign_settings(path, flags=flags, catalog=catalog, dialling=dialling)
     if "campaign_id" not in flags:
         raise CampaignError("name the campaign with --name, or give a settings file with --config")
     return CampaignConfig.model_validate(dict(flags))
 
 
 def load_campaign_settings(
-    path: Path, *, flags: Mapping[str, object] | None = None, catalog: Catalog | None = None
+    path: Path,
+    *,
+    flags: Mapping[str, object] | None = None,
+    catalog: Catalog | None = None,
+    dialling: Dialling | None = None,
 ) -> CampaignConfig:
     """Read and validate a campaign settings file (see the module docstring)."""
-    return parse_campaign_settings(read_yaml_file(Path(path)), flags=flags, catalog=catalog)
+    located = read_yaml_file(Path(path))
+    return parse_campaign_settings(located, flags=flags, catalog=catalog, dialling=dialling)
 
 
 def parse_campaign_settings(
-    located: Located, *, flags: Mapping[str, object] | None = None, catalog: Catalog | None = None
+    located: Located,
+    *,
+    flags: Mapping[str, object] | None = None,
+    catalog: Catalog | None = None,
+    dialling: Dialling | None = None,
 ) -> CampaignConfig:
-    """Validate already-read YAML as campaign settings; ``catalog`` checks the offer shortlist."""
+    """Validate already-read YAML as campaign settings; ``catalog`` checks the offer shortlist;
+    ``dialling`` (the policy file's rules, else their defaults) turns a ``staffing`` block into
+    the agent pools' capacities (:mod:`goodcall.campaign.staffing`)."""
     flags = dict(flags or {})
     if not isinstance(located.data, dict):
         message = "campaign settings are a mapping of settings (campaign_id: …, channels: […], …)"
@@ -83,15 +99,52 @@ def parse_campaign_settings(
     if repeated:
         raise SourceError(located.name, repeated)
     unknown = _unknown_offers(located, catalog) if catalog is not None else []
+    settings = {k: v for k, v in located.data.items() if k != STAFFING}
+    problems: list[Problem] = []
+    config: CampaignConfig | None = None
+    staffing: Staffing | None = None
     try:
-        config = CampaignConfig.model_validate({**located.data, **flags})
+        config = CampaignConfig.model_validate({**settings, **flags})
     except ValidationError as err:
-        problems = validation_problems(err, located, CampaignConfig, lambda loc: ("", loc))
-        explained = [_explained(p, flags) for p in problems] + unknown
-        raise SourceError(located.name, sorted(explained, key=_in_file_order)) from err
-    if unknown:
-        raise SourceError(located.name, unknown)
-    return config
+        found = validation_problems(err, located, CampaignConfig, lambda loc: ("", loc))
+        problems += [_explained(p, flags) for p in found]
+    if STAFFING in located.data:
+        try:
+            block = StaffingBlock.model_validate({STAFFING: located.data[STAFFING]})
+            staffing = block.staffing
+        except ValidationError as err:
+            problems += validation_problems(err, located, StaffingBlock, lambda loc: ("", loc))
+    problems += _staffed_twice(located)
+    problems += unknown
+    if problems or config is None:
+        raise SourceError(located.name, sorted(problems, key=_in_file_order))
+    if staffing is None:
+        return config
+    mode = config.dialling_mode or (dialling or Dialling()).default_mode
+    derived = staffed_pools(staffing, mode, dialling or Dialling())
+    return config.model_copy(update={"agent_pools": {**(config.agent_pools or {}), **derived}})
+
+
+STAFFING = "staffing"
+
+
+def _staffed_twice(located: Located) -> list[Problem]:
+    """A pool both staffed and given explicit capacities: one of the two must go."""
+    explicit, staffed = located.get(("agent_pools",)), located.get((STAFFING, "pools"))
+    if not isinstance(explicit, dict) or not isinstance(staffed, dict):
+        return []
+    return [
+        Problem(
+            located.where((STAFFING, "pools", language), key=True),
+            "",
+            f"{STAFFING}.pools.{language}",
+            f"pool {language!r} also has explicit capacities under agent_pools (line "
+            f"{located.where(('agent_pools', language), key=True).rsplit(':', 2)[1]}): "
+            "give its staffing or its capacities, not both",
+        )
+        for language in staffed
+        if language in explicit
+    ]
 
 
 def _explained(problem: Problem, flags: Mapping[str, object]) -> Problem:

@@ -12,7 +12,7 @@ and the two passes an engine runs over chunks of a large base (:mod:`goodcall.de
 """
 
 from goodcall.decide.batch import CHUNK_CUSTOMERS, decide, decide_chunks
-from goodcall.decide.config import AgentPool, CampaignConfig, DiallingMode, pool_of
+from goodcall.decide.config import POOL_KEYS, AgentPool, CampaignConfig, DiallingMode, pool_of
 from goodcall.decide.core import DECISION_SCHEMA, ITEM_COLUMNS, ITEM_KEYS, Decisions
 from goodcall.decide.economics import Economics
 from goodcall.decide.passes import (
@@ -42,6 +42,7 @@ __all__ = [
     "DECISION_SCHEMA",
     "ITEM_COLUMNS",
     "ITEM_KEYS",
+    "POOL_KEYS",
     "SCORES",
     "AgentPool",
     "CampaignConfig",

@@ -103,8 +103,12 @@ def hourly_answers(
     return chances
 
 
+WRONG_PARTY_SECONDS = 20.0
+"""A conversation with somebody other than the customer (before the wrap-up)."""
+
+
 def lognormal_talks(
-    mean_seconds: float, sigma: float = 0.6, wrong_party_seconds: float = 20.0
+    mean_seconds: float, sigma: float = 0.6, wrong_party_seconds: float = WRONG_PARTY_SECONDS
 ) -> Conversation:
     """Handle times drawn from a lognormal of mean ``mean_seconds`` (``sigma`` its log's spread);
     a wrong party takes ``wrong_party_seconds``. Nobody asks to be removed."""

@@ -1,0 +1,162 @@
+"""A campaign's ``staffing`` block: agents and handle times in, each pool's capacities out.
+
+Exact figures per dialling mode for a small block (preview and progressive from the expected
+agent seconds per dialled call, predictive from a seeded simulated hour with the adaptive pacer);
+the arbitration given the derived pools never plans more calls in an hour than a pool's derived
+capacity. Bad inputs tried: a misspelt key (with the key meant), a reversed shift, a pool that is
+not a language, a pool with both hours and shifts, an hour outside 0–23, a pool both staffed and
+given explicit capacities, a negative handle time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from goodcall.campaign.settings import load_campaign_settings
+from goodcall.catalog.yamlsource import SourceError
+from goodcall.decide import AgentPool
+from goodcall.policy.model import Dialling as DiallingRules
+from goodcall.timing.capacity import Dialling, agent_seconds_per_call, calls_per_hour
+from tests.decide.test_capacity import items, plan
+from tests.decide.world import AT
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "campaign-staffing.yaml"
+BLOCK = """
+staffing:
+  answer_rate: 0.25
+  pools:
+    fr:
+      handle_seconds: 240
+      shifts:
+        - {start: 9, end: 17, agents: 6}
+        - {start: 12, end: 20, agents: 1}
+    en:
+      handle_seconds: 240
+      agents_by_hour: {9: 1, 10: 1}
+"""
+
+
+def load(tmp_path: Path, text: str, rules: DiallingRules | None = None) -> dict[str, AgentPool]:
+    path = tmp_path / "campaign.yaml"
+    path.write_text(text)
+    return load_campaign_settings(path, dialling=rules).agent_pools or {}
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(SourceError) as err:
+        load(tmp_path, text)
+    return [str(p).removeprefix(f"{tmp_path / 'campaign.yaml'}:") for p in err.value.problems]
+
+
+def test_agent_seconds_per_call_follow_the_simulation_timings() -> None:
+    # 0.25 live × (10 s ring + 0.9 × 240 + 0.1 × 20 wrong party + 10 s wrap-up)
+    # + 0.15 machine × (10 s ring + 3 s detection) + 0.6 nobody × 25 s timeout
+    progressive = Dialling("progressive", 240.0)
+    assert agent_seconds_per_call(progressive, progressive.scenario(1)) == pytest.approx(76.45)
+    preview = Dialling("preview", 240.0)
+    assert agent_seconds_per_call(preview, preview.scenario(1)) == pytest.approx(96.45)
+    assert calls_per_hour(0, progressive) == 0
+
+
+@pytest.mark.parametrize(
+    ("mode", "fr", "en"),
+    [
+        # 6 agents 9–12, 7 agents 12–17, 1 agent 17–20; 1 English agent 9–11
+        ("preview", AgentPool(calls_per_day=3 * 223 + 5 * 261 + 3 * 37, calls_per_hour=37),
+         AgentPool(calls_per_day=74, calls_per_hour=37)),
+        ("progressive", AgentPool(calls_per_day=3 * 282 + 5 * 329 + 3 * 47, calls_per_hour=47),
+         AgentPool(calls_per_day=94, calls_per_hour=47)),
+        ("predictive", AgentPool(calls_per_day=3 * 301 + 5 * 344 + 3 * 53, calls_per_hour=53),
+         AgentPool(calls_per_day=106, calls_per_hour=53)),
+    ],
+)  # fmt: skip
+def test_exact_capacities_per_mode(tmp_path: Path, mode: str, fr: AgentPool, en: AgentPool) -> None:
+    pools = load(tmp_path, f"campaign_id: S\ndialling_mode: {mode}\n{BLOCK}")
+    assert pools == {"fr": fr, "en": en}
+
+
+def test_the_policy_gives_the_mode_and_explicit_pools_stay(tmp_path: Path) -> None:
+    text = f"campaign_id: S\nagent_pools:\n  fr-FR: {{calls_per_day: 5}}\n{BLOCK}"
+    pools = load(tmp_path, text, DiallingRules(default_mode="progressive"))
+    assert pools["fr-FR"] == AgentPool(calls_per_day=5)
+    assert pools["en"] == AgentPool(calls_per_day=94, calls_per_hour=47)
+    assert load(tmp_path, text)["en"] == AgentPool(calls_per_day=74, calls_per_hour=37)  # preview
+
+
+def test_the_example_loads() -> None:
+    config = load_campaign_settings(EXAMPLE)
+    assert config.dialling_mode == "predictive"
+    assert set(config.agent_pools or {}) == {"fr", "fr-FR", "en"}
+
+
+def test_bad_blocks_are_located(tmp_path: Path) -> None:
+    text = """campaign_id: T
+agent_pools:
+  fr: {calls_per_day: 900}
+staffing:
+  answer_rat: 0.25
+  pools:
+    fr:
+      handle_seconds: -3
+      shifts:
+        - {start: 17, end: 9, agents: 4}
+    en:
+      handle_seconds: 240
+      agents_by_hour: {9: 3, 24: 1}
+    es:
+      handle_seconds: 240
+      agents_by_hour: {9: 3}
+      shifts: []
+"""
+    assert problems(tmp_path, text) == [
+        "5:3: field staffing.answer_rat: unknown key 'answer_rat'; did you mean 'answer_rate'? "
+        "allowed keys: answer_rate, patience_seconds, pools",
+        "7:5: field staffing.pools.fr: pool 'fr' also has explicit capacities under agent_pools "
+        "(line 3): give its staffing or its capacities, not both",
+        "8:23: field staffing.pools.fr.handle_seconds: Input should be greater than 0 (got -3)",
+        "10:11: field staffing.pools.fr.shifts[0]: a shift ends after it starts (start 17, end 9)",
+        "13:23: field staffing.pools.en.agents_by_hour: hour 24 is not a local hour 0–23",
+        "15:7: field staffing.pools.es: give the agents either by hour (agents_by_hour) "
+        "or as shifts",
+    ]
+
+
+def test_a_pool_that_is_not_a_language(tmp_path: Path) -> None:
+    text = "campaign_id: T\nstaffing:\n  pools:\n    frr: {handle_seconds: 9, shifts: []}\n"
+    assert problems(tmp_path, text) == [
+        "4:5: field staffing.pools: pool 'frr' is not a language (did you mean 'fr'?); "
+        "use one of en, fr, fr-CA, en-CA, en-US, fr-FR"
+    ]
+
+
+def test_the_plan_never_exceeds_a_pools_derived_hourly_capacity(tmp_path: Path) -> None:
+    text = """campaign_id: RUN
+explore_share: 0.0
+dialling_mode: preview
+staffing:
+  pools:
+    fr: {handle_seconds: 240, agents_by_hour: {9: 1}}
+    en: {handle_seconds: 600, agents_by_hour: {9: 1}}
+"""
+    path = tmp_path / "campaign.yaml"
+    path.write_text(text)
+    config = load_campaign_settings(path)
+    pools = config.agent_pools or {}
+    assert pools["fr"] == AgentPool(calls_per_day=37, calls_per_hour=37)
+    assert pools["en"] == AgentPool(calls_per_day=20, calls_per_hour=20)
+    hours = [AT + dt.timedelta(hours=h) for h in range(3)]
+    rows = [(f"F{i}", "fr-CA", "phone", 1.0 + i / 100, at) for i in range(60) for at in hours]
+    rows += [(f"E{i}", "en-US", "phone", 1.0 + i / 100, at) for i in range(60) for at in hours]
+    picks, _ = plan(items(rows), config)
+    chosen = pl.DataFrame(
+        [(cid, cid[0]) for cid, channel in picks.items() if channel == "phone"],
+        schema=["customer_id", "pool"],
+        orient="row",
+    )
+    per_pool = dict(chosen.group_by("pool").len().iter_rows())
+    # Each pool's day is its thinnest hour's capacity: the plan fills it and goes no further.
+    assert per_pool == {"F": 37, "E": 20}
