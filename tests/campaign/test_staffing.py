@@ -11,16 +11,20 @@ given explicit capacities, a negative handle time.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import polars as pl
 import pytest
+import typer
+from typer.testing import CliRunner
 
 from goodcall.campaign.settings import load_campaign_settings
 from goodcall.catalog.yamlsource import SourceError
 from goodcall.decide import AgentPool
 from goodcall.policy.model import Dialling as DiallingRules
 from goodcall.timing.capacity import Dialling, agent_seconds_per_call, calls_per_hour
+from tests.audit.conftest import store_url  # noqa: F401 (the fixture)
 from tests.decide.test_capacity import items, plan
 from tests.decide.world import AT
 
@@ -160,3 +164,22 @@ staffing:
     per_pool = dict(chosen.group_by("pool").len().iter_rows())
     # Each pool's day is its thinnest hour's capacity: the plan fills it and goes no further.
     assert per_pool == {"F": 37, "E": 20}
+
+
+def test_campaign_run_uses_the_derived_capacities(store_url: str, tmp_path: Path) -> None:  # noqa: F811
+    from goodcall.campaign.cli import register
+
+    app = typer.Typer()
+    register(app)
+    out = tmp_path / "staffed"
+    args = ["campaign", "run", "--config", str(EXAMPLE), "--out", str(out), "--db", store_url,
+            "--at", "2026-11-20T19:00:00-05:00"]  # fmt: skip
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    capacity, used = report["optimisation"]["capacity"], report["optimisation"]["used"]
+    fr = load_campaign_settings(EXAMPLE).agent_pools["fr"]  # type: ignore[index]
+    assert capacity["calls:fr:day0"] == fr.calls_per_day
+    hours = {k: v for k, v in capacity.items() if k.startswith("hour:fr:")}
+    assert hours and set(hours.values()) == {fr.calls_per_hour}
+    assert all(used.get(k, 0) <= v for k, v in hours.items())

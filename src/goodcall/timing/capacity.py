@@ -24,8 +24,8 @@ from goodcall.timing.calls import WRONG_PARTY_SECONDS, Mode, Settings
 from goodcall.timing.scenario import Scenario, run_days
 
 SIMULATED_HOURS = 1
-"""Hours simulated for a predictive figure (docs/decisions.md, "Staffing": 1 h is within 2 % of
-4 h at a quarter of the cost)."""
+"""Hours simulated for a predictive figure: one hour, the pacer's warm-up included, so the figure
+errs low (docs/decisions.md, "Capacity from staffing")."""
 
 
 @dataclass(frozen=True)
