@@ -85,7 +85,8 @@ def test_unknown_keys_are_refused_with_the_key_meant(tmp_path: Path) -> None:
         f"'calls_per_day'? allowed keys: {', '.join(CampaignConfig.model_fields)}",
         f"{path}:4:7: field agent_pools.fr.calls_per_day: required key is missing",
         f"{path}:4:8: field agent_pools.fr.calls_per_dy: unknown key 'calls_per_dy'; did you "
-        "mean 'calls_per_day'? allowed keys: calls_per_day, calls_per_hour",
+        "mean 'calls_per_day'? allowed keys: calls_per_day, calls_per_hour, calls_by_local_hour, "
+        "time_zone",
     ]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
@@ -20,14 +21,17 @@ import typer
 from typer.testing import CliRunner
 
 from goodcall.campaign.settings import load_campaign_settings
+from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.yamlsource import SourceError
 from goodcall.decide import AgentPool
+from goodcall.decide.plan import arbitrate, positive_items
 from goodcall.policy.model import Dialling as DiallingRules
 from goodcall.timing.capacity import Dialling, agent_seconds_per_call, calls_per_hour
 from tests.audit.conftest import store_url  # noqa: F401 (the fixture)
 from tests.decide.test_capacity import items, plan
 from tests.decide.world import AT
 
+CATALOG = load_catalog()
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "campaign-staffing.yaml"
 BLOCK = """
 staffing:
@@ -118,7 +122,7 @@ staffing:
 """
     assert problems(tmp_path, text) == [
         "5:3: field staffing.answer_rat: unknown key 'answer_rat'; did you mean 'answer_rate'? "
-        "allowed keys: answer_rate, patience_seconds, pools",
+        "allowed keys: time_zone, answer_rate, patience_seconds, pools",
         "7:5: field staffing.pools.fr: pool 'fr' also has explicit capacities under agent_pools "
         "(line 3): give its staffing or its capacities, not both",
         "8:23: field staffing.pools.fr.handle_seconds: Input should be greater than 0 (got -3)",
@@ -183,3 +187,59 @@ def test_campaign_run_uses_the_derived_capacities(store_url: str, tmp_path: Path
     hours = {k: v for k, v in capacity.items() if k.startswith("hour:fr:")}
     assert hours and set(hours.values()) == {fr.calls_per_hour}
     assert all(used.get(k, 0) <= v for k, v in hours.items())
+
+
+def test_with_the_call_centres_zone_each_hour_has_its_own_cap(tmp_path: Path) -> None:
+    text = f"campaign_id: S\ndialling_mode: progressive\n{BLOCK}  time_zone: America/Toronto\n"
+    pools = load(tmp_path, text)
+    fr = {h: 282 for h in (9, 10, 11)} | {h: 329 for h in range(12, 17)} | {17: 47, 18: 47, 19: 47}
+    assert pools["fr"] == AgentPool(
+        calls_per_day=3 * 282 + 5 * 329 + 3 * 47,
+        calls_by_local_hour=fr,
+        time_zone="America/Toronto",
+    )
+    # 14:00 UTC is 9:00 in Toronto in November (EST), 13:00 UTC in July (EDT)
+    assert pools["en"].hour_cap(dt.datetime(2026, 11, 20, 14, tzinfo=dt.UTC)) == 47
+    assert pools["en"].hour_cap(dt.datetime(2026, 7, 20, 13, tzinfo=dt.UTC)) == 47
+    assert pools["en"].hour_cap(dt.datetime(2026, 11, 20, 13, tzinfo=dt.UTC)) == 0
+    bad = f"campaign_id: S\n{BLOCK}  time_zone: America/Torronto\n"
+    assert problems(tmp_path, bad) == [
+        "14:14: field staffing.time_zone: unknown time zone 'America/Torronto' "
+        "(an IANA name, e.g. America/Toronto) (got 'America/Torronto')"
+    ]
+
+
+def test_an_hourly_table_is_validated() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        AgentPool(calls_per_day=1, calls_per_hour=1, calls_by_local_hour={9: 1}, time_zone="UTC")
+    with pytest.raises(ValueError, match="needs the call centre's time_zone"):
+        AgentPool(calls_per_day=1, calls_by_local_hour={9: 1})
+    with pytest.raises(ValueError, match="unknown time zone"):
+        AgentPool(calls_per_day=1, calls_by_local_hour={9: 1}, time_zone="Mars/Base")
+    with pytest.raises(ValueError, match="hours 0–23"):
+        AgentPool(calls_per_day=1, calls_by_local_hour={24: 1}, time_zone="UTC")
+
+
+def test_the_plan_calls_only_in_staffed_hours_within_their_caps(tmp_path: Path) -> None:
+    text = """campaign_id: RUN
+explore_share: 0.0
+dialling_mode: preview
+staffing:
+  time_zone: America/Toronto
+  pools:
+    fr: {handle_seconds: 240, agents_by_hour: {11: 1, 12: 2}}
+"""
+    path = tmp_path / "campaign.yaml"
+    path.write_text(text)
+    config = load_campaign_settings(path)
+    hours = [AT + dt.timedelta(hours=h) for h in range(-1, 3)]
+    rows = [(f"F{i}", "fr-CA", "phone", 1.0 + i / 1000, at) for i in range(200) for at in hours]
+    positive = positive_items(items(rows), config, AT, CATALOG)
+    chosen, summary = arbitrate(positive, config, CATALOG, 0.0)
+    local = {at.astimezone(ZoneInfo("America/Toronto")).hour: at for at in hours}
+    assert sorted(local) == [9, 10, 11, 12]
+    caps = {h: summary.capacity[f"hour:fr:{at:%Y-%m-%dT%H}"] for h, at in local.items()}
+    assert caps == {9: 0.0, 10: 0.0, 11: 37.0, 12: 74.0}
+    used = {h: summary.used.get(f"hour:fr:{at:%Y-%m-%dT%H}", 0.0) for h, at in local.items()}
+    assert used == caps  # 200 customers: every staffed hour full, no call in the others
+    assert sum(chosen) == 111

@@ -4,9 +4,11 @@ Per language pool, the agents on shift (by local hour of the call centre, or as 
 shifts) and their mean handle time; with the campaign's dialling mode (``dialling_mode``, else
 the policy's ``dialling.default_mode``) and the policy's abandonment limit,
 :func:`goodcall.timing.capacity.calls_per_hour` gives each hour's calls, and the pool's
-:class:`~goodcall.decide.AgentPool` is filled: ``calls_per_day`` the sum over the day's hours,
-``calls_per_hour`` the thinnest staffed hour's (the core caps every clock hour alike, so an hour
-is never planned beyond what its team can dial). A pool is staffed here or given explicit
+:class:`~goodcall.decide.AgentPool` is filled: ``calls_per_day`` the sum over the day's hours;
+with the call centre's ``time_zone``, each local hour capped by its own team's calls
+(``calls_by_local_hour``; an hour nobody staffs takes no call); without it, every clock hour
+capped by the thinnest staffed hour's (``calls_per_hour``: no hour is planned beyond what its
+team can dial, whatever the hour). A pool is staffed here or given explicit
 capacities under ``agent_pools``, never both.
 """
 
@@ -18,6 +20,7 @@ from goodcall.decide import POOL_KEYS, AgentPool, DiallingMode
 from goodcall.policy.model import Dialling as DiallingRules
 from goodcall.timing.calls import Settings
 from goodcall.timing.capacity import Dialling, calls_per_hour
+from goodcall.zones import is_known_zone
 
 HOURS = range(24)
 
@@ -78,9 +81,19 @@ class Staffing(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    time_zone: str | None = Field(
+        default=None, description="the call centre's IANA zone: caps each hour by its own team"
+    )
     answer_rate: float = Field(default=0.25, gt=0, le=1, description="share answered by a person")
     patience_seconds: float = Field(default=5.0, gt=0, le=600)
     pools: dict[str, StaffedPool] = Field(min_length=1)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None and not is_known_zone(value):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name, e.g. America/Toronto)")
+        return value
 
     @field_validator("pools")
     @classmethod
@@ -128,6 +141,12 @@ def staffed_pools(
     for language, pool in staffing.pools.items():
         calls = hourly_calls(pool, staffing, mode, rules)
         staffed = [c for hour, c in zip(HOURS, calls, strict=True) if pool.agents_at(hour) > 0]
+        if staffing.time_zone is not None:
+            table = {hour: n for hour, n in zip(HOURS, calls, strict=True) if n > 0}
+            pools[language] = AgentPool(
+                calls_per_day=sum(calls), calls_by_local_hour=table, time_zone=staffing.time_zone
+            )
+            continue
         thinnest = min(staffed, default=0)
         pools[language] = AgentPool(calls_per_day=sum(calls), calls_per_hour=thinnest)
     return pools

@@ -17,9 +17,10 @@ The same settings are read from a campaign YAML file by :mod:`goodcall.campaign.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from goodcall.channels import CHANNELS, Channel
 from goodcall.decide.economics import (
@@ -30,6 +31,7 @@ from goodcall.decide.economics import (
     check_contact_costs,
 )
 from goodcall.profiles.schema import LANGUAGES
+from goodcall.zones import is_known_zone
 
 POOL_KEYS: tuple[str, ...] = tuple(
     dict.fromkeys([*sorted({tag.split("-")[0] for tag in LANGUAGES}), *LANGUAGES])
@@ -43,12 +45,45 @@ DiallingMode = Literal["preview", "progressive", "predictive"]
 
 
 class AgentPool(BaseModel):
-    """The agents who speak one language: how many calls in that language they can make."""
+    """The agents who speak one language: how many calls in that language they can make.
+
+    An hour's cap is ``calls_per_hour`` for every hour, or, hour by hour, ``calls_by_local_hour``
+    read in the call centre's ``time_zone`` (an hour left out: no calls), as a staffing block
+    gives it (``goodcall.campaign.staffing``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     calls_per_day: int = Field(ge=0, description="calls per campaign day")
     calls_per_hour: int | None = Field(default=None, ge=0, description="calls per clock hour")
+    calls_by_local_hour: dict[int, int] | None = Field(
+        default=None, description="calls per local hour 0–23 of the call centre"
+    )
+    time_zone: str | None = Field(default=None, description="the call centre's IANA time zone")
+
+    @model_validator(mode="after")
+    def _one_hourly_cap(self) -> AgentPool:
+        table = self.calls_by_local_hour
+        if table is not None and self.calls_per_hour is not None:
+            raise ValueError("give calls_per_hour or calls_by_local_hour, not both")
+        if (table is None) != (self.time_zone is None):
+            raise ValueError("calls_by_local_hour needs the call centre's time_zone, and only it")
+        if self.time_zone is not None and not is_known_zone(self.time_zone):
+            raise ValueError(f"unknown time zone {self.time_zone!r}")
+        if any(h not in range(24) or n < 0 for h, n in (table or {}).items()):
+            raise ValueError("calls_by_local_hour maps hours 0–23 to calls ≥ 0")
+        return self
+
+    @property
+    def hourly(self) -> bool:
+        """Whether the pool caps its calls per clock hour."""
+        return self.calls_per_hour is not None or self.calls_by_local_hour is not None
+
+    def hour_cap(self, utc_hour: dt.datetime) -> int | None:
+        """Calls in the clock hour starting at ``utc_hour`` (aware) (None: no hourly cap)."""
+        if self.calls_by_local_hour is None or self.time_zone is None:
+            return self.calls_per_hour
+        local = utc_hour.astimezone(zoneinfo.ZoneInfo(self.time_zone))
+        return self.calls_by_local_hour.get(local.hour, 0)
 
 
 def pool_of(language: str | None, pools: dict[str, AgentPool]) -> str:

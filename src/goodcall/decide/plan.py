@@ -114,7 +114,7 @@ def _resource_names(items: pl.DataFrame, config: CampaignConfig, catalog: Catalo
         pool = c("language").replace_strict(
             {tag: pool_of(tag, pools) for tag in LANGUAGES}, default="unknown"
         )
-        hourly = [k for k, p in pools.items() if p.calls_per_hour is not None]
+        hourly = [k for k, p in pools.items() if p.hourly]
         pool_day = pl.when(phone).then(pl.lit("calls:") + pool + day).otherwise(none)
         pool_hour = (
             pl.when(phone & pool.is_in(hourly)).then(pl.lit("hour:") + pool + ":" + hour)
@@ -146,7 +146,8 @@ def _capacity(name: str, config: CampaignConfig, catalog: Catalog, explore_cap: 
     pools = config.agent_pools or {}
     pool = key.rpartition(":")[0]
     if kind == "hour":
-        per_hour = pools[pool].calls_per_hour if pool else config.calls_per_hour
+        when = dt.datetime.strptime(key.rpartition(":")[2], "%Y-%m-%dT%H").replace(tzinfo=dt.UTC)
+        per_hour = pools[pool].hour_cap(when) if pool else config.calls_per_hour
         return float(per_hour) if per_hour is not None else math.inf
     if kind == "calls" and pool:
         return float(pools[pool].calls_per_day) if pool in pools else 0.0
