@@ -185,8 +185,14 @@ def test_campaign_run_uses_the_derived_capacities(store_url: str, tmp_path: Path
     fr = load_campaign_settings(EXAMPLE).agent_pools["fr"]  # type: ignore[index]
     assert capacity["calls:fr:day0"] == fr.calls_per_day
     hours = {k: v for k, v in capacity.items() if k.startswith("hour:fr:")}
-    assert hours and set(hours.values()) == {fr.calls_per_hour}
-    assert all(used.get(k, 0) <= v for k, v in hours.items())
+    assert hours and all(used.get(k, 0) <= v for k, v in hours.items())
+    for key, cap in hours.items():
+        at = dt.datetime.strptime(key[8:], "%Y-%m-%dT%H").replace(tzinfo=dt.UTC)
+        assert cap == fr.hour_cap(at)
+    # 00:00 UTC is 19:00 in Toronto (the evening shift's 4 agents), then nobody is on shift
+    assert hours == {"hour:fr:2026-11-21T00": 188.0} | {
+        f"hour:fr:2026-11-21T0{h}": 0.0 for h in (1, 2, 3)
+    }
 
 
 def test_with_the_call_centres_zone_each_hour_has_its_own_cap(tmp_path: Path) -> None:
