@@ -5,7 +5,9 @@ agent seconds per dialled call, predictive from a seeded simulated hour with the
 the arbitration given the derived pools never plans more calls in an hour than a pool's derived
 capacity. Bad inputs tried: a misspelt key (with the key meant), a reversed shift, a pool that is
 not a language, a pool with both hours and shifts, an hour outside 0–23, a pool both staffed and
-given explicit capacities, a negative handle time.
+given explicit capacities, a negative handle time, an unknown time zone, an hourly table without
+its zone; any block Hypothesis generates loads or is refused with located problems (never a
+crash). Property: more agents never make fewer calls, preview never more than progressive.
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 import typer
+import yaml
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from goodcall.campaign.settings import load_campaign_settings
+from goodcall.campaign.settings import load_campaign_settings, parse_campaign_settings
 from goodcall.catalog.loader import load_catalog
-from goodcall.catalog.yamlsource import SourceError
+from goodcall.catalog.yamlsource import SourceError, read_yaml
 from goodcall.decide import AgentPool
 from goodcall.decide.plan import arbitrate, positive_items
 from goodcall.policy.model import Dialling as DiallingRules
@@ -249,3 +255,44 @@ staffing:
     used = {h: summary.used.get(f"hour:fr:{at:%Y-%m-%dT%H}", 0.0) for h, at in local.items()}
     assert used == caps  # 200 customers: every staffed hour full, no call in the others
     assert sum(chosen) == 111
+
+
+@given(
+    agents=st.integers(0, 300),
+    handle=st.floats(1, 7200),
+    answer=st.floats(0.01, 1.0),
+    preview=st.floats(0, 600),
+)
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_more_agents_never_make_fewer_calls_and_preview_never_more(
+    agents: int, handle: float, answer: float, preview: float
+) -> None:
+    progressive = Dialling("progressive", handle, answer_rate=answer)
+    preview_mode = Dialling("preview", handle, answer_rate=answer, preview_seconds=preview)
+    assert calls_per_hour(agents, progressive) <= calls_per_hour(agents + 1, progressive)
+    assert calls_per_hour(agents, preview_mode) <= calls_per_hour(agents, progressive)
+    assert (
+        calls_per_hour(agents, progressive) <= agents * 3600 / 13 + 1e-9
+    )  # a call ≥ ring + detection
+
+
+KEYS = ["fr", "en", "pools", "shifts", "start", "end", "agents", "handle_seconds",
+        "agents_by_hour", "time_zone", "x"]  # fmt: skip
+SCALARS = st.none() | st.booleans() | st.integers(-5, 30) | st.floats() | st.text(max_size=5)
+JUNK = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(block=JUNK)
+@hypothesis_settings(max_examples=150, deadline=None)
+def test_any_staffing_block_loads_or_is_refused_with_located_problems(block: object) -> None:
+    located = read_yaml(yaml.safe_dump({"campaign_id": "J", "staffing": block}), "j.yaml")
+    try:
+        parse_campaign_settings(located)
+    except SourceError as err:
+        assert err.problems and all(p.where.startswith("j.yaml") for p in err.problems)
