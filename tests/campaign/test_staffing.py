@@ -296,3 +296,9 @@ def test_any_staffing_block_loads_or_is_refused_with_located_problems(block: obj
         parse_campaign_settings(located)
     except SourceError as err:
         assert err.problems and all(p.where.startswith("j.yaml") for p in err.problems)
+
+
+def test_a_large_team_scales_the_largest_simulated_one() -> None:
+    predictive = Dialling("predictive", 240.0)
+    assert calls_per_hour(100, predictive) == 5742
+    assert calls_per_hour(1000, predictive) == 57420  # simulated for 100, scaled by head count

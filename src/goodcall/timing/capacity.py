@@ -28,6 +28,12 @@ SIMULATED_HOURS = 1
 errs low (docs/decisions.md, "Capacity from staffing")."""
 
 
+LARGEST_SIMULATED_TEAM = 100
+"""A larger team's predictive figure is this team's, scaled by head count: the simulation's cost
+grows with the team (0.4 s CPU for 50 agents) and a hostile file may staff thousands; a larger
+pool only paces better, so the scaled figure errs low."""
+
+
 @dataclass(frozen=True)
 class Dialling:
     """What a team's calls an hour depend on besides its head count."""
@@ -85,8 +91,11 @@ def calls_per_hour(agents: int, dialling: Dialling) -> int:
     if dialling.mode != "predictive":
         return math.floor(held + 1e-9)
     progressive = calls_per_hour(agents, replace(dialling, mode="progressive"))
-    simulated = _predictive(agents, dialling)
-    return progressive if simulated is None else max(simulated, progressive)
+    team = min(agents, LARGEST_SIMULATED_TEAM)
+    simulated = _predictive(team, dialling)
+    if simulated is None:
+        return progressive
+    return max(math.floor(simulated * agents / team), progressive)
 
 
 @lru_cache(maxsize=256)
