@@ -146,8 +146,10 @@ def _capacity(name: str, config: CampaignConfig, catalog: Catalog, explore_cap: 
     pools = config.agent_pools or {}
     pool = key.rpartition(":")[0]
     if kind == "hour":
-        when = dt.datetime.strptime(key.rpartition(":")[2], "%Y-%m-%dT%H").replace(tzinfo=dt.UTC)
-        per_hour = pools[pool].hour_cap(when) if pool else config.calls_per_hour
+        per_hour = config.calls_per_hour
+        if pool:
+            hour = dt.datetime.strptime(key.rpartition(":")[2], "%Y-%m-%dT%H")
+            per_hour = pools[pool].hour_cap(hour.replace(tzinfo=dt.UTC))
         return float(per_hour) if per_hour is not None else math.inf
     if kind == "calls" and pool:
         return float(pools[pool].calls_per_day) if pool in pools else 0.0
