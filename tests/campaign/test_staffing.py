@@ -302,3 +302,22 @@ def test_a_large_team_scales_the_largest_simulated_one() -> None:
     predictive = Dialling("predictive", 240.0)
     assert calls_per_hour(100, predictive) == 5742
     assert calls_per_hour(1000, predictive) == 57420  # simulated for 100, scaled by head count
+
+
+def test_the_capacity_command(tmp_path: Path) -> None:
+    from goodcall.campaign.cli import register
+
+    app = typer.Typer()
+    register(app)
+    args = ["campaign", "capacity", "--config", str(EXAMPLE), "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown["dialling_mode"] == "predictive"
+    assert shown["agent_pools"]["fr-FR"] == {"calls_per_day": 40}
+    assert shown["agent_pools"]["en"]["calls_by_local_hour"]["9"] == 83
+    path = tmp_path / "bad.yaml"
+    path.write_text("campaign_id: B\nstaffing:\n  pools:\n    fr: {handle_seconds: 240}\n")
+    result = CliRunner().invoke(app, ["campaign", "capacity", "--config", str(path)])
+    assert result.exit_code == 2
+    assert "bad.yaml:4:9: field staffing.pools.fr: give the agents either by hour" in result.output

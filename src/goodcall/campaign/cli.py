@@ -314,6 +314,44 @@ def _show_measures(results: list[MeasuredUplift], alpha: float) -> None:
     _console().print(table)
 
 
+@campaign_app.command("capacity")
+def capacity_command(
+    settings: Annotated[Path, typer.Option("--config", help="Campaign settings YAML.")],
+    policies: Annotated[Path | None, typer.Option(help="Contact policy YAML.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Each language pool's call capacities: typed under agent_pools or derived from the
+    settings' staffing block (docs/dialling.md, "Capacity from staffing")."""
+    from rich.table import Table
+
+    from goodcall.campaign.settings import load_campaign_settings
+    from goodcall.catalog.yamlsource import SourceError
+    from goodcall.policy.loader import load_policies
+
+    try:
+        rules = load_policies(policies).dialling
+        config = load_campaign_settings(settings, dialling=rules)
+    except (SourceError, FileNotFoundError) as err:
+        raise _fail(str(err)) from err
+    mode = config.dialling_mode or rules.default_mode
+    pools = {k: p.model_dump(exclude_none=True) for k, p in (config.agent_pools or {}).items()}
+    if as_json:
+        echo_json({"campaign_id": config.campaign_id, "dialling_mode": mode, "agent_pools": pools})
+        return
+    table = Table(title=f"{plain(config.campaign_id)}: calls per language pool ({mode})")
+    for column in ("pool", "calls a day", "calls an hour"):
+        table.add_column(column)
+    for key, pool in pools.items():
+        by_hour = pool.get("calls_by_local_hour")
+        hourly = (
+            ", ".join(f"{h}h {n}" for h, n in by_hour.items()) + f" ({pool['time_zone']})"
+            if by_hour
+            else str(pool.get("calls_per_hour", "no limit"))
+        )
+        table.add_row(key, f"{pool['calls_per_day']:,}", hourly)
+    _console().print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``campaign`` commands to the ``goodcall`` app."""
     app.add_typer(campaign_app, name="campaign")
