@@ -169,7 +169,43 @@ def goodcall_variant(**settings: Any) -> Learner:
     return run
 
 
+def goodcall_settings_s(d: Draw) -> NDArray[np.float64]:
+    """An S-learner (one LightGBM with the group as a feature, effect = difference of its
+    predictions) with goodcall's settings: early stopping on a stratified 30 % of the training
+    rows, then refitted on every training row with the trees it kept. Measured for
+    docs/decisions.md (binary outcomes), as the candidate ``auto`` would compare."""
+    import lightgbm as lgb
+
+    from goodcall.models.features import FeatureEncoder
+    from goodcall.models.uplift import LightGBMParams
+    from goodcall.models.uplift.data import stratified_split
+
+    params = LightGBMParams()
+    features, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
+    encoder = FeatureEncoder().fit(features, None)
+    x = np.column_stack([encoder.transform(features), t.astype(np.float32)])
+    fit_rows, valid_rows = stratified_split(t, y, "binary", 0.3, 0)
+    booster_params = params.booster_params("binary", 7, rows=fit_rows.size)
+    categorical = encoder.categorical_indices
+    train = lgb.Dataset(x[fit_rows], label=y[fit_rows], categorical_feature=categorical)
+    valid = lgb.Dataset(x[valid_rows], label=y[valid_rows], reference=train)
+    stopped = lgb.train(
+        booster_params, train, num_boost_round=params.n_estimators, valid_sets=[valid],
+        callbacks=[lgb.early_stopping(params.early_stopping_rounds, verbose=False)],
+    )  # fmt: skip
+    rounds = max(1, stopped.best_iteration)
+    every = lgb.Dataset(x, label=y, categorical_feature=categorical)
+    booster = lgb.train(booster_params, every, num_boost_round=rounds)
+    test = np.column_stack([encoder.transform(d.features[d.test]), np.zeros(d.test.size)])
+    control = booster.predict(test)
+    test[:, -1] = 1.0
+    return np.asarray(booster.predict(test) - control, dtype=np.float64)
+
+
 GOODCALL: dict[str, Learner] = {
+    "goodcall S (own settings)": goodcall_settings_s,
+    "goodcall auto (rare floor 50)": goodcall_variant(rare_min_trees=50),
+    "goodcall auto (rare floor 150)": goodcall_variant(rare_min_trees=150),
     "goodcall auto (patience 200)": goodcall_variant(early_stopping_rounds=200),
     "goodcall auto (50-row leaves)": goodcall_variant(min_child_samples=50),
     "goodcall auto": goodcall("auto"),

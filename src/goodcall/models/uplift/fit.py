@@ -55,6 +55,7 @@ from goodcall.models.uplift.learners import (
     Part,
     clip_propensity,
     predict,
+    rare_validation_floor,
     uplift_of,
 )
 from goodcall.models.uplift.metadata import CandidateScore, GroupSummary, TrainingMetadata
@@ -284,7 +285,10 @@ def _context(
 
     valid = part(valid_rows) if valid_rows is not None and valid_rows.size else None
     categorical = run.encoder.categorical_indices
-    return FitContext(run.settings, run.seed, categorical, data.kind, part(train_rows), valid)
+    floor = rare_validation_floor(run.settings, data.kind, valid)
+    return FitContext(
+        run.settings, run.seed, categorical, data.kind, part(train_rows), valid, min_rounds=floor
+    )
 
 
 def _subsample(

@@ -57,6 +57,8 @@ class FitContext:
 
     With ``rounds`` (trees per booster name, from an earlier early-stopped fit) each booster
     grows exactly that many trees and ``valid`` is not used: this is the refit on every row.
+    ``min_rounds``: an early-stopped booster that kept fewer trees is grown again to that many
+    (``rare_validation_floor``).
     """
 
     params: LightGBMParams
@@ -66,6 +68,7 @@ class FitContext:
     train: Part
     valid: Part | None
     rounds: Mapping[str, int] | None = None
+    min_rounds: int = 0
 
 
 def _train(
@@ -104,7 +107,25 @@ def _train(
     )
     if booster.best_iteration <= 0:
         booster.best_iteration = booster.current_iteration()
+    if valid_sets and booster.best_iteration < ctx.min_rounds:
+        booster = lgb.train(params, dataset, num_boost_round=ctx.min_rounds)
+        booster.best_iteration = ctx.min_rounds
     return booster
+
+
+def rare_validation_floor(params: LightGBMParams, kind: OutcomeKind, valid: Part | None) -> int:
+    """Trees every booster keeps at least: ``params.rare_min_trees`` when the validation part
+    of a binary outcome holds fewer than ``params.rare_positives`` positives in either group,
+    else 0.
+
+    Why: early stopping on a few dozen positives is erratic — a booster can stop after one to
+    three trees, nearly a constant, and an X-learner built on such an outcome model ranks by
+    who responds anyway (docs/decisions.md, "Early stopping on a rare outcome").
+    """
+    if params.rare_min_trees == 0 or kind != "binary" or valid is None:
+        return 0
+    positives = [int(valid.outcome[valid.treated == group].sum()) for group in (False, True)]
+    return params.rare_min_trees if min(positives) < params.rare_positives else 0
 
 
 def _group(part: Part, treated: bool) -> tuple[Matrix, Vector, None]:

@@ -46,6 +46,18 @@ class LightGBMParams(BaseModel):
     early_stopping_rounds: int = Field(
         default=50, ge=0, description="stop after this many trees without validation gain; 0=off"
     )
+    rare_min_trees: int = Field(
+        default=0,
+        ge=0,
+        le=20_000,
+        description="trees every booster keeps at least when the validation part is rare; 0=off",
+    )
+    rare_positives: int = Field(
+        default=100,
+        ge=1,
+        description="validation positives (of a binary outcome, in the smaller group) below "
+        "which the validation part is rare",
+    )
     num_threads: int | None = Field(
         default=None,
         ge=0,
