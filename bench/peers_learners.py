@@ -204,6 +204,7 @@ def goodcall_settings_s(d: Draw) -> NDArray[np.float64]:
 
 GOODCALL: dict[str, Learner] = {
     "goodcall S (own settings)": goodcall_settings_s,
+    "goodcall auto (rare 5-fold stopping)": goodcall_variant(rare_cv_folds=5),
     "goodcall auto (rare floor 50)": goodcall_variant(rare_min_trees=50),
     "goodcall auto (rare floor 150)": goodcall_variant(rare_min_trees=150),
     "goodcall auto (patience 200)": goodcall_variant(early_stopping_rounds=200),

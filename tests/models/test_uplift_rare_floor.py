@@ -1,4 +1,5 @@
-"""The floor on trees when the validation part of a binary outcome holds few positives.
+"""A floor on trees, or early stopping pooled over folds, when the validation part of a binary
+outcome holds few positives (both opt-in).
 
 Inputs tried: a validation part with 99 / 100 positives in its smaller group, a continuous
 outcome, no validation part, the floor switched off; and a pure-noise rare outcome on which
@@ -13,9 +14,10 @@ import polars as pl
 import pytest
 
 from goodcall.models.uplift import LightGBMParams, fit_uplift
-from goodcall.models.uplift.learners import Part, rare_validation_floor
+from goodcall.models.uplift.learners import Part, rare_validation
 
 FLOOR = LightGBMParams(rare_min_trees=150)
+POOLED = {"mu0": 1, "tau0": 3, "tau1": 1}  # pure noise: pooled stopping keeps almost none
 
 
 def _part(control_positives: int, treated_positives: int) -> Part:
@@ -29,22 +31,19 @@ def _part(control_positives: int, treated_positives: int) -> Part:
 
 @pytest.mark.parametrize(
     ("control", "treated", "expected"),
-    [(99, 500, 150), (500, 99, 150), (100, 100, 0), (0, 0, 150), (400, 400, 0)],
+    [(99, 500, True), (500, 99, True), (100, 100, False), (0, 0, True), (400, 400, False)],
 )
-def test_floor_applies_below_the_positives_threshold(
-    control: int, treated: int, expected: int
-) -> None:
-    assert rare_validation_floor(FLOOR, "binary", _part(control, treated)) == expected
+def test_rare_below_the_positives_threshold(control: int, treated: int, expected: bool) -> None:
+    assert rare_validation(FLOOR, "binary", _part(control, treated)) is expected
 
 
-def test_floor_never_applies_off_binary_or_without_validation() -> None:
+def test_never_rare_off_binary_or_without_validation() -> None:
     rare = _part(5, 5)
-    assert rare_validation_floor(FLOOR, "continuous", rare) == 0
-    assert rare_validation_floor(FLOOR, "binary", None) == 0
-    assert rare_validation_floor(LightGBMParams(), "binary", rare) == 0
-    threshold = LightGBMParams(rare_min_trees=40, rare_positives=5)
-    assert rare_validation_floor(threshold, "binary", rare) == 0
-    assert rare_validation_floor(threshold, "binary", _part(4, 5)) == 40
+    assert not rare_validation(FLOOR, "continuous", rare)
+    assert not rare_validation(FLOOR, "binary", None)
+    threshold = LightGBMParams(rare_positives=5)
+    assert not rare_validation(threshold, "binary", rare)
+    assert rare_validation(threshold, "binary", _part(4, 5))
 
 
 def _noise(n: int = 6_000, seed: int = 0) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
@@ -66,6 +65,14 @@ def test_rare_outcome_boosters_keep_the_floor() -> None:
     assert _trees(LightGBMParams(**base)) == {"mu0": 17, "tau0": 7, "tau1": 79}
     floored = _trees(LightGBMParams(**base, rare_min_trees=25))
     assert floored == {"mu0": 25, "tau0": 25, "tau1": 64}
+
+
+def test_rare_outcome_trees_pooled_over_folds() -> None:
+    base = dict(n_estimators=300, learning_rate=0.1, early_stopping_rounds=10)
+    pooled = _trees(LightGBMParams(**base, rare_cv_folds=3))
+    assert pooled == POOLED
+    not_rare = LightGBMParams(**base, rare_cv_folds=3, rare_positives=1)
+    assert _trees(not_rare) == {"mu0": 17, "tau0": 7, "tau1": 79}
 
 
 def test_refit_grows_the_floored_number_of_trees() -> None:

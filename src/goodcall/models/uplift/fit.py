@@ -8,7 +8,9 @@ Procedure:
    effect models, and the T-learner — only those of the requested method unless ``auto``) on
    the training part, each booster early-stopping on the validation part; with more than
    ``search_rows`` rows the candidates are compared on a stratified subsample of that size,
-   which bounds the cost of the search on large tables;
+   which bounds the cost of the search on large tables; when the validation part of a binary
+   outcome holds few positives (``rare_validation``), ``rare_min_trees`` / ``rare_cv_folds``
+   can put a floor on the trees or pool early stopping over folds (both off by default);
 3. score each candidate's ranking of the validation rows with the Qini coefficient and choose
    with the standard-error rule of ``selection``; every score is recorded in the metadata;
 4. final model: on tables up to ``search_rows`` (``refit=True``, the default) the chosen
@@ -55,7 +57,7 @@ from goodcall.models.uplift.learners import (
     Part,
     clip_propensity,
     predict,
-    rare_validation_floor,
+    rare_validation,
     uplift_of,
 )
 from goodcall.models.uplift.metadata import CandidateScore, GroupSummary, TrainingMetadata
@@ -285,10 +287,13 @@ def _context(
 
     valid = part(valid_rows) if valid_rows is not None and valid_rows.size else None
     categorical = run.encoder.categorical_indices
-    floor = rare_validation_floor(run.settings, data.kind, valid)
+    settings = run.settings
+    rare = rare_validation(settings, data.kind, valid)
     return FitContext(
-        run.settings, run.seed, categorical, data.kind, part(train_rows), valid, min_rounds=floor
-    )
+        settings, run.seed, categorical, data.kind, part(train_rows), valid,
+        min_rounds=settings.rare_min_trees if rare else 0,
+        pooled_folds=settings.rare_cv_folds if rare else 0,
+    )  # fmt: skip
 
 
 def _subsample(

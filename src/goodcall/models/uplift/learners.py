@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import lightgbm as lgb
 import numpy as np
@@ -57,8 +57,9 @@ class FitContext:
 
     With ``rounds`` (trees per booster name, from an earlier early-stopped fit) each booster
     grows exactly that many trees and ``valid`` is not used: this is the refit on every row.
-    ``min_rounds``: an early-stopped booster that kept fewer trees is grown again to that many
-    (``rare_validation_floor``).
+    ``min_rounds``: an early-stopped booster that kept fewer trees is grown again to that many;
+    ``pooled_folds``: each booster's trees are chosen by early stopping pooled over that many
+    folds of the training part instead of on ``valid`` (both set only by ``rare_validation``).
     """
 
     params: LightGBMParams
@@ -69,6 +70,7 @@ class FitContext:
     valid: Part | None
     rounds: Mapping[str, int] | None = None
     min_rounds: int = 0
+    pooled_folds: int = 0
 
 
 def _train(
@@ -94,6 +96,11 @@ def _train(
     )  # fmt: skip
     callbacks: list[Callable[..., Any]] = []
     valid_sets: list[lgb.Dataset] = []
+    if ctx.pooled_folds and valid is not None and ctx.params.early_stopping_rounds > 0:
+        kept = _pooled_rounds(ctx, params, dataset, rounds, stratified=objective == "binary")
+        booster = lgb.train(params, dataset, num_boost_round=kept)
+        booster.best_iteration = kept
+        return booster
     if valid is not None and ctx.params.early_stopping_rounds > 0 and valid[0].shape[0] > 0:
         xv, yv, wv = valid
         valid_sets.append(lgb.Dataset(xv, label=yv, weight=wv, reference=dataset))
@@ -113,19 +120,33 @@ def _train(
     return booster
 
 
-def rare_validation_floor(params: LightGBMParams, kind: OutcomeKind, valid: Part | None) -> int:
-    """Trees every booster keeps at least: ``params.rare_min_trees`` when the validation part
-    of a binary outcome holds fewer than ``params.rare_positives`` positives in either group,
-    else 0.
+def rare_validation(params: LightGBMParams, kind: OutcomeKind, valid: Part | None) -> bool:
+    """Whether the validation part of a binary outcome holds fewer than
+    ``params.rare_positives`` positives in either group.
 
-    Why: early stopping on a few dozen positives is erratic — a booster can stop after one to
-    three trees, nearly a constant, and an X-learner built on such an outcome model ranks by
-    who responds anyway (docs/decisions.md, "Early stopping on a rare outcome").
+    Why it matters: early stopping on a few dozen positives is erratic — a booster can stop
+    after one to three trees, nearly a constant, and an X-learner built on such an outcome model
+    ranks by who responds anyway. ``params.rare_min_trees`` and ``params.rare_cv_folds`` (both
+    off by default; docs/decisions.md, "Early stopping on a rare outcome") apply only then.
     """
-    if params.rare_min_trees == 0 or kind != "binary" or valid is None:
-        return 0
+    if kind != "binary" or valid is None:
+        return False
     positives = [int(valid.outcome[valid.treated == group].sum()) for group in (False, True)]
-    return params.rare_min_trees if min(positives) < params.rare_positives else 0
+    return min(positives) < params.rare_positives
+
+
+def _pooled_rounds(
+    ctx: FitContext, params: dict[str, Any], dataset: lgb.Dataset, rounds: int, *, stratified: bool
+) -> int:
+    """Trees at which early stopping, on the loss averaged over ``ctx.pooled_folds`` folds of
+    the training rows, stops."""
+    history = lgb.cv(
+        params, dataset, num_boost_round=rounds, nfold=ctx.pooled_folds, stratified=stratified,
+        seed=params["seed"],
+        callbacks=[lgb.early_stopping(ctx.params.early_stopping_rounds, verbose=False)],
+    )  # fmt: skip
+    curve = next(v for k, v in history.items() if k.endswith("-mean"))
+    return max(1, len(cast(list[float], curve)))
 
 
 def _group(part: Part, treated: bool) -> tuple[Matrix, Vector, None]:

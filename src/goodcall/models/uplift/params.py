@@ -58,6 +58,13 @@ class LightGBMParams(BaseModel):
         description="validation positives (of a binary outcome, in the smaller group) below "
         "which the validation part is rare",
     )
+    rare_cv_folds: int = Field(
+        default=0,
+        ge=0,
+        le=10,
+        description="when the validation part is rare, choose each booster's trees by "
+        "early stopping pooled over this many folds of the training part; 0=off",
+    )
     num_threads: int | None = Field(
         default=None,
         ge=0,
