@@ -202,7 +202,61 @@ def goodcall_settings_s(d: Draw) -> NDArray[np.float64]:
     return np.asarray(booster.predict(test) - control, dtype=np.float64)
 
 
+def goodcall_auto_with_s(d: Draw) -> NDArray[np.float64]:
+    """``auto`` with an S-learner candidate (goodcall's settings, binary outcomes) scored on
+    ``auto``'s own validation rows and entering its standard-error rule right after the
+    reference (the stump X-learner): what adding the candidate to ``auto`` would choose."""
+    import lightgbm as lgb
+
+    from goodcall.models.features import FeatureEncoder
+    from goodcall.models.uplift import LightGBMParams
+    from goodcall.models.uplift.candidates import Candidate
+    from goodcall.models.uplift.data import stratified_split
+    from goodcall.models.uplift.fit import fit_candidates
+    from goodcall.models.uplift.learners import Part
+    from goodcall.models.uplift.selection import score_and_choose
+
+    def s_uplift(booster: Any, x: NDArray[np.float32]) -> NDArray[np.float64]:
+        with_group = np.column_stack([x, np.zeros(x.shape[0], dtype=np.float32)])
+        control = booster.predict(with_group)
+        with_group[:, -1] = 1.0
+        return np.asarray(booster.predict(with_group) - control, dtype=np.float64)
+
+    params = LightGBMParams()
+    features, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
+    search = fit_candidates(features, t, y, final="all")
+    held = fit_candidates(features, t, y, final="all", refit=False)
+    encoder = FeatureEncoder().fit(features, None)
+    x = encoder.transform(features)
+    fit_rows, valid_rows = stratified_split(t, y, "binary", 0.3, 0)
+    x_s = np.column_stack([x, t.astype(np.float32)])
+    booster_params = params.booster_params("binary", 7, rows=fit_rows.size)
+    categorical = encoder.categorical_indices
+    train = lgb.Dataset(x_s[fit_rows], label=y[fit_rows], categorical_feature=categorical)
+    valid = lgb.Dataset(x_s[valid_rows], label=y[valid_rows], reference=train)
+    stopped = lgb.train(
+        booster_params, train, num_boost_round=params.n_estimators, valid_sets=[valid],
+        callbacks=[lgb.early_stopping(params.early_stopping_rounds, verbose=False)],
+    )  # fmt: skip
+    s = Candidate("s", None)  # type: ignore[arg-type]
+    valid_features = features[valid_rows]
+    uplifts = {c: np.asarray(m.predict(valid_features)) for c, m in held.models.items()}
+    first, *rest = uplifts
+    ordered = {first: uplifts[first], s: s_uplift(stopped, x[valid_rows])}
+    ordered.update({c: uplifts[c] for c in rest})
+    part = Part(x[valid_rows], t[valid_rows], y[valid_rows])
+    _, chosen = score_and_choose(ordered, part, "binary", dict.fromkeys(ordered, 0.0), 0)
+    test = d.features[d.test]
+    if chosen != s:
+        return np.asarray(search.models[chosen].predict(test), dtype=np.float64)
+    every = lgb.Dataset(x_s, label=y, categorical_feature=categorical)
+    rounds = max(1, stopped.best_iteration)
+    final = lgb.train(booster_params, every, num_boost_round=rounds)
+    return s_uplift(final, encoder.transform(test))
+
+
 GOODCALL: dict[str, Learner] = {
+    "goodcall auto + S candidate": goodcall_auto_with_s,
     "goodcall S (own settings)": goodcall_settings_s,
     "goodcall auto (rare 5-fold stopping)": goodcall_variant(rare_cv_folds=5),
     "goodcall auto (rare floor 50)": goodcall_variant(rare_min_trees=50),
