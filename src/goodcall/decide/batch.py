@@ -101,8 +101,16 @@ def decide(
     prepared = Prepared.of(
         catalog=catalog, compiled=compiled, policies=policies, models=models, config=config, at=at
     )
+    return decide_prepared(profiles.collect(), prepared, timings=timings)
+
+
+def decide_prepared(
+    profiles: pl.DataFrame, prepared: Prepared, *, timings: dict[str, float] | None = None
+) -> Decisions:
+    """:func:`decide` with everything prepared (:class:`~goodcall.decide.passes.Prepared`):
+    what the batch and the prepared decider both run."""
     parts: list[pl.DataFrame] = []
-    chunks = in_chunks(profiles.collect(), CHUNK_CUSTOMERS)
+    chunks = in_chunks(profiles, CHUNK_CUSTOMERS)
     plan = decide_chunks(chunks, prepared, parts.append, timings=timings)
     frame = pl.concat(parts) if parts else DECISION_SCHEMA.to_frame()
     return Decisions(frame, plan)

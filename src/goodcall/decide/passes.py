@@ -19,6 +19,7 @@ chunk size or the engine that ran the passes (local, or Apache Spark over custom
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,11 +70,27 @@ class Prepared:
         config: CampaignConfig,
         at: dt.datetime,
     ) -> Prepared:
-        if at.tzinfo is None:
-            raise ValueError("at must be timezone-aware (the decision time, e.g. in UTC)")
+        _aware(at)
         if isinstance(policies, Policies):
             policies = compile_policies(policies)
         return cls(catalog, compiled, policies, Scorer.of(models, catalog), config, at)
+
+    def at_moment(self, at: dt.datetime) -> Prepared:
+        """The same preparation deciding at ``at`` (nothing is compiled or scored again)."""
+        return dataclasses.replace(self, at=_aware(at))
+
+    def priced(self, prices: dict[str, float]) -> Prepared:
+        """The same preparation deciding at a plan's dual ``prices`` (no capacity couples the
+        customers: each is decided alone, as the batch decides them at those prices)."""
+        return dataclasses.replace(
+            self, config=self.config.model_copy(update={"prices": dict(prices)})
+        )
+
+
+def _aware(at: dt.datetime) -> dt.datetime:
+    if at.tzinfo is None:
+        raise ValueError("at must be timezone-aware (the decision time, e.g. in UTC)")
+    return at
 
 
 @dataclass(frozen=True)

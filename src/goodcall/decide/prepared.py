@@ -1,12 +1,13 @@
 """A prepared decider: one customer (or a few) decided by the one core, at a plan's prices.
 
 What a live service, ``explain`` and the brief need to decide one customer again and again is
-prepared once — the compiled catalog and policies, the loaded model set, what scoring needs
-(:class:`~goodcall.decide.score.Scorer`: the offer features and the posteriors joined with the
-catalog priors) and the campaign's settings with the latest plan's dual prices — and each call
-runs :func:`~goodcall.decide.batch.decide` on the given profile rows. Nothing of the decision is
-written here: at the plan's prices every customer is decided alone (no capacity couples them),
-so a customer decided here gets exactly the row the batch gives them at those prices.
+the batch's own preparation, :class:`~goodcall.decide.passes.Prepared` — the compiled catalog and
+policies, what scoring needs (:class:`~goodcall.decide.score.Scorer`) and the campaign's
+settings — made once, at the latest plan's dual prices; each call runs the batch's two passes
+(:func:`~goodcall.decide.batch.decide_prepared`) on the given profile rows at the call's moment.
+Nothing of the decision is here: at the plan's prices every customer is decided alone (no
+capacity couples them), so a customer decided here gets exactly the row the batch gives them at
+those prices.
 
 Usage::
 
@@ -32,26 +33,46 @@ from typing import Any
 import polars as pl
 
 from goodcall.catalog.compile import CompiledCatalog
-from goodcall.decide.batch import decide
+from goodcall.decide.batch import decide_prepared
 from goodcall.decide.config import CampaignConfig
+from goodcall.decide.passes import Prepared
 from goodcall.decide.score import Scorer
 from goodcall.models.registry import ModelSet
 from goodcall.policy.model import Policies
-from goodcall.policy.resolve import CompiledPolicies, compile_policies
+from goodcall.policy.resolve import CompiledPolicies
 from goodcall.profiles.fields import PROFILE_SCHEMA
+
+PREPARED_AT = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+"""The moment a decider is prepared with; never decided at (each call gives its own)."""
 
 
 @dataclass(frozen=True)
 class PreparedDecider:
-    """Everything one decision needs besides the profile and the time, prepared once.
+    """The batch's :class:`~goodcall.decide.passes.Prepared` at a plan's prices, deciding at
+    each call's moment. Build it with :meth:`prepare`; it is immutable and may be shared
+    between threads."""
 
-    Build it with :meth:`prepare`; it is immutable and may be shared between threads."""
+    prepared: Prepared  # ``config.prices`` always set: the plan's dual prices
 
-    compiled: CompiledCatalog
-    policies: CompiledPolicies
-    models: ModelSet
-    config: CampaignConfig  # ``prices`` always set: the plan's dual prices
-    scorer: Scorer
+    @property
+    def compiled(self) -> CompiledCatalog:
+        return self.prepared.compiled
+
+    @property
+    def policies(self) -> CompiledPolicies:
+        return self.prepared.policies
+
+    @property
+    def models(self) -> ModelSet:
+        return self.prepared.scorer.models
+
+    @property
+    def config(self) -> CampaignConfig:
+        return self.prepared.config
+
+    @property
+    def scorer(self) -> Scorer:
+        return self.prepared.scorer
 
     @classmethod
     def prepare(
@@ -75,24 +96,22 @@ class PreparedDecider:
                 f"campaign {config.campaign_id}: a prepared decider decides at a plan's prices; "
                 "pass prices= (the batch plan's PlanSummary.prices, or {} for prices 0)"
             )
-        if isinstance(policies, Policies):
-            policies = compile_policies(policies)
-        priced = config.model_copy(update={"prices": chosen})
-        scorer = Scorer.of(models, compiled.catalog)
-        return cls(compiled, policies, models, priced, scorer)
+        prepared = Prepared.of(
+            catalog=compiled.catalog, compiled=compiled, policies=policies, models=models,
+            config=config, at=PREPARED_AT,
+        )  # fmt: skip
+        return cls(prepared.priced(chosen))
+
+    @classmethod
+    def of(cls, prepared: Prepared, prices: Mapping[str, float]) -> PreparedDecider:
+        """A decider from a batch's own preparation, at its plan's ``prices``."""
+        return cls(prepared.priced(dict(prices)))
 
     def decide(self, profiles: pl.DataFrame | pl.LazyFrame, at: dt.datetime) -> pl.DataFrame:
         """Decision rows (:data:`~goodcall.decide.core.DECISION_SCHEMA`) of every profile row,
         in customer order, as the batch at the plan's prices gives them."""
-        return decide(
-            profiles.lazy(),
-            catalog=self.compiled.catalog,
-            compiled=self.compiled,
-            policies=self.policies,
-            models=self.models,
-            at=at,
-            config=self.config,
-        ).frame
+        frame = profiles if isinstance(profiles, pl.DataFrame) else profiles.collect()
+        return decide_prepared(frame, self.prepared.at_moment(at)).frame
 
     def decide_one(
         self, profile: pl.DataFrame | Mapping[str, Any], at: dt.datetime
