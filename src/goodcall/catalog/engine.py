@@ -88,7 +88,7 @@ def evaluate_offers_matrix(
     for batch scoring."""
 
     def view(frame: pl.LazyFrame, part: CompiledCatalog, per_line: bool) -> pl.LazyFrame:
-        frame, layout = _check_columns(frame, part, at, channels, id_column, per_line)
+        frame, layout, numbered = _check_columns(frame, part, at, channels, id_column, per_line)
         structs = []
         for item in layout:
             mask = _mask(item.check_columns)
@@ -103,9 +103,9 @@ def evaluate_offers_matrix(
                     ),
                 ).alias(item.offer.id)
             )
-        return _melt(frame, structs, part, id_column, per_line)
+        return _melt(frame, structs, part, id_column, per_line, numbered)
 
-    return _judged(profiles, compiled, id_column, view)
+    return _judged(profiles, compiled, id_column, view, MATRIX_FIELDS)
 
 
 def evaluate_offers(
@@ -123,7 +123,7 @@ def evaluate_offers(
     :func:`_judged`)."""
 
     def view(frame: pl.LazyFrame, part: CompiledCatalog, per_line: bool) -> pl.LazyFrame:
-        frame, layout = _check_columns(frame, part, at, channels, id_column, per_line)
+        frame, layout, numbered = _check_columns(frame, part, at, channels, id_column, per_line)
         frame = frame.with_columns(_evidence_columns(layout))
         structs = []
         for item in layout:
@@ -147,12 +147,15 @@ def evaluate_offers(
                     notices.alias("notices"),
                 ).alias(item.offer.id)
             )
-        return _melt(frame, structs, part, id_column, per_line)
+        return _melt(frame, structs, part, id_column, per_line, numbered)
 
-    return _judged(profiles, compiled, id_column, view, line_column)
+    return _judged(profiles, compiled, id_column, view, REASONS_FIELDS, line_column)
 
 
 _View = Callable[[pl.LazyFrame, CompiledCatalog, bool], pl.LazyFrame]
+MATRIX_FIELDS = ("eligible", "failed_tier", "failed_mask", "promotion_seen")
+REASONS_FIELDS = ("eligible", "failed_tier", "reasons", "notices")
+"""The fields of each view's per-offer struct, in order (its columns after the offer)."""
 
 
 def _judged(
@@ -160,6 +163,7 @@ def _judged(
     compiled: CompiledCatalog,
     id_column: str,
     view: _View,
+    fields: tuple[str, ...],
     line_column: str | None = None,
 ) -> pl.LazyFrame:
     """Account-level offers judged on the profile rows, per-line offers on one row per line
@@ -169,13 +173,17 @@ def _judged(
     ``line_column``, when given, names a column of wanted lines (the audit's call list): a row
     with a wanted line that is on the account is judged on that line only.
 
-    Rows come back in the order of a single pass (offer by offer, customers in input order)."""
+    Rows come back in the order of a single pass (offer by offer, customers in input order),
+    with ``id_column``, ``offer_id``, ``line_id`` and the view's ``fields`` (named here, not
+    asked of the plan: resolving a plan of a thousand expressions costs milliseconds)."""
     per_line = tuple(o for o in compiled.offers if o.offer.per_line)
-    if not per_line or "lines" not in profiles.collect_schema():
+    schema = profiles.collect_schema()
+    if not per_line or "lines" not in schema:
         judged = view(profiles, compiled, False).with_columns(
             pl.lit(None, pl.String).alias(LINE_ID)
         )
-        return _line_after_offer(judged, id_column)
+        carried = ["__judged_row"] if "__judged_row" in schema else []
+        return judged.select(id_column, "offer_id", LINE_ID, *carried, *fields)
     account = tuple(o for o in compiled.offers if not o.offer.per_line)
     rows = profiles.with_row_index("__judged_row")
     parts = []
@@ -204,13 +212,7 @@ def _judged(
         .sort("__offer", "__judged_row")
         .drop("__offer", "__judged_row")
     )
-    return _line_after_offer(judged, id_column)
-
-
-def _line_after_offer(frame: pl.LazyFrame, id_column: str) -> pl.LazyFrame:
-    first = [id_column, "offer_id", LINE_ID]
-    rest = [c for c in frame.collect_schema() if c not in first]
-    return frame.select(*first, *rest)
+    return judged.select(id_column, "offer_id", LINE_ID, *fields)
 
 
 def _check_columns(
@@ -220,33 +222,19 @@ def _check_columns(
     channels: Sequence[str] | None,
     id_column: str,
     per_line: bool = False,
-) -> tuple[pl.LazyFrame, list[_OfferColumns]]:
+) -> tuple[pl.LazyFrame, list[_OfferColumns], bool]:
     """The profiles with one boolean column per check and per notice of every offer (one row
-    per line of each account when ``per_line``)."""
+    per line of each account when ``per_line``), the layout, and whether the rows carry
+    ``__judged_row``."""
     at_expr = _at_expression(at)
     wanted = frozenset(channels) if channels is not None else None
     if wanted is not None and not wanted <= frozenset(CHANNELS):
         unknown = sorted(wanted - frozenset(CHANNELS))
         raise ValueError(f"unknown channel(s) {unknown}; expected some of {', '.join(CHANNELS)}")
-    local_date = pl.col("__local_date")
-    layout: list[_OfferColumns] = []
-    for i, offer in enumerate(compiled.offers):
-        checks = offer_checks(offer, local_date, wanted)
-        layout.append(
-            _OfferColumns(
-                offer,
-                checks,
-                offer.notices,
-                tuple(f"__o{i}_c{j}" for j in range(len(checks))),
-                tuple(f"__o{i}_n{k}" for k in range(len(offer.notices))),
-            )
-        )
-    cooldowns = tuple(
-        {o.cooldown.index: o.cooldown for o in compiled.offers if o.cooldown}.values()
-    )
-    needed = _needed_columns(layout, id_column, at)
-    if cooldowns:
-        needed.add("contact_history")
+    columns = _offer_columns(compiled.offers, wanted)
+    needed = set(columns.needed) - {id_column}
+    if isinstance(at, str):
+        needed.add(at)
     schema = profiles.collect_schema()
     _check_schema(schema, needed, id_column)
     carried = {id_column, *(["__judged_row"] if "__judged_row" in schema else [])}
@@ -262,8 +250,53 @@ def _check_columns(
         .dt.date()
         .alias("__local_date"),
     )
-    for stage in cooldown_columns(cooldowns):
+    for stage in columns.cooldowns:
         frame = frame.with_columns(stage)
+    judged = frame.with_columns(columns.booleans)
+    return judged, list(columns.layout), "__judged_row" in schema
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """What :func:`_check_columns` adds for a list of offers, whatever the profiles and the
+    decision time (the checks read ``__at`` and ``__local_date``, never the time itself)."""
+
+    offers: tuple[CompiledOffer, ...]  # held: the cache's key is their identities
+    layout: tuple[_OfferColumns, ...]
+    needed: frozenset[str]  # profile columns the checks read (and ``contact_history``)
+    cooldowns: tuple[list[pl.Expr], ...]
+    booleans: tuple[pl.Expr, ...]
+
+
+_COLUMNS: dict[tuple[tuple[int, ...], frozenset[str] | None], _Columns] = {}
+_COLUMNS_KEPT = 64
+
+
+def _offer_columns(offers: tuple[CompiledOffer, ...], wanted: frozenset[str] | None) -> _Columns:
+    """The check and notice columns of ``offers``, built once per list of offers and channels:
+    a decision of a few customers would otherwise spend a third of its time building the same
+    thousand expressions again."""
+    key = (tuple(id(o) for o in offers), wanted)
+    known = _COLUMNS.get(key)
+    if known is not None and all(a is b for a, b in zip(known.offers, offers, strict=True)):
+        return known
+    local_date = pl.col("__local_date")
+    layout: list[_OfferColumns] = []
+    for i, offer in enumerate(offers):
+        checks = offer_checks(offer, local_date, wanted)
+        layout.append(
+            _OfferColumns(
+                offer,
+                checks,
+                offer.notices,
+                tuple(f"__o{i}_c{j}" for j in range(len(checks))),
+                tuple(f"__o{i}_n{k}" for k in range(len(offer.notices))),
+            )
+        )
+    cooldowns = tuple({o.cooldown.index: o.cooldown for o in offers if o.cooldown}.values())
+    needed = _needed_columns(layout)
+    if cooldowns:
+        needed.add("contact_history")
     booleans: list[pl.Expr] = []
     for item in layout:
         booleans += [
@@ -272,7 +305,17 @@ def _check_columns(
         booleans += [
             n.active.alias(col) for n, col in zip(item.notices, item.notice_columns, strict=True)
         ]
-    return frame.with_columns(booleans), layout
+    made = _Columns(
+        tuple(offers),
+        tuple(layout),
+        frozenset(needed),
+        tuple(cooldown_columns(cooldowns)),
+        tuple(booleans),
+    )
+    if len(_COLUMNS) >= _COLUMNS_KEPT:
+        del _COLUMNS[next(iter(_COLUMNS))]  # the oldest
+    _COLUMNS[key] = made
+    return made
 
 
 def _at_expression(at: dt.datetime | str) -> pl.Expr:
@@ -283,10 +326,8 @@ def _at_expression(at: dt.datetime | str) -> pl.Expr:
     return pl.lit(at.astimezone(dt.UTC), UTC_DATETIME)
 
 
-def _needed_columns(layout: list[_OfferColumns], id_column: str, at: object) -> set[str]:
+def _needed_columns(layout: list[_OfferColumns]) -> set[str]:
     needed = {"time_zone"}
-    if isinstance(at, str):
-        needed.add(at)
     for item in layout:
         for check in item.checks:
             needed.update(check.fields)
@@ -294,7 +335,6 @@ def _needed_columns(layout: list[_OfferColumns], id_column: str, at: object) -> 
         for notice in item.notices:
             needed.update(_expression_columns(notice.active))
             needed.update(_expression_columns(notice.evidence))
-    needed.discard(id_column)
     return needed
 
 
@@ -354,11 +394,13 @@ def _melt(
     compiled: CompiledCatalog,
     id_column: str,
     per_line: bool,
+    numbered: bool,
 ) -> pl.LazyFrame:
-    schema = frame.collect_schema()
-    index = [id_column, *(c for c in ("__judged_row", LINE_ID, LINE_RANK) if c in schema)]
-    if not per_line:
-        index = [c for c in index if c not in (LINE_ID, LINE_RANK)]
+    """One row per customer (and line, ``per_line``) × offer; ``numbered``: the rows carry
+    ``__judged_row`` (lines carry ``line_id`` and their rank, as ``explode_lines`` adds them)."""
+    index = [id_column, *(["__judged_row"] if numbered else [])]
+    if per_line:
+        index += [LINE_ID, LINE_RANK]
     return (
         frame.select(*index, *structs)
         .unpivot(

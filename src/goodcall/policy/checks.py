@@ -37,7 +37,28 @@ class PolicyCheck:
 def channel_checks(
     policies: Policies, channel: str, national_list_date: dt.date | None
 ) -> list[PolicyCheck]:
-    """Every check that applies to ``channel``, in the documented order."""
+    """Every check that applies to ``channel``, in the documented order.
+
+    Built once per policies, channel and list date: the checks read the row's ``__at``, never
+    the decision time, and a decision of one customer would otherwise build them every call."""
+    key = (id(policies), channel, national_list_date)
+    known = _CHECKS.get(key)
+    if known is not None and known[0] is policies:
+        return list(known[1])
+    checks = tuple(_channel_checks(policies, channel, national_list_date))
+    if len(_CHECKS) >= _CHECKS_KEPT:
+        del _CHECKS[next(iter(_CHECKS))]  # the oldest
+    _CHECKS[key] = (policies, checks)
+    return list(checks)
+
+
+_CHECKS: dict[tuple[int, str, dt.date | None], tuple[Policies, tuple[PolicyCheck, ...]]] = {}
+_CHECKS_KEPT = 64
+
+
+def _channel_checks(
+    policies: Policies, channel: str, national_list_date: dt.date | None
+) -> list[PolicyCheck]:
     rules = policies.channels[channel]  # type: ignore[index]
     checks: list[PolicyCheck] = []
     if channel in policies.internal_dnc.channels:

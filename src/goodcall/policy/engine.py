@@ -15,6 +15,7 @@ wide pass, and works out when each block lifts. Then:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import polars as pl
@@ -353,7 +354,9 @@ def _reasons(channel: _Channel) -> pl.Expr:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def _mask(columns: tuple[str, ...]) -> pl.Expr:
+    """Bit j set when check j blocked (built once per column list)."""
     bits = [(~pl.col(c)).cast(pl.UInt64) * pl.lit(1 << j, pl.UInt64) for j, c in enumerate(columns)]
     return pl.sum_horizontal(bits).cast(pl.UInt64)
 

@@ -22,27 +22,46 @@ def with_local_clock(rows: pl.LazyFrame, compiled: CompiledPolicies) -> pl.LazyF
     """Adds ``__jur``, ``__tz``, ``__local``, ``__local_date``, ``__minute``, ``__weekday``
     (1 = Monday), per-jurisdiction limits, ``__in_legal``, ``__legal_text``, ``__holiday`` and
     ``__in_preferred``; needs ``__at`` and the profile columns."""
+    limits, clock, calendar = _clock_columns(compiled)
+    rows = with_local_date(rows, compiled).with_columns(limits)
+    return rows.with_columns(clock).with_columns(calendar)
+
+
+_CLOCK_COLUMNS: dict[int, tuple[CompiledPolicies, _Stages]] = {}
+_Stages = tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr]]
+
+
+def _clock_columns(compiled: CompiledPolicies) -> _Stages:
+    """The three stages of :func:`with_local_clock` after the local date, built once per
+    compiled policies (they read columns only, never the decision time)."""
+    cached = _CLOCK_COLUMNS.get(id(compiled))
+    if cached is not None and cached[0] is compiled:
+        return cached[1]
     policies = compiled.policies
     jur = pl.col("__jur")
-    rows = with_local_date(rows, compiled).with_columns(
+    limits = [
         _per_jurisdiction(compiled, "attempts_max", policies.attempts.max).alias("__att_max"),
         _per_jurisdiction(compiled, "attempts_days", policies.attempts.days).alias("__att_days"),
         _per_jurisdiction(compiled, "cooldown", policies.refusal_cooldown.days).alias(
             "__cool_days"
         ),
-    )
+    ]
     local = pl.col("__local")
-    rows = rows.with_columns(
+    clock = [
         (local.dt.hour().cast(pl.Int64) * 60 + local.dt.minute().cast(pl.Int64)).alias("__minute"),
         local.dt.weekday().cast(pl.Int64).alias("__weekday"),
-    )
+    ]
     minute = pl.col("__minute")
-    return rows.with_columns(
+    calendar = [
         in_windows(compiled, jur, pl.col("__weekday"), minute).alias("__in_legal"),
         windows_text(compiled, jur, pl.col("__weekday")).alias("__legal_text"),
         holiday(jur, pl.col("__local_date"), compiled).alias("__holiday"),
         in_preferred(minute).alias("__in_preferred"),
-    )
+    ]
+    if len(_CLOCK_COLUMNS) > 16:
+        _CLOCK_COLUMNS.clear()
+    _CLOCK_COLUMNS[id(compiled)] = (compiled, (limits, clock, calendar))
+    return limits, clock, calendar
 
 
 def with_local_date(rows: pl.LazyFrame, compiled: CompiledPolicies) -> pl.LazyFrame:
@@ -111,7 +130,22 @@ def _build_window_table(compiled: CompiledPolicies) -> pl.DataFrame:
 
 
 def _day_windows(compiled: CompiledPolicies) -> dict[str, list[tuple[int, int]]]:
-    """``"CA-QC|5"`` → the windows of that jurisdiction on Friday."""
+    """``"CA-QC|5"`` → the windows of that jurisdiction on Friday (built once per compiled
+    policies, as :func:`window_table`)."""
+    cached = _DAY_WINDOWS.get(id(compiled))
+    if cached is not None and cached[0] is compiled:
+        return cached[1]
+    if len(_DAY_WINDOWS) > 16:
+        _DAY_WINDOWS.clear()
+    made = _build_day_windows(compiled)
+    _DAY_WINDOWS[id(compiled)] = (compiled, made)
+    return made
+
+
+_DAY_WINDOWS: dict[int, tuple[CompiledPolicies, dict[str, list[tuple[int, int]]]]] = {}
+
+
+def _build_day_windows(compiled: CompiledPolicies) -> dict[str, list[tuple[int, int]]]:
     out: dict[str, list[tuple[int, int]]] = {}
     for row in window_table(compiled).iter_rows(named=True):
         out.setdefault(f"{row['__jur']}|{row['__weekday']}", []).append(
