@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -80,3 +81,56 @@ def test_a_channel_or_a_context_restricts_the_channels(served: Served) -> None:
 def test_the_do_not_call_customer_is_not_contacted(served: Served) -> None:
     decision = decide(served, "C-DNC-0003", AT)["decision"]
     assert decision["decision"] == "no_contact"
+
+
+def test_a_micro_batch_gives_each_customer_its_own_decision(served: Served) -> None:
+    """Asks of several customers, moments and channels decided in one batch: each answer is
+    the one the customer gets asked alone."""
+    from goodcall.api.deciding import Ask, Decided, UnknownCustomerError, decide_asks
+
+    service = served.client.app.state.service  # type: ignore[attr-defined]
+    at = dt.datetime.fromisoformat(AT)
+    asks = [
+        Ask(STORY, at, None),
+        Ask("C-DNC-0003", at, None),
+        Ask("C-NOBODY", at, None),
+        Ask(STORY, at, ("sms",)),
+        Ask("C-VAN-0002", dt.datetime.fromisoformat(EVENING), None),
+        Ask(STORY, None, None),
+    ]
+    now = at + dt.timedelta(minutes=5)
+    together = decide_asks(asks, service.deciders, service.profiles, now)
+    alone = [decide_asks([ask], service.deciders, service.profiles, now)[0] for ask in asks]
+    assert isinstance(together[2], UnknownCustomerError)
+    for mine, single in zip(together, alone, strict=True):
+        if isinstance(single, Decided):
+            assert mine == single
+    assert together[5].at == now  # type: ignore[union-attr]
+
+
+def test_profiles_of_settled_moments_are_kept_and_forgotten_on_a_write(served: Served) -> None:
+    profiles = served.client.app.state.service.profiles  # type: ignore[attr-defined]
+    settled = dt.datetime.fromisoformat(AT) - dt.timedelta(hours=1)
+    first = profiles.read([STORY, "C-DNC-0003"], settled)
+    assert (profiles.hits, first.height) == (0, 2)
+    again = profiles.read(["C-DNC-0003", STORY], settled)
+    assert profiles.hits == 2
+    assert again.sort("customer_id").equals(first.sort("customer_id"))
+    profiles.forget(STORY)
+    profiles.read([STORY], settled)
+    assert profiles.hits == 2  # read again
+    now = dt.datetime.fromisoformat(AT)
+    profiles.read([STORY], now)
+    profiles.read([STORY], now)
+    assert profiles.hits == 2  # "now" is read every time: a write may still be landing
+    assert profiles.read(["C-NOBODY"], settled).height == 0
+
+
+def test_concurrent_requests_get_the_answers_they_get_alone(served: Served) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    customers = [STORY, "C-DNC-0003", "C-VAN-0002", STORY, "C-DNC-0003", "C-VAN-0002"]
+    with ThreadPoolExecutor(len(customers)) as pool:
+        together = list(pool.map(lambda c: decide(served, c, AT), customers))
+    for customer, answer in zip(customers, together, strict=True):
+        assert answer == decide(served, customer, AT)

@@ -1,17 +1,21 @@
 """What every request of one worker shares: the settings, the store's engine, the deciders, the
-metrics — built once by the app factory and handed to routers as a dependency."""
+profiles read and kept, the micro-batches of decisions, the metrics — built once by the app
+factory and handed to routers as a dependency."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
 import sqlalchemy as sa
 
 from goodcall.api.access import Principal, Role
-from goodcall.api.deciding import DeciderCache
+from goodcall.api.batching import Batcher
+from goodcall.api.deciding import Ask, Decided, DeciderCache, decide_asks
 from goodcall.api.metrics import Metrics
+from goodcall.api.profiles import ProfileSource
 from goodcall.api.ratelimit import RateLimiter
 from goodcall.api.secrets import key_matches, split_key
 from goodcall.api.settings import ServeSettings
@@ -25,9 +29,22 @@ class Service:
     deciders: DeciderCache
     metrics: Metrics = field(default_factory=Metrics)
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0, 1))
+    profiles: ProfileSource = field(init=False)
+    decisions: Batcher[Ask, Decided] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.profiles = ProfileSource(self.settings.db_url, self.now)
+        self.decisions = Batcher(
+            self._decide_batch,
+            window=self.settings.batch_window_ms / 1000,
+            size=self.settings.batch_size,
+        )
 
     def now(self) -> dt.datetime:
         return self.settings.now()
+
+    def _decide_batch(self, asks: Sequence[Ask]) -> list[Decided | Exception]:
+        return decide_asks(asks, self.deciders, self.profiles, self.now())
 
     def principal_for_key(self, token: str) -> Principal | None:
         """The user of an API key (None: malformed, unknown or wrong secret)."""

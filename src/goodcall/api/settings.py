@@ -27,6 +27,8 @@ class ServeSettings(BaseSettings):
     rate_burst: int = 400
     campaigns_dir: str = "campaigns"  # where campaigns run through the API are written
     campaign_models: str | None = None  # their model set (None: catalog priors only)
+    batch_window_ms: float = 2.0  # concurrent decisions gathered this long are decided together
+    batch_size: int = 64  # at most this many decisions in one call of the core
 
     def now(self) -> dt.datetime:
         """The service's clock: the wall clock, shifted to replay a day (``serve --at``)."""

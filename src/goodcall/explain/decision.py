@@ -20,7 +20,7 @@ group and no exploration (those belong to a campaign), and the output says so.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,10 +28,16 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from goodcall.catalog.compile import CompiledCatalog
-from goodcall.decide import CampaignConfig, decide, deciding_reason, value_parts
+from goodcall.decide import (
+    CampaignConfig,
+    PreparedDecider,
+    decide,
+    deciding_reason,
+    value_parts,
+)
 from goodcall.explain.inputs import InputError, Rules, load_rules
 from goodcall.models.registry import ModelSet, ModelSetError
-from goodcall.policy.engine import evaluate_channels
+from goodcall.policy.engine import evaluate_channels_matrix
 from goodcall.policy.texts import clock, day
 from goodcall.store.plans import PlanStoreError, StoredPlan, latest_plan
 
@@ -101,10 +107,29 @@ class Decider:
     models_dir: Path | None
     plan_from: PlanFrom = "none"
     plan_id: int | None = None  # the plan's row in the store's campaign_plans
+    _prepared: dict[str, PreparedDecider] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def compiled(self) -> CompiledCatalog:
         return self.rules.catalog
+
+    def prepared(self) -> PreparedDecider | None:
+        """The core's :class:`~goodcall.decide.PreparedDecider` at the plan's prices (at
+        prices 0 without a plan), made on first use and kept: a service deciding one customer
+        after another must not prepare the catalog, policies and scorer again each time. None
+        when the settings carry no prices (then every call decides as the batch does)."""
+        if self.config.prices is None:
+            return None
+        made = self._prepared.get("")
+        if made is None:
+            made = PreparedDecider.prepare(
+                compiled=self.rules.catalog, policies=self.rules.policies, models=self.models,
+                config=self.config,
+            )  # fmt: skip
+            self._prepared[""] = made
+        return made
 
     def basis(self, at: dt.datetime) -> dict[str, Any]:
         """What the decision was made with, JSON-ready (every surface prints it)."""
@@ -239,15 +264,19 @@ def decide_customers(
     Decided at the plan's prices (or at prices 0), each customer's decision does not depend on
     the others: deciding several together gives each the decision it gets alone."""
     compiled = decider.compiled
-    decided = decide(
-        profiles.lazy(),
-        catalog=compiled.catalog,
-        compiled=compiled,
-        policies=decider.rules.policies,
-        models=decider.models,
-        at=at,
-        config=decider.config,
-    ).frame
+    prepared = decider.prepared()
+    if prepared is not None:
+        decided = prepared.decide(profiles, at)
+    else:
+        decided = decide(
+            profiles.lazy(),
+            catalog=compiled.catalog,
+            compiled=compiled,
+            policies=decider.rules.policies,
+            models=decider.models,
+            at=at,
+            config=decider.config,
+        ).frame
     parts = value_parts(decided, profiles, compiled.catalog, decider.config)
     zones = dict(profiles.select("customer_id", "time_zone").iter_rows())
     calls = _next_calls(profiles, decider, at) if next_call else {}
@@ -300,9 +329,10 @@ def _shadow(row: dict[str, Any], zone: str | None) -> dict[str, Any]:
 def _next_calls(
     profiles: pl.DataFrame, decider: Decider, at: dt.datetime
 ) -> dict[str, dict[str, Any]]:
-    """Per customer: the next moment the policies allow a call (whatever the core decided)."""
+    """Per customer: the next moment the policies allow a call (whatever the core decided);
+    the engine's matrix path, whose windows are the reasons path's without the reasons."""
     phone = (
-        evaluate_channels(profiles.lazy(), decider.rules.policies, at)
+        evaluate_channels_matrix(profiles.lazy(), decider.rules.policies, at)
         .filter(pl.col("channel") == "phone")
         .join(profiles.lazy().select("customer_id", "time_zone"), on="customer_id")
         .collect()

@@ -42,6 +42,7 @@ def outcome(
         raise HTTPException(404, f"no customer {body.customer_id!r} in the store") from err
     except KeyReusedError as err:
         raise HTTPException(409, f"key {key!r} already recorded another outcome") from err
+    service.profiles.forget(body.customer_id)
     if recorded.replayed:
         response.status_code = 200
     else:
@@ -74,5 +75,6 @@ def do_not_call(
         since = record_do_not_call(service.engine, body.customer_id, service.now(), body.channel)
     except UnknownCustomerError as err:
         raise HTTPException(404, f"no customer {body.customer_id!r} in the store") from err
+    service.profiles.forget(body.customer_id)
     service.metrics.event("do_not_call")
     return DoNotCallResponse(customer_id=body.customer_id, effective_from=since)
