@@ -11,9 +11,14 @@ calls cycling through the customers (median and p99 of wall and CPU seconds):
 
 * ``decide_one`` — one in-memory profile row decided by the core (the batch's row at its
   prices); then the share of each stage of the core (``decide``'s own stage clock);
-* ``decide, 100 at once`` — a micro-batch of 100 customers in one call, per customer;
+* ``decide, 10 / 100 at once`` — a micro-batch in one call, per customer;
 * ``keyed profile read`` — one customer's profile from the store by id;
-* ``read + decide`` — both, as a live service would;
+* ``read + decide`` — both;
+* ``service, profile kept`` — what ``POST /v1/decisions`` runs in process for one request:
+  the profile from the service's kept profiles (:class:`goodcall.api.profiles.ProfileSource`,
+  a settled moment) and the explain-shaped decision (value parts, next call) of
+  :func:`goodcall.explain.decision.decide_customers`; ``service, 32 asks`` — a micro-batch of
+  32 requests of different customers read from the store and decided in one call (per request);
 * ``brief`` — the call brief of a decided contact (facts, wording, text layout) from its
   profile and engine rows;
 * baseline — a bare LightGBM prediction (``Booster.predict`` of every booster of the response
@@ -41,12 +46,15 @@ from typing import Any
 
 import polars as pl
 
+from goodcall.api.profiles import ProfileSource
 from goodcall.brief.build import build_brief
 from goodcall.brief.render import render_text
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.loader import load_catalog
 from goodcall.decide import CampaignConfig, PreparedDecider, candidate_table, decide
+from goodcall.explain.decision import Decider, decide_customers
+from goodcall.explain.inputs import Rules
 from goodcall.models.inputs import FEATURE_COLUMNS, candidate_features, offer_table
 from goodcall.models.registry import ModelSet, train_model_set
 from goodcall.models.rows import training_rows
@@ -115,6 +123,10 @@ def _encoded(decider: PreparedDecider, profiles: pl.DataFrame, ids: list[str]) -
         mine = features.filter(c("customer_id") == cid).select(FEATURE_COLUMNS)
         matrices.append([(enc.transform(mine), booster) for enc, booster in boosters])
     return matrices
+
+
+def _deciding(decider: PreparedDecider, groups: list[pl.DataFrame]) -> Callable[[int], object]:
+    return lambda k: decider.decide(groups[k % len(groups)], AT)
 
 
 def _stages(decider: PreparedDecider, profiles: pl.DataFrame, calls: int) -> str:
@@ -188,16 +200,36 @@ def main(argv: list[str] | None = None) -> None:
         _row("bare LightGBM predict", base_walls, base_cpus, base)
         _row("decide_one", *_times(lambda k: decider.decide_one(single[k % len(ids)], AT),
              args.calls), base)  # fmt: skip
-        hundred = [profiles.slice(k, 100) for k in range(0, profiles.height - 99, 100)]
-        walls, cpus = _times(lambda k: decider.decide(hundred[k % len(hundred)], AT),
-                             max(1, args.calls // 100))  # fmt: skip
-        _row("decide, 100 at once (/100)", [w / 100 for w in walls], [u / 100 for u in cpus], base)
+        for size in (10, 100):
+            group = [profiles.slice(k, size) for k in range(0, profiles.height - size + 1, size)]
+            walls, cpus = _times(_deciding(decider, group), max(20, args.calls // size))
+            _row(f"decide, {size} at once (/{size})", [w / size for w in walls],
+                 [u / size for u in cpus], base)  # fmt: skip
         with ProfileReader(url) as reader:
             _row("keyed profile read", *_times(lambda k: reader.read(ids[k % len(ids)], AT),
                  args.calls), base)  # fmt: skip
             _row("read + decide_one", *_times(
                 lambda k: decider.decide_one(reader.read(ids[k % len(ids)], AT), AT), args.calls
             ), base)  # fmt: skip
+        served = Decider(Rules(compiled, decider.policies), models, decider.config, None, None,
+                         None)  # fmt: skip
+        kept = ProfileSource(url, lambda: dt.datetime.now(dt.UTC))
+        kept.read(ids, AT)  # a settled moment: every profile kept
+
+        def service(k: int) -> object:
+            cid = ids[k % len(ids)]
+            return decide_customers(kept.read([cid], AT), served, AT)[cid]
+
+        _row("service, profile kept", *_times(service, args.calls), base)
+        fresh = ProfileSource(url, lambda: AT)  # nothing settled: every read goes to the store
+        asks = [ids[k : k + 32] for k in range(0, len(ids) - 31, 32)]
+        walls, cpus = _times(
+            lambda k: decide_customers(fresh.read(asks[k % len(asks)], AT), served, AT),
+            max(20, args.calls // 32),
+        )
+        _row("service, 32 asks (/32)", [w / 32 for w in walls], [u / 32 for u in cpus], base)
+        kept.close()
+        fresh.close()
 
         def brief(k: int) -> str:
             profile, offer_id, engine_rows, line_id = briefs[k % len(briefs)]

@@ -2,13 +2,20 @@
 in time — against ``GET /healthz`` on the same server in the same run (the floor: HTTP, routing,
 one store query).
 
-    .venv/bin/python -m bench.bench_serve --customers 2000 --workers 2 --seconds 10
+    .venv/bin/python -m bench.bench_serve --customers 2000 --workers 2 --seconds 10 \
+        --users 1 8 32 --rates 50 100 200 400
 
 A synthetic carrier is imported into a fresh SQLite store (not timed), a user added, and
-``goodcall serve`` started on a loopback port with ``--workers``; then for each level of
-``--users`` (concurrent clients sending back to back) Locust runs for ``--seconds`` and its
-statistics are read. Locust itself uses CPU on the same two cores, so figures are a floor.
-Needs the bench extra (``pip install 'goodcall[bench]'``): without Locust, says so and stops.
+``goodcall serve`` started on a loopback port with ``--workers`` (Polars on one thread per
+worker); then for each level of ``--users`` (closed loop: concurrent clients sending back to
+back) and of ``--rates`` (open loop: :data:`RATE_USERS` clients, each at its share of that many
+requests per second) Locust runs for ``--seconds`` and its statistics are read, with the CPU
+seconds the server's processes used per request (``/proc``: the machine may be shared, so CPU
+per request is the figure that does not depend on the neighbours). Requests ask at a fixed
+moment of the synthetic carrier (its profiles are then kept by the service after their first
+read) or, with ``--now``, at the service's now (every profile read from the store). Locust itself
+uses CPU on the same two cores, so figures are a floor. Needs the bench extra
+(``pip install 'goodcall[bench]'``): without Locust, says so and stops.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ import httpx
 
 HERE = Path(__file__).parent
 AT = dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC)
+RATE_USERS = 64
+"""Clients of an open-loop level: enough that the target rate is reached while some wait."""
 
 
 def _store(root: Path, customers: int) -> tuple[str, list[str], str]:
@@ -65,15 +74,40 @@ def free_port() -> int:
         return port
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` and every descendant alive (Linux)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo += [child for child, parent in parents.items() if parent == current]
+    return total
+
+
 def _locust(
-    base: str, users: int, seconds: int, path: str, env: dict[str, str], out: Path
-) -> dict[str, float]:
-    prefix = out / f"{path.strip('/').replace('/', '_')}_{users}"
+    base: str, users: int, seconds: int, path: str, env: dict[str, str], out: Path,
+    rate: float | None = None,
+) -> dict[str, float]:  # fmt: skip
+    prefix = out / f"{path.strip('/').replace('/', '_')}_{users}_{rate or 0:g}"
     command = [sys.executable, "-m", "locust", "-f", str(HERE / "locust_serve.py"), "--headless",
                "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", base,
                "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"]  # fmt: skip
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     run_env = {**env, "GOODCALL_BENCH_PATH": path}
+    if rate is not None:
+        run_env["GOODCALL_BENCH_RATE"] = str(rate / users)
     subprocess.run(command, env=run_env, check=True, timeout=seconds + 60, **quiet)  # type: ignore[call-overload]
     with open(f"{prefix}_stats.csv", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
@@ -91,7 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--users", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--users", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--rates", type=float, nargs="*", default=[50, 100, 200, 400])
+    parser.add_argument("--now", action="store_true", help="ask at the service's now")
     args = parser.parse_args(argv)
     if importlib.util.find_spec("locust") is None:
         print("bench_serve: skipped, Locust is not installed (pip install 'goodcall[bench]')")
@@ -102,7 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path),
-               "GOODCALL_BENCH_CUSTOMERS": ",".join(ids), "GOODCALL_BENCH_KEY": key}  # fmt: skip
+               "GOODCALL_BENCH_CUSTOMERS": ",".join(ids), "GOODCALL_BENCH_KEY": key,
+               "POLARS_MAX_THREADS": "1"}  # fmt: skip
+        if args.now:
+            env["GOODCALL_BENCH_AT"] = ""
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -127,21 +166,27 @@ def main(argv: list[str] | None = None) -> int:
                 except httpx.HTTPError:
                     time.sleep(0.2)
             print(f"bench_serve: {args.customers} customers, {args.workers} worker(s), "
-                  f"{args.seconds} s per level, Locust on the same machine")  # fmt: skip
-            print(
-                f"{'path':<14} {'users':>5} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}"
-            )
+                  f"{args.seconds} s per level, asked at {'now' if args.now else AT.isoformat()}, "
+                  f"Locust on the same machine; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+            print(f"{'path':<14} {'users':>5} {'target/s':>8} {'req/s':>8} {'p50 ms':>7} "
+                  f"{'p99 ms':>7} {'failed':>6} {'CPU ms/req':>10}")  # fmt: skip
+            levels = [(u, None) for u in args.users] + [(RATE_USERS, r) for r in args.rates]
             floor: dict[int, float] = {}
-            for users in args.users:
-                for path in ("/healthz", "/v1/decisions"):
-                    s = _locust(base, users, args.seconds, path, env, root)
-                    print(f"{path:<14} {users:>5} {s['rps']:>8.1f} {s['p50']:>7.0f} "
-                          f"{s['p99']:>7.0f} {s['failures']:>6.0f}")  # fmt: skip
+            for users, rate in levels:
+                paths = ("/healthz", "/v1/decisions") if rate is None else ("/v1/decisions",)
+                for path in paths:
+                    before = tree_cpu(server.pid)
+                    s = _locust(base, users, args.seconds, path, env, root, rate)
+                    cpu = (tree_cpu(server.pid) - before) / max(s["requests"], 1) * 1000
+                    target = "-" if rate is None else f"{rate:g}"
+                    print(f"{path:<14} {users:>5} {target:>8} {s['rps']:>8.1f} {s['p50']:>7.0f} "
+                          f"{s['p99']:>7.0f} {s['failures']:>6.0f} {cpu:>10.2f}")  # fmt: skip
                     if path == "/healthz":
                         floor[users] = s["rps"]
-                    else:
+                    elif rate is None:
                         ratio = s["rps"] / floor[users]
                         print(f"{'':<20} decisions/s ÷ healthz/s = {ratio:.3f}")
+            print(f"load average at the end {os.getloadavg()[0]:.1f}")
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -16,7 +16,7 @@ import datetime as dt
 import polars as pl
 
 from goodcall.brief.facts import col
-from goodcall.catalog.compile import compile_catalog
+from goodcall.catalog.compile import CompiledCatalog, compile_catalog
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.model import PER_LINE_KINDS, Catalog
 from goodcall.catalog.wording import CALLED_LINE, device_label
@@ -72,11 +72,10 @@ def judged_on_lines(
     if not per_line or rows.is_empty():
         empty = pl.DataFrame(schema={"_lr": pl.Int64, "offer_id": pl.String, "_e": pl.Int64})
         return empty, pl.Series("reasons", [], dtype=pl.List(pl.Null))
-    judged_catalog = catalog.model_copy(update={"offers": per_line})
     profile_columns = [c for c in rows.columns if not c.startswith("_") or c == KEY]
     evaluated = evaluate_offers(
         rows.select(profile_columns).lazy(),
-        compile_catalog(judged_catalog),
+        _per_line_catalog(catalog),
         at,
         id_column=KEY,
         line_column=CALLED_LINE,
@@ -87,6 +86,23 @@ def judged_on_lines(
         .select(col(KEY).cast(pl.Int64).alias("_lr"), "offer_id", col("_e").cast(pl.Int64))
     )
     return excluded, evaluated["reasons"]
+
+
+_PER_LINE: dict[int, tuple[Catalog, CompiledCatalog]] = {}
+
+
+def _per_line_catalog(catalog: Catalog) -> CompiledCatalog:
+    """The catalog's per-line offers compiled, once per catalog (compiling parses every
+    predicate: tens of milliseconds a brief would otherwise pay each time)."""
+    known = _PER_LINE.get(id(catalog))
+    if known is not None and known[0] is catalog:
+        return known[1]
+    per_line = [o for o in catalog.offers if o.per_line]
+    compiled = compile_catalog(catalog.model_copy(update={"offers": per_line}))
+    if len(_PER_LINE) >= 16:
+        _PER_LINE.clear()
+    _PER_LINE[id(catalog)] = (catalog, compiled)
+    return compiled
 
 
 def wording_profiles(rows: pl.DataFrame, at: dt.datetime) -> pl.DataFrame:
