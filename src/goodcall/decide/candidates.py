@@ -43,7 +43,8 @@ def channel_view(
     next window (UTC), from the engine's matrix path.
 
     ``national_list_date``: the campaign's national-list copy, else each profile's snapshot."""
-    frame = evaluate_channels_matrix(profiles, policies, at, national_list_date)
+    wanted = tuple(channels) or CHANNELS  # none at all: the filter below keeps no row
+    frame = evaluate_channels_matrix(profiles, policies, at, national_list_date, wanted)
     return (
         frame.filter(c("channel").is_in(list(channels)))
         .select(

@@ -332,7 +332,7 @@ def _next_calls(
     """Per customer: the next moment the policies allow a call (whatever the core decided);
     the engine's matrix path, whose windows are the reasons path's without the reasons."""
     phone = (
-        evaluate_channels_matrix(profiles.lazy(), decider.rules.policies, at)
+        evaluate_channels_matrix(profiles.lazy(), decider.rules.policies, at, channels=("phone",))
         .filter(pl.col("channel") == "phone")
         .join(profiles.lazy().select("customer_id", "time_zone"), on="customer_id")
         .collect()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -91,11 +92,15 @@ def evaluate_channels_matrix(
     policies: Policies | CompiledPolicies,
     at: dt.datetime,
     national_list_date: dt.date | None = None,
+    channels: Sequence[str] = CHANNELS,
 ) -> pl.LazyFrame:
     """Like :func:`evaluate_channels` without reason structs: ``contactable``, ``blocked_mask``
     (bit j = check j of :func:`channel_check_codes` blocked), the next window and
-    ``blocks_lift_at``."""
-    frame, layout = _evaluate(profiles, _compiled(policies), at, national_list_date)
+    ``blocks_lift_at``; for ``channels`` only (in :data:`~goodcall.channels.CHANNELS` order:
+    each channel's checks and windows are its own, so fewer channels are a smaller plan with
+    the same rows)."""
+    chosen = tuple(ch for ch in CHANNELS if ch in channels)
+    frame, layout = _evaluate(profiles, _compiled(policies), at, national_list_date, chosen)
     structs = [
         pl.struct(
             pl.col(f"__ok_{c.name}").alias("contactable"),
@@ -106,7 +111,7 @@ def evaluate_channels_matrix(
         ).alias(c.name)
         for c in layout
     ]
-    return _melt(frame.select("customer_id", *structs))
+    return _melt(frame.select("customer_id", *structs), chosen)
 
 
 def channel_check_codes(policies: Policies, channel: str) -> list[str]:
@@ -251,6 +256,7 @@ def _evaluate(
     compiled: CompiledPolicies,
     at: dt.datetime,
     national_list_date: dt.date | None,
+    channels: tuple[str, ...] = CHANNELS,
 ) -> tuple[pl.LazyFrame, list[_Channel]]:
     if at.tzinfo is None:
         raise ValueError("at must be timezone-aware (e.g. datetime(..., tzinfo=UTC))")
@@ -259,7 +265,7 @@ def _evaluate(
     rows = profiles.select(PROFILE_COLUMNS).with_columns(
         pl.lit(at.astimezone(dt.UTC), UTC_DATETIME).alias("__at")
     )
-    return _evaluate_rows(rows, compiled, national_list_date, schedule_at=at)
+    return _evaluate_rows(rows, compiled, national_list_date, schedule_at=at, channels=channels)
 
 
 def _evaluate_rows(
@@ -268,6 +274,7 @@ def _evaluate_rows(
     national_list_date: dt.date | None,
     schedule_at: dt.datetime | None,
     list_order: str | None = None,
+    channels: tuple[str, ...] = CHANNELS,
 ) -> tuple[pl.LazyFrame, list[_Channel]]:
     policies = compiled.policies
     frame = with_local_clock(rows.with_row_index("__row"), compiled)
@@ -284,7 +291,7 @@ def _evaluate_rows(
         frame = with_list_counts(frame, policies, list_order)
     layout: list[_Channel] = []
     columns: list[pl.Expr] = []
-    for channel in CHANNELS:
+    for channel in channels:
         checks = tuple(channel_checks(policies, channel, national_list_date))
         names = tuple(f"__p_{channel}_{j}" for j in range(len(checks)))
         layout.append(_Channel(channel, checks, names))
@@ -361,7 +368,7 @@ def _mask(columns: tuple[str, ...]) -> pl.Expr:
     return pl.sum_horizontal(bits).cast(pl.UInt64)
 
 
-def _melt(frame: pl.LazyFrame) -> pl.LazyFrame:
+def _melt(frame: pl.LazyFrame, channels: tuple[str, ...] = CHANNELS) -> pl.LazyFrame:
     return frame.unpivot(
-        on=list(CHANNELS), index="customer_id", variable_name="channel", value_name="__r"
+        on=list(channels), index="customer_id", variable_name="channel", value_name="__r"
     ).unnest("__r")
