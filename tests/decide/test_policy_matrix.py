@@ -48,3 +48,17 @@ def test_matrix_reasons_match_the_reasons_path(world: World) -> None:
     keys = ["customer_id", "code", "rule"]
     assert decoded.sort(keys).rows() == expected.select(decoded.columns).sort(keys).rows()
     assert decoded.height > world.profiles.height  # most customers are blocked somewhere
+
+
+def test_fewer_channels_give_the_same_rows(world: World) -> None:
+    """The matrix path for some channels is the full one filtered to them, row for row, and
+    the same whatever order the channels are asked in; none asked is no row."""
+    from goodcall.policy.engine import evaluate_channels_matrix
+
+    profiles = world.profiles.head(300).lazy()
+    compiled = compile_policies(world.policies)
+    full = evaluate_channels_matrix(profiles, compiled, AT).collect()
+    for some in (("phone",), ("email", "sms"), ("app", "phone", "sms")):
+        part = evaluate_channels_matrix(profiles, compiled, AT, channels=some).collect()
+        assert part.equals(full.filter(c("channel").is_in(some))), some
+    assert channel_view(profiles, compiled, AT, ()).height == 0
