@@ -89,3 +89,22 @@ def test_a_lone_caller_and_bad_settings() -> None:
         Batcher(lambda items: list(items), window=-1)
     with pytest.raises(ValueError, match="window must be ≥ 0 and size ≥ 1"):
         Batcher(lambda items: list(items), size=0)
+
+
+class _Stop(BaseException):
+    """Not an Exception: what an interrupted leader would raise."""
+
+
+def test_an_interrupted_batch_leaves_no_caller_waiting() -> None:
+    calls: list[int] = []
+
+    def run(items: Sequence[int]) -> list[int | Exception]:
+        calls.append(len(items))
+        if len(calls) == 1:
+            raise _Stop
+        return list(items)
+
+    batcher = Batcher(run, window=0.0, size=4)
+    with pytest.raises(_Stop):
+        batcher.submit(1)
+    assert batcher.submit(2) == 2  # the batcher is idle again, not held by a gone leader

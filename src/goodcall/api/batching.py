@@ -88,17 +88,28 @@ class Batcher(Generic[In, Out]):
         with self._lock:
             batch, self._waiting = self._waiting[: self.size], self._waiting[self.size :]
         try:
-            answers = list(self._run([s.item for s in batch]))
-            if len(answers) != len(batch):
-                raise RuntimeError(f"a batch of {len(batch)} got {len(answers)} answers")
-        except Exception as err:  # every request of the batch hears why
-            answers = [err] * len(batch)
-        for slot, answer in zip(batch, answers, strict=True):
-            slot.answer, slot.answered = answer, True
-            slot.ready.set()
+            try:
+                answers = list(self._run([s.item for s in batch]))
+                if len(answers) != len(batch):
+                    raise RuntimeError(f"a batch of {len(batch)} got {len(answers)} answers")
+            except Exception as err:  # every request of the batch hears why
+                answers = [err] * len(batch)
+            for slot, answer in zip(batch, answers, strict=True):
+                slot.answer, slot.answered = answer, True
+                slot.ready.set()
+        finally:  # even when interrupted: no request waits for a leader that is gone
+            for slot in batch:
+                if not slot.answered:
+                    slot.answer = RuntimeError("the batch was interrupted")
+                    slot.answered = True
+                    slot.ready.set()
+            self._hand_over(len(batch))
+
+    def _hand_over(self, decided: int) -> None:
+        """The oldest waiting request leads the next batch; none: the batcher is idle."""
         with self._lock:
             self.batches += 1
-            self.items += len(batch)
+            self.items += decided
             if self._waiting:
                 nxt = self._waiting[0]
                 nxt.lead = True
