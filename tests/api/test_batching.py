@@ -2,7 +2,8 @@
 
 Tried: eight callers at once (one batch), more callers than a batch holds (batches of at most
 ``size``), an error for one item (raised in its caller only), a batch function that fails
-(every caller of the batch hears it), a lone caller (answered after the window), bad settings.
+(every caller of the batch hears it), an interrupted batch (the batcher is free again), a
+lone caller (answered after the window), bad settings.
 """
 
 from __future__ import annotations
