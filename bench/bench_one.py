@@ -237,7 +237,10 @@ def main(argv: list[str] | None = None) -> None:
                                line_id=line_id)  # fmt: skip
             return render_text(made)
 
-        _row("brief (text)", *_times(brief, args.calls), base)
+        if briefs:
+            _row("brief (text)", *_times(brief, args.calls), base)
+        else:
+            print("brief (text): no phone contact to brief at these prices (use more --customers)")
         print("decide_one by stage (mean):", _stages(decider, profiles, min(args.calls, 300)))
 
 
