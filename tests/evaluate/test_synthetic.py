@@ -2,8 +2,9 @@
 
 On 8,000 customers (seed 2, T-learner, the tests' fast LightGBM settings) the history is thin —
 a few dozen control conversions — so the figures are far from the documented ones at 100,000
-customers (docs/decisions.md), but they are pinned: measured 60.3 % of the oracle and 65.2 % of
-the observable oracle. The tolerance, ±3 points of either share and ±1 % of the oracle's value
+customers (docs/decisions.md), but they are pinned: measured 53.2 % of the oracle and 60.4 % of
+the observable oracle (60.3 and 65.2 % before each customer's answer rhythm entered the truth).
+The tolerance, ±3 points of either share and ±1 % of the oracle's value
 (which reads no model), absorbs what a LightGBM, Polars or NumPy release moves in the last digits
 of a seeded run; a change to the models or the decision that moves them further must re-measure
 them and say so in docs/decisions.md.
@@ -30,11 +31,11 @@ def test_figures_on_a_small_carrier() -> None:
     assert learnable is not None and result.captured("ours") < learnable < 1.0
     for baseline in ("call_everyone", "propensity", "random"):
         assert value["ours"] > value[baseline], (baseline, value)
-    assert value["oracle"] == pytest.approx(7849.67, rel=0.01)
-    assert result.captured("ours") == pytest.approx(0.603, abs=0.03)
-    assert learnable == pytest.approx(0.652, abs=0.03)
-    assert value["propensity"] / value["oracle"] == pytest.approx(0.084, abs=0.03)
-    assert result.scores["call_everyone"].calls == 2892
+    assert value["oracle"] == pytest.approx(8600.21, rel=0.01)
+    assert result.captured("ours") == pytest.approx(0.532, abs=0.03)
+    assert learnable == pytest.approx(0.604, abs=0.03)
+    assert value["propensity"] / value["oracle"] == pytest.approx(0.049, abs=0.03)
+    assert result.scores["call_everyone"].calls == 2894
     assert result.targets() == {
         "captures >= 85% of oracle": False,  # at this size; see docs/decisions.md at 100,000
         ">= 2x call-everyone value": True,

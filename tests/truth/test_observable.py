@@ -199,7 +199,7 @@ def test_lattice_generators_are_coprime_with_the_draws() -> None:
     """A generator sharing a factor with ``draws`` would visit some strata twice, others never."""
     for draws in range(1, 41):
         generators = lattice_generators(draws)
-        assert len(generators) == 3 and generators[0] == 1, draws
+        assert len(generators) == 4 and generators[0] == 1, draws
         for g in generators:
             assert math.gcd(g, draws) == 1, (draws, g)
             assert 1 <= g < max(draws, 2), (draws, g)

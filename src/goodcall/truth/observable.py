@@ -12,7 +12,12 @@ learnable it learned.
 * **persuadability** and **per-offer interest** — nothing the carrier records is drawn from them
   except past responses to contacts, a few percent of which are acceptances, so they keep their
   prior (N(0, 1), U(0, 1)). Ignoring those few responses makes the observable oracle a slight
-  *under*-estimate of what a learner could reach.
+  *under*-estimate of what a learner could reach;
+* **the answer rhythm** (:mod:`goodcall.truth.answer_hours`) — its odds follow recorded columns
+  (a household of several lines, a prepaid plan, a long relationship), the draw that picks it is
+  hidden: it keeps its prior given those columns. A customer's own answered and missed calls say
+  a little more (about half a call each in the synthetic history): the same slight
+  under-estimate.
 
 The integral is taken by a randomly shifted rank-1 lattice over ``draws`` points: each row sees
 every stratum of every trait exactly once, so a handful of draws gives a precise average.
@@ -91,10 +96,10 @@ def _inverse_cdf(cdf: F64, u: F64) -> F64:
     return out
 
 
-def lattice_generators(draws: int) -> tuple[int, int, int]:
+def lattice_generators(draws: int) -> tuple[int, int, int, int]:
     """Generators of the rank-1 lattice, one per trait, each coprime with ``draws`` so every
-    trait visits each of the ``draws`` strata once (near ``draws`` × 0.38 and × 0.62 to keep
-    the traits' strata apart)."""
+    trait visits each of the ``draws`` strata once (near ``draws`` × 0.38, × 0.62 and × 0.81 to
+    keep the traits' strata apart)."""
 
     def coprime_near(target: float) -> int:
         for step in range(draws):
@@ -103,7 +108,12 @@ def lattice_generators(draws: int) -> tuple[int, int, int]:
                     return g
         return 1
 
-    return 1, coprime_near(0.38 * draws), coprime_near(0.62 * draws)
+    return (
+        1,
+        coprime_near(0.38 * draws),
+        coprime_near(0.62 * draws),
+        coprime_near(0.81 * draws),
+    )
 
 
 def _normal_quantile(u: F64) -> F64:
@@ -135,6 +145,9 @@ def posterior_draws(pairs: pl.DataFrame, draws: int = 16, seed: int = 0) -> Iter
     hashes = id_hashes(customers["customer_id"], seed)
     shift_latent = uniforms(hashes, "observable:latent")
     shift_persuade = uniforms(hashes, "observable:persuadability")
+    # the answer rhythm: its odds are a function of recorded columns (household, plan,
+    # tenure), the draw that picks it is hidden, so it is integrated over U(0, 1)
+    shift_answer = uniforms(hashes, "observable:answer_rhythm")
     offers = pairs["offer_id"].cast(pl.String).fill_null("")
     shift_interest = offer_uniforms(hashes[rows], offers, "observable:interest:")
     generators = lattice_generators(draws)
@@ -143,4 +156,5 @@ def posterior_draws(pairs: pl.DataFrame, draws: int = 16, seed: int = 0) -> Iter
         latent = _inverse_cdf(cdf, (shift_latent + steps[0]) % 1.0)
         persuade = _normal_quantile((shift_persuade + steps[1]) % 1.0)
         interest = (shift_interest + steps[2]) % 1.0
-        yield HiddenTraits(latent[rows], persuade[rows], interest)
+        answer = (shift_answer + steps[3]) % 1.0
+        yield HiddenTraits(latent[rows], persuade[rows], interest, answer[rows])

@@ -154,10 +154,15 @@ class HiddenTraits:
     latent_self_direction: F64
     persuadability: F64
     offer_interest: F64
+    answer_draw: F64 | None = None
+    """The draw that picks the customer's answer rhythm (:mod:`goodcall.truth.answer_hours`);
+    ``None``: the customer's own."""
 
     def check(self, rows: int) -> None:
         """Refuse traits that do not line up with the pairs, before anything is computed."""
-        for name in ("latent_self_direction", "persuadability", "offer_interest"):
+        for name in ("latent_self_direction", "persuadability", "offer_interest", "answer_draw"):
+            if getattr(self, name) is None:
+                continue
             size = len(getattr(self, name))
             if size != rows:
                 raise TruthInputError(f"hidden trait {name} has {size} values for {rows} pairs")
@@ -339,7 +344,10 @@ class ResponseTruth:
             pl.Series("_latent_sd", hidden.latent_self_direction),
             pl.Series("_z_persuade", hidden.persuadability),
             pl.Series("_interest", hidden.offer_interest),
-            pl.Series("_answer_draw", rhythm_draws(hashes)),  # the customer's own, always
+            pl.Series(
+                "_answer_draw",
+                rhythm_draws(hashes) if hidden.answer_draw is None else hidden.answer_draw,
+            ),
             *[
                 c("offer_id").replace_strict(m, return_dtype=_OFFER_DTYPES[name]).alias(name)
                 for name, m in self._offer_maps.items()
