@@ -224,16 +224,26 @@ def _briefs_for(
     return count
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(population=populations())
-def test_every_brief_of_generated_customers(
-    population: dict[str, list[dict[str, Any]]], compiled: CompiledCatalog, catalog: Catalog
-) -> None:
-    _briefs_for(population, compiled, catalog)
+def _every_brief(examples: int) -> Any:
+    """The property at ``examples`` generated populations (about 4 s each): a few in
+    ``make test``, more in the ``slow`` twin."""
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(population=populations())
+    def check(
+        population: dict[str, list[dict[str, Any]]], compiled: CompiledCatalog, catalog: Catalog
+    ) -> None:
+        _briefs_for(population, compiled, catalog)
+
+    return check
+
+
+test_every_brief_of_generated_customers = _every_brief(8)
+test_every_brief_of_generated_customers_slow = pytest.mark.slow(_every_brief(50))
 
 
 def test_generated_customers_do_get_briefs(compiled: CompiledCatalog, catalog: Catalog) -> None:

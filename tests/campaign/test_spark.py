@@ -99,6 +99,7 @@ def _assert_same(local: Decisions, on_spark: Decisions, customers: int) -> None:
     assert on_spark.plan == local.plan
 
 
+@pytest.mark.slow  # 50,000 customers on local[2]: in `make test-slow`, which CI runs
 def test_spark_decides_as_the_local_engine(
     spark: Any, world: World, trained: ModelSet, tmp_path: Path
 ) -> None:

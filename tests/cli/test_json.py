@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from goodcall.cli import app
 from tests.cli.conftest import AT, Inputs
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
 Args = Callable[[Inputs], list[str]]
 UPLIFT = ["--treatment", "arm=call", "--control", "arm=none", "--outcome", "accepted"]
 OPE = ["--action-col", "offer", "--reward-col", "click", "--propensity-col", "pscore",
@@ -46,6 +48,10 @@ CASES: dict[str, tuple[Args, frozenset[int]]] = {
         frozenset({0}),
     ),
     "policies check": (lambda i: [], frozenset({0})),
+    "campaign capacity": (
+        lambda i: ["--config", str(EXAMPLES / "campaign-staffing.yaml")],
+        frozenset({0}),
+    ),
     "models train": (
         lambda i: ["--out", str(i.fresh("models")), "--db", i.url, "--at", AT, "--method", "t"],
         frozenset({0}),
