@@ -243,7 +243,7 @@ def _every_brief(examples: int) -> Any:
 
 
 test_every_brief_of_generated_customers = _every_brief(8)
-test_every_brief_of_generated_customers_slow = pytest.mark.slow(_every_brief(50))
+test_every_brief_of_generated_customers_slow = pytest.mark.slow(_every_brief(25))
 
 
 def test_generated_customers_do_get_briefs(compiled: CompiledCatalog, catalog: Catalog) -> None:
