@@ -72,9 +72,18 @@ def _kill_training(tmp_path: Path, kills: int) -> None:
     def judge() -> str:
         assert out.is_dir(), "the model set folder is missing"
         now = _contents(out)
-        assert now in (old, new), "the model set is neither the old nor the complete new one"
-        ModelSet.load(out)  # checksums and all: a set that is there loads
-        return "old" if now == old else "new"
+        ModelSet.load(out)  # every file checksummed: a mix or a truncated file does not load
+        if now == old:
+            return "old"
+        # the new set, complete: its files and its cutoff (LightGBM's last digits may differ
+        # between two trainings on a loaded machine, so the new set is judged by what it is)
+        assert set(now) == set(new), "the model set is neither the old nor the complete new one"
+        assert (
+            now["model_set.json"]["cutoff"]
+            == new["model_set.json"]["cutoff"]
+            != old["model_set.json"]["cutoff"]
+        ), "the model set is neither the old nor the complete new one"
+        return "new"
 
     outcomes = kill_at_random_moments(command(NEW_AT, out), kills, duration, reset, judge)
     left = leftovers(parent)
