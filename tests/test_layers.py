@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "output",
         "writing",
         "limits",
+        "memo",
     ),
     ("profiles", "store"),
     ("catalog", "policy"),

@@ -13,6 +13,7 @@ import polars as pl
 from goodcall.brief.facts import BriefError
 from goodcall.brief.memo import ReasonText
 from goodcall.catalog.model import Bilingual, Catalog, Offer
+from goodcall.memo import PerObject
 from goodcall.reasons import REASON_LIST
 
 OfferRows = pl.DataFrame | Sequence[Mapping[str, Any]]
@@ -98,16 +99,11 @@ class Index:
         )
 
 
-_INDEXES: dict[int, Index] = {}
+_INDEXES: PerObject[Index] = PerObject()
 
 
 def index_of(catalog: Catalog) -> Index:
-    found = _INDEXES.get(id(catalog))
-    if found is None or found.catalog is not catalog:
-        if len(_INDEXES) > 16:
-            _INDEXES.clear()
-        found = _INDEXES[id(catalog)] = Index(catalog)
-    return found
+    return _INDEXES.get(catalog, lambda: Index(catalog))
 
 
 class Inputs:

@@ -20,6 +20,7 @@ from goodcall.brief.facts import BriefError, col, or_else
 from goodcall.brief.formats import Formats, babel_locale, zone
 from goodcall.brief.model import FitCode
 from goodcall.catalog.model import Catalog, Offer, Voiced
+from goodcall.memo import PerObject
 
 MAX_TALKING_POINTS = 3
 OLD_DEVICE_MONTHS = 24
@@ -88,17 +89,12 @@ def _spoken(offer: Offer) -> list[Voiced]:
     return texts + ([offer.objection.answer] if offer.objection else [])
 
 
-_NAMED: dict[int, tuple[Mapping[str, Offer], pl.DataFrame]] = {}
+_NAMED: PerObject[pl.DataFrame] = PerObject()
 
 
 def _named_facts(offers: Mapping[str, Offer]) -> pl.DataFrame:
     """:func:`_name_facts`, once per catalog (its offers mapping)."""
-    found = _NAMED.get(id(offers))
-    if found is None or found[0] is not offers:
-        if len(_NAMED) > 16:
-            _NAMED.clear()
-        found = _NAMED[id(offers)] = (offers, _name_facts(list(offers.values())))
-    return found[1]
+    return _NAMED.get(offers, lambda: _name_facts(list(offers.values())))
 
 
 def _name_facts(offers: list[Offer]) -> pl.DataFrame:

@@ -33,6 +33,7 @@ from goodcall.catalog.wording import (
     primary_line,
     with_article,
 )
+from goodcall.memo import PerObject
 
 __all__ = ["CHANNEL_NAMES", "PLACES", "Lang", "format_profile", "parse_evidence", "reason_text"]
 
@@ -111,19 +112,18 @@ def _filled(template: str, lang: Lang, values: tuple[tuple[str, type, Any], ...]
 
 
 _Index = tuple[dict[str, Offer], dict[tuple[str, str], Rule]]
-_INDEXES: dict[int, tuple[Catalog, _Index]] = {}
+_INDEXES: PerObject[_Index] = PerObject()
 
 
 def _index(catalog: Catalog) -> _Index:
     """Offers by id and rules by (offer id, code), built once per catalog (sentences are hot)."""
-    cached = _INDEXES.get(id(catalog))
-    if cached is None or cached[0] is not catalog:
-        if len(_INDEXES) > 16:
-            _INDEXES.clear()
-        offers = {o.id: o for o in catalog.offers}
-        rules = {(o.id, f"catalog.{t}.{r.id}"): r for o in catalog.offers for t, r in o.rules()}
-        cached = _INDEXES[id(catalog)] = (catalog, (offers, rules))
-    return cached[1]
+    return _INDEXES.get(catalog, lambda: _build_index(catalog))
+
+
+def _build_index(catalog: Catalog) -> _Index:
+    offers = {o.id: o for o in catalog.offers}
+    rules = {(o.id, f"catalog.{t}.{r.id}"): r for o in catalog.offers for t, r in o.rules()}
+    return offers, rules
 
 
 def _met(rule: str, lang: Lang) -> str:

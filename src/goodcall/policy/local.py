@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from goodcall.memo import PerObject
 from goodcall.policy.model import WEEKDAYS, clock_text
 from goodcall.policy.resolve import CompiledPolicies, holiday_name
 from goodcall.zones import known_zones, to_local
@@ -27,16 +28,17 @@ def with_local_clock(rows: pl.LazyFrame, compiled: CompiledPolicies) -> pl.LazyF
     return rows.with_columns(clock).with_columns(calendar)
 
 
-_CLOCK_COLUMNS: dict[int, tuple[CompiledPolicies, _Stages]] = {}
 _Stages = tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr]]
+_CLOCK_COLUMNS: PerObject[_Stages] = PerObject()
 
 
 def _clock_columns(compiled: CompiledPolicies) -> _Stages:
     """The three stages of :func:`with_local_clock` after the local date, built once per
     compiled policies (they read columns only, never the decision time)."""
-    cached = _CLOCK_COLUMNS.get(id(compiled))
-    if cached is not None and cached[0] is compiled:
-        return cached[1]
+    return _CLOCK_COLUMNS.get(compiled, lambda: _build_clock_columns(compiled))
+
+
+def _build_clock_columns(compiled: CompiledPolicies) -> _Stages:
     policies = compiled.policies
     jur = pl.col("__jur")
     limits = [
@@ -58,9 +60,6 @@ def _clock_columns(compiled: CompiledPolicies) -> _Stages:
         holiday(jur, pl.col("__local_date"), compiled).alias("__holiday"),
         in_preferred(minute).alias("__in_preferred"),
     ]
-    if len(_CLOCK_COLUMNS) > 16:
-        _CLOCK_COLUMNS.clear()
-    _CLOCK_COLUMNS[id(compiled)] = (compiled, (limits, clock, calendar))
     return limits, clock, calendar
 
 
@@ -95,21 +94,14 @@ def _per_jurisdiction(compiled: CompiledPolicies, what: str, default: int) -> pl
     return pl.col("__jur").replace_strict(values, default=default, return_dtype=pl.Int64)
 
 
-_WINDOW_TABLES: dict[int, tuple[CompiledPolicies, pl.DataFrame]] = {}
+_WINDOW_TABLES: PerObject[pl.DataFrame] = PerObject()
 
 
 def window_table(compiled: CompiledPolicies) -> pl.DataFrame:
     """One row per jurisdiction × weekday × window: ``__jur``, ``__weekday``, ``w_start``,
     ``w_end`` (minutes). Built once per compiled policies: a single customer's decision (explain,
     brief) would otherwise spend most of its time here."""
-    cached = _WINDOW_TABLES.get(id(compiled))
-    if cached is not None and cached[0] is compiled:
-        return cached[1]
-    if len(_WINDOW_TABLES) > 16:
-        _WINDOW_TABLES.clear()
-    table = _build_window_table(compiled)
-    _WINDOW_TABLES[id(compiled)] = (compiled, table)
-    return table
+    return _WINDOW_TABLES.get(compiled, lambda: _build_window_table(compiled))
 
 
 def _build_window_table(compiled: CompiledPolicies) -> pl.DataFrame:
@@ -132,17 +124,10 @@ def _build_window_table(compiled: CompiledPolicies) -> pl.DataFrame:
 def _day_windows(compiled: CompiledPolicies) -> dict[str, list[tuple[int, int]]]:
     """``"CA-QC|5"`` → the windows of that jurisdiction on Friday (built once per compiled
     policies, as :func:`window_table`)."""
-    cached = _DAY_WINDOWS.get(id(compiled))
-    if cached is not None and cached[0] is compiled:
-        return cached[1]
-    if len(_DAY_WINDOWS) > 16:
-        _DAY_WINDOWS.clear()
-    made = _build_day_windows(compiled)
-    _DAY_WINDOWS[id(compiled)] = (compiled, made)
-    return made
+    return _DAY_WINDOWS.get(compiled, lambda: _build_day_windows(compiled))
 
 
-_DAY_WINDOWS: dict[int, tuple[CompiledPolicies, dict[str, list[tuple[int, int]]]]] = {}
+_DAY_WINDOWS: PerObject[dict[str, list[tuple[int, int]]]] = PerObject()
 
 
 def _build_day_windows(compiled: CompiledPolicies) -> dict[str, list[tuple[int, int]]]:
