@@ -95,6 +95,56 @@ def test_shrinkage_exact_values() -> None:
     assert 0.0 < low < mean_a  # the credible lower bound
 
 
+# segment 1: d answers both calls at 10:00, e neither, f, g, h and i one of two (band 3)
+TWO_SEGMENTS = pl.concat(
+    [
+        TINY,
+        _calls(
+            [
+                (who, dt.datetime(2026, 11, day, 15, tzinfo=UTC), outcome)
+                for who, outcomes in (
+                    ("d", ("declined", "accepted")),
+                    ("e", ("no_answer", "voicemail")),
+                    *((x, ("declined", "no_answer")) for x in "fghi"),
+                )
+                for day, outcome in zip((2, 3), outcomes, strict=True)
+            ]
+        ),
+    ]
+)
+
+
+def test_customer_concentration_is_pooled_over_segments() -> None:
+    """Segment 0 (TINY, band 3): p = 0.6, S = 1.2, so S − p(1 − p)(k − 1) = 1.2 − 0.24·2 = 0.72
+    and p(1 − p)(N − k) = 0.24·(5 − 3) = 0.48 (band 6 has p = 0: nothing). Segment 1 (band 3):
+    p = 0.5, S = 1²/2 + 1²/2 = 1, so 1 − 0.25·5 = −0.25 and 0.25·(12 − 6) = 1.5. Alone, segment 0
+    would clip to κ = 2 and segment 1 to κ = 500; pooled, ρ = (0.72 − 0.25) / (0.48 + 1.5) =
+    0.47 / 1.98, κ = (1 − ρ) / ρ = 151/47 for every segment, and a customer's posterior is
+    Beta(κ·m + answered, κ·(1 − m) + missed) with that κ."""
+    segments = pl.DataFrame(
+        {"customer_id": list("abcdefghi"), "segment": [0, 0, 0, 1, 1, 1, 1, 1, 1]}
+    )
+    model = fit_answer(slot_counts(phone_attempts(TWO_SEGMENTS.lazy())).collect(), segments)
+    kappa = 151 / 47
+    assert model.report.concentration == {str(s): pytest.approx(kappa, abs=1e-4) for s in range(8)}
+    assert model.priors["concentration"].to_list() == pytest.approx([kappa] * model.priors.height)
+    m0, m1 = (
+        model.priors.filter((pl.col("segment") == s) & ~pl.col("weekend") & (pl.col("band") == 3))[
+            "prior_mean"
+        ][0]
+        for s in (0, 1)
+    )
+    frame = pl.DataFrame(
+        {"segment": [0, 1, 1], "weekend": [False] * 3, "band": [3] * 3,
+         "attempts": [2, 2, 2], "answered": [2, 0, 1]},
+        schema_overrides={"segment": pl.Int64, "band": pl.Int64},
+    )  # fmt: skip
+    post = model.posterior(frame)["answer_mean"].to_list()
+    assert post == pytest.approx(
+        [(kappa * m0 + 2) / (kappa + 2), (kappa * m1) / (kappa + 2), (kappa * m1 + 1) / (kappa + 2)]
+    )
+
+
 def test_no_overdispersion_measurable_gives_the_default_concentration() -> None:
     once = TINY.unique("customer_id", keep="first")
     model = fit_answer(slot_counts(phone_attempts(once.lazy())).collect(), SEGMENTS)

@@ -11,11 +11,14 @@ success when it reached the customer (outcomes :data:`ANSWERED`), a failure when
   seven years or more — 8 segments) — the segment's rate in the slot, shrunk toward the carrier's
   by ``segment_strength`` attempts, fitted by the same method of moments one level up (how much
   segments differ from each other in a slot): the prior mean ``m`` of a customer of that segment;
-* **customer** — Beta(κ·m + answered, κ·(1 − m) + missed): the segment prior's concentration κ
-  is fitted per segment by the method of moments on the customers' own counts (how much more
-  customers differ from each other than binomial noise would say), clipped to
+* **customer** — Beta(κ·m + answered, κ·(1 − m) + missed): the prior's concentration κ is
+  fitted by the method of moments on the customers' own counts (how much more customers differ
+  from each other than binomial noise would say), pooled over every segment and slot, clipped to
   [``MIN_CONCENTRATION``, ``MAX_CONCENTRATION``]; when the history cannot tell (every customer
-  tried at most once in a slot) it is ``DEFAULT_CONCENTRATION``.
+  tried at most once in a slot) it is ``DEFAULT_CONCENTRATION``. One κ for the carrier, not one
+  per segment: only customers called at least twice in the same slot inform it, and at about
+  half a call per customer they are too few to split eight ways (per segment, the estimates
+  scattered from the lower clip to over 100 on the same carrier; ``docs/decisions.md``).
 
 The posterior mean is the customer's answer probability in the slot, the ``CREDIBLE`` quantile a
 credible lower bound. A customer's counts come from their own contact history at the time of
@@ -144,7 +147,7 @@ class AnswerReport(BaseModel):
     answered: int
     customers: int
     segment_strength: float  # attempts' worth of the carrier's rate in a segment's prior
-    concentration: dict[str, float]  # per segment: the customers' prior
+    concentration: dict[str, float]  # per segment: the customers' prior (one pooled value)
 
 
 def _concentration(counts: pl.DataFrame, cell: list[str], pool: list[str]) -> pl.DataFrame:
@@ -209,9 +212,9 @@ def fit_answer(counts: pl.DataFrame, segments: pl.DataFrame) -> AnswerModel:
         c("_cn").fill_null(0) + CARRIER_PRIOR_ROWS
     )
     kappa = (
-        _concentration(rows, ["segment", "weekend", "band"], ["segment"])
+        float(_concentration(rows, ["segment", "weekend", "band"], [])["concentration"][0])
         if rows.height
-        else pl.DataFrame(schema=_KAPPA_SCHEMA)
+        else DEFAULT_CONCENTRATION
     )
     strength = (
         float(_concentration(seg, ["weekend", "band"], [])["concentration"][0])
@@ -221,11 +224,10 @@ def fit_answer(counts: pl.DataFrame, segments: pl.DataFrame) -> AnswerModel:
     priors = (
         grid.join(carrier, on=["weekend", "band"], how="left")
         .join(seg, on=["segment", "weekend", "band"], how="left")
-        .join(kappa, on="segment", how="left")
         .with_columns(
             c("attempts").fill_null(0),
             c("answered").fill_null(0),
-            c("concentration").fill_null(DEFAULT_CONCENTRATION),
+            pl.lit(kappa, pl.Float64).alias("concentration"),
             carrier_mean.alias("_carrier"),
         )
         .with_columns(
@@ -250,9 +252,6 @@ def fit_answer(counts: pl.DataFrame, segments: pl.DataFrame) -> AnswerModel:
         },
     )
     return AnswerModel(priors, report)
-
-
-_KAPPA_SCHEMA = {"segment": pl.Int64, "concentration": pl.Float64}
 
 
 @dataclass(frozen=True)
