@@ -132,10 +132,10 @@ def add_user(
     try:
         request = UserRequest(
             user_id=user_id,
-            role=role,  # type: ignore[arg-type]
+            role=role,  # type: ignore[arg-type, unused-ignore]
             display_name=name or user_id,
             languages=[x.strip() for x in languages.split(",") if x.strip()],
-            ui_language=ui,  # type: ignore[arg-type]
+            ui_language=ui,  # type: ignore[arg-type, unused-ignore]
             password=password,
         )
     except ValidationError as err:

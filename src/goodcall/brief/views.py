@@ -48,7 +48,7 @@ class _Opaque:
     __slots__ = ()
     __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _untracked
     __hash__ = None  # type: ignore[assignment]
-    __repr__ = __str__ = __format__ = __reduce__ = __reduce_ex__ = _untracked  # type: ignore[assignment]
+    __repr__ = __str__ = __format__ = __reduce__ = __reduce_ex__ = _untracked  # type: ignore[assignment, unused-ignore]
 
 
 class MappingView(_Opaque, Mapping[str, Any]):

@@ -289,7 +289,7 @@ def _spark_arrow(schema: pl.Schema) -> pa.Schema:
     from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 
     arrow = schema.to_frame().to_arrow(compat_level=pl.CompatLevel.oldest()).schema
-    return to_arrow_schema(from_arrow_schema(arrow), timezone="UTC")  # type: ignore[no-any-return]
+    return to_arrow_schema(from_arrow_schema(arrow), timezone="UTC")  # type: ignore[no-any-return, unused-ignore]
 
 
 def _struct(schema: pa.Schema) -> StructType:

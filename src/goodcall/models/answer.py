@@ -136,7 +136,7 @@ def slot_counts(attempts: pl.LazyFrame) -> pl.LazyFrame:
             c("outcome").is_in(list(ANSWERED)).sum().cast(pl.Int64).alias("answered"),
         )
         .select(list(COUNT_SCHEMA))
-        .cast(COUNT_SCHEMA)  # type: ignore[arg-type]
+        .cast(COUNT_SCHEMA)  # type: ignore[arg-type, unused-ignore]
     )
 
 
@@ -236,7 +236,7 @@ def fit_answer(counts: pl.DataFrame, segments: pl.DataFrame) -> AnswerModel:
             )
         )
         .select(list(PRIOR_SCHEMA))
-        .cast(PRIOR_SCHEMA)  # type: ignore[arg-type]
+        .cast(PRIOR_SCHEMA)  # type: ignore[arg-type, unused-ignore]
         .sort("segment", "weekend", "band")
     )
     report = AnswerReport(
@@ -294,7 +294,7 @@ class AnswerModel:
 
     @classmethod
     def load(cls, directory: Path) -> AnswerModel:
-        priors = pl.read_parquet(directory / "priors.parquet").cast(PRIOR_SCHEMA)  # type: ignore[arg-type]
+        priors = pl.read_parquet(directory / "priors.parquet").cast(PRIOR_SCHEMA)  # type: ignore[arg-type, unused-ignore]
         report = AnswerReport.model_validate(json.loads((directory / "answer.json").read_text()))
         return cls(priors, report)
 
@@ -349,5 +349,5 @@ def retries(attempts: pl.LazyFrame, at: dt.datetime) -> pl.LazyFrame:
             band(c("_local").dt.hour()).alias("retry_band"),
             (c("_missed") + 1).alias("attempt"),
         )
-        .cast(RETRY_SCHEMA)  # type: ignore[arg-type]
+        .cast(RETRY_SCHEMA)  # type: ignore[arg-type, unused-ignore]
     )

@@ -224,8 +224,8 @@ def _training_rows_summary(rows: pl.DataFrame) -> TrainingRows:
         conversions_control=int((~treated & converted).sum()),
         annoyed=int(rows["annoyed"].sum()),
         campaigns=int(rows["campaign_id"].n_unique()),
-        first_contact=rows["at"].min(),  # type: ignore[arg-type]
-        last_contact=rows["at"].max(),  # type: ignore[arg-type]
+        first_contact=rows["at"].min(),  # type: ignore[arg-type, unused-ignore]
+        last_contact=rows["at"].max(),  # type: ignore[arg-type, unused-ignore]
     )
 
 

@@ -122,4 +122,4 @@ def access_entries(
     with engine.connect() as connection:
         rows = [tuple(r) for r in connection.execute(query)]
     rows.sort(key=lambda r: r[4])
-    return [r[:4] for r in rows]  # type: ignore[misc]
+    return [r[:4] for r in rows]  # type: ignore[misc, unused-ignore]

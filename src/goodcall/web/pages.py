@@ -182,7 +182,7 @@ def agent_outcome(
     lang = page_language(request, user)
     try:
         body = OutcomeRequest(
-            customer_id=customer_id, offer_id=offer_id or None, outcome=outcome,  # type: ignore[arg-type]
+            customer_id=customer_id, offer_id=offer_id or None, outcome=outcome,  # type: ignore[arg-type, unused-ignore]
             callback_at=_customer_time(callback_at, service, customer_id)
             if outcome == "callback"
             else None,
