@@ -82,7 +82,7 @@ def test_health_is_open(served: Served) -> None:
     response = served.client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
-    assert response.json()["schema_revision"] == "0006"
+    assert response.json()["schema_revision"] == "0007"
 
 
 def test_every_permission_has_a_route() -> None:

@@ -60,6 +60,29 @@ def test_an_outcome_is_a_contact_row_training_reads(served: Served) -> None:
     assert mine.select("treated", "converted", "annoyed").rows() == [(True, True, False)]
 
 
+def test_an_abandoned_call_is_recorded_and_trains_as_an_unreached_annoyance(
+    served: Served,
+) -> None:
+    """The dialler records an abandoned call (a hello, no agent within 2 s): a phone contact
+    that reached nobody (no offer made, no conversion) and annoyed; on another channel: 422."""
+    body = {"customer_id": STORY, "offer_id": "HS_PIXEL_10", "outcome": "abandoned",
+            "silence_seconds": 2.0, "key": "call-0009-abandoned"}  # fmt: skip
+    response = post(served, "/v1/outcomes", body)
+    assert (response.status_code, response.json()["outcome"]) == (201, "abandoned")
+    rows = contacts(served)
+    assert rows.select("channel", "outcome", "converted", "silence_seconds").rows() == [
+        ("phone", "abandoned", False, 2.0)
+    ]
+    catalog = load_catalog()
+    later = rows["at"][0] + dt.timedelta(days=1)
+    training = training_rows(load_tables(served.url), later, offer_table(catalog.offers))
+    mine = training.filter(pl.col("customer_id") == STORY, pl.col("offer_id") == "HS_PIXEL_10")
+    assert mine.select("treated", "converted", "annoyed").rows() == [(True, False, True)]
+    texted = {**body, "channel": "sms", "key": "sms-0009-abandoned"}
+    refused = post(served, "/v1/outcomes", texted)
+    assert refused.status_code == 422 and "phone call's" in refused.text
+
+
 def test_the_same_key_is_recorded_once(served: Served) -> None:
     body = {"key": "call-0002-noanswer", "customer_id": STORY, "outcome": "no_answer"}
     first = post(served, "/v1/outcomes", body)

@@ -76,10 +76,10 @@ def test_bad_url_and_empty_store(tmp_path: Path) -> None:
 def test_db_upgrade_and_current(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 's.db'}"
     assert runner.invoke(app, ["db", "current", "--db", url]).output.endswith(
-        "schema None (newest 0006)\n"
+        "schema None (newest 0007)\n"
     )
     assert runner.invoke(app, ["db", "upgrade", "--db", url]).exit_code == 0
-    assert "schema 0006 (newest 0006)" in runner.invoke(app, ["db", "current", "--db", url]).output
+    assert "schema 0007 (newest 0007)" in runner.invoke(app, ["db", "current", "--db", url]).output
 
 
 def test_docs_data_format_prints_the_document() -> None:

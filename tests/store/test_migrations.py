@@ -170,3 +170,47 @@ def test_store_of_schema_0004_gains_the_service_tables_and_loses_only_them(
         assert kept == "C-SEED-0001"
     finally:
         engine.dispose()
+
+
+def test_schema_0007_names_the_abandoned_calls_stored_as_no_answer(
+    store_url: str, tmp_path: Path
+) -> None:
+    """Before 0007 an abandoned call was a ``no_answer`` with its silence after the hello (only
+    a person's hello has one): upgrading names exactly those ``abandoned`` — not a silent
+    no-answer, not a conversation after a long silence, not a message; downgrading gives them
+    back their old name."""
+    _, engine = engine_for(store_url)
+    rows = [  # contact, channel, outcome, silence
+        ("K-1", "phone", "no_answer", 2.0),  # the dialler dropped it at 2 s: abandoned
+        ("K-2", "phone", "no_answer", None),  # nobody answered
+        ("K-3", "phone", "accepted", 9.5),  # an agent came late, they talked
+        ("K-4", "sms", "no_answer", 0.0),  # not a call
+        ("K-5", "phone", "voicemail", None),
+    ]
+    try:
+        assert import_directory(write_dir(seed_customer_tables(), tmp_path / "in"), store_url)
+        downgrade(engine, "0006")
+        insert = sa.text(
+            'INSERT INTO contacts (contact_id, customer_id, at, channel, campaign_id, "group", '
+            "outcome, converted, silence_seconds) VALUES (:id, 'C-SEED-0001', :at, :channel, "
+            "'SIM', 'treatment', :outcome, false, :silence)"
+        )
+        at = dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC)
+        with engine.begin() as connection:
+            for contact, channel, outcome, silence in rows:
+                values = {"id": contact, "channel": channel, "outcome": outcome}
+                connection.execute(insert, {**values, "silence": silence, "at": at})
+
+        def outcomes() -> dict[str, str]:
+            query = "SELECT contact_id, outcome FROM contacts WHERE contact_id LIKE 'K-_'"
+            with engine.connect() as connection:
+                return {r[0]: r[1] for r in connection.execute(sa.text(query))}
+
+        upgrade(engine)
+        assert current_revision(engine) == head_revision() == "0007"
+        assert outcomes() == {"K-1": "abandoned", "K-2": "no_answer", "K-3": "accepted",
+                              "K-4": "no_answer", "K-5": "voicemail"}  # fmt: skip
+        downgrade(engine, "0006")
+        assert outcomes() == {r[0]: r[2] for r in rows}
+    finally:
+        engine.dispose()

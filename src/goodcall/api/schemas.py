@@ -18,6 +18,9 @@ from goodcall.channels import Channel
 CustomerId = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 Context = Literal["outbound", "inbound", "in_app"]
+RecordedOutcome = Outcome | Literal["abandoned"]
+"""What ``POST /v1/outcomes`` records: an agent's outcomes (the brief's buttons), and the
+dialler's ``abandoned`` — a person said hello and no live agent came in time (phone only)."""
 
 
 class Request(BaseModel):
@@ -60,7 +63,7 @@ class OutcomeRequest(Request):
     offer_id: str | None = Field(default=None, max_length=64)
     channel: Channel = "phone"
     campaign_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    outcome: Outcome
+    outcome: RecordedOutcome
     callback_at: AwareDatetime | None = None
     silence_seconds: float | None = Field(default=None, ge=0, le=3600)
     agent_id: str | None = Field(default=None, max_length=64)
@@ -69,13 +72,15 @@ class OutcomeRequest(Request):
     def _callback_time(self) -> OutcomeRequest:
         if (self.outcome == "callback") != (self.callback_at is not None):
             raise ValueError("callback_at is required with outcome 'callback', and only with it")
+        if self.outcome == "abandoned" and self.channel != "phone":
+            raise ValueError("outcome 'abandoned' is a phone call's (channel 'phone')")
         return self
 
 
 class OutcomeResponse(BaseModel):
     contact_id: str
     customer_id: str
-    outcome: Outcome
+    outcome: RecordedOutcome
     recorded_at: dt.datetime
     replayed: bool = Field(description="True: this key was recorded before; nothing new written.")
 

@@ -62,6 +62,7 @@ OUTCOME_WORDS: dict[str, dict[Lang, str]] = {
     "callback": {"fr": "rappel", "en": "call back"},
     "no_answer": {"fr": "pas de réponse", "en": "no answer"},
     "voicemail": {"fr": "boîte vocale", "en": "voicemail"},
+    "abandoned": {"fr": "abandonné (aucun agent)", "en": "abandoned (no agent)"},
     "dnc_request": {"fr": "ne plus appeler", "en": "do not call"},
     "complaint": {"fr": "plainte", "en": "complaint"},
     "not_contacted": {"fr": "non contacté", "en": "not contacted"},

@@ -1,4 +1,5 @@
-"""P(annoy | contacted): the chance that a contact ends in a complaint or a do-not-call request.
+"""P(annoy | contacted): the chance that a contact ends in a complaint, a do-not-call request or
+an abandoned call (a person said hello and heard silence: no agent came in time).
 
 Trained on the *treated* historical contacts only (a control customer was not contacted, so
 cannot have been annoyed by us). LightGBM on the same candidate features as the response model,
@@ -16,8 +17,8 @@ learns each channel's annoyance as the names of its offers and scores an e-mail 
 only ever phoned like a call. Without the name, a channel's level is learned from every offer
 sent through it (figures: ``docs/decisions.md``).
 
-The import format has no churn event, so "annoyed" is complaint or do-not-call request; a data
-set with churn can add it to ``ANNOY_OUTCOMES`` of :mod:`goodcall.models.rows`.
+The import format has no churn event, so "annoyed" is complaint, do-not-call request or abandoned
+call; a data set with churn can add it to ``ANNOY_OUTCOMES`` of :mod:`goodcall.models.rows`.
 """
 
 from __future__ import annotations

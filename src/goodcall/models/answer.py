@@ -3,7 +3,8 @@
 A *slot* is a band of ``BAND_HOURS`` local hours (09–11, 12–14, 15–17, 18–20…) on a weekday or
 a weekend day. Each phone attempt of the contact history is a trial of the customer's slot, a
 success when it reached the customer (outcomes :data:`ANSWERED`), a failure when it did not
-(:data:`MISSED`). Three levels:
+(:data:`MISSED`; an ``abandoned`` call is one: a person said hello, no agent came, nobody was
+reached — and the next attempt goes to another slot, as after a no-answer). Three levels:
 
 * **carrier** — every attempt in the slot, smoothed by ``CARRIER_PRIOR_ROWS`` toward the overall
   answer rate;
@@ -49,7 +50,7 @@ from goodcall.zones import to_local
 c = pl.col
 
 ANSWERED = ("accepted", "declined", "complaint", "dnc_request")
-MISSED = ("no_answer", "voicemail")
+MISSED = ("no_answer", "voicemail", "abandoned")
 BAND_HOURS = 3
 BANDS = 24 // BAND_HOURS
 SEGMENTS = 8

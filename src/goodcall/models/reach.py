@@ -4,7 +4,8 @@
 A contact can only change a customer it reaches: an unanswered call, an unopened e-mail, an
 in-app message never seen changes nothing about whether they take the offer. The contact history
 records which contacts reached the customer (outcomes ``accepted``, ``declined``, ``complaint``,
-``dnc_request``) and which did not (``no_answer``, ``voicemail``), so the uplift is estimated as
+``dnc_request``) and which did not (``no_answer``, ``voicemail``, ``abandoned``: a person said
+hello and no agent came, so no offer was made), so the uplift is estimated as
 
     uplift = P(reach | customer, channel, hour) × (P(accept | reached) − P(accept | not reached))
 
@@ -86,7 +87,7 @@ c = pl.col
 Floats = npt.NDArray[np.float64]
 
 REACHED_OUTCOMES = ("accepted", "declined", "complaint", "dnc_request")
-UNREACHED_OUTCOMES = ("no_answer", "voicemail")
+UNREACHED_OUTCOMES = ("no_answer", "voicemail", "abandoned")
 MEDIUM = {"phone": "talk", "sms": "message", "email": "message", "app": "message"}
 NOT_REACHED = "none"
 MIN_ROWS = 200  # reached and unreached treated contacts, each, to fit at all
@@ -352,7 +353,11 @@ def fit_reach(
     organic = ~treated | unreached
     for what, count, needed in (
         ("reached treated contacts", int(reached.sum()), MIN_ROWS),
-        ("unreached treated contacts (no_answer, voicemail)", int(unreached.sum()), MIN_ROWS),
+        (
+            "unreached treated contacts (no answer, voicemail, abandoned)",
+            int(unreached.sum()),
+            MIN_ROWS,
+        ),
         ("conversions among reached contacts", int((reached & converted).sum()), MIN_CONVERSIONS),
         ("conversions without a contact", int((organic & converted).sum()), MIN_CONVERSIONS),
     ):

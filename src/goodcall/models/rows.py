@@ -42,7 +42,7 @@ from goodcall.profiles.build import build_profiles
 from goodcall.zones import UTC_DATETIME
 
 c = pl.col
-ANNOY_OUTCOMES = ("complaint", "dnc_request")
+ANNOY_OUTCOMES = ("complaint", "dnc_request", "abandoned")
 ROW_ORDER = ["campaign_id", "customer_id", "at", "offer_id", "channel"]
 
 

@@ -83,6 +83,7 @@ CONTACT_GROUPS = ("treatment", "control")
 CONTACT_OUTCOMES = (
     "no_answer",
     "voicemail",
+    "abandoned",
     "accepted",
     "declined",
     "callback",
