@@ -22,6 +22,7 @@ LAST = ["Tremblay", "Gagnon", "Raman", "O'Brien", "Côté", "Nguyen", "Le", "Bou
 ZONES = ["America/Montreal", "America/Toronto", "America/Vancouver", "America/Halifax"]
 LABELS = [None, "Léa (fille)", "Sarah (spouse)", "Tablette <b>", "Noah & Co"]
 SUMMARIES = [None, "Facture contestée", "Screen cracked", "<script>alert(1)</script>"]
+OUTCOMES = ["no_answer", "voicemail", "abandoned", "accepted", "declined", "callback", "complaint"]
 
 
 def _moment(draw: st.DrawFn, days_back: int = 900) -> dt.datetime:
@@ -86,9 +87,7 @@ def customer_rows(draw: st.DrawFn, number: int) -> dict[str, list[dict[str, Any]
             "campaign_id": "CMP-HYP",
             "offer_id": draw(st.sampled_from([None, "HS_LG_VELVET_CLEARANCE", "AO_CLOUD_200"])),
             "group": draw(st.sampled_from(["treatment", "treatment", "control"])),
-            "outcome": draw(
-                st.sampled_from(["no_answer", "voicemail", "accepted", "declined", "complaint"])
-            ),
+            "outcome": draw(st.sampled_from(OUTCOMES)),
             "converted": False,
             "silence_seconds": None,
             "agent_id": None,
