@@ -4,6 +4,7 @@ store through the outcome endpoint's code, once per day."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -13,7 +14,10 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from goodcall.cli import app
-from goodcall.evaluate.day import calls_to_dial
+from goodcall.evaluate.day import USER_ID, _outcome, calls_to_dial
+from goodcall.policy.loader import shipped_policies_text
+from goodcall.store.tables import SQL_TABLES
+from goodcall.timing.calls import CallRecord
 from tests.cli.conftest import Inputs
 
 
@@ -161,3 +165,67 @@ def test_a_bad_dialling_mode_in_the_list_is_exit_2(inputs: Inputs) -> None:
     result = CliRunner().invoke(app, argv)
     assert result.exit_code == 2
     assert "call_list.parquet: column dialling_mode holds ['turbo']" in result.stderr
+
+
+def test_the_abandonment_period_so_far_is_read_from_the_store_and_reported(
+    inputs: Inputs, tmp_path: Path
+) -> None:
+    """With a policy counting 30 days, the day starts from the store's answered and abandoned
+    calls of the 30 days before it: 100 more recorded calls, 3 of them abandoned (2 dropped, 1
+    answered by an agent after 4 s), are exactly 100 and 3 more; the report adds the day's."""
+    text = shipped_policies_text()
+    assert "abandonment_period: campaign" in text
+    policies = tmp_path / "policies.yaml"
+    policies.write_text(
+        text.replace("abandonment_period: campaign", 'abandonment_period: "30 days"')
+    )
+    url = _store_copy(inputs, "period.db")
+    before = _day(url, inputs, "--dry-run", "--policies", str(policies))
+    period = before["period"]
+    assert isinstance(period, dict) and period["period"] == "30 days"
+    start = pl.read_parquet(inputs.campaign / "call_list.parquet")["planned_at"].min()
+    assert isinstance(start, dt.datetime)
+    assert period["until"] == start.isoformat()
+    customer = pl.read_parquet(inputs.campaign / "call_list.parquet")["customer_id"][0]
+    rows = [
+        {"contact_id": f"K-PERIOD-{n}", "customer_id": customer,
+         "at": start - dt.timedelta(days=29 * (n + 1) / 100), "channel": "phone",
+         "campaign_id": "PAST", "offer_id": None, "group": "treatment",
+         "outcome": "abandoned" if n < 2 else "declined", "converted": False,
+         "silence_seconds": 4.0 if n == 2 else (2.0 if n < 2 else 0.5), "agent_id": None}
+        for n in range(100)
+    ]  # fmt: skip
+    with sa.create_engine(url).begin() as connection:
+        connection.execute(sa.insert(SQL_TABLES["contacts"]), rows)
+    after = _day(url, inputs, "--dry-run", "--policies", str(policies))["period"]
+    assert isinstance(after, dict)
+    assert (after["live"], after["abandoned"]) == (period["live"] + 100, period["abandoned"] + 3)
+    figures = before["figures"]
+    assert isinstance(figures, dict)
+    assert period["with_the_day"] == {
+        "live": period["live"] + figures["live"],
+        "abandoned": period["abandoned"] + figures["abandoned"],
+        "abandonment": round(
+            (period["abandoned"] + figures["abandoned"]) / (period["live"] + figures["live"]), 4
+        ),
+    }
+    shipped_day = _day(url, inputs, "--dry-run")["period"]
+    assert isinstance(shipped_day, dict)  # the shipped policy: the campaign's calls only
+    assert (shipped_day["period"], shipped_day["campaign_id"]) == ("campaign", "CLI-1")
+    assert (shipped_day["live"], shipped_day["abandoned"]) == (0, 0)
+
+
+def test_an_abandoned_call_is_recorded_as_such_and_a_day_recorded_before_0007_replays() -> None:
+    """The dialler's abandoned call is an ``abandoned`` contact with its silence; its request
+    hash is the one it had when it was recorded as ``no_answer`` (before schema 0007 renamed
+    those rows), so re-running that day replays it instead of refusing the key."""
+    record = CallRecord("C-1", 2, "fr", 125.0, outcome="abandoned", silence=2.0, abandoned=True)
+    row = {"offer_id": "HS_PIXEL_10"}
+    outcome = _outcome(record, row, "CMP", T0, "predictive-3-0")
+    assert (outcome.outcome, outcome.silence_seconds, outcome.agent_id) == ("abandoned", 2.0, None)
+    assert outcome.request_key == "SIM-CMP-predictive-3-0-C-1-2"
+    at = (T0 + dt.timedelta(seconds=125)).isoformat()
+    before = json.dumps([outcome.request_key, "no_answer", 2.0, None, at])
+    assert outcome.request_hash == hashlib.sha256(f"{USER_ID}\n{before}".encode()).hexdigest()
+    machine = CallRecord("C-1", 1, "fr", 5.0, outcome="machine", machine=True)
+    assert _outcome(machine, row, "CMP", T0, "d").outcome == "voicemail"

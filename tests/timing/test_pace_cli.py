@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from goodcall.cli import app
+from goodcall.policy.loader import shipped_policies_text
 
 SMALL = ["pace", "--agents", "4", "--aht", "120", "--hours", "1", "--days", "1"]
 
@@ -76,3 +77,46 @@ def test_a_chart_in_a_missing_folder_is_refused_before_any_work(tmp_path: Path) 
     result = CliRunner().invoke(app, [*SMALL, "--svg", str(target / "pace.svg")])
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ")
+
+
+def test_pace_starts_from_the_stores_abandonment_period(
+    tmp_path: Path, store_at_the_limit: str
+) -> None:
+    """With ``--db``, the controller starts from the period's recorded calls: a store whose last
+    29 days are at the limit (30 days, as this policy file says) leaves the day nothing to
+    spend, so the controller dials one line per free agent and progressive is recommended;
+    the same team from an empty period dials predictively."""
+    text = shipped_policies_text().replace(
+        "abandonment_period: campaign", 'abandonment_period: "30 days"'
+    )
+    policies = tmp_path / "policies.yaml"
+    policies.write_text(text, encoding="utf-8")
+    team = ["pace", "--agents", "10", "--aht", "160", "--answer-rate", "0.35", "--hours", "1",
+            "--days", "1", "--policies", str(policies), "--at", "2026-11-20T14:00:00Z",
+            "--json"]  # fmt: skip
+    fresh = json.loads(CliRunner().invoke(app, team).stdout)
+    result = CliRunner().invoke(app, [*team, "--db", store_at_the_limit])
+    assert result.exit_code == 0, result.output
+    primed = json.loads(result.stdout)
+    assert fresh["period"] is None and fresh["recommended"]["mode"] == "predictive"
+    assert primed["period"] == {
+        "period": "30 days", "since": "2026-10-21T14:00:00+00:00",
+        "until": "2026-11-20T14:00:00+00:00", "campaign_id": None,
+        "live": 1001, "abandoned": 31, "abandonment": 0.031,
+    }  # fmt: skip
+    assert primed["modes"]["predictive"]["dial_level"] == 1.0
+    assert primed["modes"]["predictive"]["abandonment"] == 0.0
+    assert primed["recommended"] == {"mode": "progressive", "dial_level": 1.0}
+
+
+def test_pace_with_a_store_and_a_campaign_period_needs_the_campaign(
+    store_at_the_limit: str,
+) -> None:
+    result = CliRunner().invoke(app, [*SMALL, "--db", store_at_the_limit])
+    assert result.exit_code == 2
+    assert "give --campaign ID" in result.stderr
+    named = CliRunner().invoke(app, [*SMALL, "--db", store_at_the_limit, "--campaign", "PAST",
+                                     "--at", "2026-11-20T14:00:00Z", "--json"])  # fmt: skip
+    assert named.exit_code == 0, named.output
+    period = json.loads(named.stdout)["period"]
+    assert (period["live"], period["abandoned"], period["since"]) == (1000, 30, None)

@@ -8,12 +8,16 @@ queue's autocorrelation loosely), so shares are checked within 0.03 and the mean
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
 from goodcall.timing.calls import (
     Agent,
+    CallRecord,
     CallToDial,
+    Chances,
     Conversation,
     Mode,
     Settings,
@@ -140,6 +144,58 @@ def test_a_do_not_call_removes_every_later_attempt(mode: Mode) -> None:
     assert [r.do_not_call for r in mine] == [True]
     assert day.undialled.get("removed", 0) >= 4
     assert sum(1 for r in day.records if r.customer_id == "C00001") > 1
+
+
+def _first_attempts_unanswered(call: CallToDial, _at: float) -> Chances:
+    """Nobody answers attempt 1 (a machine for C00001's), a person every later attempt."""
+    if call.attempt > 1:
+        return Chances(1.0)
+    return Chances(0.0, 1.0 if call.customer_id == "C00001" else 0.0)
+
+
+def _retry_after(seconds: float, asked: list[tuple[str, int, float]]) -> Any:
+    def retry(missed: Sequence[tuple[CallToDial, CallRecord]], now: float) -> list[CallToDial]:
+        asked.extend((call.customer_id, record.attempt, now) for call, record in missed)
+        return [
+            CallToDial(call.customer_id, call.language, now + seconds, now + seconds + 600.0,
+                       call.attempt + 1)
+            for call, _ in missed
+        ]  # fmt: skip
+
+    return retry
+
+
+@pytest.mark.parametrize("mode", ["preview", "progressive", "predictive"])
+def test_a_call_nobody_answered_is_retried_as_the_rule_says(mode: Mode) -> None:
+    """The rule is asked for the unanswered calls (nobody, or a machine) at its next look
+    (every 5 minutes); its attempts are dialled no earlier than it says, and reached."""
+    calls = [CallToDial("C00000", "fr"), CallToDial("C00001", "fr")]
+    asked: list[tuple[str, int, float]] = []
+    settings = Settings(mode=mode, day_seconds=3600.0)
+    day = simulate_day(TEAM, calls, _first_attempts_unanswered, TALK, settings, seed=2,
+                       retry=_retry_after(900.0, asked))  # fmt: skip
+    assert day.retries == 2
+    assert sorted((c, a) for c, a, _ in asked) == [("C00000", 1), ("C00001", 1)]
+    ended = {customer: now for customer, _, now in asked}
+    assert set(ended.values()) == {300.0}
+    again = {r.customer_id: r for r in day.records if r.attempt == 2}
+    assert sorted(again) == ["C00000", "C00001"]
+    assert all(r.dialled_at >= ended[c] + 900.0 and r.right_party for c, r in again.items())
+    assert [r.machine for r in day.records if r.attempt == 1] == [False, True]
+
+
+@pytest.mark.parametrize("mode", ["preview", "progressive", "predictive"])
+def test_a_do_not_call_removes_the_retries_already_planned(mode: Mode) -> None:
+    """C00000's first call goes unanswered and a retry is planned for 30 minutes later; their
+    second listed call, 10 minutes in, reaches them and they ask not to be called: the planned
+    retry is never dialled (removed), and no retry follows the conversation."""
+    calls = [CallToDial("C00000", "fr"), CallToDial("C00000", "fr", 600.0, 1200.0, attempt=5)]
+    asked: list[tuple[str, int, float]] = []
+    settings = Settings(mode=mode, day_seconds=3 * 3600.0, stop_after_contact=False)
+    day = simulate_day(TEAM, calls, _first_attempts_unanswered, _refusing_talk("C00000"),
+                       settings, seed=3, retry=_retry_after(1800.0, asked))  # fmt: skip
+    assert [(r.attempt, r.do_not_call) for r in day.records] == [(1, False), (5, True)]
+    assert (day.retries, day.undialled) == (1, {"removed": 1})
 
 
 def test_each_language_is_paced_for_its_own_agents() -> None:

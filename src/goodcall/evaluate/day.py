@@ -12,8 +12,8 @@ Every dialled call is recorded in the store's ``contacts`` table by the code the
 outcome endpoint records with (:func:`goodcall.store.outcomes.record_outcome`, one idempotency
 key per call and day seed: running the same day twice records it once), a do-not-call request
 also on the internal list (:func:`goodcall.store.outcomes.record_do_not_call`), so ``models
-train`` and the campaign report read them. An abandoned call is recorded as ``no_answer`` with its
-``silence_seconds`` (the import format has no abandoned outcome; the silence tells it).
+train`` and the campaign report read them. An abandoned call (a hello, no agent in time) is
+recorded as ``abandoned`` with its ``silence_seconds`` (schema 0007; ``no_answer`` before).
 
 A call is dialled in its planned slot: from its planned moment for :data:`SLOT_MINUTES`, cut to
 the window the call list gives it (``window_start``/``window_end``, UTC: the legal hours ∩ the
@@ -38,7 +38,10 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
+from goodcall.evaluate.day_retry import DayRetries
 from goodcall.evaluate.synthetic import truth_pairs
+from goodcall.policy.model import Policies
+from goodcall.policy.resolve import compile_policies
 from goodcall.store.outcomes import (
     KeyReusedError,
     Outcome,
@@ -59,10 +62,16 @@ from goodcall.timing.calls import (
 )
 from goodcall.timing.figures import DayFigures, day_figures
 from goodcall.timing.pacing import AdaptivePacer
+from goodcall.timing.period import PeriodSoFar, period_so_far
 from goodcall.timing.simulation import simulate_day
 from goodcall.truth.response import ResponseTruth, simulate
 
 SLOT_MINUTES = 30
+HASHED_AS = {"abandoned": "no_answer"}
+"""The name an outcome has in a simulated call's request hash: what it was recorded as before
+schema 0007 (which renamed those rows ``abandoned``), so a day recorded then replays, not
+refused as another outcome under the same key. Nothing is lost: an abandoned call has a silence
+after the hello, a no-answer none."""
 USER_ID = "simulated-dialler"
 c = pl.col
 
@@ -91,10 +100,23 @@ class DayReport:
     called)."""
     recorded: int
     replayed: int
+    retries: dict[str, int]
+    """Attempts the day added after a no-answer or voicemail: ``planned`` (put on the list),
+    ``dialled``, ``reached`` (right-party contacts among them)."""
+    period: PeriodSoFar
+    """The abandonment period's calls before the day, which the pacer's budget started from."""
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["figures"] = self.figures.as_dict()
+        out["period"] = self.period.as_dict()
+        live = self.period.calls.live + self.figures.live
+        dropped = self.period.calls.abandoned + self.figures.abandoned
+        out["period"]["with_the_day"] = {
+            "live": live,
+            "abandoned": dropped,
+            "abandonment": round(dropped / live, 4) if live else 0.0,
+        }
         return out
 
 
@@ -151,6 +173,21 @@ def campaign_mode(campaign: Path, calls: pl.DataFrame) -> Mode | None:
     return mode
 
 
+def reach_by_hour(
+    calls: pl.DataFrame, profiles: pl.DataFrame, truth_seed: int
+) -> dict[tuple[str, int], float]:
+    """The truth's reach of each call's customer at every local hour (a retry is answered as
+    the customer answers at its own hour, not the first call's)."""
+    items = (
+        calls.select("customer_id", "offer_id", "channel", "planned_at")
+        .unique("customer_id", keep="first", maintain_order=True)
+        .join(pl.DataFrame({"local_hour": list(range(24))}), how="cross")
+    )
+    reach = ResponseTruth(truth_seed).probabilities(truth_pairs(items, profiles))["p_reach"]
+    keys = zip(items["customer_id"], items["local_hour"], strict=True)
+    return dict(zip(keys, reach.to_list(), strict=True))
+
+
 def truth_of_calls(
     calls: pl.DataFrame, profiles: pl.DataFrame, truth_seed: int, seed: int
 ) -> pl.DataFrame:
@@ -183,10 +220,14 @@ def _outcome(
     at = start + dt.timedelta(seconds=record.dialled_at)
     if record.result in ("accepted", "declined", "complaint", "dnc_request"):
         outcome = record.result
+    elif record.outcome == "abandoned":
+        outcome = "abandoned"
     else:
         outcome = "voicemail" if record.machine else "no_answer"
     key = f"SIM-{campaign}-{day}-{record.customer_id}-{record.attempt}"
-    content = json.dumps([key, outcome, record.silence, record.agent_id, at.isoformat()])
+    content = json.dumps(
+        [key, HASHED_AS.get(outcome, outcome), record.silence, record.agent_id, at.isoformat()]
+    )
     return Outcome(
         request_key=key,
         request_hash=hashlib.sha256(f"{USER_ID}\n{content}".encode()).hexdigest(),
@@ -210,17 +251,19 @@ def run_day(
     campaign: Path,
     *,
     agents: int,
+    policies: Policies,
     handle_seconds: float = 240.0,
     mode: Mode | None = None,
-    default_mode: Mode = "preview",
-    limit: float = 0.03,
-    agent_within_seconds: float = 2.0,
     truth_seed: int = 7,
     seed: int = 0,
     record: bool = True,
+    retry: bool = True,
 ) -> DayReport:
     """Work the campaign's phone calls for one simulated day and record what happened, in
-    ``mode``, else the call list's, else ``default_mode`` (the policy file's)."""
+    ``mode``, else the call list's, else the policy file's ``dialling.default_mode``; the
+    pacer's budget starts from the policy's abandonment period so far; with ``retry``, a call
+    nobody answered is tried again later in the day (:mod:`goodcall.evaluate.day_retry`)."""
+    dialling = policies.dialling
     campaign_id, decided, calls = phone_calls(campaign)
     listed = campaign_mode(campaign, calls)
     if mode is not None:
@@ -228,17 +271,37 @@ def run_day(
     elif listed is not None:
         mode, mode_from = listed, "campaign"
     else:
-        mode, mode_from = default_mode, "policy"
-    profiles = load_profiles(decided, engine=engine, customer_ids=calls["customer_id"].to_list())
-    calls = truth_of_calls(calls, profiles.collect(), truth_seed, seed)
+        mode, mode_from = dialling.default_mode, "policy"
+    profiles = load_profiles(
+        decided, engine=engine, customer_ids=calls["customer_id"].to_list()
+    ).collect()
+    calls = truth_of_calls(calls, profiles, truth_seed, seed)
     start = calls["planned_at"].min()
     assert isinstance(start, dt.datetime)
+    so_far = period_so_far(
+        engine,
+        dialling.abandonment_period,
+        start,
+        agent_within_seconds=dialling.agent_within_seconds,
+        campaign_id=campaign_id,
+    )
     rows = {r["customer_id"]: r for r in calls.iter_rows(named=True)}
     to_dial = calls_to_dial(calls, start)
     day_end = max(call.latest for call in to_dial) + 3600.0
 
+    offers = {r["customer_id"]: r["offer_id"] for r in rows.values()}
+    slot = dt.timedelta(minutes=SLOT_MINUTES)
+    retries = DayRetries(
+        profiles, offers, compile_policies(policies), start, day_end, slot, campaign_id
+    )
+    hourly = reach_by_hour(calls, profiles, truth_seed) if retry else {}
+
     def answers(call: CallToDial, _at: float) -> Chances:
-        reach = float(rows[call.customer_id]["p_reach"])
+        hour = retries.local_hours.get((call.customer_id, call.attempt))
+        if hour is None:  # a listed call: the truth's reach at its planned hour
+            reach = float(rows[call.customer_id]["p_reach"])
+        else:
+            reach = hourly[call.customer_id, hour]
         return Chances(reach, (1.0 - reach) / 2, 1.0)
 
     timing = lognormal_talks(handle_seconds)
@@ -247,10 +310,24 @@ def run_day(
         said = str(rows[call.customer_id]["if_reached"])
         return Talk(timing(call, at, right_party, rng).handle_seconds, said, said == "dnc_request")
 
-    settings = Settings(mode=mode, day_seconds=day_end, abandon_seconds=agent_within_seconds)
-    pacer = AdaptivePacer(limit=limit, handle_seconds=handle_seconds)
+    settings = Settings(
+        mode=mode, day_seconds=day_end, abandon_seconds=dialling.agent_within_seconds
+    )
+    pacer = AdaptivePacer(
+        limit=dialling.abandonment_limit,
+        handle_seconds=handle_seconds,
+        period_live=so_far.calls.live,
+        period_abandoned=so_far.calls.abandoned,
+    )
     day = simulate_day(
-        team(agents, calls, 0.0, day_end), to_dial, answers, talk, settings, pacer, seed
+        team(agents, calls, 0.0, day_end),
+        to_dial,
+        answers,
+        talk,
+        settings,
+        pacer,
+        seed,
+        retries if retry else None,
     )
     recorded = replayed = 0
     outcomes: dict[str, int] = {}
@@ -273,6 +350,9 @@ def run_day(
             record_do_not_call(engine, call.customer_id, outcome.at, "phone")
     figures = day_figures(day)
     upset = outcomes.get("complaint", 0) + outcomes.get("dnc_request", 0)
+    again = [r for r in day.records if r.attempt > 1]
+    tried = {"planned": day.retries, "dialled": len(again)}
+    tried["reached"] = sum(1 for r in again if r.right_party and r.outcome == "talked")
     return DayReport(
         campaign_id,
         mode,
@@ -286,4 +366,6 @@ def run_day(
         dict(day.undialled),
         recorded,
         replayed,
+        tried,
+        so_far,
     )

@@ -48,16 +48,32 @@ def day_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the day's figures, record nothing.")
     ] = False,
+    retries: Annotated[
+        bool,
+        typer.Option(
+            "--retries/--no-retries",
+            help="Try a call nobody answered again later in the day, in another slot of the "
+            "customer's window, inside the policy's caps.",
+        ),
+    ] = True,
+    policies: Annotated[
+        Path | None, typer.Option("--policies", help="Contact policies YAML (default: shipped).")
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Dial the campaign's calls with simulated agents, customers answering as the synthetic
     truth says; record every outcome in the store; print the day's figures."""
+    from goodcall.catalog.yamlsource import SourceError
     from goodcall.evaluate.day import run_day
     from goodcall.policy.loader import load_policies
     from goodcall.store.config import engine_for, store_errors
 
-    policy = load_policies().dialling
+    try:
+        rules = load_policies(policies)
+    except (SourceError, FileNotFoundError) as err:
+        print_error(str(err))
+        raise typer.Exit(FAILED) from err
     if mode is not None and mode not in MODES:
         print_error(f"--mode {mode!r}: expected one of {', '.join(MODES)}")
         raise typer.Exit(FAILED)
@@ -70,14 +86,13 @@ def day_command(
             engine,
             campaign,
             agents=agents,
+            policies=rules,
             handle_seconds=aht,
             mode=cast("Mode | None", mode),
-            default_mode=policy.default_mode,
-            limit=policy.abandonment_limit,
-            agent_within_seconds=policy.agent_within_seconds,
             truth_seed=truth_seed,
             seed=seed,
             record=not dry_run,
+            retry=retries,
         )
     if as_json:
         echo_json(report.as_dict())
@@ -92,8 +107,19 @@ MODE_FROM = {
 }
 
 
+def _period_line(report: DayReport) -> str:
+    p = report.as_dict()["period"]
+    after = p["with_the_day"]
+    scope = f"campaign {p['campaign_id']}" if p["period"] == "campaign" else p["period"]
+    return (
+        f"  abandonment period ({scope}): before the day {p['abandoned']} of {p['live']} "
+        f"answered ({p['abandonment']:.1%}), with it {after['abandoned']} of {after['live']} "
+        f"({after['abandonment']:.1%})"
+    )
+
+
 def _print(report: DayReport) -> None:
-    f = report.figures
+    f, r = report.figures, report.retries
     lines = [
         f"{report.campaign_id}: {report.calls} phone calls, {report.agents} agents, "
         f"{report.mode} dialling ({MODE_FROM[report.mode_from]})",
@@ -102,6 +128,9 @@ def _print(report: DayReport) -> None:
         + (", ".join(f"{k} {v}" for k, v in sorted(report.undialled.items())) or "none"),
         f"  right-party contacts {f.right_party}, conversions {report.conversions}",
         f"  abandoned calls {f.abandoned} ({f.abandonment:.1%} of answered)",
+        _period_line(report),
+        f"  retries after a no-answer or voicemail: {r['planned']} planned, {r['dialled']} "
+        f"dialled, {r['reached']} reached",
         f"  silence after hello p50/p90/p99/max {f.silence_p50:.1f}/{f.silence_p90:.1f}/"
         f"{f.silence_p99:.1f}/{f.silence_max:.1f} s",
         f"  agent occupancy {f.occupancy:.1%}",

@@ -196,6 +196,9 @@ class Attempts(Strict):
     channels: list[Channel] = Field(default_factory=_phone_only)
 
 
+AbandonmentPeriod = Literal["campaign", "day", "30 days", "month"]
+
+
 class Dialling(Strict):
     """What an automatic dialler may do: the abandoned-call rules (``goodcall.timing``).
 
@@ -205,7 +208,7 @@ class Dialling(Strict):
 
     default_mode: Literal["preview", "progressive", "predictive"] = "preview"
     abandonment_limit: float = Field(default=0.03, gt=0.0, le=0.2)
-    abandonment_period: Literal["campaign", "day", "30 days", "month"] = "campaign"
+    abandonment_period: AbandonmentPeriod = "campaign"
     agent_within_seconds: float = Field(default=2.0, gt=0.0, le=30.0)
 
 

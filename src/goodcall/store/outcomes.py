@@ -201,3 +201,50 @@ def hold_do_not_call(connection: sa.Connection) -> None:
     database's write lock once it has written (the caller inserts its plan first)."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("LOCK TABLE consent IN SHARE MODE")
+
+
+LIVE_OUTCOMES = ("accepted", "declined", "callback", "complaint", "dnc_request", "abandoned")
+"""The outcomes of a phone call a person answered: the abandonment rate's denominator."""
+
+
+@dataclass(frozen=True)
+class AnsweredCalls:
+    """Phone calls a person answered over a period, and how many of them were abandoned."""
+
+    live: int
+    abandoned: int
+
+    @property
+    def rate(self) -> float:
+        return self.abandoned / self.live if self.live else 0.0
+
+
+def answered_calls(
+    engine: sa.Engine,
+    since: dt.datetime | None,
+    until: dt.datetime,
+    *,
+    agent_within_seconds: float,
+    campaign_id: str | None = None,
+) -> AnsweredCalls:
+    """The recorded phone calls of ``[since, until)`` (all before ``until`` when ``since`` is
+    None; one campaign's when ``campaign_id`` is given) a person answered, and the abandoned
+    ones among them: outcome ``abandoned``, or an agent's voice more than
+    ``agent_within_seconds`` after the hello (``silence_seconds``: abandoned by the rules'
+    definition even though a conversation followed, as the seed's ten seconds were)."""
+    c = _CONTACTS.c
+    late = c.silence_seconds > agent_within_seconds
+    abandoned = sa.case(((c.outcome == "abandoned") | late, 1), else_=0)
+    query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(abandoned), 0)).where(
+        c.channel == "phone",
+        c.group == "treatment",
+        c.outcome.in_(LIVE_OUTCOMES),
+        c.at < until,
+    )
+    if since is not None:
+        query = query.where(c.at >= since)
+    if campaign_id is not None:
+        query = query.where(c.campaign_id == campaign_id)
+    with engine.connect() as connection:
+        live, dropped = connection.execute(query).one()
+    return AnsweredCalls(int(live), int(dropped))

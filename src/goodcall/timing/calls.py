@@ -151,6 +151,9 @@ class Settings:
     """In preview mode, the agent reads the brief this long before dialling."""
     tick_seconds: float = 5.0
     """The dialler looks again at least this often even when nothing happened."""
+    retry_seconds: float = 300.0
+    """How often the dialler plans the retries of the calls missed since it last did (with a
+    :data:`Retry` rule): one look for many misses."""
     stop_after_contact: bool = True
     """A right-party conversation removes the customer's later attempts of the day."""
 
@@ -189,3 +192,12 @@ class DayResult:
     """Calls of the list not dialled, by reason (expired, removed, end_of_day)."""
     mean_level: float = 0.0
     """Mean lines in flight per free agent over the dialler's decisions (predictive)."""
+    retries: int = 0
+    """Attempts added to the list during the day by the :data:`Retry` rule."""
+
+
+Retry = Callable[[Sequence[tuple[CallToDial, CallRecord]], float], list[CallToDial]]
+"""The calls nobody or a machine answered since the last look (each with its record), and the
+moment of this look: the attempts to add to the list. The caller decides where and whether
+(``goodcall.evaluate.day`` asks the decision core's rule and the policy engine); the simulation
+dials each in its span like a listed call."""

@@ -6,6 +6,7 @@ fast.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
@@ -14,8 +15,10 @@ import typer
 from goodcall.output import FAILED, JsonOption, cut, echo_json, print_error
 
 if TYPE_CHECKING:
+    from goodcall.policy.model import Dialling
     from goodcall.timing.calls import Mode
     from goodcall.timing.pace import PaceAdvice
+    from goodcall.timing.period import PeriodSoFar
 
 MODES = ("auto", "preview", "progressive", "predictive")
 
@@ -71,10 +74,32 @@ def pace_command(
     svg: Annotated[
         Path | None, typer.Option("--svg", help="Draw occupancy and abandonment by dial level.")
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="A store whose recorded calls of the policy's abandonment period (before --at) "
+            "the controller starts from; without it, a period with no call yet.",
+            show_default=False,
+        ),
+    ] = None,
+    campaign: Annotated[
+        str | None,
+        typer.Option("--campaign", help="The campaign whose calls count, when the period is one."),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="When the day starts (ISO 8601 with offset; default now)."),
+    ] = None,
+    policies: Annotated[
+        Path | None, typer.Option("--policies", help="Contact policies YAML (default: shipped).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Recommend a dialling mode and dial level: predicted occupancy, abandonment and silence
     after hello from simulated days, with Erlang A and C for the same load."""
+    from goodcall.catalog.yamlsource import SourceError
+    from goodcall.clock import AtError, parse_at
     from goodcall.policy.loader import load_policies
     from goodcall.progress import progress_bar
     from goodcall.timing.scenario import Scenario
@@ -101,11 +126,21 @@ def pace_command(
         problems.append(f"--mode {mode!r}: expected one of {', '.join(MODES)}")
     if limit is not None and not 0 < limit < 1:
         problems.append(f"--limit {limit}: expected a share in (0, 1), e.g. 0.03")
+    try:
+        starts = parse_at(at)
+    except AtError as err:
+        problems.append(str(err))
     if problems:
         raise _fail("; ".join(problems))
     if svg is not None:
         check_outputs({"--svg": svg}, [])
-    policy = load_policies().dialling
+    try:
+        policy = load_policies(policies).dialling
+    except (SourceError, FileNotFoundError) as err:
+        raise _fail(str(err)) from err
+    period = None
+    if db is not None:
+        period = _period(db, policy, starts, campaign)
     scenario = Scenario(
         agents,
         aht,
@@ -113,12 +148,14 @@ def pace_command(
         patience_seconds=patience,
         limit=limit if limit is not None else policy.abandonment_limit,
         agent_within_seconds=policy.agent_within_seconds,
+        period_live=0 if period is None else period.calls.live,
+        period_abandoned=0 if period is None else period.calls.abandoned,
     )
     from goodcall.timing.pace import advise
 
     chosen = None if mode == "auto" else cast("Mode", mode)
     with progress_bar("simulating days") as progress:
-        advice = advise(scenario, chosen, days, seed, progress)
+        advice = advise(scenario, chosen, days, seed, progress, period=period)
     if svg is not None:
         from goodcall.timing.chart import pace_svg
 
@@ -127,6 +164,27 @@ def pace_command(
         echo_json(advice.as_dict())
         return
     _print(advice, svg)
+
+
+def _period(db: str, policy: Dialling, starts: dt.datetime, campaign: str | None) -> PeriodSoFar:
+    """The store's abandonment period before ``starts`` (see :mod:`goodcall.timing.period`)."""
+    from goodcall.store.config import engine_for, store_errors
+    from goodcall.timing.period import period_so_far
+
+    if policy.abandonment_period == "campaign" and campaign is None:
+        raise _fail(
+            "--db: the policy's abandonment period is the campaign: give --campaign ID "
+            "(whose recorded calls count)"
+        )
+    config, engine = engine_for(db)
+    with store_errors(config.display_url):
+        return period_so_far(
+            engine,
+            policy.abandonment_period,
+            starts,
+            agent_within_seconds=policy.agent_within_seconds,
+            campaign_id=campaign,
+        )
 
 
 def _print(advice: PaceAdvice, svg: Path | None) -> None:
@@ -172,6 +230,13 @@ def _print(advice: PaceAdvice, svg: Path | None) -> None:
         f"within {s.agent_within_seconds:g} s; Erlang C {e['erlang_c_wait_probability']:.1%} wait, "
         f"{e['erlang_c_within_limit_seconds']:.1%} answered within {s.agent_within_seconds:g} s"
     )
+    if advice.period is not None:
+        p, calls = advice.period, advice.period.calls
+        scope = f"campaign {p.campaign_id}" if p.period == "campaign" else p.period
+        console.print(
+            f"Abandonment period ({scope}) before the day: {calls.abandoned} abandoned of "
+            f"{calls.live} answered ({calls.rate:.1%}); the controller started from them"
+        )
     if svg is not None:
         console.print(f"Chart: {svg}")
 

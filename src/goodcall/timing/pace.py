@@ -10,12 +10,13 @@ same load of answered calls: where the analytic model and the simulation meet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from goodcall.progress import Progress
 from goodcall.timing.calls import Mode
 from goodcall.timing.erlang import erlang_a, erlang_a_service_level, erlang_c_figures
+from goodcall.timing.period import PeriodSoFar
 from goodcall.timing.scenario import Scenario, Summary, best_fixed_level, fixed, run_days
 
 MIN_GAIN = 0.02
@@ -34,6 +35,8 @@ class PaceAdvice:
     curve: list[tuple[float, Summary]]
     best_fixed: float | None
     erlang: dict[str, float]
+    period: PeriodSoFar | None = field(default=None)
+    """The store's abandonment period so far (``--db``), which the controller started from."""
 
     def as_dict(self) -> dict[str, Any]:
         def figures(summary: Summary) -> dict[str, Any]:
@@ -67,6 +70,7 @@ class PaceAdvice:
             "best_fixed_level": self.best_fixed,
             "curve": [{"level": level, **figures(summary)} for level, summary in self.curve],
             "erlang": {k: round(v, 4) for k, v in self.erlang.items()},
+            "period": None if self.period is None else self.period.as_dict(),
         }
 
 
@@ -99,6 +103,7 @@ def advise(
     seed: int = 0,
     progress: Progress | None = None,
     wrap_seconds: float = 10.0,
+    period: PeriodSoFar | None = None,
 ) -> PaceAdvice:
     """Simulate the scenario and recommend a mode (``mode=None``: auto) and a dial level."""
     steps = 3 + len(CHART_LEVELS)
@@ -141,4 +146,5 @@ def advise(
         curve,
         best[0] if best else None,
         _erlang(scenario, chosen, wrap_seconds),
+        period,
     )

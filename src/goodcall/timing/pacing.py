@@ -13,7 +13,10 @@ what happened (lines resolved, answers, abandoned calls, handle times) so it can
   which the *predicted* share of answered calls finding no agent stays under its target. The
   target comes from a running abandonment budget over the campaign: the policy's limit times a
   safety margin, lowered after each abandoned call and raised back as answered calls accumulate
-  without one, so a bad hour is paid back the same day.
+  without one, so a bad hour is paid back the same day. The budget covers the policy's period,
+not one day: it starts from the live answers and abandoned calls the period already holds
+(``period_live``, ``period_abandoned``: :mod:`goodcall.timing.period`), so a period already at
+the limit leaves the day nothing to spend until answered calls without one pay it back.
 
 The prediction: of ``L`` lines in flight, ``X ~ Binomial(L, p)`` will be answered by a person
 within about a ring time ``w``; the agents available then are the free ones plus the busy ones
@@ -136,14 +139,21 @@ class AdaptivePacer(Pacer):
         window: int = 200,
         horizon: int = 150,
         max_level: float = 6.0,
+        period_live: int = 0,
+        period_abandoned: int = 0,
     ) -> None:
         if not 0.0 <= limit < 1.0:
             raise ValueError(f"abandonment limit must be in [0, 1), got {limit}")
         self.limit, self.safety, self.max_level = limit, safety, max_level
         self.answer_rate, self.handle, self.ring = answer_rate, handle_seconds, ring_seconds
         self.window, self.horizon = window, horizon
-        self.live = 0
-        self.abandons = 0
+        if min(period_live, period_abandoned) < 0 or period_abandoned > period_live:
+            raise ValueError(
+                f"the period's abandoned calls ({period_abandoned}) must be between 0 and its "
+                f"live answers ({period_live})"
+            )
+        self.live = period_live
+        self.abandons = period_abandoned
         self._cache: dict[tuple[int, int, int, int, int, int], int] = {}
 
     def target(self) -> float:

@@ -39,6 +39,10 @@ class Scenario:
     limit: float = 0.03
     agent_within_seconds: float = 2.0
     name: str = "scenario"
+    period_live: int = 0
+    period_abandoned: int = 0
+    """The abandonment period's live answers and abandoned calls before the day
+    (:mod:`goodcall.timing.period`): the controller's budget starts from them."""
 
     def __post_init__(self) -> None:
         if self.agents < 1:
@@ -67,7 +71,11 @@ class Scenario:
     def adaptive(self) -> AdaptivePacer:
         """The controller, primed with the scenario's first hour (it learns the rest)."""
         return AdaptivePacer(
-            limit=self.limit, answer_rate=self.answer_by_hour[0], handle_seconds=self.handle_seconds
+            limit=self.limit,
+            answer_rate=self.answer_by_hour[0],
+            handle_seconds=self.handle_seconds,
+            period_live=self.period_live,
+            period_abandoned=self.period_abandoned,
         )
 
 

@@ -38,6 +38,7 @@ from goodcall.timing.calls import (
     CallToDial,
     Conversation,
     DayResult,
+    Retry,
     Settings,
 )
 from goodcall.timing.pacing import Pacer, PoolState, ProgressivePacer
@@ -73,6 +74,7 @@ class _Centre:
         settings: Settings,
         pacer: Pacer,
         seed: int,
+        retry: Retry | None = None,
     ) -> None:
         self.env, self.answers, self.talk, self.settings, self.pacer = (
             env,
@@ -81,7 +83,8 @@ class _Centre:
             settings,
             pacer,
         )
-        self.seed = seed
+        self.seed, self.retry, self.retries = seed, retry, 0
+        self.missed_calls: list[tuple[CallToDial, CallRecord]] = []
         self.lead = settings.preview_seconds if settings.mode == "preview" else 0.0
         """How long after a call is taken it is dialled: it must be taken that long before
         its ``latest``."""
@@ -135,6 +138,27 @@ class _Centre:
 
     def remove_customer(self, customer_id: str) -> None:
         self.removed.add(customer_id)
+
+    def missed(self, call: CallToDial, record: CallRecord) -> None:
+        """Nobody or a machine answered: the call waits for the next retry planning."""
+        if self.retry is not None:
+            self.missed_calls.append((call, record))
+
+    def plan_retries(self, retry: Retry) -> simpy.events.ProcessGenerator:
+        """Every ``retry_seconds``, the rule's attempts for the calls missed since the last look
+        (customers removed meanwhile are left out) go on the list, each drawing from its own
+        stream after every listed call's."""
+        while self.env.now < self.settings.day_seconds:
+            yield self.env.timeout(self.settings.retry_seconds)
+            missed = [m for m in self.missed_calls if m[0].customer_id not in self.removed]
+            self.missed_calls = []
+            for later in retry(missed, self.env.now) if missed else []:
+                self.calls.append(later)
+                self.retries += 1
+                heapq.heappush(
+                    self.queues.setdefault(later.language, []),
+                    (later.earliest, later.attempt, len(self.calls) - 1),
+                )
 
     # Agents ----------------------------------------------------------------------------------
 
@@ -235,6 +259,7 @@ class _Centre:
             yield from self.converse(state, record, call, rng)
             return
         self.in_flight.discard(call.customer_id)
+        self.missed(call, record)
         self.agent_free(state)
 
     def line(self, index: int, call: CallToDial) -> simpy.events.ProcessGenerator:
@@ -246,6 +271,7 @@ class _Centre:
         self.pacer.resolved(self.env.now, answered, self.env.now - record.dialled_at)
         if not answered:
             self.in_flight.discard(call.customer_id)
+            self.missed(call, record)
             self.wake()
             return
         patience = rng.expovariate(1.0 / self.settings.patience_seconds)
@@ -397,20 +423,25 @@ def simulate_day(
     settings: Settings | None = None,
     pacer: Pacer | None = None,
     seed: int = 0,
+    retry: Retry | None = None,
 ) -> DayResult:
     """Run one day: every call dialled (or why not), the agents' logged-in and busy time.
 
     ``pacer`` sets the lines in flight in progressive and predictive modes (progressive: one
-    line per free agent whatever the pacer); preview ignores it."""
+    line per free agent whatever the pacer); preview ignores it. ``retry`` may put later
+    attempts on the list for the calls nobody (or a machine) answered, every
+    ``settings.retry_seconds``."""
     settings = settings or Settings()
     if settings.mode == "progressive" or pacer is None:
         pacer = ProgressivePacer()
     env = simpy.Environment()
-    centre = _Centre(env, agents, calls, answers, talk, settings, pacer, seed)
+    centre = _Centre(env, agents, calls, answers, talk, settings, pacer, seed, retry)
     for state in centre.agents:
         env.process(centre.shift(state))
     if settings.mode != "preview":
         env.process(centre.dialler())
+    if retry is not None:
+        env.process(centre.plan_retries(retry))
     env.run()
     removed = centre.removed
     left = sum(
@@ -428,4 +459,4 @@ def simulate_day(
         logged += max(0.0, end - start)
     busy = sum(s.busy_seconds for s in centre.agents)
     level = sum(centre.levels) / len(centre.levels) if centre.levels else 0.0
-    return DayResult(centre.records, logged, busy, centre.undialled, level)
+    return DayResult(centre.records, logged, busy, centre.undialled, level, centre.retries)
