@@ -8,7 +8,8 @@ plan's prices with everything prepared once (:class:`PreparedDecider`), and what
 and the evaluation read besides (:mod:`goodcall.decide.public`: the candidate table, its
 scores, the arbitration at other values, the reason that decided, the expected value in parts),
 and the two passes an engine runs over chunks of a large base (:mod:`goodcall.decide.passes`,
-:func:`decide_chunks`).
+:func:`decide_chunks`), and the next attempt after a missed call at a given moment
+(:func:`next_attempts`, what ``simulate day`` retries with).
 """
 
 from goodcall.decide.batch import CHUNK_CUSTOMERS, decide, decide_chunks
@@ -36,6 +37,7 @@ from goodcall.decide.public import (
     score_candidates,
     value_parts,
 )
+from goodcall.decide.retry import next_attempts
 
 __all__ = [
     "CHUNK_CUSTOMERS",
@@ -65,6 +67,7 @@ __all__ = [
     "deciding_reason",
     "find_prices",
     "first_pass",
+    "next_attempts",
     "pool_of",
     "score_candidates",
     "value_parts",

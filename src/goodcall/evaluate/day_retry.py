@@ -6,13 +6,13 @@ Nothing here decides anything the decision core does not. Every few minutes of t
 did: each customer's profile (as ``campaign run`` read it) gains the day's missed calls in its
 contact history, and then, at that moment, for all of them at once
 
-1. the policy engine gives the phone's next window at that moment
-   (:func:`goodcall.decide.candidates.channel_view`): the legal hours ∩ the stated hours, and no
-   window at all once the attempts cap (6 per 30 days; 4 in France), a frequency cap (a voicemail
-   counts) or the internal do-not-call list blocks the customer;
-2. the window's moments are the core's (:func:`goodcall.decide.timing.expand_moments`, every
-   hour), and the core's rule for the next attempt after a missed call drops those in the slot
-   just missed (:func:`goodcall.decide.timing.with_answer_history`);
+the core's :func:`goodcall.decide.next_attempts` says where the next attempt may go:
+
+1. the policy engine gives the phone's next window at that moment: the legal hours ∩ the stated
+   hours, and no window at all once the attempts cap (6 per 30 days; 4 in France), a frequency
+   cap (a voicemail counts) or the internal do-not-call list blocks the customer;
+2. the window's moments are the core's (every hour), and the core's rule for the next attempt
+   after a missed call drops those in the slot just missed;
 3. within one day a moment still in the missed slot is the same call again, not a retry: it is
    dropped as well (the core keeps it when nothing else is open, for a later day).
 
@@ -29,16 +29,12 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from goodcall.decide.candidates import channel_view
-from goodcall.decide.timing import expand_moments, with_answer_history
-from goodcall.models.answer import history_attempts, retries
+from goodcall.decide import next_attempts
 from goodcall.policy.resolve import CompiledPolicies
 from goodcall.profiles.fields import CONTACT_STRUCT
 from goodcall.timing.calls import CallRecord, CallToDial
 
 c = pl.col
-EVERY_HOUR = 24
-"""Candidate moments per window: the core's largest ``call_hours``, one per hour."""
 
 
 class DayRetries:
@@ -111,39 +107,16 @@ class DayRetries:
         self, customers: list[str], at: dt.datetime
     ) -> dict[str, tuple[dt.datetime, dt.datetime, int]]:
         """Per customer with a retry today: its first and last moment (UTC), its local hour."""
-        profiles = self.profiles_now(customers)
-        windows = channel_view(profiles.lazy(), self.policies, at, ["phone"])
-        pairs = (
-            windows.filter(c("next_window_start").is_not_null())
-            .select("customer_id", "channel", "next_window_start", "next_window_end")
-            .join(profiles.select("customer_id", "time_zone"), on="customer_id")
-            .with_columns(
-                c("customer_id")
-                .replace_strict(self.offers, default=None, return_dtype=pl.String)
-                .alias("offer_id")
-            )
+        offers = pl.DataFrame(
+            {"customer_id": customers, "offer_id": [self.offers.get(k) for k in customers]},
+            schema={"customer_id": pl.String, "offer_id": pl.String},
         )
-        if pairs.height == 0:
-            return {}
-        moments = with_answer_history(expand_moments(pairs, EVERY_HOUR), profiles.lazy(), at)
-        slots = retries(history_attempts(profiles.lazy()), at).collect()
-        elsewhere = (
-            moments.join(slots, on="customer_id", how="left")
-            .filter(
-                (c("planned_at") > at)
-                & ~(
-                    (c("weekend") == c("retry_weekend")) & (c("band") == c("retry_band"))
-                ).fill_null(False)
-            )
-            .sort("customer_id", "planned_at")
-            .group_by("customer_id", maintain_order=True)
-            .first()
-        )
+        found = next_attempts(self.profiles_now(customers), offers, self.policies, at)
         return {
             row["customer_id"]: (
                 row["planned_at"],
                 min(row["planned_at"] + self.slot, row["next_window_end"]),
                 row["local_hour"],
             )
-            for row in elsewhere.iter_rows(named=True)
+            for row in found.iter_rows(named=True)
         }
