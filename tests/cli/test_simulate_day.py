@@ -229,3 +229,49 @@ def test_an_abandoned_call_is_recorded_as_such_and_a_day_recorded_before_0007_re
     assert outcome.request_hash == hashlib.sha256(f"{USER_ID}\n{before}".encode()).hexdigest()
     machine = CallRecord("C-1", 1, "fr", 5.0, outcome="machine", machine=True)
     assert _outcome(machine, row, "CMP", T0, "d").outcome == "voicemail"
+
+
+def test_a_day_with_retries_from_the_decision_time_replays(inputs: Inputs) -> None:
+    """Two calls: one at 09:00 in Chicago (15:00 UTC, the decision time), one moved to 15:00 in
+    Halifax (19:00 UTC) so the team stays until 20:30 UTC. The Chicago customer, called 4 times
+    in the last 30 days, does not answer and is retried at 12:00 their time (18:00 UTC, the next
+    slot): their 6th attempt in 30 days.
+    Recorded, the day replays call for call: the call it recorded at the decision time is not in
+    the history it reads the second time (it would have been a 7th attempt, past the cap)."""
+    target = inputs.fresh("retries")
+    shutil.copytree(inputs.campaign, target)
+    moved = pl.datetime(2026, 11, 20, 19, time_zone="UTC")
+    halifax = pl.col("customer_id") == "C-00000265"
+    for name, local in (("call_list.parquet", None), ("decisions.parquet", 15)):
+        frame = pl.read_parquet(target / name)
+        changes = [pl.when(halifax).then(moved).otherwise(pl.col("planned_at")).alias("planned_at")]
+        if local is not None:
+            changes.append(
+                pl.when(halifax).then(local).otherwise(pl.col("local_hour")).alias("local_hour")
+            )
+        frame.with_columns(changes).write_parquet(target / name)
+    url = _store_copy(inputs, "retries.db")
+    earlier = [  # four calls in the last 30 days: with the day's miss, 5 of the 6 allowed
+        {"contact_id": f"K-EARLIER-{n}", "customer_id": "C-00000211",
+         "at": T0 - dt.timedelta(days=5 + n), "channel": "phone", "campaign_id": "PAST",
+         "offer_id": None, "group": "treatment", "outcome": "no_answer", "converted": False,
+         "silence_seconds": None, "agent_id": None}
+        for n in range(4)
+    ]  # fmt: skip
+    with sa.create_engine(url).begin() as connection:
+        connection.execute(sa.insert(SQL_TABLES["contacts"]), earlier)
+    first = _day(url, inputs, "--mode", "predictive", campaign=target)
+    assert first["retries"] == {"planned": 1, "dialled": 1, "reached": 0}
+    with sa.create_engine(url).connect() as connection:
+        query = (
+            "select customer_id, at, outcome from contacts where contact_id like 'K-SIM-%' "
+            "order by at"
+        )
+        rows = [tuple(r) for r in connection.execute(sa.text(query))]
+    assert [(r[0], str(r[1])[:16], r[2]) for r in rows] == [
+        ("C-00000211", "2026-11-20 15:00", "no_answer"),  # dialled at the decision time
+        ("C-00000211", "2026-11-20 18:00", "no_answer"),  # the retry, 12:00 in Chicago
+        ("C-00000265", "2026-11-20 19:00", "accepted"),
+    ]
+    again = _day(url, inputs, "--mode", "predictive", campaign=target)
+    assert (again["recorded"], again["replayed"]) == (0, first["recorded"])

@@ -173,6 +173,14 @@ def campaign_mode(campaign: Path, calls: pl.DataFrame) -> Mode | None:
     return mode
 
 
+def before_the_day(profiles: pl.LazyFrame, start: dt.datetime) -> pl.DataFrame:
+    """The profiles without the contacts recorded from the day's first moment on: a day that
+    starts at the decision time finds its own calls (and a same day's run with another seed)
+    in a profile as of that moment — re-running it must see the same history."""
+    early = pl.element().struct.field("at") < start
+    return profiles.with_columns(c("contact_history").list.filter(early)).collect()
+
+
 def reach_by_hour(
     calls: pl.DataFrame, profiles: pl.DataFrame, truth_seed: int
 ) -> dict[tuple[str, int], float]:
@@ -272,12 +280,13 @@ def run_day(
         mode, mode_from = listed, "campaign"
     else:
         mode, mode_from = dialling.default_mode, "policy"
-    profiles = load_profiles(
-        decided, engine=engine, customer_ids=calls["customer_id"].to_list()
-    ).collect()
-    calls = truth_of_calls(calls, profiles, truth_seed, seed)
     start = calls["planned_at"].min()
     assert isinstance(start, dt.datetime)
+    profiles = before_the_day(
+        load_profiles(decided, engine=engine, customer_ids=calls["customer_id"].to_list()),
+        start,
+    )
+    calls = truth_of_calls(calls, profiles, truth_seed, seed)
     so_far = period_so_far(
         engine,
         dialling.abandonment_period,
