@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.store.conftest import pg_url, store_url  # noqa: F401  (both backends, for test_period)
 from tests.timing.test_period import store_at_the_limit as _make
 
 

@@ -60,9 +60,10 @@ def _at_the_limit() -> list[dict[str, object]]:
     return rows
 
 
-def store_at_the_limit(root: Path) -> str:
-    """A store of the seed customer whose contacts are :func:`_at_the_limit`'s (its URL)."""
-    url = f"sqlite:///{root / 'store.db'}"
+def store_at_the_limit(root: Path, url: str | None = None) -> str:
+    """A store of the seed customer whose contacts are :func:`_at_the_limit`'s (its URL; a new
+    SQLite file in ``root`` unless ``url`` names an empty store)."""
+    url = url or f"sqlite:///{root / 'store.db'}"
     assert import_directory(write_dir(seed_customer_tables(), root / "in"), url).landed
     _, engine = engine_for(url)
     with engine.begin() as connection:
@@ -90,6 +91,23 @@ def test_the_period_so_far_is_read_from_the_stored_contacts(store: sa.Engine) ->
     assert read("campaign") == AnsweredCalls(0, 0)  # no campaign named: nothing to count
     late = period_so_far(store, "30 days", DAY, agent_within_seconds=7.0, campaign_id=None)
     assert late.calls == AnsweredCalls(1001, 21)  # 6.5 s of silence is no longer abandoned
+
+
+def test_postgresql_counts_the_period_as_sqlite_does(store_url: str, tmp_path: Path) -> None:
+    _, engine = engine_for(store_at_the_limit(tmp_path, store_url))
+    try:
+        found = [
+            period_so_far(engine, period, DAY, agent_within_seconds=2.0, campaign_id="PAST").calls
+            for period in ("30 days", "month", "day", "campaign")
+        ]
+    finally:
+        engine.dispose()
+    assert found == [
+        AnsweredCalls(1001, 31),
+        AnsweredCalls(676, 22),
+        AnsweredCalls(21, 3),
+        AnsweredCalls(1000, 30),
+    ]
 
 
 TEAM = [Agent(f"A{i}", frozenset({"fr"})) for i in range(10)]
