@@ -4,9 +4,8 @@ slot of the customer's window, inside the policy's caps.
 Nothing here decides anything the decision core does not. Every few minutes of the simulated day
 (``Settings.retry_seconds``) the dialler plans the retries of the calls missed since it last
 did: each customer's profile (as ``campaign run`` read it) gains the day's missed calls in its
-contact history, and then, at that moment, for all of them at once
-
-the core's :func:`goodcall.decide.next_attempts` says where the next attempt may go:
+contact history, and the core's :func:`goodcall.decide.next_attempts` says, at that moment and
+for all of them at once, where the next attempt may go:
 
 1. the policy engine gives the phone's next window at that moment: the legal hours ∩ the stated
    hours, and no window at all once the attempts cap (6 per 30 days; 4 in France), a frequency
