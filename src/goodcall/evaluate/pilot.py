@@ -33,13 +33,16 @@ from goodcall.catalog.compile import CompiledCatalog, compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
 from goodcall.decide import ITEM_KEYS, CampaignConfig, candidate_table, decide
+from goodcall.decide.plan import explore_capacity
 from goodcall.evaluate.synthetic import (
     DECISION_HOUR_UTC,
+    OBSERVABLE,
     oracle_plan,
     scorable_decisions,
     with_everyone,
 )
 from goodcall.hashing import stable_uniform
+from goodcall.models.explore import with_catalog_priors
 from goodcall.models.inputs import offer_table
 from goodcall.models.registry import ModelSet, train_model_set
 from goodcall.models.rows import training_rows
@@ -75,17 +78,73 @@ class PilotResult:
     pilot_controls: int  # customers the pilot held out
     pilot_conversions: int
     training_rows: dict[str, int]  # rows of each model set of the rollout
-    pilot: dict[str, PolicyScore]  # oracle, ours (on the pilot's customers)
-    rollout: dict[str, PolicyScore]  # oracle, ours with each model set (the others)
+    pilot: dict[str, PolicyScore]  # oracle(s), ours (on the pilot's customers)
+    rollout: dict[str, PolicyScore]  # oracle(s), ours with each model set (the others)
+    exploration: Exploration
     seconds: dict[str, float] = field(default_factory=dict)
 
     def rollout_captured(self, name: str) -> float:
         """Share of the oracle's incremental value on the rollout's customers."""
         return self.rollout[name].captured(self.rollout["oracle"])
 
+    def rollout_learnable(self, name: str) -> float | None:
+        """Share of the observable oracle's value (what the data can tell) on the rollout's
+        customers; None when it was not computed."""
+        return _share(self.rollout, name, OBSERVABLE)
+
     def pilot_captured(self) -> float:
         """Share of the oracle's incremental value the pilot itself captured."""
         return self.pilot["ours"].captured(self.pilot["oracle"])
+
+    def pilot_learnable(self) -> float | None:
+        """Share of the observable oracle's value the pilot itself captured (None: not run)."""
+        return _share(self.pilot, "ours", OBSERVABLE)
+
+
+def _share(scores: dict[str, PolicyScore], name: str, reference: str) -> float | None:
+    return scores[name].captured(scores[reference]) if reference in scores else None
+
+
+@dataclass(frozen=True)
+class Exploration:
+    """How the pilot spent its exploration budget: the cells its model set had not seen enough
+    of (*cold*: fewer than the maturity threshold of treated contacts in that very offer ×
+    channel) and the contacts the Thompson draws won in each."""
+
+    budget: int  # contacts the exploration slice may take
+    cold_cells: int  # offer × channel cells of the catalog the pilot's models hold as not mature
+    cold_candidates: int  # of those, cells with a candidate among the pilot's customers
+    contacts: dict[tuple[str, str], int]  # explored contacts per (offer, channel)
+
+    @property
+    def explored(self) -> int:
+        return sum(self.contacts.values())
+
+
+def exploration_of(
+    decided: pl.DataFrame,
+    candidates: pl.DataFrame,
+    posteriors: pl.DataFrame,
+    config: CampaignConfig,
+) -> Exploration:
+    """The exploration a pilot's decisions made: ``decided`` is the decision frame,
+    ``candidates`` the candidate items (``offer_id``, ``channel``) and ``posteriors`` the cells
+    of the model set they were decided with, completed to the catalog."""
+    cold = posteriors.filter(~c("mature")).select("offer_id", "channel")
+    offered = candidates.select("offer_id", "channel").unique()
+    explored = (
+        decided.filter((c("decision") == "contact") & c("explore"))
+        .group_by("offer_id", "channel")
+        .len()
+        .sort("len", "offer_id", "channel", descending=[True, False, False])
+    )
+    treated = decided.filter(c("group") == "treatment").height
+    return Exploration(
+        budget=int(explore_capacity(config, treated)),
+        cold_cells=cold.height,
+        cold_candidates=cold.join(offered, on=["offer_id", "channel"]).height,
+        contacts={(o, ch): n for o, ch, n in explored.iter_rows()},
+    )
 
 
 def in_pilot(customer_ids: pl.Series, share: float, seed: int) -> pl.Series:
@@ -183,17 +242,33 @@ class _Setting:
             policies=self.policies, models=models, at=at, config=config,
         ).frame  # fmt: skip
 
-    def oracle(
+    def candidates(
         self, profiles: pl.DataFrame, at: dt.datetime, config: CampaignConfig
-    ) -> PolicyScore:
-        """The truth-optimal plan on the same candidates under the same capacity, scored."""
+    ) -> pl.DataFrame:
+        """Every candidate item (:data:`ITEM_KEYS`) the core would arbitrate."""
         stages = candidate_table(
             profiles.lazy(), catalog=self.catalog, compiled=self.compiled,
             policies=self.policies, at=at, config=config,
         )  # fmt: skip
-        candidates = stages.items.select(ITEM_KEYS)
-        plan, _ = oracle_plan(candidates, profiles, self.truth, config, self.catalog, at)
-        return self.score(with_everyone(plan, profiles.select("customer_id")), profiles)
+        return stages.items.select(ITEM_KEYS)
+
+    def oracles(
+        self, profiles: pl.DataFrame, at: dt.datetime, config: CampaignConfig,
+        candidates: pl.DataFrame, observable_draws: int,
+    ) -> dict[str, PolicyScore]:  # fmt: skip
+        """The truth-optimal plan on the same candidates under the same capacity, scored; and
+        the observable oracle's (what the data can tell) when ``observable_draws`` > 0."""
+        everyone = profiles.select("customer_id")
+        draws = {"oracle": 0, OBSERVABLE: observable_draws}
+        scores = {}
+        for name, n in draws.items():
+            if name == OBSERVABLE and n <= 0:
+                continue
+            plan, _ = oracle_plan(
+                candidates, profiles, self.truth, config, self.catalog, at, observable_draws=n
+            )
+            scores[name] = self.score(with_everyone(plan, everyone), profiles)
+        return scores
 
     def score(self, frame: pl.DataFrame, profiles: pl.DataFrame) -> PolicyScore:
         return score_policy(frame, profiles, self.truth)
@@ -206,21 +281,25 @@ NO_HOLDOUT = {"control_share": 0.0, "explore_share": 0.0}
 class _Pilot:
     contacts: pl.DataFrame  # rows of the contacts table, drawn
     scores: dict[str, PolicyScore]
+    exploration: Exploration
 
 
 def _run_pilot_stage(
     setting: _Setting, profiles: pl.DataFrame, models: ModelSet, at: dt.datetime,
-    config: CampaignConfig, rng_seed: int,
+    config: CampaignConfig, rng_seed: int, observable_draws: int,
 ) -> _Pilot:  # fmt: skip
     """Decide the pilot's customers (control group and exploration on), draw what happened."""
     decided = setting.decide(profiles, models, at, config)
     rows = pilot_contacts(decided)
     drawn = draw_contacts(rows, profiles, setting.truth, config.campaign_id, rng_seed)
+    bare = config.model_copy(update=NO_HOLDOUT)
+    candidates = setting.candidates(profiles, at, bare)
     scores = {
-        "oracle": setting.oracle(profiles, at, config.model_copy(update=NO_HOLDOUT)),
+        **setting.oracles(profiles, at, bare, candidates, observable_draws),
         "ours": setting.score(scorable_decisions(decided), profiles),
     }
-    return _Pilot(drawn, scores)
+    posteriors = with_catalog_priors(models.posteriors, list(setting.catalog.offers))
+    return _Pilot(drawn, scores, exploration_of(decided, candidates, posteriors, config))
 
 
 def _profiles(tables: dict[str, pl.DataFrame], at: dt.datetime) -> pl.DataFrame:
@@ -240,9 +319,11 @@ def run_pilot(
     lead_days: int = PILOT_LEAD_DAYS,
     method: str = "auto",
     params: LightGBMParams | None = None,
+    observable_draws: int = 16,
     progress: Progress | None = None,
 ) -> PilotResult:
-    """Pilot, learn, roll out: see the module docstring. ``progress`` hears each of
+    """Pilot, learn, roll out: see the module docstring. ``observable_draws``: lattice points
+    of the observable oracle (0: do not compute it). ``progress`` hears each of
     :data:`PILOT_STEPS` begin."""
     if not 0.0 < share < 1.0:
         raise ValueError(f"the pilot's share of the customers must be in (0, 1); got {share}")
@@ -264,7 +345,7 @@ def run_pilot(
     config = CampaignConfig(campaign_id=f"PILOT-{seed}", calls_per_day=pilot_calls)
     pilot = _run_pilot_stage(
         setting, then.filter(in_pilot(then["customer_id"], share, seed)), early, pilot_at,
-        config, seed + 7_919,
+        config, seed + 7_919, observable_draws,
     )  # fmt: skip
     seconds["pilot"], tick = time.perf_counter() - tick, time.perf_counter()
 
@@ -280,7 +361,8 @@ def run_pilot(
         campaign_id=f"ROLLOUT-{seed}", calls_per_day=max(1, calls_per_day - pilot_calls),
         **NO_HOLDOUT,
     )  # fmt: skip
-    rollout = {"oracle": setting.oracle(rest, rollout_at, config)}
+    candidates = setting.candidates(rest, rollout_at, config)
+    rollout = setting.oracles(rest, rollout_at, config, candidates, observable_draws)
     for name, (models, _) in trained.items():
         frame = setting.decide(rest, models, rollout_at, config)
         rollout[f"ours, {name}"] = setting.score(scorable_decisions(frame), rest)
@@ -293,5 +375,5 @@ def run_pilot(
         pilot_controls=pilot.contacts.height - treated.height,
         pilot_conversions=int(pilot.contacts["converted"].sum()),
         training_rows={name: rows for name, (_, rows) in trained.items()},
-        pilot=pilot.scores, rollout=rollout, seconds=seconds,
+        pilot=pilot.scores, rollout=rollout, exploration=pilot.exploration, seconds=seconds,
     )  # fmt: skip
