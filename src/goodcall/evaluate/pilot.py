@@ -15,10 +15,11 @@ learns from what happened, then rolls it out. On the synthetic carrier of
 3. **rollout** — at the decision time, the other customers are decided twice under the rest of
    the calls: with the models trained on the history alone (what ``evaluate synthetic`` scores)
    and with the models retrained on the history *and the pilot*; both are scored against the
-   oracle on the same customers.
+   oracle and the observable oracle (what the recorded data can tell) on the same customers.
 
-The pilot's own value is reported too, against the oracle on the pilot's customers: its control
-group and exploration give up some value today to measure and to learn.
+The pilot's own value is reported too, against both oracles on the pilot's customers: its control
+group and exploration give up some value today to measure and to learn; so is how it spent its
+exploration budget (:class:`Exploration`: Thompson-explored contacts per cold cell).
 """
 
 from __future__ import annotations
