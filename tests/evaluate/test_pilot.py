@@ -13,7 +13,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from goodcall.decide import CampaignConfig
 from goodcall.evaluate.pilot import (
     draw_contacts,
     exploration_of,
@@ -120,8 +119,7 @@ def test_the_pilots_exploration_is_counted_per_cell() -> None:
         }
     )
     candidates = pl.DataFrame({"offer_id": ["A", "B", "B"], "channel": ["email", "phone", "app"]})
-    config = CampaignConfig(campaign_id="P", calls_per_day=100, explore_share=0.05)
-    explored = exploration_of(decided, candidates, posteriors, config)
+    explored = exploration_of(decided, candidates, posteriors, budget=5.0)
     # the exploit contact of B by e-mail is not counted; C × app is cold but has no candidate
     assert explored.contacts == {("A", "email"): 2, ("B", "phone"): 1}
     assert (explored.explored, explored.budget) == (3, 5)

@@ -33,8 +33,7 @@ import polars as pl
 from goodcall.catalog.compile import CompiledCatalog, compile_catalog
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Catalog
-from goodcall.decide import ITEM_KEYS, CampaignConfig, candidate_table, decide
-from goodcall.decide.plan import explore_capacity
+from goodcall.decide import ITEM_KEYS, CampaignConfig, Decisions, candidate_table, decide
 from goodcall.evaluate.synthetic import (
     DECISION_HOUR_UTC,
     OBSERVABLE,
@@ -112,7 +111,7 @@ class Exploration:
     of (*cold*: fewer than the maturity threshold of treated contacts in that very offer ×
     channel) and the contacts the Thompson draws won in each."""
 
-    budget: int  # contacts the exploration slice may take
+    budget: int  # contacts the exploration slice may take (0: the plan had no exploration item)
     cold_cells: int  # offer × channel cells of the catalog the pilot's models hold as not mature
     cold_candidates: int  # of those, cells with a candidate among the pilot's customers
     contacts: dict[tuple[str, str], int]  # explored contacts per (offer, channel)
@@ -126,11 +125,12 @@ def exploration_of(
     decided: pl.DataFrame,
     candidates: pl.DataFrame,
     posteriors: pl.DataFrame,
-    config: CampaignConfig,
+    budget: float,
 ) -> Exploration:
     """The exploration a pilot's decisions made: ``decided`` is the decision frame,
-    ``candidates`` the candidate items (``offer_id``, ``channel``) and ``posteriors`` the cells
-    of the model set they were decided with, completed to the catalog."""
+    ``candidates`` the candidate items (``offer_id``, ``channel``), ``posteriors`` the cells
+    of the model set they were decided with, completed to the catalog, and ``budget`` the
+    capacity of the plan's ``explore`` resource."""
     cold = posteriors.filter(~c("mature")).select("offer_id", "channel")
     offered = candidates.select("offer_id", "channel").unique()
     explored = (
@@ -139,9 +139,8 @@ def exploration_of(
         .len()
         .sort("len", "offer_id", "channel", descending=[True, False, False])
     )
-    treated = decided.filter(c("group") == "treatment").height
     return Exploration(
-        budget=int(explore_capacity(config, treated)),
+        budget=int(budget),
         cold_cells=cold.height,
         cold_candidates=cold.join(offered, on=["offer_id", "channel"]).height,
         contacts={(o, ch): n for o, ch, n in explored.iter_rows()},
@@ -237,11 +236,11 @@ class _Setting:
 
     def decide(
         self, profiles: pl.DataFrame, models: ModelSet, at: dt.datetime, config: CampaignConfig
-    ) -> pl.DataFrame:
+    ) -> Decisions:
         return decide(
             profiles.lazy(), catalog=self.catalog, compiled=self.compiled,
             policies=self.policies, models=models, at=at, config=config,
-        ).frame  # fmt: skip
+        )  # fmt: skip
 
     def candidates(
         self, profiles: pl.DataFrame, at: dt.datetime, config: CampaignConfig
@@ -290,7 +289,8 @@ def _run_pilot_stage(
     config: CampaignConfig, rng_seed: int, observable_draws: int,
 ) -> _Pilot:  # fmt: skip
     """Decide the pilot's customers (control group and exploration on), draw what happened."""
-    decided = setting.decide(profiles, models, at, config)
+    decisions = setting.decide(profiles, models, at, config)
+    decided = decisions.frame
     rows = pilot_contacts(decided)
     drawn = draw_contacts(rows, profiles, setting.truth, config.campaign_id, rng_seed)
     bare = config.model_copy(update=NO_HOLDOUT)
@@ -300,7 +300,8 @@ def _run_pilot_stage(
         "ours": setting.score(scorable_decisions(decided), profiles),
     }
     posteriors = with_catalog_priors(models.posteriors, list(setting.catalog.offers))
-    return _Pilot(drawn, scores, exploration_of(decided, candidates, posteriors, config))
+    budget = decisions.plan.capacity.get("explore", 0.0)
+    return _Pilot(drawn, scores, exploration_of(decided, candidates, posteriors, budget))
 
 
 def _profiles(tables: dict[str, pl.DataFrame], at: dt.datetime) -> pl.DataFrame:
@@ -365,7 +366,7 @@ def run_pilot(
     candidates = setting.candidates(rest, rollout_at, config)
     rollout = setting.oracles(rest, rollout_at, config, candidates, observable_draws)
     for name, (models, _) in trained.items():
-        frame = setting.decide(rest, models, rollout_at, config)
+        frame = setting.decide(rest, models, rollout_at, config).frame
         rollout[f"ours, {name}"] = setting.score(scorable_decisions(frame), rest)
     seconds["rollout"] = time.perf_counter() - tick
     steps.finish()
