@@ -59,11 +59,12 @@ def _utf8(keys: pl.Series) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]
     return offsets, data
 
 
-def fnv1a64(keys: pl.Series) -> U64:
-    """FNV-1a 64-bit hash of each key's UTF-8 bytes."""
+def fnv1a64(keys: pl.Series, start: U64 | None = None) -> U64:
+    """FNV-1a 64-bit hash of each key's UTF-8 bytes; with ``start`` (the hashes of prefixes,
+    one per key), the hash of each prefix followed by its key."""
     offsets, data = _utf8(keys)
     starts, lengths = offsets[:-1], offsets[1:] - offsets[:-1]
-    h = np.full(starts.size, FNV_OFFSET, dtype=np.uint64)
+    h = np.full(starts.size, FNV_OFFSET, dtype=np.uint64) if start is None else start.copy()
     if data.size == 0:
         return h
     last = data.size - 1
@@ -75,9 +76,24 @@ def fnv1a64(keys: pl.Series) -> U64:
     return h
 
 
+def fnv1a64_extend(hashes: U64, suffix: str) -> U64:
+    """The FNV-1a 64 hashes of keys followed by ``suffix``, from the keys' own ``hashes``: the
+    same numbers as hashing the longer keys, without going over their common part again."""
+    h = hashes.copy()
+    with np.errstate(over="ignore"):
+        for byte in suffix.encode("utf-8"):
+            h = (h ^ np.uint64(byte)) * FNV_PRIME
+    return h
+
+
 def stable_uniform(keys: pl.Series) -> F64:
     """A uniform number in [0, 1) per key, identical on every run and platform."""
-    bits = _splitmix64(fnv1a64(keys)) >> np.uint64(11)
+    return uniform_of_hashes(fnv1a64(keys))
+
+
+def uniform_of_hashes(hashes: U64) -> F64:
+    """:func:`stable_uniform` of keys whose FNV-1a 64 ``hashes`` are known."""
+    bits = _splitmix64(hashes) >> np.uint64(11)
     return bits.astype(np.float64) / _TWO_53
 
 

@@ -35,7 +35,7 @@ import polars as pl
 
 from goodcall.catalog.model import Offer, Prior
 from goodcall.channels import CHANNELS
-from goodcall.hashing import stable_uniform
+from goodcall.hashing import fnv1a64, fnv1a64_extend, uniform_of_hashes
 
 c = pl.col
 
@@ -204,12 +204,16 @@ def posterior_means() -> list[pl.Expr]:
 
 
 def beta_draw(
-    keys: pl.Series, alpha: npt.NDArray[np.float64], beta: npt.NDArray[np.float64]
+    keys: pl.Series | npt.NDArray[np.uint64],
+    alpha: npt.NDArray[np.float64],
+    beta: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
-    """One Beta(α, β) draw per key, from the key's stable uniform (inverse CDF)."""
+    """One Beta(α, β) draw per key, from the key's stable uniform (inverse CDF); ``keys`` are
+    the keys' text or their FNV-1a 64 hashes (:func:`goodcall.hashing.fnv1a64`)."""
     from scipy.special import betaincinv  # SciPy: imported when used (see goodcall.cli)
 
-    u = np.clip(stable_uniform(keys), 1e-12, 1 - 1e-12)
+    hashes = fnv1a64(keys) if isinstance(keys, pl.Series) else keys
+    u = np.clip(uniform_of_hashes(hashes), 1e-12, 1 - 1e-12)
     return np.asarray(betaincinv(alpha, beta, u), dtype=np.float64)
 
 
@@ -217,18 +221,20 @@ def thompson_draws(
     frame: pl.DataFrame, campaign_id: str
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """(sampled uplift, sampled P(annoy)) per row of ``frame`` (customer_id, offer_id, channel
-    and the posterior columns)."""
-    base = pl.concat_str(
-        pl.lit(campaign_id), c("customer_id"), c("offer_id"), c("channel"), separator=":"
-    )
-    keys = frame.select(
-        (base + ":t").alias("t"), (base + ":c").alias("c"), (base + ":a").alias("a")
-    )
+    and the posterior columns). Each draw's key is ``campaign:customer:offer:channel:`` and the
+    draw's letter; the common part is hashed once (FNV-1a reads its bytes in order)."""
+    base = frame.select(
+        pl.concat_str(
+            pl.lit(campaign_id), c("customer_id"), c("offer_id"), c("channel"), pl.lit(""),
+            separator=":",
+        )
+    ).to_series()  # fmt: skip
+    common = fnv1a64(base)
 
     def col(name: str) -> npt.NDArray[np.float64]:
         return frame[name].to_numpy().astype(np.float64)
 
-    p_t = beta_draw(keys["t"], col("alpha_t"), col("beta_t"))
-    p_c = beta_draw(keys["c"], col("alpha_c"), col("beta_c"))
-    p_a = beta_draw(keys["a"], col("alpha_a"), col("beta_a"))
+    p_t = beta_draw(fnv1a64_extend(common, "t"), col("alpha_t"), col("beta_t"))
+    p_c = beta_draw(fnv1a64_extend(common, "c"), col("alpha_c"), col("beta_c"))
+    p_a = beta_draw(fnv1a64_extend(common, "a"), col("alpha_a"), col("beta_a"))
     return p_t - p_c, p_a
