@@ -1,7 +1,7 @@
 """Audit a call list against the catalog, the policies and the customers' profiles.
 
 Every planned contact is checked at its own planned time with the same engines that make
-goodcall's own decisions: the offer's rules and built-in checks (:func:`evaluate_offers`), the
+goodcall's own decisions: the offer's rules and built-in checks (:func:`evaluate_failures`), the
 contact policies (:func:`contact_violations`, counting the list's own earlier calls toward caps and
 attempts), plus what only a call list can get wrong — the language and the register it plans to
 use. One row per finding: the rule's code, a severity, the rule and the evidence.
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 import polars as pl
 
 from goodcall.catalog.compile import CompiledCatalog
-from goodcall.catalog.engine import evaluate_offers
+from goodcall.catalog.failures import evaluate_failures
 from goodcall.catalog.parse import suggest
 from goodcall.policy.engine import contact_violations
 from goodcall.policy.resolve import CompiledPolicies
@@ -290,7 +290,8 @@ def _channel_not_offered(rows: pl.DataFrame, catalog: CompiledCatalog) -> pl.Dat
 def _offer_checks(
     rows: pl.DataFrame, customers: pl.DataFrame, catalog: CompiledCatalog
 ) -> pl.DataFrame:
-    """Each row's own offer, evaluated at the row's planned time (one offer at a time)."""
+    """Each row's own offer, evaluated at the row's planned time (one offer at a time): its
+    failing checks and active notices (:func:`evaluate_failures`)."""
     parts = []
     for offer in catalog.offers:
         mine = rows.filter(pl.col("offer_id") == offer.id)
@@ -299,41 +300,34 @@ def _offer_checks(
         # lazy, so that only the profile columns this offer's checks read are joined
         frame = (
             mine.lazy()
-            .select("row", "planned_at", "customer_id", pl.col("line_id").alias("__call_line"))
+            .select(
+                pl.col("row").alias("__row"),
+                "planned_at",
+                "customer_id",
+                pl.col("line_id").alias("__call_line"),
+            )
             .join(customers.lazy(), on="customer_id", how="left")
         )
-        single = CompiledCatalog(catalog.catalog, (offer,))
-        result = evaluate_offers(
-            frame.rename({"row": "__row"}),
-            single,
+        failed = evaluate_failures(
+            frame,
+            CompiledCatalog(catalog.catalog, (offer,)),
             "planned_at",
             id_column="__row",
             line_column="__call_line",
-        ).collect()
-        failed = (
-            result.select(
-                pl.col("__row").alias("row"),
-                pl.concat_list("reasons", "notices")
-                .list.filter(~pl.element().struct.field("ok"))
-                .alias("why"),
-            )
-            .filter(pl.col("why").list.len() > 0)
-            .explode("why")
-            .unnest("why")
-            .join(mine.select(_KEYS), on="row", how="left")
         )
-        parts.append(
-            _finding(
-                failed,
-                pl.col("code"),
-                pl.when(pl.col("code").is_in(list(WARNING_CODES)))
-                .then(pl.lit("warning"))
-                .otherwise(pl.lit("error")),
-                pl.col("rule"),
-                pl.col("evidence"),
-            )
-        )
-    return pl.concat(parts) if parts else pl.DataFrame(schema=FINDINGS_SCHEMA)
+        parts.append(failed.select(pl.col("__row").alias("row"), "code", "rule", "evidence"))
+    if not parts:
+        return pl.DataFrame(schema=FINDINGS_SCHEMA)
+    failed = pl.concat(parts).join(rows.select(_KEYS), on="row", how="left")
+    return _finding(
+        failed,
+        pl.col("code"),
+        pl.when(pl.col("code").is_in(list(WARNING_CODES)))
+        .then(pl.lit("warning"))
+        .otherwise(pl.lit("error")),
+        pl.col("rule"),
+        pl.col("evidence"),
+    )
 
 
 def _unknown_lines(rows: pl.DataFrame, customers: pl.DataFrame) -> pl.DataFrame:

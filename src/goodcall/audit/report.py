@@ -12,6 +12,7 @@ from typing import Any, Literal
 import polars as pl
 
 from goodcall.audit.findings import FINDINGS_SCHEMA, in_list_order
+from goodcall.brief.memo import ReasonMemo
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.texts import CHANNEL_NAMES, parse_evidence, reason_text
 from goodcall.policy.texts import policy_reason_text
@@ -84,11 +85,12 @@ def worded_findings(
 ) -> pl.DataFrame:
     """The findings of :func:`goodcall.audit.findings.audit_chunks` with their sentences, in the
     list's order: each chunk is worded (with its own customers' profiles) and compacted before
-    the next one is computed, so memory holds one chunk's texts, not the whole list's."""
+    the next one is computed, so memory holds one chunk's texts, not the whole list's. One
+    :class:`ReasonMemo` serves every chunk: what an offer rule's sentence reads is learnt once."""
+    memo = ReasonMemo(reason_text, catalog.catalog, _as_is)
     parts = []
     for found, customers in chunks:
-        by_id = {str(r["customer_id"]): r for r in customers.iter_rows(named=True)}
-        worded = with_messages(found, by_id, catalog, lang)
+        worded = with_messages(found, customers, catalog, lang, memo)
         parts.append(worded.with_columns(pl.col(c).cast(pl.Categorical) for c in COMPACT))
     schema = pl.Schema({**FINDINGS_SCHEMA, "message": pl.String()})
     return in_list_order(parts, schema)
@@ -96,28 +98,79 @@ def worded_findings(
 
 def with_messages(
     findings: pl.DataFrame,
-    profiles: Mapping[str, Mapping[str, Any]],
+    customers: pl.DataFrame,
     catalog: CompiledCatalog,
     lang: Lang,
+    memo: ReasonMemo | None = None,
 ) -> pl.DataFrame:
-    """``findings`` plus a ``message`` column: the sentence for each finding.
+    """``findings`` plus a ``message`` column: the sentence of each finding, as :func:`message`
+    says it with the customer's profile (a row of ``customers``; none for a customer not there).
 
-    Each distinct sentence input is worded once: a policy or audit sentence depends on the code,
-    rule, evidence and channel only; an offer rule's sentence also on the customer's profile."""
-    by_customer = pl.col("code").str.starts_with("catalog.")
-    keyed = findings.with_columns(
-        pl.when(by_customer).then(pl.col("customer_id")).alias("__who"),
+    Python words each distinct input once. A policy or audit sentence depends on the code, rule,
+    evidence and channel only (and a catalog one on the offer). An offer rule's sentence also
+    reads the profile: :class:`ReasonMemo` learns which values it reads (the plan's name, the
+    device, one field of one line) and words it once per distinct set of those values, not once
+    per customer."""
+    memo = memo if memo is not None else ReasonMemo(reason_text, catalog.catalog, _as_is)
+    numbered = findings.with_row_index("__i").join(
+        customers.select("customer_id").with_row_index("_p"),
+        on="customer_id",
+        how="left",
+        maintain_order="left",
     )
-    keys = ["__who", "offer_id", "channel", "code", "rule", "evidence"]
-    distinct = keyed.select(*keys, "customer_id").unique(subset=keys, keep="first")
+    code = pl.col("code")
+    profiled = (
+        code.str.starts_with("catalog.")
+        & (code != "catalog.validity.channel")
+        & pl.col("offer_id").is_in(list(catalog.offer_ids))
+        & pl.col("_p").is_not_null()
+    )
+    by_profile = numbered.filter(profiled)
+    rest = numbered.filter(~profiled)
+    worded = [_without_profile(rest, catalog, lang)]
+    if by_profile.height:
+        reasons = by_profile.select(
+            "offer_id",
+            pl.lit(lang).alias("lang"),
+            "code",
+            pl.lit(False).alias("ok"),
+            "rule",
+            "evidence",
+            pl.col("_p").cast(pl.Int64),
+        )
+        texts = memo.texts(reasons, customers)
+        worded.append(by_profile.select("__i", texts.alias("message")))
+    messages = pl.concat(worded).sort("__i").get_column("message")
+    return findings.with_columns(messages)
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def _without_profile(rows: pl.DataFrame, catalog: CompiledCatalog, lang: Lang) -> pl.DataFrame:
+    """``__i`` and ``message`` of findings whose sentence reads no profile (policy and audit
+    findings, the channel of an offer, an offer rule of a customer not in the store)."""
+    keys = ["__offer", "channel", "code", "rule", "evidence"]
+    keyed = rows.select(
+        "__i",
+        pl.when(pl.col("code").str.starts_with("catalog."))
+        .then(pl.col("offer_id"))
+        .alias("__offer"),
+        *keys[1:],
+    )
+    distinct = keyed.select(keys).unique(maintain_order=True)
     messages = [
-        message(row, profiles.get(str(row["customer_id"]), {}), catalog, lang)
-        for row in distinct.iter_rows(named=True)
+        message(
+            {"offer_id": offer, "channel": channel, "code": code, "rule": rule, "evidence": ev},
+            {},
+            catalog,
+            lang,
+        )
+        for offer, channel, code, rule, ev in distinct.iter_rows()
     ]
-    worded = distinct.select(keys).with_columns(pl.Series("message", messages, dtype=pl.String))
-    return keyed.join(worded, on=keys, how="left", nulls_equal=True, maintain_order="left").drop(
-        "__who"
-    )
+    texts = distinct.with_columns(pl.Series("message", messages, dtype=pl.String))
+    return keyed.join(texts, on=keys, how="left", nulls_equal=True).select("__i", "message")
 
 
 def message(

@@ -194,14 +194,10 @@ def _judged(
             )
         )
     lines = view(rows, CompiledCatalog(compiled.catalog, per_line), True)
-    key = pl.when(pl.col("eligible")).then(pl.col(LINE_RANK)).otherwise(pl.col(LINE_RANK) + 1_000)
-    keep = key == key.min().over("__judged_row", "offer_id")
     if line_column is not None:
         wanted = rows.select("__judged_row", pl.col(line_column).alias("__wanted"))
         lines = lines.join(wanted, on="__judged_row", how="left")
-        found = pl.col(LINE_ID) == pl.col("__wanted")
-        on_account = found.fill_null(False).any().over("__judged_row", "offer_id")
-        keep = pl.when(on_account).then(found).otherwise(keep)
+    keep = line_choice(["__judged_row", "offer_id"], wanted=line_column is not None)
     parts.append(lines.filter(keep).drop(LINE_RANK, "__wanted", strict=False))
     order = {offer_id: i for i, offer_id in enumerate(compiled.offer_ids)}
     judged = (
@@ -215,6 +211,20 @@ def _judged(
     return judged.select(id_column, "offer_id", LINE_ID, *fields)
 
 
+def line_choice(by: list[str], wanted: bool) -> pl.Expr:
+    """Which line rows of a per-line offer to keep, one per group ``by`` (an account and an
+    offer): the first eligible line in the account's order (rank 0, the primary line, first),
+    else the primary line; with ``wanted`` (a ``__wanted`` column of lines), the wanted line
+    when it is on the account. Reads ``eligible``, ``line_id`` and the line's rank."""
+    key = pl.when(pl.col("eligible")).then(pl.col(LINE_RANK)).otherwise(pl.col(LINE_RANK) + 1_000)
+    keep = key == key.min().over(by)
+    if not wanted:
+        return keep
+    found = pl.col(LINE_ID) == pl.col("__wanted")
+    on_account = found.fill_null(False).any().over(by)
+    return pl.when(on_account).then(found).otherwise(keep)
+
+
 def _check_columns(
     profiles: pl.LazyFrame,
     compiled: CompiledCatalog,
@@ -222,10 +232,11 @@ def _check_columns(
     channels: Sequence[str] | None,
     id_column: str,
     per_line: bool = False,
+    carry: Sequence[str] = (),
 ) -> tuple[pl.LazyFrame, list[_OfferColumns], bool]:
     """The profiles with one boolean column per check and per notice of every offer (one row
     per line of each account when ``per_line``), the layout, and whether the rows carry
-    ``__judged_row``."""
+    ``__judged_row``. ``carry``: more columns of ``profiles`` to keep."""
     at_expr = _at_expression(at)
     wanted = frozenset(channels) if channels is not None else None
     if wanted is not None and not wanted <= frozenset(CHANNELS):
@@ -237,7 +248,7 @@ def _check_columns(
         needed.add(at)
     schema = profiles.collect_schema()
     _check_schema(schema, needed, id_column)
-    carried = {id_column, *(["__judged_row"] if "__judged_row" in schema else [])}
+    carried = {id_column, *carry, *(["__judged_row"] if "__judged_row" in schema else [])}
     if per_line:
         frame = explode_lines(
             profiles.select(sorted(needed | carried | {"lines"})), at_expr.dt.date(), needed
@@ -437,8 +448,14 @@ def field_evidence(name: str) -> pl.Expr:
 
 
 def _evidence(check: Check) -> pl.Expr:
+    """A check's evidence from the ``__ev_`` columns (:func:`_evidence_columns`)."""
+    return check_evidence(check, lambda name: pl.col(f"__ev_{name}"))
+
+
+def check_evidence(check: Check, field: Callable[[str], pl.Expr] = field_evidence) -> pl.Expr:
+    """A check's evidence: its own, else ``name=value`` of each field it reads (``field``)."""
     if check.evidence is not None:
         return check.evidence
     if check.fields:
-        return pl.concat_str([pl.col(f"__ev_{f}") for f in check.fields], separator=", ")
+        return pl.concat_str([field(f) for f in check.fields], separator=", ")
     return pl.lit("")

@@ -185,27 +185,26 @@ def contact_violations(
         wanted |= set(c.columns)
         for check in c.checks:
             wanted |= set(check.evidence.meta.root_names())
-    rows = frame.select(sorted(wanted)).collect()
-    parts: list[pl.DataFrame] = []
+    rows = frame.select(sorted(wanted)).collect().lazy()
+    parts: list[pl.LazyFrame] = []
     for c in layout:
         mine = rows.filter(pl.col("channel") == c.name)
         for check, column in zip(c.checks, c.columns, strict=True):
-            failed = mine.filter(~pl.col(column))
-            if failed.height:
-                parts.append(
-                    failed.select(
-                        "__planned",
-                        *names,
-                        pl.lit(check.code).alias("code"),
-                        pl.lit(check.rule).alias("rule"),
-                        check.evidence.cast(pl.String).alias("evidence"),
-                        pl.lit(len(parts), pl.Int64).alias("__check"),
-                    )
+            parts.append(  # lazy: only the columns a check's evidence reads are filtered
+                mine.filter(~pl.col(column)).select(
+                    "__planned",
+                    *names,
+                    pl.lit(check.code, pl.String).alias("code"),
+                    pl.lit(check.rule, pl.String).alias("rule"),
+                    check.evidence.cast(pl.String).alias("evidence"),
+                    pl.lit(len(parts), pl.Int64).alias("__check"),
                 )
+            )
+    empty = {"code": pl.String(), "rule": pl.String(), "evidence": pl.String()}
     if not parts:
-        empty = {"code": pl.String, "rule": pl.String, "evidence": pl.String}
         return pl.DataFrame(schema={**planned.collect_schema(), **empty})
-    return pl.concat(parts).sort("__planned", "__check").drop("__planned", "__check")
+    found = pl.concat(parts).collect()
+    return found.sort("__planned", "__check").drop("__planned", "__check")
 
 
 def _planned_rows(

@@ -32,6 +32,7 @@ def with_list_counts(rows: pl.LazyFrame, policies: Policies, order: str) -> pl.L
     """``rows`` with ``__att_n`` and every ``__cap_n_<channel>`` raised by the same customer's
     calls earlier in the list (by ``__at``, ties by ``order``) inside each period; needs
     ``__row``, ``customer_id``, ``channel``, ``__at``, ``__att_days`` and the history counts."""
+    rows = rows.cache()  # read twice: ranked here, and the counts joined back onto it
     ranked = (
         rows.select("__row", _CUSTOMER, "channel", "__at", "__att_days", order)
         .sort(_CUSTOMER, "__at", order, nulls_last=True)
@@ -41,12 +42,14 @@ def with_list_counts(rows: pl.LazyFrame, policies: Policies, order: str) -> pl.L
                 for c in CHANNELS
             ]
         )
+        .cache()
     )
     marks = (
         ranked.filter(pl.col("__at").is_not_null())
         .group_by(_CUSTOMER, "__at")
         .agg([pl.col(_running(c)).max() for c in CHANNELS])
         .sort("__at")
+        .cache()
     )
     periods: list[tuple[str, pl.Expr, tuple[str, ...]]] = [
         (

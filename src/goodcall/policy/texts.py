@@ -224,14 +224,15 @@ def _legal(s: _Say) -> str:
             f"unknown time zone ({zone.split(' ')[0]})",
         )
     window = s.span(s.ev.get("window", "none"))
+    local = s.local()
     if s.ok:
         return s(
-            f"{s.local()} chez le client, dans la plage légale ({window}, {where})",
-            f"{s.local()} for the customer, inside the legal window ({window}, {where})",
+            f"{local} chez le client, dans la plage légale ({window}, {where})",
+            f"{local} for the customer, inside the legal window ({window}, {where})",
         )
     return s(
-        f"{s.local()} chez le client, hors de la plage légale ({window}, {where})",
-        f"{s.local()} for the customer, outside the legal window ({window}, {where})",
+        f"{local} chez le client, hors de la plage légale ({window}, {where})",
+        f"{local} for the customer, outside the legal window ({window}, {where})",
     )
 
 
@@ -251,14 +252,15 @@ def _preferred(s: _Say) -> str:
     if preferred == "none":
         return s("aucune préférence d'heure", "no preferred hours stated")
     span = s.span(preferred)
+    local = s.local()
     if s.ok:
         return s(
-            f"{s.local()}, dans ses heures préférées ({span})",
-            f"{s.local()}, inside the preferred hours ({span})",
+            f"{local}, dans ses heures préférées ({span})",
+            f"{local}, inside the preferred hours ({span})",
         )
     return s(
-        f"{s.local()} chez le client, hors de ses heures préférées ({span})",
-        f"{s.local()} for the customer, outside the preferred hours ({span})",
+        f"{local} chez le client, hors de ses heures préférées ({span})",
+        f"{local} for the customer, outside the preferred hours ({span})",
     )
 
 
