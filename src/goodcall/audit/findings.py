@@ -44,6 +44,7 @@ FINDINGS_SCHEMA = pl.Schema(
 WARNING_CODES = frozenset({"catalog.notice.promotion_seen"})
 _KEYS = ["row", "customer_id", "offer_id", "channel", "planned_at"]
 CHUNK_ROWS = 100_000  # planned calls checked at once (see _by_customer)
+OFFER_ROWS = 1_000_000  # planned calls whose offers are checked at once (see _offer_failures)
 
 
 def audit_calls(
@@ -78,32 +79,35 @@ def audit_chunks(
     known_ids = calls.get_column("customer_id").unique().to_list()
     customers = profiles.filter(pl.col("customer_id").is_in(known_ids)).collect()
     rows = _place_local_times(calls, customers)
-    for chunk in _by_customer(rows):
-        mine = customers.filter(
-            pl.col("customer_id").is_in(chunk.get_column("customer_id").implode())
-        )
-        parts = [
-            _unknown_customers(chunk, mine),
-            _unknown_offers(chunk, catalog),
-            _unplaced(chunk, mine),
-            _unknown_lines(chunk, mine),
-        ]
-        if at is not None:
-            parts.append(_past(chunk, at))
-        usable = chunk.filter(
-            pl.col("customer_id").is_in(mine.get_column("customer_id").implode())
-            & pl.col("planned_at").is_not_null()
-        )
-        if usable.height:
-            parts += [
-                _language_and_register(usable, mine),
-                _channel_not_offered(usable, catalog),
-                _offer_checks(usable, mine, catalog),
-                _policy_checks(usable, mine, policies, national_list_date),
+    known = pl.col("customer_id").is_in(customers.get_column("customer_id").implode())
+    placed = pl.col("planned_at").is_not_null()
+    for batch in _batches(_by_customer(rows), OFFER_ROWS):
+        offers = _offer_failures(pl.concat(batch).filter(known & placed), customers, catalog)
+        for chunk in batch:
+            mine = customers.filter(
+                pl.col("customer_id").is_in(chunk.get_column("customer_id").implode())
+            )
+            parts = [
+                _unknown_customers(chunk, mine),
+                _unknown_offers(chunk, catalog),
+                _unplaced(chunk, mine),
+                _unknown_lines(chunk, mine),
             ]
-        found = pl.concat([p.select(FINDINGS_SCHEMA.names()).cast(FINDINGS_SCHEMA) for p in parts])
-        found = found.unique(maintain_order=True).sort(["row", "code"], maintain_order=True)
-        yield found, mine
+            if at is not None:
+                parts.append(_past(chunk, at))
+            usable = chunk.filter(known & placed)
+            if usable.height:
+                parts += [
+                    _language_and_register(usable, mine),
+                    _channel_not_offered(usable, catalog),
+                    _offer_checks(offers, usable),
+                    _policy_checks(usable, mine, policies, national_list_date),
+                ]
+            found = pl.concat(
+                [p.select(FINDINGS_SCHEMA.names()).cast(FINDINGS_SCHEMA) for p in parts]
+            )
+            found = found.unique(maintain_order=True).sort(["row", "code"], maintain_order=True)
+            yield found, mine
 
 
 def in_list_order(chunks: list[pl.DataFrame], schema: pl.Schema) -> pl.DataFrame:
@@ -126,6 +130,20 @@ def _by_customer(rows: pl.DataFrame) -> list[pl.DataFrame]:
         part.drop("__chunk")
         for part in rows.with_columns(key).partition_by("__chunk", maintain_order=True)
     ]
+
+
+def _batches(chunks: list[pl.DataFrame], rows: int) -> Iterator[list[pl.DataFrame]]:
+    """Consecutive chunks, up to ``rows`` rows at once (at least one chunk)."""
+    batch: list[pl.DataFrame] = []
+    size = 0
+    for chunk in chunks:
+        if batch and size + chunk.height > rows:
+            yield batch
+            batch, size = [], 0
+        batch.append(chunk)
+        size += chunk.height
+    if batch:
+        yield batch
 
 
 def _finding(
@@ -287,11 +305,12 @@ def _channel_not_offered(rows: pl.DataFrame, catalog: CompiledCatalog) -> pl.Dat
     )
 
 
-def _offer_checks(
+def _offer_failures(
     rows: pl.DataFrame, customers: pl.DataFrame, catalog: CompiledCatalog
 ) -> pl.DataFrame:
-    """Each row's own offer, evaluated at the row's planned time (one offer at a time): its
-    failing checks and active notices (:func:`evaluate_failures`)."""
+    """``row``, ``code``, ``rule`` and ``evidence`` of each row's own offer's failing checks and
+    active notices, at the row's planned time (:func:`evaluate_failures`, one offer at a time).
+    Many chunks are checked at once: each offer's query has a fixed cost."""
     parts = []
     for offer in catalog.offers:
         mine = rows.filter(pl.col("offer_id") == offer.id)
@@ -315,12 +334,31 @@ def _offer_checks(
             id_column="__row",
             line_column="__call_line",
         )
-        parts.append(failed.select(pl.col("__row").alias("row"), "code", "rule", "evidence"))
+        parts.append(
+            failed.select(
+                pl.col("__row").alias("row"),
+                pl.col("code").cast(pl.Categorical),
+                pl.col("rule").cast(pl.Categorical),
+                "evidence",
+            )
+        )
     if not parts:
-        return pl.DataFrame(schema=FINDINGS_SCHEMA)
-    failed = pl.concat(parts).join(rows.select(_KEYS), on="row", how="left")
+        return pl.DataFrame(
+            schema={
+                "row": pl.Int64,
+                "code": pl.Categorical,
+                "rule": pl.Categorical,
+                "evidence": pl.String,
+            }
+        )
+    return pl.concat(parts)
+
+
+def _offer_checks(failures: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """The findings of :func:`_offer_failures` that are about ``rows``."""
+    mine = failures.filter(pl.col("row").is_in(rows.get_column("row").implode()))
     return _finding(
-        failed,
+        mine.join(rows.select(_KEYS), on="row", how="left"),
         pl.col("code"),
         pl.when(pl.col("code").is_in(list(WARNING_CODES)))
         .then(pl.lit("warning"))

@@ -15,6 +15,7 @@ from goodcall.audit.findings import FINDINGS_SCHEMA, in_list_order
 from goodcall.brief.memo import ReasonMemo
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.texts import CHANNEL_NAMES, parse_evidence, reason_text
+from goodcall.policy.manytexts import policy_reason_texts
 from goodcall.policy.texts import policy_reason_text
 
 Lang = Literal["fr", "en"]
@@ -149,10 +150,19 @@ def _as_is(text: str) -> str:
 
 
 def _without_profile(rows: pl.DataFrame, catalog: CompiledCatalog, lang: Lang) -> pl.DataFrame:
-    """``__i`` and ``message`` of findings whose sentence reads no profile (policy and audit
-    findings, the channel of an offer, an offer rule of a customer not in the store)."""
+    """``__i`` and ``message`` of findings whose sentence reads no profile: policy findings
+    (:func:`policy_reason_texts`), audit findings, the channel of an offer and an offer rule of a
+    customer not in the store (once per distinct input)."""
+    policy = pl.col("code").str.starts_with("policy.")
+    ruled = rows.filter(policy)
+    by_policy = ruled.select(
+        "__i",
+        policy_reason_texts(
+            ruled.select("code", pl.lit(False).alias("ok"), "rule", "evidence", "channel"), lang
+        ),
+    )
     keys = ["__offer", "channel", "code", "rule", "evidence"]
-    keyed = rows.select(
+    keyed = rows.filter(~policy).select(
         "__i",
         pl.when(pl.col("code").str.starts_with("catalog."))
         .then(pl.col("offer_id"))
@@ -170,7 +180,8 @@ def _without_profile(rows: pl.DataFrame, catalog: CompiledCatalog, lang: Lang) -
         for offer, channel, code, rule, ev in distinct.iter_rows()
     ]
     texts = distinct.with_columns(pl.Series("message", messages, dtype=pl.String))
-    return keyed.join(texts, on=keys, how="left", nulls_equal=True).select("__i", "message")
+    others = keyed.join(texts, on=keys, how="left", nulls_equal=True).select("__i", "message")
+    return pl.concat([by_policy, others])
 
 
 def message(

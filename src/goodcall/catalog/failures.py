@@ -53,7 +53,7 @@ def evaluate_failures(
     )
     if not parts:
         return empty
-    found = pl.concat(parts).collect()
+    found = pl.concat(parts).collect(engine="in-memory")
     return (
         found.with_columns(
             pl.col("offer_id").replace_strict(order, return_dtype=pl.Int64).alias("__offer")
@@ -77,7 +77,7 @@ def _failures(
     carry = [line_column] if line_column is not None else []
     frame, layout, _ = _check_columns(rows, part, at, None, id_column, per_line, carry)
     eligible = [(_mask(item.check_columns) == 0).alias(f"__ok{i}") for i, item in enumerate(layout)]
-    wide = frame.with_columns(eligible).collect().lazy()
+    wide = frame.with_columns(eligible).collect(engine="in-memory").lazy()
     if line_column is not None:
         wide = wide.rename({line_column: "__wanted"})
     line = pl.col(LINE_ID) if per_line else pl.lit(None, pl.String).alias(LINE_ID)

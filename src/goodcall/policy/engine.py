@@ -185,7 +185,7 @@ def contact_violations(
         wanted |= set(c.columns)
         for check in c.checks:
             wanted |= set(check.evidence.meta.root_names())
-    rows = frame.select(sorted(wanted)).collect().lazy()
+    rows = frame.select(sorted(wanted)).collect(engine="in-memory").lazy()
     parts: list[pl.LazyFrame] = []
     for c in layout:
         mine = rows.filter(pl.col("channel") == c.name)
@@ -203,7 +203,7 @@ def contact_violations(
     empty = {"code": pl.String(), "rule": pl.String(), "evidence": pl.String()}
     if not parts:
         return pl.DataFrame(schema={**planned.collect_schema(), **empty})
-    found = pl.concat(parts).collect()
+    found = pl.concat(parts).collect(engine="in-memory")
     return found.sort("__planned", "__check").drop("__planned", "__check")
 
 

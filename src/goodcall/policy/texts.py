@@ -94,14 +94,27 @@ class _Say:
 
     def local(self) -> str:
         value = self.ev.get("local_time", "unknown")
+        if value == LOCAL_HOLE:
+            return LOCAL_HOLE
         if value == "unknown":
             return self("heure locale inconnue", "local time unknown")
         stamp, _, weekday = value.partition(" ")
         moment = dt.datetime.fromisoformat(stamp)
-        names = _DAYS.get(weekday, (weekday, weekday))
-        name = names[0] if self.lang == "fr" else names[1]
-        hour = clock(moment.time(), self.lang)  # remembered by the clock time, not the instant
-        return f"{hour} ({name} {day(moment.date(), self.lang)})"
+        # remembered by the clock time and the day, not the instant
+        return clock(moment.time(), self.lang) + local_day(moment.date(), weekday, self.lang)
+
+
+LOCAL_HOLE = "\ufffc"
+"""A ``local_time`` evidence value that is worded as itself: the sentence of many reasons is
+worded once with it and the local time filled in afterwards (:mod:`goodcall.policy.manytexts`);
+U+FFFC is in no evidence and no sentence."""
+
+
+def local_day(date: dt.date, weekday: str, lang: Lang) -> str:
+    """`` (Friday November 20, 2026)``: what follows the clock time of a local time."""
+    names = _DAYS.get(weekday, (weekday, weekday))
+    name = names[0] if lang == "fr" else names[1]
+    return f" ({name} {day(date, lang)})"
 
 
 def _dnc_internal(s: _Say) -> str:
