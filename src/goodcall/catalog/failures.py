@@ -5,8 +5,8 @@ ok or not, with its evidence: what explain and the agent brief show. An audit ke
 fails — a few reasons out of every offer's seven or eight — so :func:`evaluate_failures` judges
 the same checks (the engine's own check columns, its line choice for per-line offers) and builds
 the evidence only on the rows where a check fails (or a notice is active). Its rows are the
-failing reasons and active notices of ``evaluate_offers``, in the same order (tested equal in
-``tests/catalog/test_failures.py``).
+failing reasons and active notices of ``evaluate_offers``, each row × offer's in the same order
+(tested equal in ``tests/catalog/test_failures.py``).
 """
 
 from __future__ import annotations
