@@ -35,6 +35,7 @@ from goodcall.catalog.compile import CompiledCatalog, CompiledOffer
 from goodcall.catalog.cooldown import cooldown_columns
 from goodcall.catalog.reasonlist import reason_list
 from goodcall.channels import CHANNELS
+from goodcall.memo import PerObject
 from goodcall.profiles.fields import PROFILE_SCHEMA, ProfileSchemaError
 from goodcall.profiles.lines import LINE_ID, LINE_RANK, explode_lines
 from goodcall.zones import UTC_DATETIME, to_local
@@ -43,7 +44,7 @@ TIER_ENUM = pl.Enum(list(TIERS))
 
 
 @dataclass(frozen=True)
-class _OfferColumns:
+class OfferColumns:
     """Where one offer's checks and notices live in the wide frame."""
 
     offer: CompiledOffer
@@ -70,9 +71,32 @@ def failed_codes(
 
     ``at_channels`` must say whether ``channels`` was given to the evaluation (it adds a check).
     """
-    channels = frozenset(CHANNELS) if at_channels else None
-    checks = offer_checks(compiled.offer(offer_id), pl.lit(None, pl.Date), channels)
-    return [c.code for j, c in enumerate(checks) if mask >> j & 1]
+    codes = _check_codes(compiled)[at_channels].get(offer_id)
+    if codes is None:
+        compiled.offer(offer_id)  # the unknown offer's KeyError, with a suggestion
+        raise AssertionError(offer_id)  # pragma: no cover - offer() raised
+    return [code for j, code in enumerate(codes) if mask >> j & 1]
+
+
+_CODES: PerObject[dict[bool, dict[str, tuple[str, ...]]]] = PerObject()
+
+
+def _check_codes(compiled: CompiledCatalog) -> dict[bool, dict[str, tuple[str, ...]]]:
+    """Per ``at_channels`` and offer, the codes of its checks in bit order, listed once per
+    compiled catalog (decoding the masks of one decision would otherwise build every offer's
+    check expressions again)."""
+
+    def build() -> dict[bool, dict[str, tuple[str, ...]]]:
+        none = pl.lit(None, pl.Date)
+        return {
+            at: {
+                o.id: tuple(c.code for c in offer_checks(o, none, channels))
+                for o in compiled.offers
+            }
+            for at, channels in ((False, None), (True, frozenset(CHANNELS)))
+        }
+
+    return _CODES.get(compiled, build)
 
 
 def evaluate_offers_matrix(
@@ -205,7 +229,7 @@ def _judged(
         .with_columns(
             pl.col("offer_id").replace_strict(order, return_dtype=pl.Int64).alias("__offer")
         )
-        .sort("__offer", "__judged_row")
+        .sort("__offer", "__judged_row", maintain_order=True)  # ties: lines in account order
         .drop("__offer", "__judged_row")
     )
     return judged.select(id_column, "offer_id", LINE_ID, *fields)
@@ -233,10 +257,30 @@ def _check_columns(
     id_column: str,
     per_line: bool = False,
     carry: Sequence[str] = (),
-) -> tuple[pl.LazyFrame, list[_OfferColumns], bool]:
+) -> tuple[pl.LazyFrame, list[OfferColumns], bool]:
     """The profiles with one boolean column per check and per notice of every offer (one row
     per line of each account when ``per_line``), the layout, and whether the rows carry
     ``__judged_row``. ``carry``: more columns of ``profiles`` to keep."""
+    frame, columns, numbered = check_inputs(
+        profiles, compiled, at, channels, id_column, per_line, carry
+    )
+    return frame.with_columns(columns.booleans), list(columns.layout), numbered
+
+
+def check_inputs(
+    profiles: pl.LazyFrame,
+    compiled: CompiledCatalog,
+    at: dt.datetime | str,
+    channels: Sequence[str] | None,
+    id_column: str,
+    per_line: bool = False,
+    carry: Sequence[str] = (),
+) -> tuple[pl.LazyFrame, CheckColumns, bool]:
+    """What every check reads, before any check runs: the profile columns the checks need (one
+    row per line of each account when ``per_line``), ``__at``, ``__local_date`` and the
+    cool-down columns; the columns of the checks; whether the rows carry ``__judged_row``. The
+    Polars path adds a boolean column per check, the row path (:mod:`goodcall.catalog.rows`)
+    runs each check's ``row`` on the same rows."""
     at_expr = _at_expression(at)
     wanted = frozenset(channels) if channels is not None else None
     if wanted is not None and not wanted <= frozenset(CHANNELS):
@@ -263,27 +307,28 @@ def _check_columns(
     )
     for stage in columns.cooldowns:
         frame = frame.with_columns(stage)
-    judged = frame.with_columns(columns.booleans)
-    return judged, list(columns.layout), "__judged_row" in schema
+    return frame, columns, "__judged_row" in schema
 
 
 @dataclass(frozen=True)
-class _Columns:
+class CheckColumns:
     """What :func:`_check_columns` adds for a list of offers, whatever the profiles and the
     decision time (the checks read ``__at`` and ``__local_date``, never the time itself)."""
 
     offers: tuple[CompiledOffer, ...]  # held: the cache's key is their identities
-    layout: tuple[_OfferColumns, ...]
+    layout: tuple[OfferColumns, ...]
     needed: frozenset[str]  # profile columns the checks read (and ``contact_history``)
     cooldowns: tuple[list[pl.Expr], ...]
     booleans: tuple[pl.Expr, ...]
 
 
-_COLUMNS: dict[tuple[tuple[int, ...], frozenset[str] | None], _Columns] = {}
+_COLUMNS: dict[tuple[tuple[int, ...], frozenset[str] | None], CheckColumns] = {}
 _COLUMNS_KEPT = 64
 
 
-def _offer_columns(offers: tuple[CompiledOffer, ...], wanted: frozenset[str] | None) -> _Columns:
+def _offer_columns(
+    offers: tuple[CompiledOffer, ...], wanted: frozenset[str] | None
+) -> CheckColumns:
     """The check and notice columns of ``offers``, built once per list of offers and channels:
     a decision of a few customers would otherwise spend a third of its time building the same
     thousand expressions again."""
@@ -292,11 +337,11 @@ def _offer_columns(offers: tuple[CompiledOffer, ...], wanted: frozenset[str] | N
     if known is not None and all(a is b for a, b in zip(known.offers, offers, strict=True)):
         return known
     local_date = pl.col("__local_date")
-    layout: list[_OfferColumns] = []
+    layout: list[OfferColumns] = []
     for i, offer in enumerate(offers):
         checks = offer_checks(offer, local_date, wanted)
         layout.append(
-            _OfferColumns(
+            OfferColumns(
                 offer,
                 checks,
                 offer.notices,
@@ -316,7 +361,7 @@ def _offer_columns(offers: tuple[CompiledOffer, ...], wanted: frozenset[str] | N
         booleans += [
             n.active.alias(col) for n, col in zip(item.notices, item.notice_columns, strict=True)
         ]
-    made = _Columns(
+    made = CheckColumns(
         tuple(offers),
         tuple(layout),
         frozenset(needed),
@@ -337,7 +382,7 @@ def _at_expression(at: dt.datetime | str) -> pl.Expr:
     return pl.lit(at.astimezone(dt.UTC), UTC_DATETIME)
 
 
-def _needed_columns(layout: list[_OfferColumns]) -> set[str]:
+def _needed_columns(layout: list[OfferColumns]) -> set[str]:
     needed = {"time_zone"}
     for item in layout:
         for check in item.checks:
@@ -380,7 +425,7 @@ def _mask_of(columns: tuple[str, ...]) -> pl.Expr:
     return pl.sum_horizontal(bits).cast(pl.UInt64)
 
 
-def _failed_tier(item: _OfferColumns) -> pl.Expr:
+def _failed_tier(item: OfferColumns) -> pl.Expr:
     """The first tier (in :data:`TIERS` order) with a failing check, else null."""
     return _failed_tier_of(
         tuple(zip(item.check_columns, (k.tier for k in item.checks), strict=True))
@@ -427,7 +472,7 @@ def _melt(
 # --- reasons view ---------------------------------------------------------------------------
 
 
-def _evidence_columns(layout: list[_OfferColumns]) -> list[pl.Expr]:
+def _evidence_columns(layout: list[OfferColumns]) -> list[pl.Expr]:
     fields = sorted({f for item in layout for check in item.checks for f in check.fields})
     return [field_evidence(name).alias(f"__ev_{name}") for name in fields]
 
