@@ -11,7 +11,9 @@ customer already saw).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -34,9 +36,19 @@ PROMOTION_SEEN = "catalog.notice.promotion_seen"
 BRAND = "catalog.validity.brand"
 
 
+Row = Mapping[str, Any]
+RowTest = Callable[[Row], bool]
+"""A check (or notice) read on one row of Python values — the row's profile columns and the
+engine's ``__at``, ``__local_date`` and ``__cd_blocked`` — as its ``passed`` (``active``)
+expression reads a frame's row. The catalog engine's row path (:mod:`goodcall.catalog.rows`)
+runs these on small batches; each is written beside its expression, from the same values, and
+``tests/catalog/test_rows.py`` checks the two back-ends agree customer by customer."""
+
+
 @dataclass(frozen=True)
 class Check:
-    """One check of one offer. ``passed`` is a boolean expression that is never null."""
+    """One check of one offer. ``passed`` is a boolean expression that is never null; ``row``
+    the same check on one row (None: the engine evaluates this check with Polars only)."""
 
     code: str
     tier: Tier
@@ -45,6 +57,7 @@ class Check:
     fields: tuple[str, ...]
     rule_id: str | None = None  # the YAML rule id; None for built-in checks
     evidence: pl.Expr | None = None  # overrides the field=value evidence when set
+    row: RowTest | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,7 @@ class Notice:
     rule: str
     active: pl.Expr
     evidence: pl.Expr
+    row: RowTest | None = None  # ``active`` on one row
 
 
 def builtin_checks(offer: Offer) -> list[Check]:
@@ -70,6 +84,7 @@ def builtin_checks(offer: Offer) -> list[Check]:
                 f"device_os = '{target.device_os}'",
                 (pl.col("device_os") == target.device_os).fill_null(False),
                 ("device_os", "device_make", "device_model"),
+                row=_equals("device_os", target.device_os),
             )
         )
     if target.device_model is not None:
@@ -80,6 +95,7 @@ def builtin_checks(offer: Offer) -> list[Check]:
                 f"device_model <> '{target.device_model}'",
                 (pl.col("device_model") != target.device_model).fill_null(True),
                 ("device_make", "device_model"),
+                row=_differs("device_model", target.device_model),
             )
         )
     if target.plan_id is not None:
@@ -90,6 +106,7 @@ def builtin_checks(offer: Offer) -> list[Check]:
                 f"plan_id <> '{target.plan_id}'",
                 (pl.col("plan_id") != target.plan_id).fill_null(True),
                 ("plan_id",),
+                row=_differs("plan_id", target.plan_id),
             )
         )
     if offer.kind == "plan" and target.plan_tier is not None:
@@ -100,6 +117,7 @@ def builtin_checks(offer: Offer) -> list[Check]:
                 f"plan_tier < {target.plan_tier}",
                 (pl.col("plan_tier") < target.plan_tier).fill_null(False),
                 ("plan_id", "plan_tier"),
+                row=_below("plan_tier", target.plan_tier),
             )
         )
     if offer.promotion_id is not None:
@@ -110,6 +128,7 @@ def builtin_checks(offer: Offer) -> list[Check]:
                 f"'{offer.promotion_id}' NOT IN redeemed_promotions",
                 ~pl.col("redeemed_promotions").list.contains(offer.promotion_id).fill_null(False),
                 ("redeemed_promotions",),
+                row=_lacks("redeemed_promotions", offer.promotion_id),
             )
         )
     return checks
@@ -126,6 +145,7 @@ def builtin_notices(offer: Offer) -> list[Notice]:
             f"'{promotion}' NOT IN seen_promotions",
             pl.col("seen_promotions").list.contains(promotion).fill_null(False),
             _seen_evidence(promotion),
+            row=_holds("seen_promotions", promotion),
         )
     ]
 
@@ -166,12 +186,18 @@ def brand_check(offer_brand: str | None, default_brand: str | None) -> Check:
         rule, passed = "brand IS NULL", customer.is_null()
     else:
         rule, passed = f"brand = '{offer_brand}'", (customer == offer_brand).fill_null(False)
+
+    def row(values: Row) -> bool:
+        brand = values["brand"]
+        brand = default_brand if brand is None else brand
+        return brand is None if offer_brand is None else brand == offer_brand
+
     evidence = pl.concat_str(
         pl.lit("brand="),
         customer.fill_null(pl.lit("none")),
         pl.lit(f", offer_brand={offer_brand or 'none'}"),
     )
-    return Check(BRAND, "validity", rule, passed, ("brand",), evidence=evidence)
+    return Check(BRAND, "validity", rule, passed, ("brand",), evidence=evidence, row=row)
 
 
 def validity_checks(offer: Offer, local_date: pl.Expr) -> list[Check]:
@@ -185,6 +211,7 @@ def validity_checks(offer: Offer, local_date: pl.Expr) -> list[Check]:
             (local_date >= pl.lit(offer.valid_from)).fill_null(False),
             (),
             evidence=_date_evidence(local_date, f"valid_from={from_text}"),
+            row=_at_least(LOCAL_DATE, offer.valid_from),
         )
     ]
     if offer.valid_to is not None:
@@ -197,6 +224,7 @@ def validity_checks(offer: Offer, local_date: pl.Expr) -> list[Check]:
                 (local_date <= pl.lit(offer.valid_to)).fill_null(False),
                 (),
                 evidence=_date_evidence(local_date, f"valid_to={to_text}"),
+                row=_at_most(LOCAL_DATE, offer.valid_to),
             )
         )
     return checks
@@ -212,6 +240,7 @@ def channel_check(offer: Offer, channels: frozenset[str]) -> Check:
         f"{', '.join(sorted(channels))}",
         pl.lit(bool(usable)),
         (),
+        row=lambda _: bool(usable),
         evidence=pl.lit(
             f"offer_channels={'|'.join(offer.channels)}, requested={'|'.join(sorted(channels))}"
         ),
@@ -222,3 +251,44 @@ def _date_evidence(local_date: pl.Expr, bound: str) -> pl.Expr:
     return pl.concat_str(
         pl.lit("local_date="), local_date.cast(pl.String).fill_null("unknown"), pl.lit(f", {bound}")
     )
+
+
+LOCAL_DATE = "__local_date"
+"""The column the validity checks read in the engine (``local_date`` is that column there)."""
+
+# --- the built-in checks on one row: Python's ``None`` is the expression's null --------------
+
+
+def _equals(name: str, value: object) -> RowTest:
+    """``(col == value).fill_null(False)``."""
+    return lambda row: row[name] == value
+
+
+def _differs(name: str, value: object) -> RowTest:
+    """``(col != value).fill_null(True)``."""
+    return lambda row: row[name] != value
+
+
+def _below(name: str, bound: int) -> RowTest:
+    """``(col < bound).fill_null(False)``."""
+    return lambda row: row[name] is not None and row[name] < bound
+
+
+def _at_least(name: str, bound: object) -> RowTest:
+    """``(col >= bound).fill_null(False)``."""
+    return lambda row: row[name] is not None and row[name] >= bound
+
+
+def _at_most(name: str, bound: object) -> RowTest:
+    """``(col <= bound).fill_null(False)``."""
+    return lambda row: row[name] is not None and row[name] <= bound
+
+
+def _holds(name: str, value: object) -> RowTest:
+    """``col.list.contains(value).fill_null(False)``."""
+    return lambda row: row[name] is not None and value in row[name]
+
+
+def _lacks(name: str, value: object) -> RowTest:
+    """``~col.list.contains(value).fill_null(False)``."""
+    return lambda row: row[name] is None or value not in row[name]

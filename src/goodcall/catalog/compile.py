@@ -17,6 +17,7 @@ from goodcall.catalog.checks import (
     TIERS,
     Check,
     Notice,
+    Row,
     Tier,
     brand_check,
     builtin_checks,
@@ -27,6 +28,7 @@ from goodcall.catalog.model import Catalog, Offer, Rule, RuleTier
 from goodcall.catalog.parse import PredicateError, parse_predicate, suggest
 from goodcall.catalog.predicates import Predicate
 from goodcall.catalog.to_polars import to_polars
+from goodcall.catalog.to_python import evaluate
 from goodcall.catalog.wording import DERIVED_FIELDS, format_spec_problem, plural_problem
 from goodcall.limits import MAX_TEXT_CHARS
 from goodcall.profiles.fields import PREDICATE_FIELDS
@@ -246,6 +248,7 @@ def _compile_offer(offer: Offer, cooldown: CooldownGroup | None, catalog: Catalo
                 passed=to_polars(predicate).fill_null(False),
                 fields=predicate.fields,
                 rule_id=rule.id,
+                row=functools.partial(_holds, predicate),
             )
         )
     ordered = sorted(checks, key=lambda c: _TIER_RANK[c.tier])
@@ -254,6 +257,12 @@ def _compile_offer(offer: Offer, cooldown: CooldownGroup | None, catalog: Catalo
 
 
 _TIER_RANK: dict[str, int] = {tier: rank for rank, tier in enumerate(TIERS)}
+
+
+def _holds(predicate: Predicate, row: Row) -> bool:
+    """A rule's check on one row: its tree read by :mod:`goodcall.catalog.to_python` (the
+    parity oracle of :func:`to_polars`), NULL failing as ``fill_null(False)`` makes it fail."""
+    return evaluate(predicate, row) is True
 
 
 def _tier(tier: RuleTier) -> Tier:

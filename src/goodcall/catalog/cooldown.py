@@ -174,6 +174,7 @@ def cooldown_check(offer: Offer, group: CooldownGroup) -> Check:
         ~pl.col(_BLOCKED).list.contains(group.index).fill_null(False),
         (),
         evidence=evidence,
+        row=lambda row: row[_BLOCKED] is None or group.index not in row[_BLOCKED],
     )
 
 
