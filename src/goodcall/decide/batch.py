@@ -37,7 +37,7 @@ Emit = Callable[[pl.DataFrame], None]
 
 
 def decide_chunks(
-    chunks: Iterable[pl.LazyFrame],
+    chunks: Iterable[pl.LazyFrame | pl.DataFrame],
     prepared: Prepared,
     emit: Emit,
     *,
@@ -78,11 +78,12 @@ def decide_chunks(
     return plan
 
 
-def in_chunks(frame: pl.DataFrame, size: int) -> Iterable[pl.LazyFrame]:
-    """``frame`` in customer order, ``size`` customers at a time (at least one chunk)."""
+def in_chunks(frame: pl.DataFrame, size: int) -> Iterable[pl.DataFrame]:
+    """``frame`` in customer order, ``size`` customers at a time (at least one chunk); in
+    memory, so that a small one is judged on Python rows (:func:`~.core.funnel`)."""
     ordered = frame.sort("customer_id")
     for start in range(0, max(ordered.height, 1), size):
-        yield ordered.slice(start, size).lazy()
+        yield ordered.slice(start, size)
 
 
 def decide(

@@ -21,8 +21,9 @@ import polars as pl
 
 from goodcall.catalog.checks import PROMOTION_SEEN
 from goodcall.catalog.compile import CompiledCatalog
-from goodcall.catalog.engine import evaluate_offers_matrix, failed_codes
+from goodcall.catalog.engine import failed_codes
 from goodcall.catalog.model import Catalog
+from goodcall.catalog.rows import offers_matrix
 from goodcall.channels import CHANNELS
 from goodcall.policy.engine import blocked_checks, evaluate_channels_matrix
 from goodcall.policy.model import Policies
@@ -116,7 +117,7 @@ def _reasons_per_customer(
 
 
 def offer_view(
-    profiles: pl.LazyFrame,
+    profiles: pl.LazyFrame | pl.DataFrame,
     compiled: CompiledCatalog,
     at: dt.datetime,
     channels: Sequence[str],
@@ -133,8 +134,11 @@ def offer_view(
     exclusion; the decision core still does not contact anyone about it — telling a customer
     about a promotion they know is the seed story's second blunder — and says so with the
     notice's code (``catalog.notice.promotion_seen``).
+
+    A small batch in memory (a :class:`~polars.DataFrame`) is judged on Python rows by the
+    same checks (:func:`goodcall.catalog.rows.offers_matrix`).
     """
-    matrix = evaluate_offers_matrix(profiles, compiled, at, channels).select(
+    matrix = offers_matrix(profiles, compiled, at, channels).select(
         "customer_id", "offer_id", "line_id", "eligible", "failed_mask", "promotion_seen"
     )
     if offers is not None:
@@ -144,7 +148,7 @@ def offer_view(
     eligible = (
         frame.filter(usable)
         .select("customer_id", "offer_id", "line_id")
-        .join(_holder_lines(profiles), on="customer_id", how="left")
+        .join(_holder_lines(profiles.lazy()), on="customer_id", how="left")
         .with_columns(
             (
                 c("line_id").is_not_null()

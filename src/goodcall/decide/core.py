@@ -118,7 +118,7 @@ class Funnel:
 
 
 def funnel(
-    profiles: pl.LazyFrame,
+    profiles: pl.LazyFrame | pl.DataFrame,
     *,
     catalog: Catalog,
     compiled: CompiledCatalog,
@@ -126,13 +126,15 @@ def funnel(
     at: dt.datetime,
     config: CampaignConfig,
 ) -> Funnel:
-    """Stages 1–3 and the candidate moments (evaluation scores the same candidates)."""
+    """Stages 1–3 and the candidate moments (evaluation scores the same candidates). A
+    :class:`~polars.DataFrame` of a few customers lets the stages judge them on Python rows."""
     if at.tzinfo is None:
         raise ValueError("at must be timezone-aware (the decision time, e.g. in UTC)")
+    given, profiles = profiles, profiles.lazy()
     needed = list(dict.fromkeys((*PROFILE_INPUTS, "time_zone", "language", "register")))
     base = profiles.select(needed).collect()
     channels = channel_view(profiles, policies, at, config.channels, config.national_list_snapshot)
-    eligible, catalog_reasons = offer_view(profiles, compiled, at, config.channels, config.offers)
+    eligible, catalog_reasons = offer_view(given, compiled, at, config.channels, config.offers)
     pairs = candidate_pairs(eligible, channels, offer_channels(catalog)).filter(
         c("next_window_start") < at + dt.timedelta(hours=config.horizon_hours)
     )

@@ -116,7 +116,7 @@ class ChunkCandidates:
         return int(self.side.summary["in_control"].not_().sum())
 
 
-def first_pass(chunk: pl.LazyFrame, prepared: Prepared) -> ChunkCandidates:
+def first_pass(chunk: pl.LazyFrame | pl.DataFrame, prepared: Prepared) -> ChunkCandidates:
     """Funnel, scores and positive items of one chunk of profiles (see the module docstring)."""
     stages = funnel(
         chunk,
