@@ -29,7 +29,13 @@ from goodcall.policy.listed import with_list_counts
 from goodcall.policy.local import with_local_clock
 from goodcall.policy.model import Policies
 from goodcall.policy.resolve import CompiledPolicies, compile_policies
-from goodcall.policy.schedule import next_window, schedule_key, windows_ahead
+from goodcall.policy.schedule import (
+    KEY_COLUMNS,
+    next_window,
+    schedule_key,
+    windows_ahead,
+    windows_ahead_of,
+)
 from goodcall.profiles.fields import PROFILE_SCHEMA, ProfileSchemaError
 from goodcall.reasons import REASON_LIST
 from goodcall.zones import UTC_DATETIME
@@ -63,7 +69,7 @@ class _Channel:
 
 
 def evaluate_channels(
-    profiles: pl.LazyFrame,
+    profiles: pl.LazyFrame | pl.DataFrame,
     policies: Policies | CompiledPolicies,
     at: dt.datetime,
     national_list_date: dt.date | None = None,
@@ -88,7 +94,7 @@ def evaluate_channels(
 
 
 def evaluate_channels_matrix(
-    profiles: pl.LazyFrame,
+    profiles: pl.LazyFrame | pl.DataFrame,
     policies: Policies | CompiledPolicies,
     at: dt.datetime,
     national_list_date: dt.date | None = None,
@@ -251,7 +257,7 @@ def _check_schema(schema: pl.Schema) -> None:
 
 
 def _evaluate(
-    profiles: pl.LazyFrame,
+    profiles: pl.LazyFrame | pl.DataFrame,
     compiled: CompiledPolicies,
     at: dt.datetime,
     national_list_date: dt.date | None,
@@ -260,11 +266,21 @@ def _evaluate(
     if at.tzinfo is None:
         raise ValueError("at must be timezone-aware (e.g. datetime(..., tzinfo=UTC))")
     at = at.astimezone(dt.UTC)
-    _check_schema(profiles.collect_schema())
-    rows = profiles.select(PROFILE_COLUMNS).with_columns(
-        pl.lit(at.astimezone(dt.UTC), UTC_DATETIME).alias("__at")
+    small = isinstance(profiles, pl.DataFrame) and profiles.height <= SMALL_BATCH
+    _check_schema(profiles.lazy().collect_schema())
+    rows = (
+        profiles.lazy()
+        .select(PROFILE_COLUMNS)
+        .with_columns(pl.lit(at.astimezone(dt.UTC), UTC_DATETIME).alias("__at"))
     )
-    return _evaluate_rows(rows, compiled, national_list_date, schedule_at=at, channels=channels)
+    return _evaluate_rows(
+        rows, compiled, national_list_date, schedule_at=at, channels=channels, small=small
+    )
+
+
+SMALL_BATCH = 32
+"""A :class:`~polars.DataFrame` of at most this many rows takes its calendars of allowed
+windows from those kept between calls (:func:`goodcall.policy.schedule.windows_ahead_of`)."""
 
 
 def _evaluate_rows(
@@ -274,6 +290,7 @@ def _evaluate_rows(
     schedule_at: dt.datetime | None,
     list_order: str | None = None,
     channels: tuple[str, ...] = CHANNELS,
+    small: bool = False,
 ) -> tuple[pl.LazyFrame, list[_Channel]]:
     policies = compiled.policies
     frame = with_local_clock(rows.with_row_index("__row"), compiled)
@@ -300,7 +317,7 @@ def _evaluate_rows(
         + [_threshold(c).alias(f"__from_{c.name}") for c in layout]
     )
     if schedule_at is not None:
-        frame = _with_next_windows(frame, compiled, layout, schedule_at)
+        frame = _with_next_windows(frame, compiled, layout, schedule_at, small)
     return frame, layout
 
 
@@ -328,10 +345,19 @@ def _with_next_windows(
     compiled: CompiledPolicies,
     layout: list[_Channel],
     at: dt.datetime,
+    small: bool,
 ) -> pl.LazyFrame:
+    """Each channel's next window (``__next_{channel}_start`` and ``_end``). ``small``: a few
+    rows in memory, whose calendars are taken from those kept (:func:`windows_ahead_of`)."""
     policies = compiled.policies
     horizon_end = at.astimezone(dt.UTC) + dt.timedelta(days=policies.horizon_days)
-    frame = frame.with_columns(schedule_key().alias("__key")).cache()
+    frame = frame.with_columns(schedule_key().alias("__key"))
+    keys = None
+    if small:  # the rows' keys known first: their calendars are kept between calls
+        known = frame.collect()
+        keys, frame = known.select(KEY_COLUMNS), known.lazy()
+    else:
+        frame = frame.cache()
     tables: dict[bool, pl.LazyFrame] = {}
     for channel in layout:
         rules = policies.channels[channel.name]  # type: ignore[index]
@@ -346,7 +372,11 @@ def _with_next_windows(
             continue
         preferred = rules.preferred_hours
         if preferred not in tables:
-            tables[preferred] = windows_ahead(frame, compiled, at, preferred=preferred).cache()
+            tables[preferred] = (
+                windows_ahead(frame, compiled, at, preferred=preferred).cache()
+                if keys is None
+                else windows_ahead_of(keys, compiled, at, preferred=preferred)
+            )
         frame = next_window(frame, tables[preferred], f"__from_{channel.name}", horizon_end, prefix)
     return frame
 

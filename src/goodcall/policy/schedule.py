@@ -12,6 +12,7 @@ import datetime as dt
 
 import polars as pl
 
+from goodcall.memo import PerObject
 from goodcall.policy.local import holiday, preferred_pieces, window_table
 from goodcall.policy.resolve import CompiledPolicies
 from goodcall.zones import UTC_DATETIME, to_utc
@@ -36,19 +37,56 @@ def windows_ahead(
     """``__key``, ``w_start_utc``, ``w_end_utc`` for every distinct key of ``rows``: the allowed
     windows from ``at`` to the end of the horizon, sorted by end."""
     at = at.astimezone(dt.UTC)
+    keys = rows.select(*KEY_COLUMNS).unique()
+    return _from(_calendar(keys, compiled, _first_day(at), preferred), compiled, at)
+
+
+def windows_ahead_of(
+    keys: pl.DataFrame, compiled: CompiledPolicies, at: dt.datetime, *, preferred: bool
+) -> pl.LazyFrame:
+    """:func:`windows_ahead` of the distinct ``keys`` (:data:`KEY_COLUMNS`) already known: each
+    key's calendar is built once per compiled policies and first day and kept (a decision of one
+    customer would otherwise build its days, holidays and zone conversions on every call)."""
+    at = at.astimezone(dt.UTC)
+    first = _first_day(at)
+    kept = _CALENDARS.get(compiled, dict)
+    wanted = [(*key, first, preferred) for key in keys.select(KEY_COLUMNS).unique().iter_rows()]
+    missing = [k for k in dict.fromkeys(wanted) if k not in kept]
+    if len(kept) + len(missing) > _CALENDARS_KEPT:
+        kept.clear()
+        missing = list(dict.fromkeys(wanted))
+    schema = keys.select(KEY_COLUMNS).schema
+    for key in missing:
+        one = pl.DataFrame([key[:4]], schema=schema, orient="row").lazy()
+        kept[key] = _calendar(one, compiled, first, preferred).collect()
+    tables = [kept[k] for k in dict.fromkeys(wanted)]
+    return _from(pl.concat([_EMPTY, *tables]).lazy(), compiled, at)
+
+
+_CALENDARS: PerObject[dict[tuple[object, ...], pl.DataFrame]] = PerObject()
+_CALENDARS_KEPT = 4096
+_EMPTY = pl.DataFrame(
+    schema={"__key": pl.String, "w_start_utc": UTC_DATETIME, "w_end_utc": UTC_DATETIME}
+)
+
+
+def _first_day(at: dt.datetime) -> dt.date:
+    return at.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+
+
+def _calendar(
+    keys: pl.LazyFrame, compiled: CompiledPolicies, first: dt.date, preferred: bool
+) -> pl.LazyFrame:
+    """Every allowed window of each key from ``first`` to the horizon's end (and two days)."""
     horizon = compiled.policies.horizon_days
-    first = at.date() - dt.timedelta(days=1)
     days = pl.DataFrame(
         {"__local_date": [first + dt.timedelta(days=d) for d in range(horizon + 3)]}
     ).lazy()
-    keys = (
-        rows.select(*KEY_COLUMNS)
-        .unique()
-        .filter(pl.col("__jur").is_not_null() & pl.col("__tz").is_not_null())
-        .with_columns(schedule_key().alias("__key"))
+    keyed = keys.filter(pl.col("__jur").is_not_null() & pl.col("__tz").is_not_null()).with_columns(
+        schedule_key().alias("__key")
     )
     spans = (
-        keys.join(days, how="cross")
+        keyed.join(days, how="cross")
         .with_columns(
             pl.col("__local_date").dt.weekday().cast(pl.Int64).alias("__weekday"),
             holiday(pl.col("__jur"), pl.col("__local_date"), compiled).alias("__holiday"),
@@ -65,7 +103,6 @@ def windows_ahead(
         for start, end in pieces
     ]
     midnight = pl.col("__local_date").cast(pl.Datetime("us"))
-    horizon_end = at.astimezone(dt.UTC) + dt.timedelta(days=horizon)
     return (
         pl.concat(parts)
         .select(
@@ -78,12 +115,16 @@ def windows_ahead(
             ),
         )
         .drop_nulls()
-        .filter(
-            (pl.col("w_end_utc") > pl.lit(at, UTC_DATETIME))
-            & (pl.col("w_start_utc") <= pl.lit(horizon_end, UTC_DATETIME))
-        )
-        .sort("w_end_utc")
     )
+
+
+def _from(calendar: pl.LazyFrame, compiled: CompiledPolicies, at: dt.datetime) -> pl.LazyFrame:
+    """The windows of ``calendar`` that end after ``at`` and start within the horizon."""
+    horizon_end = at + dt.timedelta(days=compiled.policies.horizon_days)
+    return calendar.filter(
+        (pl.col("w_end_utc") > pl.lit(at, UTC_DATETIME))
+        & (pl.col("w_start_utc") <= pl.lit(horizon_end, UTC_DATETIME))
+    ).sort("w_end_utc")
 
 
 def next_window(
