@@ -34,7 +34,7 @@ c = pl.col
 
 
 def channel_view(
-    profiles: pl.LazyFrame,
+    profiles: pl.LazyFrame | pl.DataFrame,
     policies: Policies | CompiledPolicies,
     at: dt.datetime,
     channels: Sequence[str],

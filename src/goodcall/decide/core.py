@@ -133,7 +133,7 @@ def funnel(
     given, profiles = profiles, profiles.lazy()
     needed = list(dict.fromkeys((*PROFILE_INPUTS, "time_zone", "language", "register")))
     base = profiles.select(needed).collect()
-    channels = channel_view(profiles, policies, at, config.channels, config.national_list_snapshot)
+    channels = channel_view(given, policies, at, config.channels, config.national_list_snapshot)
     eligible, catalog_reasons = offer_view(given, compiled, at, config.channels, config.offers)
     pairs = candidate_pairs(eligible, channels, offer_channels(catalog)).filter(
         c("next_window_start") < at + dt.timedelta(hours=config.horizon_hours)
