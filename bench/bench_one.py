@@ -21,6 +21,8 @@ calls cycling through the customers (median and p99 of wall and CPU seconds):
   32 requests of different customers read from the store and decided in one call (per request);
 * ``brief`` — the call brief of a decided contact (facts, wording, text layout) from its
   profile and engine rows;
+* ``decide_one`` by stage — the core's own stage clock (wall), then each stage function's CPU
+  time per call (:mod:`bench.one_stages`);
 * baseline — a bare LightGBM prediction (``Booster.predict`` of every booster of the response
   model) of the same customer's candidate rows, already encoded: the floor of any decision
   that scores its candidates with these models. Every figure is printed as a ratio to it.
@@ -46,6 +48,7 @@ from typing import Any
 
 import polars as pl
 
+from bench.one_stages import stage_clock, stage_lines
 from goodcall.api.profiles import ProfileSource
 from goodcall.brief.build import build_brief
 from goodcall.brief.render import render_text
@@ -242,6 +245,12 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print("brief (text): no phone contact to brief at these prices (use more --customers)")
         print("decide_one by stage (mean):", _stages(decider, profiles, min(args.calls, 300)))
+        calls = min(args.calls, 300)
+        with stage_clock() as totals:
+            for k in range(calls):
+                decider.decide_one(single[k % len(ids)], AT)
+        print("decide_one, CPU per call by stage (bench/one_stages.py):")
+        print("\n".join(stage_lines(totals, calls)))
 
 
 if __name__ == "__main__":
