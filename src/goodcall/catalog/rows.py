@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from goodcall.catalog.checks import TIERS
+from goodcall.catalog.checks import TIERS, Check, Notice
 from goodcall.catalog.compile import CompiledCatalog
 from goodcall.catalog.engine import (
     MATRIX_FIELDS,
@@ -62,7 +62,8 @@ def offers_matrix(
     return matrix_on_rows(profiles, compiled, at, channels, id_column).lazy()
 
 
-def _on_rows(checks: Sequence[Any], notices: Sequence[Any]) -> bool:
+def _on_rows(checks: Sequence[Check], notices: Sequence[Notice]) -> bool:
+    """Whether every check and notice of an offer can be read on one row."""
     return all(c.row is not None for c in checks) and all(n.row is not None for n in notices)
 
 
