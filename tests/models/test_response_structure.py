@@ -87,7 +87,7 @@ def test_a_history_without_reach_trains_the_pooled_model(
     report = response.report
     assert report.structure == "pooled" and report.model_name == "pooled t-learner"
     assert report.reach_rejected == (
-        "the history holds 0 unreached treated contacts (no_answer, voicemail); need 200"
+        "the history holds 0 unreached treated contacts (no_answer, voicemail, abandoned); need 200"
     )
     assert report.reach_scores is None and report.scores == report.pooled
     target = models.save(tmp_path / "set")

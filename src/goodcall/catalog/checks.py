@@ -11,6 +11,7 @@ customer already saw).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -128,7 +129,7 @@ def builtin_checks(offer: Offer) -> list[Check]:
                 f"'{offer.promotion_id}' NOT IN redeemed_promotions",
                 ~pl.col("redeemed_promotions").list.contains(offer.promotion_id).fill_null(False),
                 ("redeemed_promotions",),
-                row=_lacks("redeemed_promotions", offer.promotion_id),
+                row=lacks("redeemed_promotions", offer.promotion_id),
             )
         )
     return checks
@@ -187,17 +188,20 @@ def brand_check(offer_brand: str | None, default_brand: str | None) -> Check:
     else:
         rule, passed = f"brand = '{offer_brand}'", (customer == offer_brand).fill_null(False)
 
-    def row(values: Row) -> bool:
-        brand = values["brand"]
-        brand = default_brand if brand is None else brand
-        return brand is None if offer_brand is None else brand == offer_brand
-
     evidence = pl.concat_str(
         pl.lit("brand="),
         customer.fill_null(pl.lit("none")),
         pl.lit(f", offer_brand={offer_brand or 'none'}"),
     )
-    return Check(BRAND, "validity", rule, passed, ("brand",), evidence=evidence, row=row)
+    return Check(
+        BRAND,
+        "validity",
+        rule,
+        passed,
+        ("brand",),
+        evidence=evidence,
+        row=functools.partial(_row_brand, offer_brand, default_brand),
+    )
 
 
 def validity_checks(offer: Offer, local_date: pl.Expr) -> list[Check]:
@@ -240,7 +244,7 @@ def channel_check(offer: Offer, channels: frozenset[str]) -> Check:
         f"{', '.join(sorted(channels))}",
         pl.lit(bool(usable)),
         (),
-        row=lambda _: bool(usable),
+        row=functools.partial(_row_constant, bool(usable)),
         evidence=pl.lit(
             f"offer_channels={'|'.join(offer.channels)}, requested={'|'.join(sorted(channels))}"
         ),
@@ -261,34 +265,76 @@ LOCAL_DATE = "__local_date"
 
 def _equals(name: str, value: object) -> RowTest:
     """``(col == value).fill_null(False)``."""
-    return lambda row: row[name] == value
+    return functools.partial(_row_equals, name, value)
 
 
 def _differs(name: str, value: object) -> RowTest:
     """``(col != value).fill_null(True)``."""
-    return lambda row: row[name] != value
+    return functools.partial(_row_differs, name, value)
 
 
 def _below(name: str, bound: int) -> RowTest:
     """``(col < bound).fill_null(False)``."""
-    return lambda row: row[name] is not None and row[name] < bound
+    return functools.partial(_row_below, name, bound)
 
 
 def _at_least(name: str, bound: object) -> RowTest:
     """``(col >= bound).fill_null(False)``."""
-    return lambda row: row[name] is not None and row[name] >= bound
+    return functools.partial(_row_at_least, name, bound)
 
 
 def _at_most(name: str, bound: object) -> RowTest:
     """``(col <= bound).fill_null(False)``."""
-    return lambda row: row[name] is not None and row[name] <= bound
+    return functools.partial(_row_at_most, name, bound)
 
 
 def _holds(name: str, value: object) -> RowTest:
     """``col.list.contains(value).fill_null(False)``."""
-    return lambda row: row[name] is not None and value in row[name]
+    return functools.partial(_row_holds, name, value)
 
 
-def _lacks(name: str, value: object) -> RowTest:
+def lacks(name: str, value: object) -> RowTest:
     """``~col.list.contains(value).fill_null(False)``."""
-    return lambda row: row[name] is None or value not in row[name]
+    return functools.partial(_row_lacks, name, value)
+
+
+# The tests are partials of module functions, not closures: a compiled catalog travels pickled
+# (the Spark engine ships the prepared core to its workers).
+
+
+def _row_equals(name: str, value: object, row: Row) -> bool:
+    return bool(row[name] == value)
+
+
+def _row_differs(name: str, value: object, row: Row) -> bool:
+    return bool(row[name] != value)
+
+
+def _row_below(name: str, bound: Any, row: Row) -> bool:
+    return row[name] is not None and bool(row[name] < bound)
+
+
+def _row_at_least(name: str, bound: Any, row: Row) -> bool:
+    return row[name] is not None and bool(row[name] >= bound)
+
+
+def _row_at_most(name: str, bound: Any, row: Row) -> bool:
+    return row[name] is not None and bool(row[name] <= bound)
+
+
+def _row_holds(name: str, value: object, row: Row) -> bool:
+    return row[name] is not None and value in row[name]
+
+
+def _row_lacks(name: str, value: object, row: Row) -> bool:
+    return row[name] is None or value not in row[name]
+
+
+def _row_constant(value: bool, row: Row) -> bool:
+    return value
+
+
+def _row_brand(offer_brand: str | None, default_brand: str | None, row: Row) -> bool:
+    brand = row["brand"]
+    brand = default_brand if brand is None else brand
+    return brand is None if offer_brand is None else bool(brand == offer_brand)

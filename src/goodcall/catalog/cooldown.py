@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from goodcall.catalog.checks import Check
+from goodcall.catalog.checks import Check, lacks
 from goodcall.catalog.model import Catalog, Offer
 from goodcall.zones import UTC_DATETIME
 
@@ -174,7 +174,7 @@ def cooldown_check(offer: Offer, group: CooldownGroup) -> Check:
         ~pl.col(_BLOCKED).list.contains(group.index).fill_null(False),
         (),
         evidence=evidence,
-        row=lambda row: row[_BLOCKED] is None or group.index not in row[_BLOCKED],
+        row=lacks(_BLOCKED, group.index),
     )
 
 

@@ -354,7 +354,7 @@ def fit_reach(
     for what, count, needed in (
         ("reached treated contacts", int(reached.sum()), MIN_ROWS),
         (
-            "unreached treated contacts (no answer, voicemail, abandoned)",
+            "unreached treated contacts (no_answer, voicemail, abandoned)",
             int(unreached.sum()),
             MIN_ROWS,
         ),
