@@ -9,6 +9,7 @@ flag's name, help and encoding are defined once.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -23,6 +24,10 @@ INTERRUPTED = 130
 
 JSON_HELP = "Print the result as one JSON document on stdout (nothing else there)."
 JsonOption = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
+PoliciesOption = Annotated[
+    Path | None, typer.Option("--policies", help="Contact policies YAML (default: shipped).")
+]
+"""The contact policies file a command reads (``None``: the shipped one)."""
 
 
 def echo_json(document: Any) -> None:

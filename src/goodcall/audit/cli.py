@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from goodcall.output import FINDINGS, JsonOption, echo_json, plain, print_error
+from goodcall.output import FINDINGS, JsonOption, PoliciesOption, echo_json, plain, print_error
 
 if TYPE_CHECKING:
     import polars as pl
@@ -32,9 +32,7 @@ def audit_command(
     catalog: Annotated[
         Path | None, typer.Option("--catalog", help="Offer catalog YAML (default: shipped).")
     ] = None,
-    policies: Annotated[
-        Path | None, typer.Option("--policies", help="Contact policies YAML (default: shipped).")
-    ] = None,
+    policies: PoliciesOption = None,
     at: Annotated[
         str | None,
         typer.Option("--at", help="Profiles as known then (ISO 8601 with offset; default: now)."),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from goodcall.output import FAILED, JsonOption, echo_json, print_error
+from goodcall.output import FAILED, JsonOption, PoliciesOption, echo_json, print_error
 from goodcall.store.cli import DbOption
 
 if TYPE_CHECKING:
@@ -56,9 +56,7 @@ def day_command(
             "customer's window, inside the policy's caps.",
         ),
     ] = True,
-    policies: Annotated[
-        Path | None, typer.Option("--policies", help="Contact policies YAML (default: shipped).")
-    ] = None,
+    policies: PoliciesOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from goodcall.explain.options import CampaignOption, NoPlanOption
-from goodcall.output import plain, print_error
+from goodcall.output import PoliciesOption, plain, print_error
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,9 +32,7 @@ def explain_command(
     catalog: Annotated[
         Path | None, typer.Option("--catalog", help="Offer catalog YAML (default: shipped).")
     ] = None,
-    policies: Annotated[
-        Path | None, typer.Option("--policies", help="Contact policies YAML (default: shipped).")
-    ] = None,
+    policies: PoliciesOption = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: en or fr.")] = "en",
     national_list_date: Annotated[
         str | None,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from goodcall.output import FAILED, JsonOption, cut, echo_json, print_error
+from goodcall.output import FAILED, JsonOption, PoliciesOption, cut, echo_json, print_error
 
 if TYPE_CHECKING:
     from goodcall.policy.model import Dialling
@@ -91,9 +91,7 @@ def pace_command(
         str | None,
         typer.Option("--at", help="When the day starts (ISO 8601 with offset; default now)."),
     ] = None,
-    policies: Annotated[
-        Path | None, typer.Option("--policies", help="Contact policies YAML (default: shipped).")
-    ] = None,
+    policies: PoliciesOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Recommend a dialling mode and dial level: predicted occupancy, abandonment and silence
