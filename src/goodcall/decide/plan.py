@@ -167,33 +167,61 @@ def build_problem(
     items: pl.DataFrame, config: CampaignConfig, catalog: Catalog, explore_cap: float
 ) -> tuple[Problem, list[str]]:
     """The arbitration problem of ``items`` (sorted by customer) and its resource names."""
-    names_frame = _resource_names(items, config, catalog)
-    names = sorted(
-        {n for col in FAMILIES for n in names_frame[col].drop_nulls().unique().to_list()}
-    )
-    index = {n: i for i, n in enumerate(names)}
-    units = np.stack(
-        [
-            names_frame[col].replace_strict(index, default=-1, return_dtype=pl.Int64).to_numpy()
-            for col in FAMILIES
-        ],
-        axis=1,
-    )
+    units, names = _unit_indices(items, config, catalog)
     capacity = np.array([_capacity(n, config, catalog, explore_cap) for n in names], dtype=float)
     cost = items["channel"].replace_strict(config.contact_cost, return_dtype=pl.Float64)
     weights = cost.to_numpy().reshape(-1, 1) if config.budget is not None else None
     wcap = [config.budget] if config.budget is not None else None
-    group = items["customer_id"].rank("dense").cast(pl.Int64).to_numpy() - 1
     problem = Problem(
-        group=group,
+        group=_customer_groups(items["customer_id"]),
         value=items["value"].to_numpy().astype(np.float64),
-        units=units.astype(np.int64),
+        units=units,
         unit_capacity=capacity,
         weights=weights if weights is not None else np.zeros((items.height, 0)),
         weight_capacity=np.asarray(wcap if wcap is not None else [], dtype=float),
         unit_names=tuple(names),
     )
     return problem, names
+
+
+_RESOURCE_KEYS = ("offer_id", "channel", "day", "planned_at", "language", "explore")
+"""What an item's resources depend on (:func:`_resource_names`); hours are clock hours."""
+
+
+def _unit_indices(
+    items: pl.DataFrame, config: CampaignConfig, catalog: Catalog
+) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """Each item's unit resource per family (−1: none), and the sorted resource names.
+
+    The names are built for each distinct combination of what they depend on — a few thousand
+    at most — and joined back as integers, so a base of millions of items never holds one text
+    column per family (docs/decisions.md, "Compact candidates at ten million")."""
+    keys = [k for k in _RESOURCE_KEYS if k in items.columns]
+    keyed = items.select(keys).with_columns(c("planned_at").dt.truncate("1h"))
+    distinct = keyed.unique()
+    names_frame = _resource_names(distinct, config, catalog)
+    names = sorted(
+        {n for col in FAMILIES for n in names_frame[col].drop_nulls().unique().to_list()}
+    )
+    index = {n: i for i, n in enumerate(names)}
+    distinct = distinct.with_columns(
+        names_frame[col].replace_strict(index, default=-1, return_dtype=pl.Int32).alias(f"_u{k}")
+        for k, col in enumerate(FAMILIES)
+    )
+    joined = keyed.join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    units = np.empty((items.height, len(FAMILIES)), dtype=np.int64)
+    for k in range(len(FAMILIES)):
+        units[:, k] = joined[f"_u{k}"].to_numpy()
+    return units, names
+
+
+def _customer_groups(customers: pl.Series) -> npt.NDArray[np.int64]:
+    """0, 1, 2… per customer, in the order of ``customers`` sorted (its dense rank); a sorted
+    column is counted by its changes instead of ranked (no sort of millions of texts)."""
+    if customers.is_sorted():
+        changed = customers.ne_missing(customers.shift(1))  # the first row starts group 0
+        return changed.cast(pl.Int64).cum_sum().to_numpy() - 1
+    return customers.rank("dense").cast(pl.Int64).to_numpy() - 1
 
 
 def _price_arrays(
