@@ -25,7 +25,12 @@ from goodcall.catalog.engine import failed_codes
 from goodcall.catalog.model import Catalog
 from goodcall.catalog.rows import offers_matrix
 from goodcall.channels import CHANNELS
-from goodcall.policy.engine import blocked_checks, evaluate_channels_matrix
+from goodcall.policy.engine import (
+    blocked_checks,
+    channels_matrix_on_rows,
+    evaluate_channels_matrix,
+    on_rows,
+)
 from goodcall.policy.model import Policies
 from goodcall.policy.resolve import CompiledPolicies
 from goodcall.reasons import REASON_LIST, REASON_STRUCT, tier_rank
@@ -45,19 +50,22 @@ def channel_view(
 
     ``national_list_date``: the campaign's national-list copy, else each profile's snapshot."""
     wanted = tuple(channels) or CHANNELS  # none at all: the filter below keeps no row
+    kept = c("channel").is_in(list(channels))
+    if on_rows(profiles):  # a few customers: the row path's frame, no plan around it
+        judged = channels_matrix_on_rows(profiles, policies, at, national_list_date, wanted)
+        return (judged if channels else judged.filter(kept))[list(_CHANNEL_VIEW)]  # no plan
     frame = evaluate_channels_matrix(profiles, policies, at, national_list_date, wanted)
-    return (
-        frame.filter(c("channel").is_in(list(channels)))
-        .select(
-            "customer_id",
-            "channel",
-            "contactable",
-            "blocked_mask",
-            "next_window_start",
-            "next_window_end",
-        )
-        .collect()
-    )
+    return frame.filter(kept).select(_CHANNEL_VIEW).collect()
+
+
+_CHANNEL_VIEW = (
+    "customer_id",
+    "channel",
+    "contactable",
+    "blocked_mask",
+    "next_window_start",
+    "next_window_end",
+)
 
 
 def policy_reasons(channels: pl.DataFrame, policies: Policies | CompiledPolicies) -> pl.DataFrame:

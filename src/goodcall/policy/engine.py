@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import polars as pl
 
@@ -109,8 +110,8 @@ def evaluate_channels_matrix(
     the same rows). A :class:`~polars.DataFrame` of at most :data:`ROW_PATH_MAX` rows is judged
     on Python rows (:mod:`goodcall.policy.rows`), with the same answers."""
     chosen = tuple(ch for ch in CHANNELS if ch in channels)
-    if isinstance(profiles, pl.DataFrame) and profiles.height <= ROW_PATH_MAX:
-        return _matrix_on_rows(profiles, _compiled(policies), at, national_list_date, chosen)
+    if on_rows(profiles):
+        return channels_matrix_on_rows(profiles, policies, at, national_list_date, chosen).lazy()
     frame, layout = _evaluate(profiles, _compiled(policies), at, national_list_date, chosen)
     structs = [
         pl.struct(
@@ -125,22 +126,32 @@ def evaluate_channels_matrix(
     return _melt(frame.select("customer_id", *structs), chosen)
 
 
-def _matrix_on_rows(
+def on_rows(profiles: pl.LazyFrame | pl.DataFrame) -> TypeGuard[pl.DataFrame]:
+    """Whether :func:`evaluate_channels_matrix` judges ``profiles`` on Python rows: a
+    :class:`~polars.DataFrame` of at most :data:`ROW_PATH_MAX` rows."""
+    return isinstance(profiles, pl.DataFrame) and profiles.height <= ROW_PATH_MAX
+
+
+def channels_matrix_on_rows(
     profiles: pl.DataFrame,
-    compiled: CompiledPolicies,
+    policies: Policies | CompiledPolicies,
     at: dt.datetime,
-    national_list_date: dt.date | None,
-    channels: tuple[str, ...],
-) -> pl.LazyFrame:
-    """:func:`evaluate_channels_matrix` of a few customers in memory, on Python rows."""
+    national_list_date: dt.date | None = None,
+    channels: Sequence[str] = CHANNELS,
+) -> pl.DataFrame:
+    """:func:`evaluate_channels_matrix` of a few customers in memory, on Python rows
+    (:mod:`goodcall.policy.rows`), as a frame: what a caller that collects it at once takes."""
     if at.tzinfo is None:
         raise ValueError("at must be timezone-aware (e.g. datetime(..., tzinfo=UTC))")
-    _check_schema(profiles.schema)
+    schema = profiles.schema
+    _check_schema(schema)
+    chosen = tuple(ch for ch in CHANNELS if ch in channels)
     rows = profiles.select(PROFILE_COLUMNS).to_dicts()
-    id_dtype = profiles.schema["customer_id"]
+    id_dtype = schema["customer_id"]
+    compiled = _compiled(policies)
     return matrix_on_rows(
-        rows, id_dtype, compiled, at.astimezone(dt.UTC), national_list_date, channels
-    ).lazy()
+        rows, id_dtype, compiled, at.astimezone(dt.UTC), national_list_date, chosen
+    )
 
 
 def channel_check_codes(policies: Policies, channel: str) -> list[str]:
