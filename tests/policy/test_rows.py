@@ -186,7 +186,7 @@ def test_the_row_path_gives_the_plan_rows_many(
 
 
 def test_a_batch_above_the_threshold_takes_the_plan() -> None:
-    """33 customers: the plan's rows, chunk by chunk (the row path never sees them)."""
+    """One customer above the threshold: the plan's rows, as a lazy batch gets them."""
     compiled = _policies(0)
     at = dt.datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
     rows = [dict(seed_row(), customer_id=f"C-{i:02d}") for i in range(ROW_PATH_MAX + 1)]
