@@ -1,8 +1,9 @@
 """Property: the policy engine's row path (:mod:`goodcall.policy.rows`: a few customers in a
 DataFrame, every check read on Python values) gives the Polars plan's matrix view row for row —
 contactable, blocked checks, when the blocks lift and the next window — and so the decision
-core's policy reasons, for generated customers (any jurisdiction, zone, preferences, flags,
-consents and contact history), moments (weeks around holidays and clock changes) and policy
+core's policy reasons (decoded on Python values for a few rows, by Polars otherwise), for
+generated customers (any jurisdiction, zone, preferences, flags, consents and contact
+history), moments (weeks around holidays and clock changes) and policy
 files (the shipped one and one with other limits, fallback zones and per-jurisdiction rules).
 
 The rows of the plan come out grouped by Polars' internal chunks (channel by channel within each
@@ -23,7 +24,11 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from goodcall.channels import CHANNELS
-from goodcall.decide.candidates import policy_reasons
+from goodcall.decide.candidates import (
+    policy_reasons,
+    policy_reasons_by_frame,
+    policy_reasons_on_rows,
+)
 from goodcall.policy.engine import evaluate_channels_matrix
 from goodcall.policy.loader import load_policies
 from goodcall.policy.model import Attempts, Jurisdiction, Limit, Policies
@@ -165,7 +170,9 @@ def _same_matrix(
     assert on_rows.get_column("channel").to_list() == [
         channel for channel in CHANNELS if channel in chosen for _ in range(frame.height)
     ]
-    assert_frame_equal(policy_reasons(on_rows, compiled), policy_reasons(planned, compiled))
+    reasons = policy_reasons_by_frame(planned, compiled.policies)
+    assert_frame_equal(policy_reasons(on_rows, compiled), reasons)
+    assert_frame_equal(policy_reasons_on_rows(planned, compiled.policies), reasons)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
