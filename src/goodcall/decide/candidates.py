@@ -122,7 +122,8 @@ has its reasons decoded on Python values (:func:`policy_reasons_on_rows`)."""
 def policy_reasons_on_rows(channels: pl.DataFrame, rules: Policies) -> pl.DataFrame:
     """:func:`policy_reasons` on Python values, for a few rows: the same frame (customers in id
     order, reasons in channel then check order, channels named in channel order), without the
-    ~1.5 ms of small Polars operations; ``tests/policy/test_rows.py`` holds the two together."""
+    fixed cost of a dozen small Polars operations; ``tests/policy/test_rows.py`` holds the two
+    together."""
     rank: dict[str, int] = {ch: i for i, ch in enumerate(CHANNELS)}
     found: dict[object, dict[tuple[str, str], tuple[int, list[str]]]] = {}
     ids, names, masks = (

@@ -9,7 +9,7 @@ wide pass, and works out when each block lifts. Then:
 * :func:`evaluate_channels_matrix` — the same answers as booleans and a bit mask, for batches;
   a few customers in memory are judged on Python rows instead (:mod:`goodcall.policy.rows`:
   each check's row test and the clock and history written beside their expressions, held to
-  them by a parity property), a lone decision's plan costing ~30 ms whatever its size;
+  them by a parity property): a plan's fixed cost is most of a lone decision's time;
 * :func:`check_contact` — a planned contact at its own time (the audit of a call list).
 
 ``at`` is always an argument; nothing here reads the wall clock.
