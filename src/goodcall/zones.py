@@ -71,7 +71,7 @@ def _by_zone(packed: pl.Series, dtype: pl.DataType, convert: Convert) -> pl.Seri
     frame = packed.struct.unnest()
     zones = [z for z in frame.get_column("z").unique().to_list() if z and is_known_zone(z)]
     out = pl.Series("t", [None] * frame.height, dtype=dtype)
-    if len(zones) == 1 and (frame.get_column("z") == zones[0]).all():
+    if len(zones) == 1 and frame.get_column("z").eq_missing(zones[0]).all():  # no null zone
         return frame.select(convert(pl.col("t"), zones[0]).alias("t")).to_series()
     indexed = frame.with_row_index("i")
     for zone in zones:

@@ -25,7 +25,12 @@ from goodcall.catalog.engine import failed_codes
 from goodcall.catalog.model import Catalog
 from goodcall.catalog.rows import offers_matrix
 from goodcall.channels import CHANNELS
-from goodcall.policy.engine import blocked_checks, evaluate_channels_matrix
+from goodcall.policy.engine import (
+    blocked_checks,
+    channels_matrix_on_rows,
+    evaluate_channels_matrix,
+    on_rows,
+)
 from goodcall.policy.model import Policies
 from goodcall.policy.resolve import CompiledPolicies
 from goodcall.reasons import REASON_LIST, REASON_STRUCT, tier_rank
@@ -45,25 +50,38 @@ def channel_view(
 
     ``national_list_date``: the campaign's national-list copy, else each profile's snapshot."""
     wanted = tuple(channels) or CHANNELS  # none at all: the filter below keeps no row
+    kept = c("channel").is_in(list(channels))
+    if on_rows(profiles):  # a few customers: the row path's frame, no plan around it
+        judged = channels_matrix_on_rows(profiles, policies, at, national_list_date, wanted)
+        return (judged if channels else judged.filter(kept))[list(_CHANNEL_VIEW)]  # no plan
     frame = evaluate_channels_matrix(profiles, policies, at, national_list_date, wanted)
-    return (
-        frame.filter(c("channel").is_in(list(channels)))
-        .select(
-            "customer_id",
-            "channel",
-            "contactable",
-            "blocked_mask",
-            "next_window_start",
-            "next_window_end",
-        )
-        .collect()
-    )
+    return frame.filter(kept).select(_CHANNEL_VIEW).collect()
+
+
+_CHANNEL_VIEW = (
+    "customer_id",
+    "channel",
+    "contactable",
+    "blocked_mask",
+    "next_window_start",
+    "next_window_end",
+)
 
 
 def policy_reasons(channels: pl.DataFrame, policies: Policies | CompiledPolicies) -> pl.DataFrame:
     """Per customer: one reason per failing policy check over the channels considered, naming
     them (``channels=phone|sms``), in channel then check order."""
     rules = policies.policies if isinstance(policies, CompiledPolicies) else policies
+    if (
+        channels.height <= REASONS_ON_ROWS_MAX
+        and channels.get_column("customer_id").null_count() == 0
+    ):
+        return policy_reasons_on_rows(channels, rules)
+    return policy_reasons_by_frame(channels, rules)
+
+
+def policy_reasons_by_frame(channels: pl.DataFrame, rules: Policies) -> pl.DataFrame:
+    """:func:`policy_reasons` with Polars operations (any number of rows)."""
     blocked = channels.filter(c("blocked_mask") > 0).select(
         "customer_id", "channel", "blocked_mask"
     )
@@ -94,6 +112,46 @@ def policy_reasons(channels: pl.DataFrame, policies: Policies | CompiledPolicies
         .sort("customer_id", "order")
     )
     return _reasons_per_customer(per_check, c("rule"), "channels", "policy_reasons")
+
+
+REASONS_ON_ROWS_MAX = 4 * 128
+"""A channel view of at most this many rows (the policy row path's customers × the channels)
+has its reasons decoded on Python values (:func:`policy_reasons_on_rows`)."""
+
+
+def policy_reasons_on_rows(channels: pl.DataFrame, rules: Policies) -> pl.DataFrame:
+    """:func:`policy_reasons` on Python values, for a few rows: the same frame (customers in id
+    order, reasons in channel then check order, channels named in channel order), without the
+    fixed cost of a dozen small Polars operations; ``tests/policy/test_rows.py`` holds the two
+    together."""
+    rank: dict[str, int] = {ch: i for i, ch in enumerate(CHANNELS)}
+    found: dict[object, dict[tuple[str, str], tuple[int, list[str]]]] = {}
+    ids, names, masks = (
+        channels.get_column(n).to_list() for n in ("customer_id", "channel", "blocked_mask")
+    )
+    for customer, channel, mask in zip(ids, names, masks, strict=True):
+        if not mask:
+            continue
+        mine = found.setdefault(customer, {})
+        for j, code, rule in blocked_checks(rules, channel, int(mask)):
+            order, named = mine.get((code, rule), (rank[channel] * 64 + j, []))
+            named.append(channel)
+            mine[code, rule] = (min(order, rank[channel] * 64 + j), named)
+    customers = sorted(found)  # type: ignore[type-var]
+    reasons = [
+        [
+            {
+                "code": code,
+                "ok": False,
+                "rule": rule,
+                "evidence": "channels=" + "|".join(sorted(named, key=rank.__getitem__)),
+            }
+            for (code, rule), (_, named) in sorted(found[cid].items(), key=lambda kv: kv[1][0])
+        ]
+        for cid in customers
+    ]
+    schema = {"customer_id": channels.schema["customer_id"], "policy_reasons": REASON_LIST}
+    return pl.DataFrame({"customer_id": customers, "policy_reasons": reasons}, schema=schema)
 
 
 def _reasons_per_customer(

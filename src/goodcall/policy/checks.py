@@ -9,8 +9,10 @@ preferred hours — handled by the schedule).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -21,10 +23,21 @@ from goodcall.policy.model import Policies
 Lift = Literal["never", "at", "window"]
 _AT = pl.col("__at")
 
+Row = Mapping[str, Any]
+RowTest = Callable[[Row], bool]
+RowUntil = Callable[[Row], dt.datetime | None]
+"""A check's ``passed`` (``until``) read on one prepared row of Python values — the profile
+columns plus what :func:`goodcall.policy.local.local_clock_row` and
+:func:`goodcall.policy.history.history_row` add — as the expression reads a frame's row. Each is
+written beside its expression, from the same values (module functions bound with
+``functools.partial``: checks travel pickled); ``tests/policy/test_rows.py`` holds the two
+back-ends together customer by customer."""
+
 
 @dataclass(frozen=True)
 class PolicyCheck:
-    """One policy check; ``passed`` is never null."""
+    """One policy check; ``passed`` is never null. ``row`` is ``passed`` on one row and
+    ``until_row`` is ``until`` on one row (:data:`RowTest`)."""
 
     code: str
     rule: str
@@ -32,6 +45,8 @@ class PolicyCheck:
     evidence: pl.Expr
     lift: Lift
     until: pl.Expr | None = None  # for lift == "at": when the block ends
+    row: RowTest | None = None
+    until_row: RowUntil | None = None
 
 
 def channel_checks(
@@ -113,7 +128,14 @@ def _dnc_internal() -> PolicyCheck:
             _stamp(pl.col("__dnc_request_at")),
         ),
         "never",
+        row=_dnc_internal_row,
     )
+
+
+def _dnc_internal_row(row: Row) -> bool:
+    flagged_at = row["internal_dnc_at"]
+    listed = flagged_at <= row["__at"] if flagged_at is not None else row["internal_dnc"] is True
+    return not (listed or row["__dnc_request_at"] is not None)
 
 
 def _dnc_national(max_age: int, list_date: dt.date | None) -> PolicyCheck:
@@ -137,7 +159,15 @@ def _dnc_national(max_age: int, list_date: dt.date | None) -> PolicyCheck:
             pl.lit(f", max_age_days={max_age}"),
         ),
         "never",
+        row=functools.partial(_dnc_national_row, max_age, list_date),
     )
+
+
+def _dnc_national_row(max_age: int, list_date: dt.date | None, row: Row) -> bool:
+    snapshot = list_date if list_date is not None else row["national_dnc_snapshot"]
+    today = row["__local_date"] or row["__at"].date()
+    listed = row["national_dnc"] is True
+    return not listed and snapshot is not None and (today - snapshot).days <= max_age
 
 
 def _consent(field: str) -> PolicyCheck:
@@ -147,7 +177,12 @@ def _consent(field: str) -> PolicyCheck:
         pl.col(field).fill_null(False),
         pl.concat_str(pl.lit(f"{field}="), _text(pl.col(field))),
         "never",
+        row=functools.partial(_is_true, field),
     )
+
+
+def _is_true(field: str, row: Row) -> bool:
+    return row[field] is True
 
 
 def _accepted(channel: str) -> PolicyCheck:
@@ -160,7 +195,13 @@ def _accepted(channel: str) -> PolicyCheck:
             pl.lit("channels_accepted=["), accepted.list.join("|").fill_null("any"), pl.lit("]")
         ),
         "never",
+        row=functools.partial(_accepted_row, channel),
     )
+
+
+def _accepted_row(channel: str, row: Row) -> bool:
+    accepted = row["channels_accepted"]
+    return accepted is None or channel in accepted
 
 
 def _only_on_request() -> PolicyCheck:
@@ -171,7 +212,12 @@ def _only_on_request() -> PolicyCheck:
         ~flag,
         pl.concat_str(pl.lit("contact_only_on_request="), _text(flag)),
         "never",
+        row=_only_on_request_row,
     )
+
+
+def _only_on_request_row(row: Row) -> bool:
+    return row["contact_only_on_request"] is not True
 
 
 def _complaint(policies: Policies) -> PolicyCheck:
@@ -195,7 +241,30 @@ def _complaint(policies: Policies) -> PolicyCheck:
         ),
         "at",
         pl.when(open_case).then(None).otherwise(last + pl.duration(days=rules.suppression_days)),
+        functools.partial(_complaint_row, rules.suppression_days, rules.open_case_blocks),
+        functools.partial(_complaint_until, rules.suppression_days, rules.open_case_blocks),
     )
+
+
+def _complaint_last(row: Row) -> dt.datetime | None:
+    profile_complaint = row["last_complaint_at"]
+    found = [row["__complaint_at"]]
+    if profile_complaint is not None and profile_complaint <= row["__at"]:
+        found.append(profile_complaint)
+    return max((t for t in found if t is not None), default=None)
+
+
+def _complaint_row(days: int, open_blocks: bool, row: Row) -> bool:
+    last = _complaint_last(row)
+    recent = last is not None and last > row["__at"] - dt.timedelta(days=days)
+    return not (recent or (row["has_open_complaint"] is True and open_blocks))
+
+
+def _complaint_until(days: int, open_blocks: bool, row: Row) -> dt.datetime | None:
+    last = _complaint_last(row)
+    if (row["has_open_complaint"] is True and open_blocks) or last is None:
+        return None
+    return last + dt.timedelta(days=days)
 
 
 def _cooldown() -> PolicyCheck:
@@ -210,7 +279,19 @@ def _cooldown() -> PolicyCheck:
         ),
         "at",
         last + pl.duration(days=days),
+        _cooldown_row,
+        _cooldown_until,
     )
+
+
+def _cooldown_row(row: Row) -> bool:
+    last = row["__refusal_at"]
+    return not (last is not None and last > row["__at"] - dt.timedelta(days=row["__cool_days"]))
+
+
+def _cooldown_until(row: Row) -> dt.datetime | None:
+    last = row["__refusal_at"]
+    return None if last is None else last + dt.timedelta(days=row["__cool_days"])
 
 
 def _attempts() -> PolicyCheck:
@@ -228,7 +309,17 @@ def _attempts() -> PolicyCheck:
         ),
         "at",
         pl.col("__att_release"),
+        _attempts_row,
+        functools.partial(_column, "__att_release"),
     )
+
+
+def _attempts_row(row: Row) -> bool:
+    return bool(row["__att_n"] < row["__att_max"])
+
+
+def _column(name: str, row: Row) -> Any:
+    return row[name]
 
 
 def _frequency_cap(channel: str, maximum: int, days: int) -> PolicyCheck:
@@ -242,7 +333,13 @@ def _frequency_cap(channel: str, maximum: int, days: int) -> PolicyCheck:
         ),
         "at",
         pl.col(cap_release(channel)),
+        functools.partial(_below, cap_count(channel), maximum),
+        functools.partial(_column, cap_release(channel)),
     )
+
+
+def _below(name: str, maximum: int, row: Row) -> bool:
+    return bool(row[name] < maximum)
 
 
 def _legal_window() -> PolicyCheck:
@@ -268,7 +365,12 @@ def _legal_window() -> PolicyCheck:
             pl.col("__legal_text"),
         ),
         "window",
+        row=_legal_window_row,
     )
+
+
+def _legal_window_row(row: Row) -> bool:
+    return row["__jur"] is not None and row["__tz"] is not None and row["__in_legal"] is True
 
 
 def _holiday() -> PolicyCheck:
@@ -284,7 +386,12 @@ def _holiday() -> PolicyCheck:
             _text(pl.col("__local_date")),
         ),
         "window",
+        row=_holiday_row,
     )
+
+
+def _holiday_row(row: Row) -> bool:
+    return row["__holiday"] is None
 
 
 def _preferred() -> PolicyCheck:
@@ -296,4 +403,5 @@ def _preferred() -> PolicyCheck:
             pl.lit("preferred="), preferred_text(), pl.lit(", local_time="), local_text()
         ),
         "window",
+        row=functools.partial(_column, "__in_preferred"),
     )

@@ -7,6 +7,9 @@ wide pass, and works out when each block lifts. Then:
 * :func:`evaluate_channels` — one row per customer × channel with every reason and the next
   allowed window (explain, brief, timing);
 * :func:`evaluate_channels_matrix` — the same answers as booleans and a bit mask, for batches;
+  a few customers in memory are judged on Python rows instead (:mod:`goodcall.policy.rows`:
+  each check's row test and the clock and history written beside their expressions, held to
+  them by a parity property): a plan's fixed cost is most of a lone decision's time;
 * :func:`check_contact` — a planned contact at its own time (the audit of a call list).
 
 ``at`` is always an argument; nothing here reads the wall clock.
@@ -18,17 +21,20 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import polars as pl
 
 from goodcall.catalog.reasonlist import reason_list
 from goodcall.channels import CHANNELS
 from goodcall.policy.checks import PolicyCheck, channel_checks
-from goodcall.policy.history import with_history
+from goodcall.policy.history import longest_periods, with_history
+from goodcall.policy.lift import lift_expr
 from goodcall.policy.listed import with_list_counts
 from goodcall.policy.local import with_local_clock
 from goodcall.policy.model import Policies
 from goodcall.policy.resolve import CompiledPolicies, compile_policies
+from goodcall.policy.rows import ROW_PATH_MAX, matrix_on_rows
 from goodcall.policy.schedule import (
     KEY_COLUMNS,
     next_window,
@@ -104,8 +110,11 @@ def evaluate_channels_matrix(
     (bit j = check j of :func:`channel_check_codes` blocked), the next window and
     ``blocks_lift_at``; for ``channels`` only (in :data:`~goodcall.channels.CHANNELS` order:
     each channel's checks and windows are its own, so fewer channels are a smaller plan with
-    the same rows)."""
+    the same rows). A :class:`~polars.DataFrame` of at most :data:`ROW_PATH_MAX` rows is judged
+    on Python rows (:mod:`goodcall.policy.rows`), with the same answers."""
     chosen = tuple(ch for ch in CHANNELS if ch in channels)
+    if on_rows(profiles):
+        return channels_matrix_on_rows(profiles, policies, at, national_list_date, chosen).lazy()
     frame, layout = _evaluate(profiles, _compiled(policies), at, national_list_date, chosen)
     structs = [
         pl.struct(
@@ -118,6 +127,34 @@ def evaluate_channels_matrix(
         for c in layout
     ]
     return _melt(frame.select("customer_id", *structs), chosen)
+
+
+def on_rows(profiles: pl.LazyFrame | pl.DataFrame) -> TypeGuard[pl.DataFrame]:
+    """Whether :func:`evaluate_channels_matrix` judges ``profiles`` on Python rows: a
+    :class:`~polars.DataFrame` of at most :data:`ROW_PATH_MAX` rows."""
+    return isinstance(profiles, pl.DataFrame) and profiles.height <= ROW_PATH_MAX
+
+
+def channels_matrix_on_rows(
+    profiles: pl.DataFrame,
+    policies: Policies | CompiledPolicies,
+    at: dt.datetime,
+    national_list_date: dt.date | None = None,
+    channels: Sequence[str] = CHANNELS,
+) -> pl.DataFrame:
+    """:func:`evaluate_channels_matrix` of a few customers in memory, on Python rows
+    (:mod:`goodcall.policy.rows`), as a frame: what a caller that collects it at once takes."""
+    if at.tzinfo is None:
+        raise ValueError("at must be timezone-aware (e.g. datetime(..., tzinfo=UTC))")
+    schema = profiles.schema
+    _check_schema(schema)
+    chosen = tuple(ch for ch in CHANNELS if ch in channels)
+    rows = profiles.select(PROFILE_COLUMNS).to_dicts()
+    id_dtype = schema["customer_id"]
+    compiled = _compiled(policies)
+    return matrix_on_rows(
+        rows, id_dtype, compiled, at.astimezone(dt.UTC), national_list_date, chosen
+    )
 
 
 def channel_check_codes(policies: Policies, channel: str) -> list[str]:
@@ -296,14 +333,7 @@ def _evaluate_rows(
 ) -> tuple[pl.LazyFrame, list[_Channel]]:
     policies = compiled.policies
     frame = with_local_clock(rows.with_row_index("__row"), compiled)
-    longest_cooldown = max(
-        [policies.refusal_cooldown.days]
-        + [r.refusal_cooldown_days or 0 for r in compiled.jurisdictions.values()]
-    )
-    longest_attempts = max(
-        [policies.attempts.days]
-        + [r.attempts.days for r in compiled.jurisdictions.values() if r.attempts]
-    )
+    longest_cooldown, longest_attempts = longest_periods(compiled)
     frame = with_history(frame, policies, longest_cooldown, longest_attempts)
     if list_order is not None:
         frame = with_list_counts(frame, policies, list_order)
@@ -325,21 +355,7 @@ def _evaluate_rows(
 
 def _threshold(channel: _Channel) -> pl.Expr:
     """The earliest instant every non-window block has lifted; null when one never lifts."""
-    never: list[pl.Expr] = []
-    until: list[pl.Expr] = []
-    for check, column in zip(channel.checks, channel.columns, strict=True):
-        failed = ~pl.col(column)
-        if check.lift == "never":
-            never.append(failed)
-        elif check.lift == "at" and check.until is not None:
-            never.append(failed & check.until.is_null())
-            until.append(pl.when(failed).then(check.until))
-        elif check.code == "policy.legal_window":
-            unknown = pl.col("__jur").is_null() | pl.col("__tz").is_null()
-            never.append(unknown)
-    blocked_for_good = pl.any_horizontal(never) if never else pl.lit(False)
-    lifted = pl.max_horizontal(pl.col("__at"), *until)
-    return pl.when(blocked_for_good).then(None).otherwise(lifted).cast(UTC_DATETIME)
+    return lift_expr(channel.checks, channel.columns)
 
 
 def _with_next_windows(

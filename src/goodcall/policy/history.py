@@ -9,10 +9,14 @@ counted contact leaves the period). Control-group rows (never contacted) never c
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import polars as pl
 
 from goodcall.channels import CHANNELS
 from goodcall.policy.model import Policies
+from goodcall.policy.resolve import CompiledPolicies
 from goodcall.profiles.fields import CONTACT_STRUCT
 
 _AT = pl.col("at")
@@ -48,6 +52,20 @@ def lookback_days(policies: Policies, longest_attempts_period: int) -> int:
             policies.refusal_cooldown.days,
         ]
     )
+
+
+def longest_periods(compiled: CompiledPolicies) -> tuple[int, int]:
+    """The longest refusal cool-down and attempts period of any jurisdiction (days)."""
+    policies = compiled.policies
+    longest_cooldown = max(
+        [policies.refusal_cooldown.days]
+        + [r.refusal_cooldown_days or 0 for r in compiled.jurisdictions.values()]
+    )
+    longest_attempts = max(
+        [policies.attempts.days]
+        + [r.attempts.days for r in compiled.jurisdictions.values() if r.attempts]
+    )
+    return longest_cooldown, longest_attempts
 
 
 def with_history(
@@ -123,3 +141,67 @@ def _kth_latest(condition: pl.Expr, k: pl.Expr) -> pl.Expr:
 
 
 EMPTY_HISTORY = pl.lit([], pl.List(CONTACT_STRUCT))
+
+
+# --- the same on one row of Python values ---------------------------------------------------
+
+
+def history_row(
+    row: dict[str, Any], policies: Policies, longest_cooldown: int, longest_attempts: int
+) -> None:
+    """:func:`with_history` on one row of Python values, in place (the same columns, counts 0
+    when nothing counts). Written beside the expressions it mirrors, condition by condition;
+    ``tests/policy/test_rows.py`` holds the two together on generated histories and moments."""
+    at = row["__at"]
+    oldest = at - dt.timedelta(
+        days=max(lookback_days(policies, longest_attempts), longest_cooldown)
+    )
+    contacts = sorted(
+        (
+            contact
+            for contact in row["contact_history"] or ()
+            if contact is not None
+            and contact["at"] is not None
+            and contact["at"] <= at
+            and contact["group"] == "treatment"
+            and contact["outcome"] is not None
+            and contact["outcome"] != "not_contacted"
+            and (oldest < contact["at"] or contact["outcome"] == "dnc_request")
+        ),
+        key=lambda contact: contact["at"],
+        reverse=True,
+    )
+
+    def times(outcome: str) -> list[dt.datetime]:
+        return [contact["at"] for contact in contacts if contact["outcome"] == outcome]
+
+    row["__dnc_request_at"] = min(times("dnc_request"), default=None)
+    row["__refusal_at"] = max(times("declined"), default=None)
+    row["__complaint_at"] = max(times("complaint"), default=None)
+    attempts_from = at - dt.timedelta(days=row["__att_days"])
+    attempts = [
+        c["at"]
+        for c in contacts
+        if c["channel"] in policies.attempts.channels and attempts_from < c["at"]
+    ]
+    row["__att_n"] = len(attempts)
+    row["__att_release"] = _release(attempts, row["__att_max"], row["__att_days"])
+    for channel in CHANNELS:
+        cap = policies.channels[channel].frequency_cap
+        if cap is None:
+            continue
+        cap_from = at - dt.timedelta(days=cap.days)
+        counted = [
+            c["at"]
+            for c in contacts
+            if c["channel"] == channel
+            and not (c["channel"] == "phone" and c["outcome"] == "no_answer")
+            and cap_from < c["at"]
+        ]
+        row[cap_count(channel)] = len(counted)
+        row[cap_release(channel)] = _release(counted, cap.max, cap.days)
+
+
+def _release(newest_first: list[dt.datetime], k: int, days: int) -> dt.datetime | None:
+    """:func:`_kth_latest` plus the period: when the k-th most recent contact leaves it."""
+    return newest_first[k - 1] + dt.timedelta(days=days) if len(newest_first) >= k else None

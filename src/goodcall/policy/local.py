@@ -9,6 +9,11 @@ schedule of future windows, so "allowed now" and "next window" cannot disagree.
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+from collections.abc import Mapping
+from typing import Any
+
 import polars as pl
 
 from goodcall.memo import PerObject
@@ -17,6 +22,12 @@ from goodcall.policy.resolve import CompiledPolicies, holiday_name
 from goodcall.zones import known_zones, to_local
 
 DAY_MINUTES = 24 * 60
+LIMITS = (
+    ("__att_max", "attempts_max"),
+    ("__att_days", "attempts_days"),
+    ("__cool_days", "cooldown"),
+)
+"""The per-jurisdiction limits a row carries: (column, what :func:`jurisdiction_limits` reads)."""
 
 
 def with_local_clock(rows: pl.LazyFrame, compiled: CompiledPolicies) -> pl.LazyFrame:
@@ -39,15 +50,13 @@ def _clock_columns(compiled: CompiledPolicies) -> _Stages:
 
 
 def _build_clock_columns(compiled: CompiledPolicies) -> _Stages:
-    policies = compiled.policies
     jur = pl.col("__jur")
-    limits = [
-        _per_jurisdiction(compiled, "attempts_max", policies.attempts.max).alias("__att_max"),
-        _per_jurisdiction(compiled, "attempts_days", policies.attempts.days).alias("__att_days"),
-        _per_jurisdiction(compiled, "cooldown", policies.refusal_cooldown.days).alias(
-            "__cool_days"
-        ),
-    ]
+    limits = []
+    for column, what in LIMITS:
+        values, default = jurisdiction_limits(compiled, what)
+        limits.append(
+            jur.replace_strict(values, default=default, return_dtype=pl.Int64).alias(column)
+        )
     local = pl.col("__local")
     clock = [
         (local.dt.hour().cast(pl.Int64) * 60 + local.dt.minute().cast(pl.Int64)).alias("__minute"),
@@ -68,7 +77,7 @@ def with_local_date(rows: pl.LazyFrame, compiled: CompiledPolicies) -> pl.LazyFr
     own zone, else the jurisdiction's fallback), ``__local`` and ``__local_date`` — the date the
     jurisdiction's rules are read in; needs ``__at``, ``jurisdiction`` and ``time_zone``."""
     keys = sorted(compiled.jurisdictions)
-    fallback = {k: r.fallback_time_zone for k, r in compiled.jurisdictions.items()}
+    fallback = _fallback_zones(compiled)
     rows = rows.with_columns(
         pl.when(pl.col("jurisdiction").is_in(keys)).then(pl.col("jurisdiction")).alias("__jur")
     ).with_columns(
@@ -81,7 +90,19 @@ def with_local_date(rows: pl.LazyFrame, compiled: CompiledPolicies) -> pl.LazyFr
     return rows.with_columns(pl.col("__local").dt.date().alias("__local_date"))
 
 
-def _per_jurisdiction(compiled: CompiledPolicies, what: str, default: int) -> pl.Expr:
+def _fallback_zones(compiled: CompiledPolicies) -> dict[str, str | None]:
+    return {k: r.fallback_time_zone for k, r in compiled.jurisdictions.items()}
+
+
+def jurisdiction_limits(compiled: CompiledPolicies, what: str) -> tuple[dict[str, int], int]:
+    """Per jurisdiction the attempts maximum, attempts period or refusal cool-down (``what``),
+    and the policies' default for a row without a known jurisdiction."""
+    policies = compiled.policies
+    default = {
+        "attempts_max": policies.attempts.max,
+        "attempts_days": policies.attempts.days,
+        "cooldown": policies.refusal_cooldown.days,
+    }[what]
     values: dict[str, int] = {}
     for key, resolved in compiled.jurisdictions.items():
         if what == "cooldown":
@@ -91,7 +112,7 @@ def _per_jurisdiction(compiled: CompiledPolicies, what: str, default: int) -> pl
         else:
             value = None
         values[key] = default if value is None else value
-    return pl.col("__jur").replace_strict(values, default=default, return_dtype=pl.Int64)
+    return values, default
 
 
 _WINDOW_TABLES: PerObject[pl.DataFrame] = PerObject()
@@ -229,3 +250,64 @@ def local_text() -> pl.Expr:
         pl.lit(" "),
         pl.col("__weekday").replace_strict(day_names, default="?", return_dtype=pl.String),
     ).fill_null("unknown")
+
+
+# --- the same on one row of Python values ---------------------------------------------------
+
+Row = dict[str, Any]
+
+
+def local_clock_row(row: Row, compiled: CompiledPolicies) -> None:
+    """:func:`with_local_clock` on one row of Python values, in place: the same columns from
+    the same tables (``__legal_text``, read by the evidence only, is left out). Written beside
+    the expressions it mirrors; ``tests/policy/test_rows.py`` holds the two together on
+    generated customers and moments."""
+    tables = _ROW_TABLES.get(compiled, lambda: _RowTables(compiled))
+    jur = row["jurisdiction"] if row["jurisdiction"] in tables.jurisdictions else None
+    zone = row["time_zone"]
+    tz = zone if zone in known_zones() else tables.fallback.get(jur) if jur else None
+    local = None
+    if tz is not None:
+        local = row["__at"].astimezone(zoneinfo.ZoneInfo(tz)).replace(tzinfo=None)
+    row["__jur"], row["__tz"], row["__local"] = jur, tz, local
+    row["__local_date"] = None if local is None else local.date()
+    for column, (values, default) in tables.limits.items():
+        row[column] = values.get(jur, default) if jur is not None else default
+    minute = None if local is None else local.hour * 60 + local.minute
+    weekday = None if local is None else local.isoweekday()
+    row["__minute"], row["__weekday"] = minute, weekday
+    spans = tables.day_windows.get(f"{jur}|{weekday}", []) if jur and weekday else []
+    row["__in_legal"] = minute is not None and any(s <= minute < e for s, e in spans)
+    resolved = compiled.resolve(jur) if jur is not None else None
+    row["__holiday"] = (
+        None if resolved is None or local is None else holiday_name(resolved, local.date())
+    )
+    row["__in_preferred"] = minute is not None and any(
+        s <= minute < e for s, e in preferred_spans(row["preferred_start"], row["preferred_end"])
+    )
+
+
+def preferred_spans(start: dt.time | None, end: dt.time | None) -> list[tuple[int, int]]:
+    """:func:`preferred_pieces` of one customer's preferred hours, in minutes."""
+    if start is None or end is None:
+        return [(0, DAY_MINUTES), (0, 0)]
+    first, last = start.hour * 60 + start.minute, end.hour * 60 + end.minute
+    if first == last:
+        return [(first, 0), (0, 0)]
+    if first < last:
+        return [(first, last), (0, 0)]
+    return [(first, DAY_MINUTES), (0, last)]
+
+
+class _RowTables:
+    """What :func:`local_clock_row` looks up, built once per compiled policies from the tables
+    the expressions are built from."""
+
+    def __init__(self, compiled: CompiledPolicies) -> None:
+        self.jurisdictions = frozenset(compiled.jurisdictions)
+        self.fallback: Mapping[str, str | None] = _fallback_zones(compiled)
+        self.limits = {column: jurisdiction_limits(compiled, what) for column, what in LIMITS}
+        self.day_windows = _day_windows(compiled)
+
+
+_ROW_TABLES: PerObject[_RowTables] = PerObject()

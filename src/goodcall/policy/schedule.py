@@ -8,6 +8,7 @@ blocks lift (a cool-down, a frequency cap) or after the decision time.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 import polars as pl
@@ -48,26 +49,67 @@ def windows_ahead_of(
     key's calendar is built once per compiled policies and first day and kept (a decision of one
     customer would otherwise build its days, holidays and zone conversions on every call)."""
     at = at.astimezone(dt.UTC)
-    first = _first_day(at)
-    kept = _CALENDARS.get(compiled, dict)
-    wanted = [(*key, first, preferred) for key in keys.select(KEY_COLUMNS).unique().iter_rows()]
-    missing = [k for k in dict.fromkeys(wanted) if k not in kept]
-    if len(kept) + len(missing) > _CALENDARS_KEPT:
-        kept.clear()
-        missing = list(dict.fromkeys(wanted))
-    schema = keys.select(KEY_COLUMNS).schema
-    for key in missing:
-        one = pl.DataFrame([key[:4]], schema=schema, orient="row").lazy()
-        kept[key] = _calendar(one, compiled, first, preferred).collect()
-    tables = [kept[k] for k in dict.fromkeys(wanted)]
+    wanted = list(keys.select(KEY_COLUMNS).unique().iter_rows())
+    tables = [kept.frame for kept in _kept(wanted, compiled, at, preferred)]
     return _from(pl.concat([_EMPTY, *tables]).lazy(), compiled, at)
 
 
-_CALENDARS: PerObject[dict[tuple[object, ...], pl.DataFrame]] = PerObject()
+Key = tuple[object, ...]
+"""A row's values of :data:`KEY_COLUMNS`."""
+
+
+class _Kept:
+    """One key's calendar from one first day (:func:`_calendar`, collected): as a frame, and as
+    its windows' starts and ends sorted by end for :func:`next_window_row`."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        ordered = frame.sort("w_end_utc", maintain_order=True)
+        self.frame = frame
+        self.starts: list[dt.datetime] = ordered.get_column("w_start_utc").to_list()
+        self.ends: list[dt.datetime] = ordered.get_column("w_end_utc").to_list()
+
+
+def _kept(
+    keys: list[Key], compiled: CompiledPolicies, at: dt.datetime, preferred: bool
+) -> list[_Kept]:
+    """The kept calendar of each distinct key of ``keys`` from ``at``'s first day (built for
+    those not kept yet)."""
+    first = _first_day(at)
+    kept = _CALENDARS.get(compiled, dict)
+    wanted = list(dict.fromkeys((*key, first, preferred) for key in keys))
+    missing = [k for k in wanted if k not in kept]
+    if len(kept) + len(missing) > _CALENDARS_KEPT:
+        kept.clear()
+        missing = wanted
+    for key in missing:
+        one = pl.DataFrame([key[:4]], schema=_KEY_SCHEMA, orient="row").lazy()
+        kept[key] = _Kept(_calendar(one, compiled, first, preferred).collect())
+    return [kept[k] for k in wanted]
+
+
+def windows_of_row(
+    key: Key, compiled: CompiledPolicies, at: dt.datetime, *, preferred: bool
+) -> tuple[list[dt.datetime], list[dt.datetime]]:
+    """The starts and ends (sorted by end) of one row's windows from its kept calendar, as
+    :func:`windows_ahead_of` gives them before :func:`_from`: none when the row's jurisdiction
+    or zone is unknown (the calendar has no row for such a key)."""
+    if key[0] is None or key[1] is None:
+        return [], []
+    (kept,) = _kept([key], compiled, at.astimezone(dt.UTC), preferred)
+    return kept.starts, kept.ends
+
+
+_CALENDARS: PerObject[dict[tuple[object, ...], _Kept]] = PerObject()
 _CALENDARS_KEPT = 4096
 _EMPTY = pl.DataFrame(
     schema={"__key": pl.String, "w_start_utc": UTC_DATETIME, "w_end_utc": UTC_DATETIME}
 )
+_KEY_SCHEMA = {
+    "__jur": pl.String,
+    "__tz": pl.String,
+    "preferred_start": pl.Time,
+    "preferred_end": pl.Time,
+}
 
 
 def _first_day(at: dt.datetime) -> dt.date:
@@ -159,3 +201,22 @@ def next_window(
         .filter(pl.col(start) <= pl.lit(horizon_end, UTC_DATETIME))
     )
     return rows.join(found, on="__row", how="left", maintain_order="left")
+
+
+def next_window_row(
+    starts: list[dt.datetime],
+    ends: list[dt.datetime],
+    since: dt.datetime | None,
+    at: dt.datetime,
+    horizon_end: dt.datetime,
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """:func:`next_window` of one row, from its windows (:func:`windows_of_row`): the first
+    window of :func:`_from` (ending after ``at``, starting within the horizon) that ends after
+    ``since``, started no earlier than ``since``; (None, None) when none is within the horizon."""
+    if since is None:
+        return None, None
+    for j in range(bisect.bisect_right(ends, max(since, at)), len(ends)):
+        if starts[j] <= horizon_end:
+            start = max(starts[j], since)
+            return (start, ends[j]) if start <= horizon_end else (None, None)
+    return None, None
