@@ -157,6 +157,11 @@ def _shape_plan(shape: str, titles: tuple[str, ...]) -> Plan:
     return tuple(sections)
 
 
+def shape_plan(shape: str, titles: tuple[str, ...]) -> Plan:
+    """The plan of every document of ``shape`` (kept: see :func:`_shape_plan`)."""
+    return _shape_plan(shape, titles)
+
+
 def clear_plans() -> None:
     """Forget the plans worked out so far (see :func:`_shape_plan`)."""
     _shape_plan.cache_clear()

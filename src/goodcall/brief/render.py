@@ -25,6 +25,7 @@ from goodcall.brief.document import (
 )
 from goodcall.brief.formats import clear_value_caches
 from goodcall.brief.model import Brief
+from goodcall.brief.rowdoc import row_document
 from goodcall.brief.schema import BRIEF_SCHEMA, frame_of, json_ready, like_model_dump
 from goodcall.brief.sections import document_frame
 
@@ -105,8 +106,9 @@ def _json(brief: dict[str, Any], d: Document) -> str:
 
 
 def brief_document(brief: Brief) -> Document:
-    """The brief's sections worded for its language and register (plain text)."""
-    return frame_documents(frame_of([brief]))[0]
+    """The brief's sections worded for its language and register (plain text): on the brief's
+    own values (:mod:`goodcall.brief.rowdoc`, held equal to :func:`frame_documents`)."""
+    return row_document(brief, text_module, section_titles)
 
 
 def render_text(brief: Brief) -> str:
