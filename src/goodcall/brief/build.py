@@ -39,6 +39,7 @@ from goodcall.brief.model import (
     Opening,
     Pitch,
 )
+from goodcall.brief.rowbrief import row_brief
 from goodcall.brief.schema import BRIEF_SCHEMA, briefs_of, model_struct, struct_of
 from goodcall.catalog.model import Bilingual, Catalog
 from goodcall.catalog.wording import CALLED_LINE
@@ -401,6 +402,9 @@ def build_brief(
     overrides or completes the catalog's promotion names (an unnamed promotion shows its id).
     """
     inputs = Inputs(catalog, at, promotion_names, reason_text, agent_name)
+    made = row_brief(profile, offer_id, channel, offer_rows, inputs, line_id)
+    if made is not None:  # the same facts on Python values (held equal by tests/brief/test_rows.py)
+        return made
     cid = profile.get("customer_id")
     contacts = pl.DataFrame(
         {"customer_id": [cid], "offer_id": [offer_id], "channel": [channel], "line_id": [line_id]},

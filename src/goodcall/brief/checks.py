@@ -20,7 +20,7 @@ from goodcall.channels import CHANNELS
 from goodcall.reasons import deciding_checks
 
 
-def _locale_ok(language: str | None, lang: str | None) -> bool:
+def locale_ok(language: str | None, lang: str | None) -> bool:
     """Whether the brief can be formatted for this locale (another check names a bad ``lang``)."""
     if lang not in ("fr", "en"):
         return True
@@ -31,7 +31,7 @@ def _locale_ok(language: str | None, lang: str | None) -> bool:
     return True
 
 
-def _zone_ok(name: str | None) -> bool:
+def zone_ok(name: str | None) -> bool:
     """Whether the time zone is known (a missing one is named by another check)."""
     if name is None:
         return True
@@ -42,7 +42,7 @@ def _zone_ok(name: str | None) -> bool:
     return True
 
 
-def _describe(row: Mapping[str, Any], check: str) -> str:
+def describe(row: Mapping[str, Any], check: str) -> str:
     """The message for the failed check of one contact row."""
     cid, offer_id, channel = row["customer_id"], row["_offer"], row["_channel"]
     who = f"customer {cid!r}"
@@ -90,9 +90,9 @@ def first_failure(frame: pl.DataFrame) -> tuple[int, BriefError] | None:
     ``frame`` is the working frame before the facts: contact, profile and engine columns.
     """
     language = or_else(col("language"), col("lang"))
-    locale_ok = per_distinct(frame.select(language.alias("_l"), "lang"), _locale_ok, pl.Boolean())
-    zone_ok = per_distinct(frame.select("time_zone"), _zone_ok, pl.Boolean())
-    frame = frame.with_columns(locale_ok.alias("_locale_ok"), zone_ok.alias("_zone_ok"))
+    locales = per_distinct(frame.select(language.alias("_l"), "lang"), locale_ok, pl.Boolean())
+    zones = per_distinct(frame.select("time_zone"), zone_ok, pl.Boolean())
+    frame = frame.with_columns(locales.alias("_locale_ok"), zones.alias("_zone_ok"))
     checks: dict[str, pl.Expr] = {
         "known": col("_known").is_null(),
         "channel": ~col("_channel").is_in(CHANNELS).fill_null(False),
@@ -119,5 +119,5 @@ def first_failure(frame: pl.DataFrame) -> tuple[int, BriefError] | None:
     row_number, check = failing.row(0)
     detail = frame.filter(pl.col("_row") == row_number)
     detail = detail.with_columns(deciding_checks(detail["_reasons"]).alias("_failed"))
-    message = _describe(detail.row(0, named=True), names[check])
+    message = describe(detail.row(0, named=True), names[check])
     return int(row_number), BriefError(message)

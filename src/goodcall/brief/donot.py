@@ -12,8 +12,8 @@ once per distinct input (:mod:`goodcall.brief.memo`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -79,6 +79,11 @@ def other_brand(reasons: pl.Series) -> pl.Series:
     element = pl.element().struct
     crossed = (element.field("code") == BRAND) & ~element.field("ok")
     return reasons.list.eval(crossed).list.any().fill_null(False)
+
+
+def other_brand_reason(reasons: Sequence[Mapping[str, Any]] | None) -> bool:
+    """:func:`other_brand` of one reason list (a row's, on the one-customer path)."""
+    return any(r.get("code") == BRAND and r.get("ok") is False for r in reasons or [])
 
 
 def picked_rows(

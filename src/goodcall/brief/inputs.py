@@ -73,6 +73,7 @@ class Index:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.offers: dict[str, Offer] = {o.id: o for o in catalog.offers}
+        self.positions: dict[str, int] = {o.id: i for i, o in enumerate(catalog.offers)}
         self.frame = pl.DataFrame(
             {
                 "offer_id": [o.id for o in catalog.offers],

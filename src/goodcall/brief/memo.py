@@ -146,16 +146,24 @@ class ReasonMemo:
         texts: list[str] = []
         for offer_id, lang, code, ok, rule, evidence, p in rows.select(*COLUMNS, "_p").iter_rows():
             reason = {"code": code, "ok": ok, "rule": rule, "evidence": evidence}
-            head: Head = (offer_id, lang, code, ok)
-            sources = {"reason": reason, "profile": dicts[p]}
-            found = self._lookup(head, {o: walk(sources, o) for o in self._union.get(head, ())})
-            if found is None:
-                found, notes = self._call(head, reason, dicts[p])
-                seen = tuple(notes)
-                self._union[head] = tuple(dict.fromkeys(self._union.get(head, ()) + seen))
-                self._store(head, seen, tuple([walk(sources, o) for o in seen]), found)
-            texts.append(found)
+            texts.append(self.text_of(offer_id, lang, reason, dicts[p]))
         return pl.Series("_text", texts, dtype=pl.String)
+
+    def text_of(
+        self, offer_id: Any, lang: Any, reason: dict[str, Any], profile: dict[str, Any]
+    ) -> str:
+        """The sentence of one reason (``code, ok, rule, evidence``) about one profile row (a
+        plain dict): the memo's sentence when the values it observed are the same, else one
+        call. The small batch's path, and the one-customer brief's."""
+        head: Head = (offer_id, lang, reason["code"], reason["ok"])
+        sources = {"reason": reason, "profile": profile}
+        found = self._lookup(head, {o: walk(sources, o) for o in self._union.get(head, ())})
+        if found is None:
+            found, notes = self._call(head, reason, profile)
+            seen = tuple(notes)
+            self._union[head] = tuple(dict.fromkeys(self._union.get(head, ()) + seen))
+            self._store(head, seen, tuple([walk(sources, o) for o in seen]), found)
+        return found
 
     def _round(self, pending: pl.DataFrame, columns: Columns) -> pl.DataFrame:
         """Texts for every pending row whose key is known or computable from what is observed;

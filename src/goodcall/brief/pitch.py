@@ -102,12 +102,15 @@ def _name_facts(offers: list[Offer]) -> pl.DataFrame:
     rows: list[dict[str, Any]] = []
     for offer in offers:
         for lang, formal in VOICES:
-            named = {
-                m for t in _spoken(offer) for m in _PLACEHOLDER.findall(voice(t, lang, formal))
-            }
+            named = named_facts(offer, lang, formal)
             row = {"_offer": offer.id, "lang": lang, "_formal": formal}
             rows.append(row | {f"_uses_{f}": f in named for f in FACTS})
     return pl.DataFrame(rows)
+
+
+def named_facts(offer: Offer, lang: str, formal: bool) -> set[str]:
+    """The facts the offer's texts name in one voice (only those are part of its key)."""
+    return {m for t in _spoken(offer) for m in _PLACEHOLDER.findall(voice(t, lang, formal))}
 
 
 def fact_values(knowledge: pl.Expr) -> dict[str, pl.Expr]:
@@ -120,7 +123,7 @@ def fact_values(knowledge: pl.Expr) -> dict[str, pl.Expr]:
     return values
 
 
-def _texts_for(offers: Mapping[str, Offer], catalog: Catalog) -> Callable[..., dict[str, Any]]:
+def texts_for(offers: Mapping[str, Offer], catalog: Catalog) -> Callable[..., dict[str, Any]]:
     def compute(
         offer_id: str, lang: str, formal: bool, language: str, has_plan: bool, *values: Any
     ) -> dict[str, Any]:
@@ -180,7 +183,7 @@ def spoken_texts(frame: pl.DataFrame, catalog: Catalog, offers: Mapping[str, Off
         "_p",
         *[pl.when(col(f"_uses_{name}")).then(col(name)).alias(name) for name in FACTS],
     )
-    return per_distinct(keys, _texts_for(offers, catalog), TEXTS)
+    return per_distinct(keys, texts_for(offers, catalog), TEXTS)
 
 
 def fit_holds(knowledge: pl.Expr) -> dict[FitCode, pl.Expr]:

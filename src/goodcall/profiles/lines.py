@@ -17,6 +17,10 @@ that names them fails there).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
 import polars as pl
 
 LINE_ID = "line_id"
@@ -140,3 +144,50 @@ def profiles_on_lines(profiles: pl.DataFrame, wanted: pl.DataFrame, as_of: pl.Ex
         pl.when(matched).then(pl.col(f"{name}__line")).otherwise(pl.col(name)).alias(name)
         for name in sorted(fields)
     ).select(profiles.columns)
+
+
+def months_between_days(start: dt.date | None, end: dt.date) -> int:
+    """:func:`months_between` of one date (an unknown start counts 0, as its ``max`` does)."""
+    if start is None:
+        return 0
+    months = (end.year - start.year) * 12 + (end.month - start.month) - (start.day > end.day)
+    return max(months, 0)
+
+
+def financing_months_left_on(end: dt.date | None, as_of: dt.date) -> int:
+    """:func:`financing_months_left` of one date."""
+    if end is None or end <= as_of:
+        return 0
+    return max((end.year - as_of.year) * 12 + (end.month - as_of.month), 1)
+
+
+def usage_ratio_of(usage: float | None, allowance: float | None) -> float | None:
+    """:func:`usage_ratio` of one pair of values."""
+    if allowance is None or usage is None or not allowance > 0:
+        return None
+    return usage / allowance
+
+
+def profile_on_line(
+    profile: Mapping[str, Any], line_id: str | None, as_of: dt.date
+) -> dict[str, Any]:
+    """One profile row as :func:`profiles_on_lines` gives it for ``line_id``: the scalar device
+    and plan fields of that line when it is on the account and not the primary line (derived
+    at ``as_of`` with the same formulas), else the profile as it is. Held equal to the frame's
+    by ``tests/brief/test_rows.py``."""
+    out = dict(profile)
+    line = next(
+        (x for x in profile.get("lines") or [] if x is not None and x.get(LINE_ID) == line_id),
+        None,
+    )
+    if line_id is None or line is None or line.get("is_primary") in (True, None):
+        return out
+    derived: dict[str, Any] = {
+        "device_age_months": months_between_days(line.get("device_purchase_date"), as_of),
+        "financing_months_left": financing_months_left_on(line.get("financing_end_date"), as_of),
+        "data_usage_ratio": usage_ratio_of(line.get("data_usage_gb"), line.get("plan_data_gb")),
+        **{name: line.get(name) for name in _FROM_LINE},
+        **dict.fromkeys(_NULL_ON_OTHER_LINES),
+    }
+    out.update({name: value for name, value in derived.items() if name in profile})
+    return out
