@@ -11,13 +11,17 @@ takes the batch of one.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
+
+import polars as pl
 
 from goodcall.brief import donot
 from goodcall.brief.donot import other_brand_reason
 from goodcall.brief.facts import BriefError
 from goodcall.brief.inputs import BRIEF_FIELDS, EVAL_COLUMNS, Inputs
+from goodcall.brief.memo import ReasonMemo
 from goodcall.brief.model import Brief
 from goodcall.brief.rowavoid import Excluded, do_not_offers, fit_codes, spoken_texts, topics
 from goodcall.brief.rowfacts import (
@@ -31,13 +35,39 @@ from goodcall.brief.rowfacts import (
 )
 from goodcall.catalog.model import PER_LINE_KINDS, Offer
 from goodcall.catalog.wording import CALLED_LINE
+from goodcall.memo import PerObject
 from goodcall.profiles.lines import profile_on_line
+
+KEPT_WORDINGS = 20_000
+"""A kept reason memo is renewed after this many calls of the wording (its tables grow with the
+distinct values it has read)."""
+_MEMOS: PerObject[dict[Any, tuple[ReasonMemo, threading.Lock]]] = PerObject()
+
+
+def _kept_memo(inputs: Inputs) -> tuple[ReasonMemo, threading.Lock]:
+    """The reason memo kept for the catalog and wording, and the lock that guards it.
+
+    The batch shares one memo among its rows (a sentence is worded once per distinct set of the
+    values it reads); one-customer briefs share one per catalog and wording the same way, so a
+    service words each distinct reason once, not twice per brief (observed, then plain).
+    """
+    kept = _MEMOS.get(inputs.catalog, dict)
+    held = kept.get(inputs.reason_text)
+    if held is None or held[0].calls > KEPT_WORDINGS:
+        if len(kept) >= 8:
+            kept.clear()
+        held = (donot.memo_for(inputs.catalog, inputs.reason_text), threading.Lock())
+        kept[inputs.reason_text] = held
+    return held
 
 
 def _engine_rows(rows: Any) -> list[Mapping[str, Any]]:
-    """The engine's rows as dicts (a frame's rows, or the given dicts)."""
-    if hasattr(rows, "iter_rows"):
-        return list(rows.select(EVAL_COLUMNS).iter_rows(named=True))
+    """The engine's rows as dicts (a frame's columns read as they are, or the given dicts)."""
+    if isinstance(rows, pl.DataFrame):
+        columns = [rows.get_column(name).to_list() for name in EVAL_COLUMNS]
+        return [
+            dict(zip(EVAL_COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)
+        ]
     return [{name: r.get(name) for name in EVAL_COLUMNS} for r in rows]
 
 
@@ -107,12 +137,14 @@ def _facts(
         on_line = profile_on_line(row, line_id, as_of) | {CALLED_LINE: line_id}
     account = row | ({CALLED_LINE: None} if on_line is not None else {})
     texts = spoken_texts(offer, on_line if on_line is not None else row, k, inputs)
-    memo = donot.memo_for(inputs.catalog, inputs.reason_text)
+    memo, lock = _kept_memo(inputs)
     line = (
         None if line_id is None else next((x for x in k["lines"] if x["line_id"] == line_id), None)
     )
     age = on_line["device_age_months"] if on_line is not None else None
     left = on_line["financing_months_left"] if on_line is not None else None
+    with lock:
+        offers = do_not_offers(excluded, offer, account, on_line, memo, inputs)
     variant = "fr" if lang == "fr" else "en"
     brand = _brand(inputs, offer)
     objection = offer.objection.objection if offer.objection else None
@@ -150,7 +182,7 @@ def _facts(
                 "line_age_months": age,
             },
             "avoid": {
-                "offers": do_not_offers(excluded, offer, account, on_line, memo, inputs),
+                "offers": offers,
                 "topics": topics(k, complaint, repair),
                 "excluded_total": len(excluded),
             },
