@@ -20,7 +20,10 @@ calls cycling through the customers (median and p99 of wall and CPU seconds):
   :func:`goodcall.explain.decision.decide_customers`; ``service, 32 asks`` — a micro-batch of
   32 requests of different customers read from the store and decided in one call (per request);
 * ``brief`` — the call brief of a decided contact (facts, wording, text layout) from its
-  profile and engine rows;
+  profile and engine rows (when the batch decides no phone call at these prices, each callable
+  customer's first eligible phone offer stands in); the facts alone; the same contact briefed
+  as a batch of one (``render_briefs``, the batch path); and the bare text layout rendering a
+  prepared document;
 * ``decide_one`` by stage — the core's own stage clock (wall), then each stage function's CPU
   time per call (:mod:`bench.one_stages`);
 * baseline — a bare LightGBM prediction (``Booster.predict`` of every booster of the response
@@ -50,11 +53,13 @@ import polars as pl
 
 from bench.one_stages import stage_clock, stage_lines
 from goodcall.api.profiles import ProfileSource
+from goodcall.brief.batch import render_briefs
 from goodcall.brief.build import build_brief
-from goodcall.brief.render import render_text
+from goodcall.brief.render import brief_document, layout, render_text
 from goodcall.catalog.compile import compile_catalog
 from goodcall.catalog.engine import evaluate_offers
 from goodcall.catalog.loader import load_catalog
+from goodcall.catalog.model import Catalog
 from goodcall.decide import CampaignConfig, PreparedDecider, candidate_table, decide
 from goodcall.explain.decision import Decider, decide_customers
 from goodcall.explain.inputs import Rules
@@ -144,6 +149,76 @@ def _stages(decider: PreparedDecider, profiles: pl.DataFrame, calls: int) -> str
     return ", ".join(f"{name} {seconds / calls * 1000:.1f} ms" for name, seconds in totals.items())
 
 
+def _eligible_phone(
+    evaluated: pl.DataFrame, catalog: Catalog, profiles: pl.DataFrame
+) -> pl.DataFrame:
+    """Stand-in contacts when the batch decides no phone call: each callable customer's first
+    eligible phone offer in the catalog's order, on the line the engine judged it on."""
+    phone = [o.id for o in catalog.offers if "phone" in o.channels]
+    callable_ = profiles.filter(~c("internal_dnc").fill_null(False)).select("customer_id")
+    return (
+        evaluated.filter(c("eligible"), c("offer_id").is_in(phone))
+        .join(callable_, on="customer_id")
+        .group_by("customer_id", maintain_order=True)
+        .first()
+    )
+
+
+Briefed = tuple[dict[str, Any], str, pl.DataFrame, str | None]
+
+
+def _briefs(
+    briefs: list[Briefed], catalog: Catalog, profiles: pl.DataFrame, calls: int, base: float
+) -> None:
+    """The brief of one decided contact: facts and text (the one-customer path), the facts
+    alone, the same contact as a batch of one (the batch path, what a brief cost before it
+    had a row path), and the bare text layout rendering a prepared document (the floor)."""
+
+    def brief(k: int) -> str:
+        profile, offer_id, engine_rows, line_id = briefs[k % len(briefs)]
+        made = build_brief(profile, offer_id, "phone", catalog, engine_rows, AT, line_id=line_id)
+        return render_text(made)
+
+    def facts(k: int) -> object:
+        profile, offer_id, engine_rows, line_id = briefs[k % len(briefs)]
+        return build_brief(profile, offer_id, "phone", catalog, engine_rows, AT, line_id=line_id)
+
+    framed = [
+        (
+            pl.DataFrame(
+                {"customer_id": [p["customer_id"]], "offer_id": [o], "channel": ["phone"],
+                 "line_id": [line]},
+                schema={n: pl.String() for n in ("customer_id", "offer_id", "channel", "line_id")},
+            ),
+            profiles.filter(c("customer_id") == p["customer_id"]),
+            rows,
+        )
+        for p, o, rows, line in briefs
+    ]  # fmt: skip
+
+    def batch_of_one(k: int) -> object:
+        contact, profile, rows = framed[k % len(framed)]
+        return render_briefs(contact, profile, rows, catalog, AT, "text")
+
+    documents = [brief_document(facts(k)) for k in range(len(briefs))]
+    template = layout("text")
+    times = {
+        "brief (text)": _times(brief, calls),
+        "brief facts (build_brief)": _times(facts, calls),
+        "brief, batch of one": _times(batch_of_one, max(20, calls // 10)),
+        "bare text layout": _times(
+            lambda k: template.render(d=documents[k % len(documents)]), calls
+        ),
+    }
+    for label, (walls, cpus) in times.items():
+        _row(label, walls, cpus, base)
+    cpu = {label: statistics.median(cpus) for label, (_, cpus) in times.items()}
+    print(
+        f"brief CPU median: {cpu['brief, batch of one'] / cpu['brief (text)']:.0f}× less than the "
+        f"batch of one, {cpu['brief (text)'] / cpu['bare text layout']:.0f}× the bare layout"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=2000)
@@ -175,6 +250,9 @@ def main(argv: list[str] | None = None) -> None:
         single = [profiles.slice(k, 1) for k in range(profiles.height)]
         evaluated = evaluate_offers(profiles.lazy(), compiled, AT).collect()
         contacts = batch.frame.filter(c("decision") == "contact", c("channel") == "phone")
+        what = "decided phone contacts"
+        if contacts.is_empty():  # no call worth making at these prices: brief eligible ones
+            contacts, what = _eligible_phone(evaluated, catalog, profiles), "eligible phone offers"
         briefs = [
             (
                 profiles.filter(c("customer_id") == cid).row(0, named=True),
@@ -189,7 +267,7 @@ def main(argv: list[str] | None = None) -> None:
         matrices = _encoded(decider, profiles, ids)
         print(
             f"{profiles.height:,} customers in SQLite, model set on {rows.height:,} rows, "
-            f"{len(briefs)} phone contacts briefed; {args.calls:,} warm calls per figure"
+            f"{len(briefs)} {what} briefed; {args.calls:,} warm calls per figure"
         )
 
         def bare(k: int) -> None:
@@ -234,14 +312,8 @@ def main(argv: list[str] | None = None) -> None:
         kept.close()
         fresh.close()
 
-        def brief(k: int) -> str:
-            profile, offer_id, engine_rows, line_id = briefs[k % len(briefs)]
-            made = build_brief(profile, offer_id, "phone", catalog, engine_rows, AT,
-                               line_id=line_id)  # fmt: skip
-            return render_text(made)
-
         if briefs:
-            _row("brief (text)", *_times(brief, args.calls), base)
+            _briefs(briefs, catalog, profiles, args.calls, base)
         else:
             print("brief (text): no phone contact to brief at these prices (use more --customers)")
         print("decide_one by stage (mean):", _stages(decider, profiles, min(args.calls, 300)))

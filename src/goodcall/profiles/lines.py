@@ -23,6 +23,8 @@ from typing import Any
 
 import polars as pl
 
+from goodcall.profiles.fields import LINE_STRUCT
+
 LINE_ID = "line_id"
 LINE_RANK = "__line_rank"
 """0 for the primary line (or an account without lines), then 1, 2… in the account's line order."""
@@ -78,17 +80,10 @@ def usage_ratio(usage: pl.Expr, allowance: pl.Expr) -> pl.Expr:
     return pl.when(allowance > 0).then(usage / allowance).otherwise(None)
 
 
-def explode_lines(profiles: pl.LazyFrame, as_of: pl.Expr, fields: set[str]) -> pl.LazyFrame:
-    """One row per customer × line with ``line_id`` and :data:`LINE_RANK`; every column of
-    ``fields`` that is in :data:`LINE_FIELDS` takes the line's own value on non-primary lines.
-
-    ``profiles`` must have ``lines``; ``as_of`` is the date expression the derived values are
-    counted at. An account without lines keeps one row (``line_id`` null, rank 0).
-    """
-    line = pl.col("__line")
-    primary = line.struct.field("is_primary").fill_null(True)
-    position = pl.int_range(pl.len(), dtype=pl.Int64).over("__account")
-    derived: dict[str, pl.Expr] = {
+def line_values(line: pl.Expr, as_of: pl.Expr) -> dict[str, pl.Expr]:
+    """The profile columns of :data:`LINE_FIELDS` as a non-primary ``line`` (a line struct)
+    gives them, derived at ``as_of``."""
+    return {
         "device_age_months": months_between(line.struct.field("device_purchase_date"), as_of),
         "financing_months_left": financing_months_left(
             line.struct.field("financing_end_date"), as_of
@@ -99,6 +94,19 @@ def explode_lines(profiles: pl.LazyFrame, as_of: pl.Expr, fields: set[str]) -> p
         **{name: line.struct.field(name) for name in _FROM_LINE},
         **{name: pl.lit(None, dtype) for name, dtype in _NULL_ON_OTHER_LINES.items()},
     }
+
+
+def explode_lines(profiles: pl.LazyFrame, as_of: pl.Expr, fields: set[str]) -> pl.LazyFrame:
+    """One row per customer × line with ``line_id`` and :data:`LINE_RANK`; every column of
+    ``fields`` that is in :data:`LINE_FIELDS` takes the line's own value on non-primary lines.
+
+    ``profiles`` must have ``lines``; ``as_of`` is the date expression the derived values are
+    counted at. An account without lines keeps one row (``line_id`` null, rank 0).
+    """
+    line = pl.col("__line")
+    primary = line.struct.field("is_primary").fill_null(True)
+    position = pl.int_range(pl.len(), dtype=pl.Int64).over("__account")
+    derived = line_values(line, as_of)
     overrides = [
         pl.when(primary).then(pl.col(name)).otherwise(value).alias(name)
         for name, value in derived.items()
@@ -146,35 +154,12 @@ def profiles_on_lines(profiles: pl.DataFrame, wanted: pl.DataFrame, as_of: pl.Ex
     ).select(profiles.columns)
 
 
-def months_between_days(start: dt.date | None, end: dt.date) -> int:
-    """:func:`months_between` of one date (an unknown start counts 0, as its ``max`` does)."""
-    if start is None:
-        return 0
-    months = (end.year - start.year) * 12 + (end.month - start.month) - (start.day > end.day)
-    return max(months, 0)
-
-
-def financing_months_left_on(end: dt.date | None, as_of: dt.date) -> int:
-    """:func:`financing_months_left` of one date."""
-    if end is None or end <= as_of:
-        return 0
-    return max((end.year - as_of.year) * 12 + (end.month - as_of.month), 1)
-
-
-def usage_ratio_of(usage: float | None, allowance: float | None) -> float | None:
-    """:func:`usage_ratio` of one pair of values."""
-    if allowance is None or usage is None or not allowance > 0:
-        return None
-    return usage / allowance
-
-
 def profile_on_line(
     profile: Mapping[str, Any], line_id: str | None, as_of: dt.date
 ) -> dict[str, Any]:
     """One profile row as :func:`profiles_on_lines` gives it for ``line_id``: the scalar device
-    and plan fields of that line when it is on the account and not the primary line (derived
-    at ``as_of`` with the same formulas), else the profile as it is. Held equal to the frame's
-    by ``tests/brief/test_rows.py``."""
+    and plan fields of that line when it is on the account and not the primary line (the same
+    :func:`line_values`, on a one-row frame of that line), else the profile as it is."""
     out = dict(profile)
     line = next(
         (x for x in profile.get("lines") or [] if x is not None and x.get(LINE_ID) == line_id),
@@ -182,12 +167,7 @@ def profile_on_line(
     )
     if line_id is None or line is None or line.get("is_primary") in (True, None):
         return out
-    derived: dict[str, Any] = {
-        "device_age_months": months_between_days(line.get("device_purchase_date"), as_of),
-        "financing_months_left": financing_months_left_on(line.get("financing_end_date"), as_of),
-        "data_usage_ratio": usage_ratio_of(line.get("data_usage_gb"), line.get("plan_data_gb")),
-        **{name: line.get(name) for name in _FROM_LINE},
-        **dict.fromkeys(_NULL_ON_OTHER_LINES),
-    }
-    out.update({name: value for name, value in derived.items() if name in profile})
+    one = pl.DataFrame({"__line": [line]}, schema={"__line": LINE_STRUCT})
+    wanted = line_values(pl.col("__line"), pl.lit(as_of))
+    out.update(one.select(**{n: e for n, e in wanted.items() if n in profile}).row(0, named=True))
     return out
