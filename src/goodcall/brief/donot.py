@@ -127,8 +127,12 @@ def picked_rows(
             "_rank",
             "_position",
             by_lang({"fr": col("_name_fr"), "en": col("_name_en")}).alias("_name"),
+            "_e",
         )
-        .sort("_row", "_rank", "_position")
+        # ties (one per-line offer judged on several lines, none of them primary) in the
+        # engine's order, not the joins' (which Polars does not promise to keep)
+        .sort("_row", "_rank", "_position", "_e")
+        .drop("_e")
     )
 
 

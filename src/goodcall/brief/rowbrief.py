@@ -44,20 +44,24 @@ distinct values it has read)."""
 _MEMOS: PerObject[dict[Any, tuple[ReasonMemo, threading.Lock]]] = PerObject()
 
 
-def _kept_memo(inputs: Inputs) -> tuple[ReasonMemo, threading.Lock]:
-    """The reason memo kept for the catalog and wording, and the lock that guards it.
+def _kept_memo(inputs: Inputs, columns: frozenset[str]) -> tuple[ReasonMemo, threading.Lock]:
+    """The reason memo kept for the catalog, the wording and the profile's columns, and the lock
+    that guards it.
 
     The batch shares one memo among its rows (a sentence is worded once per distinct set of the
-    values it reads); one-customer briefs share one per catalog and wording the same way, so a
-    service words each distinct reason once, not twice per brief (observed, then plain).
+    values it reads); one-customer briefs share one the same way, so a service words each
+    distinct reason once, not twice per brief (observed, then plain). A memo assumes that every
+    profile it sees has the same keys, as the rows of one frame do (a key that is absent is not
+    observed when read): profiles with other keys get their own.
     """
     kept = _MEMOS.get(inputs.catalog, dict)
-    held = kept.get(inputs.reason_text)
+    key = (inputs.reason_text, columns)
+    held = kept.get(key)
     if held is None or held[0].calls > KEPT_WORDINGS:
         if len(kept) >= 8:
             kept.clear()
         held = (donot.memo_for(inputs.catalog, inputs.reason_text), threading.Lock())
-        kept[inputs.reason_text] = held
+        kept[key] = held
     return held
 
 
@@ -137,7 +141,7 @@ def _facts(
         on_line = profile_on_line(row, line_id, as_of) | {CALLED_LINE: line_id}
     account = row | ({CALLED_LINE: None} if on_line is not None else {})
     texts = spoken_texts(offer, on_line if on_line is not None else row, k, inputs)
-    memo, lock = _kept_memo(inputs)
+    memo, lock = _kept_memo(inputs, frozenset(account))
     line = (
         None if line_id is None else next((x for x in k["lines"] if x["line_id"] == line_id), None)
     )
