@@ -3,7 +3,8 @@
 The facts of every brief are computed as columns in Polars (:func:`goodcall.brief.build.
 brief_frame`), every sentence is worded once per distinct input (:mod:`goodcall.brief.words`),
 and Python only lays out each finished document with the compiled layout template. A single
-brief (:func:`goodcall.brief.build.build_brief`) is the same computation on a batch of one.
+brief (:func:`goodcall.brief.build.build_brief`) reads the same facts on one row's values, held
+equal to this batch by ``tests/brief/test_rows.py``.
 """
 
 from __future__ import annotations

@@ -5,8 +5,11 @@ nothing is read from a store or the clock. It refuses to brief what must not hap
 the rules excluded, a phone call to someone on the internal do-not-call list — so a bug upstream
 cannot become a blunder on the phone.
 
-One source of truth: a single brief is a batch of one. :func:`build_brief` puts the profile row
-and the engine's rows in one-row frames and runs the same :func:`brief_frame` as a campaign.
+One brief: :func:`build_brief` reads the same facts on the profile row's own values
+(:mod:`goodcall.brief.rowbrief`, held equal to :func:`brief_frame` by ``tests/brief/test_rows.py``);
+a contact that has no row path (a "do not" list judged line by line) is a batch of one, the
+profile row and the engine's rows in one-row frames run through the same :func:`brief_frame` as a
+campaign.
 """
 
 from __future__ import annotations

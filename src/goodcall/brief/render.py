@@ -3,7 +3,8 @@
 Templates are compiled once per process: the language modules (in both registers) and the two
 layouts. The sentences are worded once, as plain text, into a :class:`Document`; the HTML layout
 autoescapes every one of them, so a customer or product name can never inject markup. A single
-brief is rendered as a batch of one, so it reads exactly as it would in a campaign.
+brief's document is worded on its own values (:mod:`goodcall.brief.rowdoc`), held to read exactly
+as it would in a campaign by ``tests/brief/test_rows.py``.
 """
 
 from __future__ import annotations
