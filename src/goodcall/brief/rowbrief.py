@@ -1,5 +1,5 @@
 """One decided contact's brief on Python values: what :func:`goodcall.brief.build.build_brief`
-takes for one customer, the batch of one computed without a Polars query.
+takes for one customer, the batch of one computed without the batch's hundred small queries.
 
 The facts are read as :func:`goodcall.brief.build.brief_frame` defines them (see
 :mod:`goodcall.brief.rowfacts` and :mod:`goodcall.brief.rowavoid`); the result is validated as a
