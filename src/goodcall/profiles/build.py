@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -113,6 +114,11 @@ class Latest:
 
     def expr(self) -> pl.Expr:
         return pl.col(self.time).filter(pl.col(self.column) == self.value).max().alias(self.name)
+
+    def of_rows(self, rows: Sequence[Mapping[str, Any]]) -> Any:
+        """The same on one customer's rows as Python values (the row fold's)."""
+        times = [r[self.time] for r in rows if r[self.column] == self.value]
+        return max((t for t in times if t is not None), default=None)
 
 
 CONTACT_LATEST = (

@@ -73,6 +73,11 @@ def split_list(text: pl.Expr) -> pl.Expr:
     )
 
 
+def split_text(text: str) -> list[str]:
+    """:func:`split_list` on one value (not null), for rows read one by one."""
+    return text.split(LIST_SEPARATOR) if text else []
+
+
 def _decode(column: Column) -> pl.Expr:
     col = pl.col(column.name)
     if column.kind == "datetime":
@@ -97,4 +102,4 @@ def decode(frame: pl.DataFrame | pl.LazyFrame, table: Table) -> pl.LazyFrame:
     )
 
 
-__all__ = ["UTC_DATETIME", "decode", "encode", "split_list", "wire_schema"]
+__all__ = ["UTC_DATETIME", "decode", "encode", "split_list", "split_text", "wire_schema"]

@@ -5,9 +5,13 @@ checks the schema (Alembic reads every migration script), reads the eleven table
 :class:`ProfileReader` does once what does not depend on the customer — the engine (its
 connection pool), the schema check, and the two catalog-wide tables (``plans``, ``promotions``),
 read whole as the batch reads them — and each :meth:`ProfileReader.read` then asks only for the
-customer's rows, table by table on the customer-id index (the key or ``ix_<table>_customer_id``),
-in one read transaction, and folds them with the batch's own
-:func:`~goodcall.profiles.build.build_profiles`: the same profile row.
+customer's rows, table by table on the customer-id index, in one read transaction
+(:mod:`goodcall.store.rows`: the driver's cursor, the values as the store's SQL types read them),
+and folds them in Python with :func:`goodcall.profiles.rows.profile_rows`, whose values are the
+batch's :func:`~goodcall.profiles.build.finish_profiles`: the same profile row. More than
+:data:`ROW_PATH_MAX` customers at once take the batch's own frames and
+:func:`~goodcall.profiles.build.build_profiles` (the Python fold grows with the rows, the plan
+does not).
 
 A plan or promotion imported after the reader was prepared is not seen until
 :meth:`ProfileReader.refresh` (a service refreshes after each import).
@@ -16,19 +20,25 @@ A plan or promotion imported after the reader was prepared is not seen until
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import polars as pl
+import sqlalchemy as sa
 
 from goodcall.profiles.build import build_profiles
+from goodcall.profiles.rows import PlanBook, profile_rows
 from goodcall.profiles.schema import TABLES
 from goodcall.store.codec import decode
 from goodcall.store.config import engine_for, store_errors
 from goodcall.store.fetch import fetch_wire
 from goodcall.store.migrate import require_current
+from goodcall.store.rows import CustomerRows
 
 SHARED = tuple(t.name for t in TABLES if "customer_id" not in t.column_names)
 """Tables read whole (no ``customer_id``: plans, promotions), as the batch reads them."""
+ROW_PATH_MAX = 256
+"""The most customers one read folds in Python (measured in ``docs/decisions.md``)."""
 
 
 class ProfileReader:
@@ -42,7 +52,9 @@ class ProfileReader:
     def __init__(self, url: str | None = None) -> None:
         self.config, self.engine = engine_for(url)
         self._customer_tables = [t for t in TABLES if t.name not in SHARED]
+        self._rows = CustomerRows(self._customer_tables, self.engine.dialect)
         self._shared: dict[str, pl.LazyFrame] = {}
+        self._plans = PlanBook({}, None)
         try:
             self.refresh()
         except BaseException:
@@ -61,17 +73,27 @@ class ProfileReader:
             wires = [fetch_wire(connection, t) for t in shared]
         frames = pl.collect_all([decode(w, t) for w, t in zip(wires, shared, strict=True)])
         self._shared = {t.name: f.lazy() for t, f in zip(shared, frames, strict=True)}
+        self._plans = PlanBook.of(self._shared["plans"])
 
     def read(self, customer_ids: str | Sequence[str], at: dt.datetime) -> pl.DataFrame:
-        """The profile rows of ``customer_ids`` as known at ``at`` (none for an unknown id), in
-        the order :func:`~goodcall.profiles.build.build_profiles` gives them."""
-        ids = [customer_ids] if isinstance(customer_ids, str) else list(customer_ids)
+        """The profile rows of ``customer_ids`` as known at ``at`` (none for an unknown id), one
+        per customer, in no particular order."""
+        ids = [customer_ids] if isinstance(customer_ids, str) else list(dict.fromkeys(customer_ids))
         with store_errors(self.config.display_url):
-            return self._read(ids, at)
+            if len(ids) > ROW_PATH_MAX:
+                return self._read_frames(ids, at)
+            with self._transaction() as connection:
+                rows = self._rows.read(connection, ids)
+            return profile_rows(rows, self._plans, at)
 
-    def _read(self, ids: list[str], at: dt.datetime) -> pl.DataFrame:
+    @contextmanager
+    def _transaction(self) -> Iterator[sa.Connection]:
         options = {"isolation_level": "REPEATABLE READ"} if self.config.type == "postgres" else {}
         with self.engine.connect().execution_options(**options) as connection, connection.begin():
+            yield connection
+
+    def _read_frames(self, ids: list[str], at: dt.datetime) -> pl.DataFrame:
+        with self._transaction() as connection:
             wires = [fetch_wire(connection, t, None, ids) for t in self._customer_tables]
         frames = pl.collect_all(
             [decode(w, t) for w, t in zip(wires, self._customer_tables, strict=True)]
