@@ -2,7 +2,8 @@
 
 A synthetic carrier of 300 customers (every kind of line, history and preference the generator
 makes) is imported on each backend; every customer read alone, and a few together, must equal
-their rows of the batch read. Bad input: an unknown id (no row), an empty store and a store that
+their rows of the batch read (the row fold up to ``ROW_PATH_MAX`` customers, the batch's
+frames beyond). Bad input: an unknown id (no row), an empty store and a store that
 cannot be opened (refused with the batch reader's messages).
 """
 
@@ -11,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from goodcall.store import keyed
+from goodcall.store.codec import split_list, split_text
 from goodcall.store.config import StoreUnavailableError
 from goodcall.store.importer import import_directory
 from goodcall.store.keyed import SHARED, ProfileReader
@@ -36,7 +40,25 @@ def test_each_customer_read_alone_is_the_batch_row(store_url: str, tmp_path: Pat
         together = reader.read(few, AT).sort("customer_id")
         assert together.equals(batch.filter(batch["customer_id"].is_in(few)).sort("customer_id"))
         assert reader.read("C-NOBODY", AT).height == 0
+        assert reader.read([], AT).schema == batch.schema
         assert reader.read(few[0], AT).schema == batch.schema
+        twice = reader.read([few[1], "C-NOBODY", few[0], few[1]], AT)
+        assert twice["customer_id"].to_list() == [few[1], few[0]]
+        expected = [batch.filter(batch["customer_id"] == cid) for cid in (few[1], few[0])]
+        assert twice.equals(pl.concat(expected))
+
+
+def test_more_customers_than_the_row_path_takes_read_the_batch_frames(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_carrier(tmp_path / "carrier", 40, 6)
+    assert import_directory(tmp_path / "carrier", store_url).landed
+    batch = load_profiles(AT, store_url).collect().sort("customer_id")
+    monkeypatch.setattr(keyed, "ROW_PATH_MAX", 3)
+    with ProfileReader(store_url) as reader:
+        ids = batch["customer_id"].to_list()
+        assert reader.read(ids, AT).sort("customer_id").equals(batch)
+        assert reader.read(ids[:3], AT).sort("customer_id").equals(batch.head(3))
 
 
 def test_an_empty_or_unreachable_store_is_refused(tmp_path: Path) -> None:
@@ -44,3 +66,9 @@ def test_an_empty_or_unreachable_store_is_refused(tmp_path: Path) -> None:
         ProfileReader(f"sqlite:///{tmp_path / 'empty.db'}")
     with pytest.raises(StoreUnavailableError, match="cannot use the store at sqlite:///"):
         ProfileReader(f"sqlite:///{tmp_path / 'no-such-folder' / 'store.db'}")
+
+
+@pytest.mark.parametrize("text", ["", "phone", "phone;sms;email", ";x", "a;;b"])
+def test_a_list_value_reads_as_the_codec_reads_it(text: str) -> None:
+    decoded = pl.DataFrame({"v": [text]}).select(split_list(pl.col("v"))).item()
+    assert decoded.to_list() == split_text(text)
