@@ -1,6 +1,7 @@
 """One customer, warm: the prepared decider, the keyed profile read and the brief, per call.
 
-    .venv/bin/python -m bench.bench_one [--customers 2000] [--calls 1000]
+    .venv/bin/python -m bench.bench_one [--customers 2000] [--calls 1000] [--postgres [URL]]
+        [--reads-only]
 
 Set-up (not timed): a synthetic carrier of ``--customers`` imported into a SQLite store; a model
 set trained on its history; a campaign (calls capped at 1 % of the customers, cheap calls)
@@ -12,7 +13,11 @@ calls cycling through the customers (median and p99 of wall and CPU seconds):
 * ``decide_one`` — one in-memory profile row decided by the core (the batch's row at its
   prices); then the share of each stage of the core (``decide``'s own stage clock);
 * ``decide, 10 / 100 at once`` — a micro-batch in one call, per customer;
-* ``keyed profile read`` — one customer's profile from the store by id;
+* ``keyed profile read`` — one customer's profile from the store by id (the row fold), then
+  the same read through the batch's frames (the read before the row fold), back to back, and
+  their CPU ratio; with ``--postgres URL`` the same two on that PostgreSQL database too (the
+  carrier imported into a new schema, dropped after: :mod:`bench.keyed_reads`);
+  ``--reads-only`` prints these lines only (no model set, no decisions);
 * ``read + decide`` — both;
 * ``service, profile kept`` — what ``POST /v1/decisions`` runs in process for one request:
   the profile from the service's kept profiles (:class:`goodcall.api.profiles.ProfileSource`,
@@ -51,6 +56,7 @@ from typing import Any
 
 import polars as pl
 
+from bench.keyed_reads import postgres_store, print_reads
 from bench.one_stages import stage_clock, stage_lines
 from goodcall.api.profiles import ProfileSource
 from goodcall.brief.batch import render_briefs
@@ -96,12 +102,27 @@ def _p99(values: Sequence[float]) -> float:
     return sorted(values)[min(len(values) - 1, int(0.99 * len(values)))]
 
 
-def _row(label: str, walls: Sequence[float], cpus: Sequence[float], base: float) -> None:
+def _row(label: str, walls: Sequence[float], cpus: Sequence[float], base: float | None) -> None:
     median = statistics.median(walls)
+    ratio = f"{median / base:8.0f}×" if base else ""
     print(
         f"{label:26s} {median * 1000:9.2f} {_p99(walls) * 1000:9.2f} "
-        f"{statistics.median(cpus) * 1000:9.2f} {_p99(cpus) * 1000:9.2f} {median / base:8.0f}×"
+        f"{statistics.median(cpus) * 1000:9.2f} {_p99(cpus) * 1000:9.2f} {ratio}"
     )
+
+
+HEAD = f"{'per call, ms':26s} {'median':>9s} {'p99':>9s} {'CPU med':>9s} {'CPU p99':>9s}"
+LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _reads(
+    args: argparse.Namespace, url: str, carrier: Path, ids: list[str], base: float | None
+) -> None:
+    """The keyed read's lines (:mod:`bench.keyed_reads`), SQLite then PostgreSQL if asked."""
+    print_reads(url, ids, AT, args.calls, _times, _row, base, "SQLite")
+    if args.postgres:
+        with postgres_store(args.postgres, carrier) as pg_url:
+            print_reads(pg_url, ids, AT, args.calls, _times, _row, base, "PostgreSQL")
 
 
 def _boosters(models: ModelSet) -> list[tuple[Any, Any]]:
@@ -224,12 +245,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=1000, help="warm calls per figure")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--postgres", nargs="?", const=LOCAL_PG, default=None, metavar="URL",
+        help=f"also time the keyed read on this PostgreSQL database (default {LOCAL_PG})",
+    )  # fmt: skip
+    parser.add_argument("--reads-only", action="store_true", help="only the keyed read's lines")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'store.db'}"
         write_carrier(Path(tmp) / "carrier", args.customers, args.seed)
         assert import_directory(Path(tmp) / "carrier", url).landed
+        if args.reads_only:
+            ids = load_profiles(AT, url).collect()["customer_id"].to_list()
+            print(f"{len(ids):,} customers; {args.calls:,} warm calls per figure\n{HEAD}")
+            _reads(args, url, Path(tmp) / "carrier", ids, None)
+            return
         tables, profiles = load_tables(url), load_profiles(AT, url).collect()
         catalog = load_catalog()
         compiled, policies = compile_catalog(catalog), load_policies()
@@ -276,8 +307,7 @@ def main(argv: list[str] | None = None) -> None:
 
         base_walls, base_cpus = _times(bare, args.calls)
         base = statistics.median(base_walls)
-        head = f"{'per call, ms':26s} {'median':>9s} {'p99':>9s} {'CPU med':>9s} {'CPU p99':>9s}"
-        print(f"{head} {'vs bare':>9s}")
+        print(f"{HEAD} {'vs bare':>9s}")
         _row("bare LightGBM predict", base_walls, base_cpus, base)
         _row("decide_one", *_times(lambda k: decider.decide_one(single[k % len(ids)], AT),
              args.calls), base)  # fmt: skip
@@ -286,9 +316,8 @@ def main(argv: list[str] | None = None) -> None:
             walls, cpus = _times(_deciding(decider, group), max(20, args.calls // size))
             _row(f"decide, {size} at once (/{size})", [w / size for w in walls],
                  [u / size for u in cpus], base)  # fmt: skip
+        _reads(args, url, Path(tmp) / "carrier", ids, base)
         with ProfileReader(url) as reader:
-            _row("keyed profile read", *_times(lambda k: reader.read(ids[k % len(ids)], AT),
-                 args.calls), base)  # fmt: skip
             _row("read + decide_one", *_times(
                 lambda k: decider.decide_one(reader.read(ids[k % len(ids)], AT), AT), args.calls
             ), base)  # fmt: skip

@@ -81,7 +81,7 @@ class ProfileReader:
         ids = [customer_ids] if isinstance(customer_ids, str) else list(dict.fromkeys(customer_ids))
         with store_errors(self.config.display_url):
             if len(ids) > ROW_PATH_MAX:
-                return self._read_frames(ids, at)
+                return self.read_frames(ids, at)
             with self._transaction() as connection:
                 rows = self._rows.read(connection, ids)
             return profile_rows(rows, self._plans, at)
@@ -92,8 +92,11 @@ class ProfileReader:
         with self.engine.connect().execution_options(**options) as connection, connection.begin():
             yield connection
 
-    def _read_frames(self, ids: list[str], at: dt.datetime) -> pl.DataFrame:
-        with self._transaction() as connection:
+    def read_frames(self, ids: list[str], at: dt.datetime) -> pl.DataFrame:
+        """The same rows through the batch's frames (each table decoded by Polars, then
+        :func:`~goodcall.profiles.build.build_profiles`): what a read of more than
+        :data:`ROW_PATH_MAX` customers takes."""
+        with store_errors(self.config.display_url), self._transaction() as connection:
             wires = [fetch_wire(connection, t, None, ids) for t in self._customer_tables]
         frames = pl.collect_all(
             [decode(w, t) for w, t in zip(wires, self._customer_tables, strict=True)]
