@@ -68,6 +68,19 @@ def test_an_empty_or_unreachable_store_is_refused(tmp_path: Path) -> None:
         ProfileReader(f"sqlite:///{tmp_path / 'no-such-folder' / 'store.db'}")
 
 
+def test_a_table_gone_after_the_reader_was_made_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    write_carrier(tmp_path / "carrier", 5, 2)
+    assert import_directory(tmp_path / "carrier", url).landed
+    with ProfileReader(url) as reader:
+        with reader.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE cases")
+        with pytest.raises(
+            StoreUnavailableError, match=r"cannot use the store at .*no such table: cases"
+        ):
+            reader.read("C-00000001", AT)
+
+
 @pytest.mark.parametrize("text", ["", "phone", "phone;sms;email", ";x", "a;;b"])
 def test_a_list_value_reads_as_the_codec_reads_it(text: str) -> None:
     decoded = pl.DataFrame({"v": [text]}).select(split_list(pl.col("v"))).item()

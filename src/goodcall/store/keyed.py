@@ -82,8 +82,7 @@ class ProfileReader:
         with store_errors(self.config.display_url):
             if len(ids) > ROW_PATH_MAX:
                 return self.read_frames(ids, at)
-            with self._transaction() as connection:
-                rows = self._rows.read(connection, ids)
+            rows = self._rows.read(self.engine, ids)
             return profile_rows(rows, self._plans, at)
 
     @contextmanager

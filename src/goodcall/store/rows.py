@@ -1,7 +1,8 @@
 """A few customers' rows of the store as Python values, for the keyed read's row fold.
 
-Each table is one query on its customer-id index (the key or ``ix_<table>_customer_id``), sent
-through the driver's own cursor; the statements are written once per reader. Values come back
+Each table is one select on its customer-id index (the key or ``ix_<table>_customer_id``), sent
+through the driver's own cursor and written once per reader: on SQLite one after the other in
+one transaction, on PostgreSQL all in one message with their transaction. Values come back
 as the store's SQL types read them (:mod:`goodcall.store.tables`: each column's
 ``result_processor`` for the dialect — timestamps in UTC, booleans, dates, local times), and the
 one list column kind as the codec's row form (:func:`goodcall.store.codec.split_text`): the
@@ -86,34 +87,47 @@ class CustomerRows:
         self._selects = [_Select(t, dialect) for t in tables]
         self.postgres = dialect.name == "postgresql"
 
-    def read(self, connection: sa.Connection, ids: Sequence[str]) -> list[Rows]:
-        """The rows of each customer of ``ids`` (unique), in the order of ``ids``."""
+    def read(self, engine: sa.Engine, ids: Sequence[str]) -> list[Rows]:
+        """The rows of each customer of ``ids`` (unique), in the order of ``ids``, all read in
+        one transaction (PostgreSQL: repeatable read, so the tables agree)."""
         found: dict[str, Rows] = {cid: {} for cid in ids}
         if not found:
             return []
-        raw: Any = connection.connection.driver_connection
+        try:
+            self._read(engine, found)
+        except engine.dialect.loaded_dbapi.OperationalError as err:
+            # The driver's own cursor: its failures reach the caller as SQLAlchemy's would.
+            raise sa.exc.OperationalError(None, None, err) from err
+        return list(found.values())
+
+    def _read(self, engine: sa.Engine, found: dict[str, Rows]) -> None:
+        ids = list(found)
         if self.postgres:
-            self._read_together(raw, list(ids), found)
-        else:
-            cursor = raw.cursor()
+            autocommit = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            with autocommit as connection:
+                self._read_together(connection.connection.driver_connection, ids, found)
+            return
+        with engine.connect() as connection, connection.begin():
+            cursor: Any = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
             try:
                 for select in self._selects:
-                    cursor.execute(select.statement(len(ids)), list(ids))
+                    cursor.execute(select.statement(len(ids)), ids)
                     select.gather(cursor, found)
             finally:
                 cursor.close()
-        return list(found.values())
 
     def _read_together(self, raw: Any, ids: list[str], found: dict[str, Rows]) -> None:
-        """PostgreSQL: every table's select in one message (the ids quoted by psycopg), its
-        results read set by set: one round trip instead of one per table."""
+        """PostgreSQL: the transaction and every table's select in one message (the ids quoted
+        by psycopg), its results read set by set: one round trip instead of one per table and
+        two for the transaction (the connection is in autocommit mode: the message has its own
+        ``BEGIN`` and ``COMMIT``)."""
         from psycopg import sql as pgsql
 
         ids_literal = pgsql.Literal(ids).as_string(raw)
-        text = "; ".join(s.statement(ids_literal) for s in self._selects)
+        selects = "; ".join(s.statement(ids_literal) for s in self._selects)
+        text = f"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; {selects}; COMMIT"
         with raw.cursor() as cursor:
             cursor.execute(text.encode(), prepare=False)
-            for k, select in enumerate(self._selects):
-                if k:
-                    cursor.nextset()
+            for select in self._selects:
+                cursor.nextset()
                 select.gather(cursor, found)
