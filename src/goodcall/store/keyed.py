@@ -37,7 +37,7 @@ from goodcall.store.rows import CustomerRows
 
 SHARED = tuple(t.name for t in TABLES if "customer_id" not in t.column_names)
 """Tables read whole (no ``customer_id``: plans, promotions), as the batch reads them."""
-ROW_PATH_MAX = 256
+ROW_PATH_MAX = 64
 """The most customers one read folds in Python (measured in ``docs/decisions.md``)."""
 
 
