@@ -77,7 +77,8 @@ class ProfileReader:
 
     def read(self, customer_ids: str | Sequence[str], at: dt.datetime) -> pl.DataFrame:
         """The profile rows of ``customer_ids`` as known at ``at`` (none for an unknown id), one
-        per customer, in no particular order."""
+        per customer: in the order of ``customer_ids`` up to :data:`ROW_PATH_MAX` of them, in
+        no particular order beyond."""
         ids = [customer_ids] if isinstance(customer_ids, str) else list(dict.fromkeys(customer_ids))
         with store_errors(self.config.display_url):
             if len(ids) > ROW_PATH_MAX:
