@@ -104,10 +104,9 @@ CONTACT_ORDER = ("at", "contact_id")
 
 @dataclass(frozen=True)
 class Latest:
-    """The latest ``time`` of a table's rows whose ``column`` is ``value`` (null: none)."""
+    """The latest ``time`` of a customer's rows whose ``column`` is ``value`` (null: none)."""
 
     name: str
-    table: str
     time: str
     column: str
     value: str
@@ -121,12 +120,12 @@ class Latest:
         return max((t for t in times if t is not None), default=None)
 
 
-CONTACT_LATEST = (
-    Latest("last_contact_at", "contacts", "at", "group", "treatment"),
-    Latest("last_refusal_at", "contacts", "at", "outcome", "declined"),
-    Latest("_last_complaint", "contacts", "at", "outcome", "complaint"),
+CONTACT_LATEST = (  # of the contacts
+    Latest("last_contact_at", "at", "group", "treatment"),
+    Latest("last_refusal_at", "at", "outcome", "declined"),
+    Latest("_last_complaint", "at", "outcome", "complaint"),
 )
-CASE_LATEST = Latest("_case_complaint", "cases", "opened_at", "kind", "complaint")
+CASE_LATEST = Latest("_case_complaint", "opened_at", "kind", "complaint")  # of the cases
 OPEN_STATUS = "open"
 OPEN_CASE_FLAGS = {"has_open_complaint": "complaint", "has_open_repair": "repair"}
 """An open case of this kind."""
