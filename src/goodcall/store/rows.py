@@ -69,7 +69,7 @@ class _Select:
 
     def gather(self, cursor: Any, into: dict[str, Rows]) -> None:
         """File the executed ``cursor``'s rows under their customer in ``into``."""
-        fetched = cursor.fetchall()  # first: a pipelined cursor is described once fetched
+        fetched = cursor.fetchall()
         converters = self._converters(cursor.description)
         for raw in fetched:
             values = list(raw)
