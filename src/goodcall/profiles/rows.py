@@ -178,10 +178,7 @@ def _usages(customers: Sequence[CustomerRows]) -> dict[int, Any]:
     lines = [line for rows in customers for line in rows.get("lines", ())]
     if not lines:
         return {}
-    months = pl.DataFrame(
-        {m: [line[m] for line in lines] for m in _USAGE_MONTHS},
-        schema=dict.fromkeys(_USAGE_MONTHS, pl.Float64()),
-    )
+    months = pl.DataFrame([pl.Series(m, [x[m] for x in lines], pl.Float64) for m in _USAGE_MONTHS])
     values = months.select(line_usage()).to_series().to_list()
     return {id(line): value for line, value in zip(lines, values, strict=True)}
 

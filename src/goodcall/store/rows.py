@@ -50,12 +50,13 @@ class _Select:
         self._table, self._dialect = table, dialect
         self._convert: list[tuple[int, Callable[[Any], Any]]] | None = None
 
-    def _converters(self, description: Sequence[Sequence[Any]]) -> list[tuple[int, Any]]:
-        """The column converters, made at the first result (from its type codes)."""
+    def _converters(self, cursor: Any) -> list[tuple[int, Any]]:
+        """The column converters, made at the first result (from its type codes; psycopg
+        builds the description anew at each call)."""
         if self._convert is None:
             made = [
                 _converter(self._table, n, self._dialect, d[1])
-                for n, d in zip(self.names, description, strict=True)
+                for n, d in zip(self.names, cursor.description, strict=True)
             ]
             self._convert = [(k, f) for k, f in enumerate(made) if f is not None]
         return self._convert
@@ -70,7 +71,7 @@ class _Select:
     def gather(self, cursor: Any, into: dict[str, Rows]) -> None:
         """File the executed ``cursor``'s rows under their customer in ``into``."""
         fetched = cursor.fetchall()
-        converters = self._converters(cursor.description)
+        converters = self._converters(cursor)
         for raw in fetched:
             values = list(raw)
             for k, convert in converters:
