@@ -23,7 +23,7 @@ def pilot_command(
     lead_days: Annotated[
         int, typer.Option(help="Days between the pilot and the rollout (the outcomes come in).")
     ] = 14,
-    method: Annotated[str, typer.Option(help="Uplift learner: auto, t, x or ct.")] = "auto",
+    method: Annotated[str, typer.Option(help="Uplift learner: auto, t, x, ct or s.")] = "auto",
     observable_draws: Annotated[
         int,
         typer.Option(

@@ -16,7 +16,7 @@ def synthetic_command(
     customers: Annotated[int, typer.Option(help="Customers of the synthetic carrier.")] = 50_000,
     seed: Annotated[int, typer.Option(help="Seed of the carrier and its truth.")] = 0,
     calls_per_day: Annotated[int, typer.Option(help="Calls the centre can make.")] = 500,
-    method: Annotated[str, typer.Option(help="Uplift learner: auto, t, x or ct.")] = "auto",
+    method: Annotated[str, typer.Option(help="Uplift learner: auto, t, x, ct or s.")] = "auto",
     observable_draws: Annotated[
         int,
         typer.Option(

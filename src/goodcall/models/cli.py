@@ -67,7 +67,7 @@ def train_command(
     db: DbOption = None,
     at: AtOption = None,
     seed: Annotated[int, typer.Option(help="Random seed of the learners.")] = 0,
-    method: Annotated[str, typer.Option(help="auto (by held-out Qini), t, x or ct.")] = "auto",
+    method: Annotated[str, typer.Option(help="auto (by held-out Qini), t, x, ct or s.")] = "auto",
     catalog: Annotated[
         Path | None, typer.Option(help="Offer catalog YAML (default: shipped example).")
     ] = None,

@@ -3,14 +3,15 @@
 A candidate is a meta-learner plus the number of leaves of its effect models: ``x:2`` is the
 X-learner whose effect regressions are stumps (an additive effect), ``x:8`` the same learner
 with 8-leaf trees (effects that depend on combinations of features), ``ct:2``/``ct:8`` likewise
-for class transformation, ``t`` the T-learner (no effect model of its own). Why both sizes:
+for class transformation, ``t`` the T-learner (no effect model of its own), ``s`` the
+S-learner (one outcome model with the group as a feature, fitted on its own). Why both sizes:
 on Hillstrom the stump effect models rank customers best, on simulated campaigns with
 interactions (bargain hunters × heavy data users) the deeper ones do, and which is true for a
 given experiment is only known from its held-out rows (``selection``).
 
-All candidates share the outcome models ``μ0``/``μ1`` (and the propensity model), so comparing
-five candidates costs the two outcome models plus two boosters per X candidate and one per
-class-transformation candidate.
+All candidates but the S-learner share the outcome models ``μ0``/``μ1`` (and the propensity
+model), so comparing them costs the two outcome models plus two boosters per X candidate, one
+per class-transformation candidate and one (on every row) for the S-learner.
 """
 
 from __future__ import annotations
@@ -32,17 +33,19 @@ from goodcall.models.uplift.learners import (
     fit_class_transformation,
     fit_outcome_models,
     fit_propensity_model,
+    fit_s_learner,
     fit_x_effects,
     predict,
 )
 
 Propensity = float | Literal["share", "model"]
-_METHOD_ORDER: dict[Method, int] = {"x": 0, "ct": 1, "t": 2}
+_METHOD_ORDER: dict[Method, int] = {"x": 0, "ct": 1, "t": 2, "s": 3}
+_NO_EFFECT_MODEL = ("t", "s")
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A learner and the leaves of its effect models (``None`` for the T-learner)."""
+    """A learner and the leaves of its effect models (``None`` for the T- and S-learner)."""
 
     method: Method
     effect_leaves: int | None
@@ -53,11 +56,11 @@ class Candidate:
 
 
 def candidate_grid(methods: Sequence[Method], effect_leaves: Sequence[int]) -> list[Candidate]:
-    """Candidates simplest first: fewer effect leaves, then X before CT before T."""
+    """Candidates simplest first: fewer effect leaves, then X before CT; T and S last."""
     grid = [
-        Candidate(m, None) if m == "t" else Candidate(m, leaves)
+        Candidate(m, None) if m in _NO_EFFECT_MODEL else Candidate(m, leaves)
         for m in dict.fromkeys(methods)
-        for leaves in (effect_leaves if m != "t" else (0,))
+        for leaves in (effect_leaves if m not in _NO_EFFECT_MODEL else (0,))
     ]
     return sorted(
         grid, key=lambda c: (c.effect_leaves or max(effect_leaves) + 1, _METHOD_ORDER[c.method])
@@ -92,9 +95,10 @@ def propensity_values(
 def fit_candidate_boosters(
     ctx: FitContext, candidates: Sequence[Candidate], propensity: Propensity, share: float
 ) -> FittedCandidates:
-    """Fit the shared outcome models once, then each candidate's effect models."""
+    """Fit the shared outcome models once (if a candidate uses them), then each candidate's
+    own models."""
     started = time.perf_counter()
-    shared = fit_outcome_models(ctx)
+    shared = fit_outcome_models(ctx) if any(c.method != "s" for c in candidates) else {}
     if propensity == "model":
         shared["propensity"] = fit_propensity_model(ctx)
     e_train = propensity_values(ctx.train, shared, propensity, share)
@@ -105,6 +109,11 @@ def fit_candidate_boosters(
     for candidate in candidates:
         started = time.perf_counter()
         own = dict(shared)
+        if candidate.method == "s":
+            own["s"] = fit_s_learner(ctx)
+            boosters[candidate] = own
+            seconds[candidate] = time.perf_counter() - started
+            continue
         if candidate.method == "x":
             assert candidate.effect_leaves is not None
             own.update(fit_x_effects(ctx, shared["mu0"], shared["mu1"], candidate.effect_leaves))

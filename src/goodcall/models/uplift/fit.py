@@ -84,7 +84,7 @@ def fit_uplift(
     treated: ArrayLike,
     outcome: ArrayLike,
     *,
-    method: Literal["auto", "t", "x", "ct"] = "auto",
+    method: Literal["auto", "t", "x", "ct", "s"] = "auto",
     seed: int = 0,
     params: LightGBMParams | None = None,
     validation_share: float = VALIDATION_SHARE,
@@ -101,7 +101,7 @@ def fit_uplift(
     (the current UTC time if omitted).
     """
     if method not in ("auto", *METHODS):
-        raise UpliftInputError(f"method must be one of auto, t, x, ct; got {method!r}")
+        raise UpliftInputError(f"method must be one of auto, t, x, ct, s; got {method!r}")
     search = fit_candidates(
         features,
         treated,
@@ -256,7 +256,7 @@ def _check_settings(
     search_rows: int,
 ) -> None:
     if not methods or any(m not in METHODS for m in methods):
-        raise UpliftInputError(f"methods must be among t, x, ct; got {list(methods)}")
+        raise UpliftInputError(f"methods must be among t, x, ct, s; got {list(methods)}")
     if not 0 <= share <= 0.9:
         raise UpliftInputError(f"validation_share must be in [0, 0.9], got {share}")
     if requested == "auto" and share == 0:

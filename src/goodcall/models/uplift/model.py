@@ -1,8 +1,9 @@
 """A fitted LightGBM uplift model: predict, explain what it is, save and load.
 
 Saved as a directory (see ``storage``): ``metadata.json`` plus one LightGBM text file per booster
-(``mu0.txt``, ``mu1.txt``, ``tau0.txt``, ``tau1.txt``, ``ct.txt``, ``propensity.txt`` — only those
-the method needs). Each booster file keeps only the trees up to its early-stopping point.
+(``mu0.txt``, ``mu1.txt``, ``tau0.txt``, ``tau1.txt``, ``ct.txt``, ``s.txt``, ``propensity.txt``
+— only those the method needs). Each booster file keeps only the trees up to its early-stopping
+point. The S-learner's ``s.txt`` reads the schema's features plus the group as a last column.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from goodcall.models.uplift.learners import (
     Vector,
     clip_propensity,
     components_of,
+    extra_features,
     outcomes_of,
     predict,
     uplift_of,
@@ -41,7 +43,7 @@ KIND = "lightgbm_meta_learner"
 
 
 class UpliftModel:
-    """Uplift of a contact, from a T-, X- or class-transformation learner on LightGBM."""
+    """Uplift of a contact, from a T-, X-, S- or class-transformation learner on LightGBM."""
 
     def __init__(
         self,
@@ -127,10 +129,11 @@ class UpliftModel:
             except KeyError:
                 raise ModelDirectoryError(f"{path}: metadata lists no {name!r} model") from None
             booster = lgb.Booster(model_str=read_checked(path, entry.file, entry.sha256))
-            if booster.num_feature() != len(encoder.specs):
+            expected = len(encoder.specs) + extra_features(name)
+            if booster.num_feature() != expected:
                 raise FeatureSchemaError(
                     f"{path / entry.file} reads {booster.num_feature()} features but the "
-                    f"model's schema lists {len(encoder.specs)}: the files come from "
+                    f"model's schema gives it {expected}: the files come from "
                     "different feature sets"
                 )
             booster.best_iteration = booster.current_iteration()
