@@ -169,6 +169,30 @@ def goodcall_variant(**settings: Any) -> Learner:
     return run
 
 
+def goodcall_without_s(d: Draw) -> NDArray[np.float64]:
+    """``auto`` as it was before the S-learner became a candidate (T, X and class
+    transformation only): the same run's before/after of that change."""
+    from goodcall.models.uplift import fit_candidates
+
+    x, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
+    search = fit_candidates(x, t, y, methods=("t", "x", "ct"))
+    model = search.models[search.chosen]
+    return np.asarray(model.predict(d.features[d.test]), dtype=np.float64)
+
+
+def goodcall_large_before(d: Draw) -> NDArray[np.float64]:
+    """``auto``'s large-table path as it was before the refit with bagging: T, X and class
+    transformation compared on a 300,000-row sample, then the chosen learner fitted again on
+    the whole training part with early stopping on the whole validation part. The same run's
+    "before" of ``--scale`` (on tables up to 300,000 rows it is ``auto`` without the refit)."""
+    from goodcall.models.uplift import fit_candidates
+
+    x, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
+    search = fit_candidates(x, t, y, methods=("t", "x", "ct"), refit=False, search_rows=300_000)
+    model = search.models[search.chosen]
+    return np.asarray(model.predict(d.features[d.test]), dtype=np.float64)
+
+
 def goodcall_settings_s(d: Draw) -> NDArray[np.float64]:
     """An S-learner (one LightGBM with the group as a feature, effect = difference of its
     predictions) with goodcall's settings: early stopping on a stratified 30 % of the training
@@ -264,6 +288,9 @@ GOODCALL: dict[str, Learner] = {
     "goodcall auto (patience 200)": goodcall_variant(early_stopping_rounds=200),
     "goodcall auto (50-row leaves)": goodcall_variant(min_child_samples=50),
     "goodcall auto": goodcall("auto"),
+    "goodcall auto (without S)": goodcall_without_s,
+    "goodcall s": goodcall("s"),
+    "goodcall auto (large tables before)": goodcall_large_before,
     "goodcall x (LightGBM defaults)": goodcall_with_peer_settings,
     "goodcall x": goodcall("x"),
     "goodcall logistic": goodcall_logistic,

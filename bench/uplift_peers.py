@@ -3,7 +3,7 @@
     make bench-peers                                  # creates .venv-peers, runs the full suite
     .venv-peers/bin/python -m bench.uplift_peers [--quick] [--splits 10] [--sizes 5000,50000]
         [--benchmarks hillstrom,make,telco] [--learners "goodcall auto,causalml X (LightGBM)"]
-        [--scale 1000000] [--json out.json]
+        [--scale 1000000 [--scale-learners "goodcall auto,…"]] [--json out.json]
     .venv-peers/bin/python -m bench.uplift_peers --tables-from a.json b.json   # merge two runs
 
 The peers are never a dependency of the package: they live in their own environment
@@ -242,14 +242,19 @@ def versions() -> dict[str, str]:
     return out
 
 
-def scale(rows: int) -> None:
-    """CPU time of goodcall's default and causalml's X-learner on one ``rows``-row draw."""
+SCALE_LEARNERS = "causalml X (LightGBM),goodcall auto"
+
+
+def scale(rows: int, labels: str = SCALE_LEARNERS) -> None:
+    """CPU time of goodcall's default (and any ``labels``) against causalml's X-learner on one
+    ``rows``-row draw."""
     draw = peers_data.make_classification(rows)(0)
     print(f"\n### Fit time at {rows:,} rows (make_uplift_classification, one draw)\n")
     print("| learner | CPU s | peak MB | Qini AUC | ratio to causalml X |")
     print("|---|---:|---:|---:|---:|")
     timed = {}
-    for label in ("causalml X (LightGBM)", "goodcall auto"):
+    chosen = [s.strip() for s in labels.split(",")]
+    for label in dict.fromkeys(["causalml X (LightGBM)", *chosen]):
         uplift, cpu, mb = run_isolated(label, draw)
         timed[label] = (cpu, mb, metrics(draw, uplift)["qini_auc"])
     base = timed["causalml X (LightGBM)"][0]
@@ -287,6 +292,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--learners", default=None, help="comma-separated labels (default: all)")
     parser.add_argument("--quick", action="store_true", help="3 splits, sizes 5000,20000")
     parser.add_argument("--scale", type=int, default=0, help="also time both at N rows")
+    parser.add_argument(
+        "--scale-learners", default=SCALE_LEARNERS, help="learners timed by --scale"
+    )
     parser.add_argument("--json", default=None, help="write every split's figures here")
     parser.add_argument(
         "--tables-from", nargs="+", default=None, help="print the tables of earlier --json files"
@@ -312,7 +320,7 @@ def main(argv: list[str] | None = None) -> None:
         report["benchmarks"][name] = print_table(name, results, args.splits)
         sys.stdout.flush()
     if args.scale:
-        scale(args.scale)
+        scale(args.scale, args.scale_learners)
     if args.json:
         with open(args.json, "w") as out:
             json.dump(report, out, indent=1)

@@ -27,6 +27,7 @@ from goodcall.models.metrics import (
     auuc,
     effect_with_ci,
     qini_coefficient,
+    qini_coefficients,
     qini_curve,
     uplift_at_k,
     uplift_curve,
@@ -45,6 +46,19 @@ def test_qini_curve_points() -> None:
 
 def test_qini_coefficient_hand_computed() -> None:
     assert qini_coefficient(Y, SCORE, T) == pytest.approx(-2 / 13)
+
+
+def test_several_rankings_at_once_equal_one_at_a_time() -> None:
+    """The bootstrap of ``auto``'s selection scores candidates together: same figures."""
+    rng = np.random.default_rng(5)
+    y, t = rng.integers(2, size=500), rng.integers(2, size=500)
+    scores = [rng.normal(size=500), np.round(rng.normal(size=500), 1), y * t - y * (1 - t)]
+    together = qini_coefficients(y, scores, t)
+    assert together == [qini_coefficient(y, s, t) for s in scores]  # exactly, not approximately
+    assert together[2] == 1.0
+    assert qini_coefficients(Y, [SCORE], T) == [pytest.approx(-2 / 13)]
+    with pytest.raises(MetricInputError, match="differ in length"):
+        qini_coefficients(Y, [SCORE, SCORE[:-1]], T)
 
 
 def test_uplift_curve_points_and_auuc() -> None:

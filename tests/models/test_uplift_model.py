@@ -171,7 +171,7 @@ def test_bad_settings(sim: SimulatedExperiment) -> None:
         LightGBMParams(effect_num_leaves=(1,))
     args = (sim.features, sim.treated, sim.outcome)
     with pytest.raises(UpliftInputError, match="method must be one of"):
-        fit_uplift(*args, method="s")  # type: ignore[arg-type]
+        fit_uplift(*args, method="r")  # type: ignore[arg-type]
     with pytest.raises(UpliftInputError, match="held-out rows"):
         fit_uplift(*args, validation_share=0)
     with pytest.raises(UpliftInputError, match="fixed propensity"):

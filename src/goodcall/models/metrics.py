@@ -28,6 +28,7 @@ outcomes only, so ``auuc`` refuses other outcomes.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -111,8 +112,18 @@ def _normalised_area(
 
 def qini_coefficient(y_true: ArrayLike, uplift: ArrayLike, treatment: ArrayLike) -> float:
     """Normalised area between the Qini curve and random (scikit-uplift ``qini_auc_score``)."""
-    y, u, t = _arrays(y_true, uplift, treatment)
-    return _normalised_area(qini_curve(y, u, t), qini_curve(y, y * t - y * (1.0 - t), t))
+    return qini_coefficients(y_true, [uplift], treatment)[0]
+
+
+def qini_coefficients(
+    y_true: ArrayLike, uplifts: Sequence[ArrayLike], treatment: ArrayLike
+) -> list[float]:
+    """``qini_coefficient`` of several rankings of the same rows, the perfect curve (which
+    depends on the rows only) computed once: a bootstrap that compares candidates on each
+    resample spends half its time on that curve otherwise."""
+    y, _, t = _arrays(y_true, np.zeros(np.size(y_true)), treatment)
+    perfect = qini_curve(y, y * t - y * (1.0 - t), t)
+    return [_normalised_area(qini_curve(*_arrays(y, uplift, t)), perfect) for uplift in uplifts]
 
 
 def auuc(y_true: ArrayLike, uplift: ArrayLike, treatment: ArrayLike) -> float:

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from goodcall.models.metrics import MetricInputError, auuc, qini_coefficient
+from goodcall.models.metrics import MetricInputError, auuc, qini_coefficient, qini_coefficients
 from goodcall.models.uplift.candidates import Candidate
 from goodcall.models.uplift.data import OutcomeKind
 from goodcall.models.uplift.learners import Part
@@ -62,8 +62,10 @@ def _bootstrap_gain_ses(
         rows = pool[rng.integers(size, size=size)]
         y, t = part.outcome[rows], treated[rows]
         try:
-            base = qini_coefficient(y, reference[rows], t)
-            gains.append([qini_coefficient(y, c[rows], t) - base for c in challengers])
+            base, *others = qini_coefficients(
+                y, [reference[rows], *(c[rows] for c in challengers)], t
+            )
+            gains.append([other - base for other in others])
         except MetricInputError:
             continue  # a resample with one group only, or without any responder: skip it
     if len(gains) < 2:
