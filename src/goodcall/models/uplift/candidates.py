@@ -35,6 +35,7 @@ from goodcall.models.uplift.learners import (
     fit_propensity_model,
     fit_s_learner,
     fit_x_effects,
+    imputed_effects,
     predict,
 )
 
@@ -104,6 +105,7 @@ def fit_candidate_boosters(
     e_train = propensity_values(ctx.train, shared, propensity, share)
     e_valid = propensity_values(ctx.valid, shared, propensity, share) if ctx.valid else None
     shared_seconds = time.perf_counter() - started
+    targets = None
     boosters: dict[Candidate, dict[str, lgb.Booster]] = {}
     seconds: dict[Candidate, float] = {}
     for candidate in candidates:
@@ -116,7 +118,11 @@ def fit_candidate_boosters(
             continue
         if candidate.method == "x":
             assert candidate.effect_leaves is not None
-            own.update(fit_x_effects(ctx, shared["mu0"], shared["mu1"], candidate.effect_leaves))
+            if targets is None:
+                targets = imputed_effects(ctx, shared["mu0"], shared["mu1"])
+            own.update(
+                fit_x_effects(ctx, shared["mu0"], shared["mu1"], candidate.effect_leaves, targets)
+            )
         elif candidate.method == "ct":
             assert candidate.effect_leaves is not None
             own["ct"] = fit_class_transformation(ctx, e_train, e_valid, candidate.effect_leaves)

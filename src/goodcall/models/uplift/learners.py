@@ -195,18 +195,35 @@ def _imputed_effects(
     return x, effect, None
 
 
-def fit_x_effects(
-    ctx: FitContext, mu0: lgb.Booster, mu1: lgb.Booster, num_leaves: int
-) -> dict[str, lgb.Booster]:
-    """``tau0`` and ``tau1``: regressions of the imputed effects of each group."""
-    boosters = {}
+ImputedEffects = dict[str, tuple[tuple[Matrix, Vector, None], tuple[Matrix, Vector, None] | None]]
+
+
+def imputed_effects(ctx: FitContext, mu0: lgb.Booster, mu1: lgb.Booster) -> ImputedEffects:
+    """The targets of ``tau0`` and ``tau1`` (training and validation rows). Computed once for
+    every X candidate of a fit: they depend on the outcome models only, and predicting those
+    on every row is a large share of an X-learner's cost."""
+    targets: ImputedEffects = {}
     for name, treated in (("tau0", False), ("tau1", True)):
         train = _imputed_effects(ctx.train, mu0, mu1, treated)
         valid = None
         if ctx.valid is not None:
             valid = _imputed_effects(ctx.valid, mu0, mu1, treated)
-        boosters[name] = _train(ctx, name, "regression", train, valid, num_leaves)
-    return boosters
+        targets[name] = (train, valid)
+    return targets
+
+
+def fit_x_effects(
+    ctx: FitContext, mu0: lgb.Booster, mu1: lgb.Booster, num_leaves: int,
+    targets: ImputedEffects | None = None,
+) -> dict[str, lgb.Booster]:  # fmt: skip
+    """``tau0`` and ``tau1``: regressions of the imputed effects of each group (``targets``,
+    if already computed by ``imputed_effects``)."""
+    if targets is None:
+        targets = imputed_effects(ctx, mu0, mu1)
+    return {
+        name: _train(ctx, name, "regression", train, valid, num_leaves)
+        for name, (train, valid) in targets.items()
+    }
 
 
 def _transformed(
