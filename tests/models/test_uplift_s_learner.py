@@ -1,7 +1,8 @@
-"""The S-learner: one outcome model with the group as a feature, a candidate of ``auto``.
+"""The S-learner: one outcome model with the group as a feature, a candidate of ``auto``; and
+``auto`` on a table above ``search_rows``.
 
-Its booster reads one column more than the feature schema lists (the group), so saving and
-loading must check that count for ``s.txt`` and for no other file.
+The S-learner's booster reads one column more than the feature schema lists (the group), so
+saving and loading must check that count for ``s.txt`` and for no other file.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from goodcall.models.features import FeatureSchemaError
 from goodcall.models.uplift import (
     LightGBMParams,
     UpliftModel,
+    fit_candidates,
     fit_uplift,
     load_uplift_model,
 )
@@ -113,3 +115,24 @@ def test_s_learner_on_a_continuous_outcome(sim: SimulatedExperiment) -> None:
     fitted = np.where(sim.treated, treated, control)
     assert fitted.mean() == pytest.approx(spend.mean(), rel=0.005)
     assert (treated - control).mean() > 0  # the contact raises spend in the simulation
+
+
+def test_a_large_table_is_learned_from_its_sample(sim: SimulatedExperiment) -> None:
+    """Above ``search_rows`` ``auto`` refits on the sample; a learner asked for by name is
+    fitted on the whole training part (what the response model relies on)."""
+    args = (sim.features, sim.treated, sim.outcome)
+    sampled = fit_candidates(*args, methods=("x",), params=FAST, search_rows=2_000)
+    named = fit_candidates(
+        *args, methods=("x",), params=FAST, search_rows=2_000, requested_method="x"
+    )
+    small = fit_candidates(*args, methods=("x",), params=FAST)
+    for search in (sampled, named):
+        meta = search.models[search.chosen].metadata
+        assert meta.search_rows is not None and 1_990 <= meta.search_rows <= 2_010
+        assert not meta.refitted_on_all_rows
+        assert meta.data.rows == 4_000
+    assert small.models[small.chosen].metadata.search_rows is None
+    assert small.models[small.chosen].metadata.refitted_on_all_rows
+    on_sample = sampled.models[sampled.chosen].predict(sim.features)
+    on_whole = named.models[named.chosen].predict(sim.features)
+    assert not np.array_equal(on_sample, on_whole)

@@ -16,15 +16,16 @@ Procedure:
    each booster growing the number of trees its early-stopped version kept — the validation
    rows are not wasted, which matters on experiments of tens of thousands of rows.
 
-Tables of more than ``search_rows`` rows (default 100,000) go through the same steps on a
-stratified sample of that size (the same share of each part, stratified like the split), and
-the final model is the refit on every row of the sample. Why not the whole table: the cost of
-early-stopped boosters grows with the rows times the trees, and at a million rows the fit on
-every row cost 4–7 times what the open libraries' X-learner costs, for a held-out Qini no better
-than the sample's (docs/decisions.md, "Learning at a million rows and the S-learner
-candidate"); the metadata records ``search_rows``. ``refit=False`` on such a table scores the
-candidates on the whole validation part and fits the chosen one on the whole training part,
-early-stopping on the whole validation part: every row, at that cost.
+Tables of more than ``search_rows`` rows (default 100,000): ``auto`` goes through the same
+steps on a stratified sample of that size (the same share of each part, stratified like the
+split), and its final model is the refit on every row of the sample. Why not the whole table:
+the cost of early-stopped boosters grows with the rows times the trees, and on the table of a
+million rows the fit on every row cost several times more without ranking held-out rows better
+(docs/decisions.md, "Learning at a million rows and the S-learner candidate"); the metadata
+records ``search_rows``. A learner asked for by name (``method="x"``…), or ``refit=False``, is
+fitted on the whole training part instead, early-stopping on the whole validation part (the
+candidates scored there too): every row, at that cost — what the response model, which chooses
+on a sample of its own and then fits the chosen learner on every row, relies on.
 
 The recorded validation scores are those of the chosen learner and settings trained on the
 training part (``refit=False`` keeps that very model). ``validation_share=0`` trains the first
@@ -178,7 +179,8 @@ def fit_candidates(
     )
     search_ctx = _context(x, run, search_train, search_valid)
     fitted = fit_candidate_boosters(search_ctx, candidates, propensity, share)
-    whole_ctx = _context(x, run, train_rows, valid_rows) if subsampled and not refit else None
+    whole_table = subsampled and (not refit or requested_method != "auto")
+    whole_ctx = _context(x, run, train_rows, valid_rows) if whole_table else None
     scores, chosen = _score(candidates, fitted, whole_ctx or search_ctx)
     finals = [chosen] if final == "chosen" else candidates
     boosters = dict(fitted.boosters)
