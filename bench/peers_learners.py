@@ -181,7 +181,7 @@ def goodcall_without_s(d: Draw) -> NDArray[np.float64]:
 
 
 def goodcall_large_before(d: Draw) -> NDArray[np.float64]:
-    """``auto``'s large-table path as it was before the refit with bagging: T, X and class
+    """``auto``'s large-table path as it was before the sample's refit: T, X and class
     transformation compared on a 300,000-row sample, then the chosen learner fitted again on
     the whole training part with early stopping on the whole validation part. The same run's
     "before" of ``--scale`` (on tables up to 300,000 rows it is ``auto`` without the refit)."""
