@@ -44,6 +44,10 @@ c = pl.col
 Floats = npt.NDArray[np.float64]
 
 LARGE_ROWS = 300_000  # above: "auto" chooses the learner on a sample, T down-samples negatives
+RESPONSE_METHODS = ("t", "x", "ct")
+"""The learners ``auto`` compares on a contact history. The S-learner, a candidate of the generic
+``goodcall uplift fit``, is not among them until it is measured on the carrier's histories
+(``goodcall evaluate synthetic``; docs/decisions.md)."""
 SELECTION_ROWS = 200_000
 TRAINING_PARAMS = LightGBMParams(
     learning_rate=0.1,
@@ -308,19 +312,22 @@ def _fit(
     method: str,
     trained_at: dt.datetime | None,
 ) -> UpliftModel:
-    from goodcall.models.uplift.fit import fit_uplift  # LightGBM: imported when used
+    from goodcall.models.uplift.fit import fit_candidates  # LightGBM: imported when used
 
     treated, converted = _arrays(rows)
-    return fit_uplift(
+    search = fit_candidates(
         rows.select(FEATURE_COLUMNS),
         treated,
         converted,
-        method=method,  # type: ignore[arg-type]
+        methods=RESPONSE_METHODS if method == "auto" else (method,),  # type: ignore[arg-type]
         seed=seed,
         params=params,
         feature_columns=list(FEATURE_COLUMNS),
         created_at=trained_at,
+        requested_method=method,
+        search_rows=LARGE_ROWS,
     )
+    return search.models[search.chosen]
 
 
 def _segment_stats(rows: pl.DataFrame) -> pl.DataFrame:
