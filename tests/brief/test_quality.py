@@ -242,7 +242,7 @@ def _every_brief(examples: int) -> Any:
     return check
 
 
-test_every_brief_of_generated_customers = _every_brief(8)
+test_every_brief_of_generated_customers = _every_brief(4)
 test_every_brief_of_generated_customers_slow = pytest.mark.slow(_every_brief(25))
 
 
