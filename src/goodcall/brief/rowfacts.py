@@ -20,7 +20,7 @@ from goodcall.brief import facts as batch_facts
 from goodcall.brief.checks import describe, locale_ok, zone_ok
 from goodcall.brief.facts import LAST_CONTACTS, RECENT_DAYS, BriefError, spoken_title
 from goodcall.brief.inputs import BRIEF_FIELDS, Inputs
-from goodcall.brief.model import OUTCOMES
+from goodcall.brief.model import OUTCOMES, Line
 from goodcall.catalog.model import Offer
 from goodcall.channels import CHANNELS
 from goodcall.reasons import deciding_check
@@ -112,21 +112,8 @@ def address(profile: Mapping[str, Any], title_spoken: str | None) -> Row:
     }
 
 
-LINE_KEYS = (
-    "line_id",
-    "is_primary",
-    "user_label",
-    "device_make",
-    "device_model",
-    "device_os",
-    "device_purchase_date",
-    "financing_end_date",
-    "plan_id",
-    "plan_name",
-    "plan_tier",
-    "plan_data_gb",
-    "data_usage_gb",
-)
+LINE_KEYS = tuple(Line.model_fields)
+"""A line's facts, as the brief's :class:`~goodcall.brief.model.Line` names them."""
 
 
 def lines(profile: Mapping[str, Any], lang: str) -> list[Row]:
