@@ -20,7 +20,7 @@ from pathlib import Path
 import goodcall
 
 SRC = Path(goodcall.__file__).resolve().parents[1]
-KILLS = 3
+KILLS = 2
 """Kills per test in a normal run; the ``slow`` variants kill :data:`SLOW_KILLS` times."""
 SLOW_KILLS = 20
 
