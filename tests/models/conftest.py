@@ -1,4 +1,4 @@
-"""Fixtures shared by the uplift command tests."""
+"""Fixtures shared by the uplift tests: the command alone, and a small simulated experiment."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import typer
 
 from goodcall.models.uplift import cli as uplift_cli
 from goodcall.models.uplift.cli import register
+from goodcall.models.uplift.simulate import SimulatedExperiment, simulate_experiment
 
 
 @pytest.fixture(scope="module")
@@ -16,3 +17,9 @@ def app() -> typer.Typer:
     application = typer.Typer()
     register(application)
     return application
+
+
+@pytest.fixture(scope="module")
+def sim() -> SimulatedExperiment:
+    """4,000 rows with a known effect and a noisy categorical column."""
+    return simulate_experiment(4_000, seed=3, noise_categorical=1)

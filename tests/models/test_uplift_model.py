@@ -9,7 +9,6 @@ schema was swapped for another one, scoring data missing a column or with a chan
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -29,15 +28,8 @@ from goodcall.models.uplift import (
     fit_uplift,
     load_uplift_model,
 )
-from goodcall.models.uplift.simulate import SimulatedExperiment, simulate_experiment
-
-FAST = LightGBMParams(n_estimators=60, learning_rate=0.1, effect_num_leaves=(2, 4))
-AT = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> SimulatedExperiment:
-    return simulate_experiment(4_000, seed=3, noise_categorical=1)
+from goodcall.models.uplift.simulate import SimulatedExperiment
+from tests.models.fast import AT, FAST
 
 
 @pytest.fixture(scope="module")

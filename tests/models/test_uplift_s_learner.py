@@ -7,7 +7,6 @@ saving and loading must check that count for ``s.txt`` and for no other file.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -17,7 +16,6 @@ import pytest
 
 from goodcall.models.features import FeatureSchemaError
 from goodcall.models.uplift import (
-    LightGBMParams,
     UpliftModel,
     fit_candidates,
     fit_uplift,
@@ -25,15 +23,8 @@ from goodcall.models.uplift import (
 )
 from goodcall.models.uplift.candidates import Candidate, candidate_grid
 from goodcall.models.uplift.learners import with_group
-from goodcall.models.uplift.simulate import SimulatedExperiment, simulate_experiment
-
-FAST = LightGBMParams(n_estimators=60, learning_rate=0.1, effect_num_leaves=(2, 4))
-AT = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="module")
-def sim() -> SimulatedExperiment:
-    return simulate_experiment(4_000, seed=3, noise_categorical=1)
+from goodcall.models.uplift.simulate import SimulatedExperiment
+from tests.models.fast import AT, FAST
 
 
 @pytest.fixture(scope="module")
