@@ -119,3 +119,15 @@ def test_matrix_and_reasons_agree_line_by_line(rows: list[dict[str, object]]) ->
     slow = evaluate_offers(profiles(*rows), COMPILED, AS_OF).collect().select(KEYS)
     assert fast.equals(slow)
     assert fast.height == 30 * len(rows)
+
+
+def test_an_account_with_an_empty_line_list_is_judged_on_its_profile_as_without_lines() -> None:
+    """An empty list of lines is judged as no list: one row per per-line offer, naming no line
+    (an empty list used to leave the customer out of every per-line offer's verdict)."""
+    empty, none = seed_row() | {"lines": []}, seed_row() | {"lines": None}
+    per_line = [o.id for o in CATALOG.offers if o.per_line]
+    got = matrix(empty).filter(pl.col("offer_id").is_in(per_line))
+    assert got.height == 12 and got["line_id"].null_count() == 12
+    assert got.select(KEYS).equals(
+        matrix(none).filter(pl.col("offer_id").is_in(per_line)).select(KEYS)
+    )

@@ -101,7 +101,8 @@ def explode_lines(profiles: pl.LazyFrame, as_of: pl.Expr, fields: set[str]) -> p
     ``fields`` that is in :data:`LINE_FIELDS` takes the line's own value on non-primary lines.
 
     ``profiles`` must have ``lines``; ``as_of`` is the date expression the derived values are
-    counted at. An account without lines keeps one row (``line_id`` null, rank 0).
+    counted at. An account without lines (no list, or an empty one) keeps one row (``line_id``
+    null, rank 0).
     """
     line = pl.col("__line")
     primary = line.struct.field("is_primary").fill_null(True)
@@ -115,7 +116,7 @@ def explode_lines(profiles: pl.LazyFrame, as_of: pl.Expr, fields: set[str]) -> p
     return (
         profiles.with_row_index("__account")
         .rename({"lines": "__line"})
-        .explode("__line")
+        .explode("__line", empty_as_null=True)
         .with_columns(
             *overrides,
             line.struct.field("line_id").alias(LINE_ID),
