@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from goodcall.catalog.compile import CompiledCatalog, compile_catalog
-from goodcall.catalog.engine import evaluate_offers_matrix
+from goodcall.catalog.engine import check_inputs, checks_for, evaluate_offers_matrix
 from goodcall.catalog.loader import load_catalog
 from goodcall.catalog.model import Bilingual, Catalog, Rule
-from goodcall.catalog.rows import ROW_PATH_MAX, matrix_on_rows, offers_matrix
+from goodcall.catalog.rows import ROW_PATH_MAX, inputs_on_rows, matrix_on_rows, offers_matrix
 from goodcall.channels import CHANNELS
 from goodcall.profiles.build import build_profiles
 from goodcall.synth.generate import carrier_tables
@@ -106,9 +106,28 @@ _moments = st.integers(-500, 500).map(lambda days: AT + dt.timedelta(days=days, 
 _channels = st.sampled_from([None, list(CHANNELS), ["phone"], ["sms", "email"]])
 
 
+_EVIDENCE_ONLY = r"^__(cool\d+_.*|cd_refusals|cd_ends|cd_groups)$"
+
+
+def _same_inputs(
+    profiles: pl.DataFrame, compiled: CompiledCatalog, at: dt.datetime, channels: Any
+) -> None:
+    """What the checks read, on Python values, is the Polars inputs' every column and row
+    (the cool-down columns only the evidence reads left out)."""
+    records = profiles.to_dicts()
+    numbered = profiles.lazy().with_row_index("__judged_row")
+    for lines in (False, True):
+        frame, columns, _ = check_inputs(numbered, compiled, at, channels, "customer_id", lines)
+        polars = frame.select(pl.exclude(_EVIDENCE_ONLY)).collect()
+        _, needed = checks_for(profiles.schema, compiled, at, channels, "customer_id")
+        rows = inputs_on_rows(records, columns, needed, at, lines)
+        assert [{k: r[k] for k in polars.columns} for r in rows] == polars.to_dicts()
+
+
 def _same(
     profiles: pl.DataFrame, compiled: CompiledCatalog, at: dt.datetime, channels: Any
 ) -> None:
+    _same_inputs(profiles, compiled, at, channels)
     polars = evaluate_offers_matrix(profiles.lazy(), compiled, at, channels).collect()
     rows = matrix_on_rows(profiles, compiled, at, channels, "customer_id")
     assert_frame_equal(rows, polars)

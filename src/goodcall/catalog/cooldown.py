@@ -24,8 +24,10 @@ path never computes those.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -129,14 +131,51 @@ def cooldown_columns(groups: tuple[CooldownGroup, ...]) -> list[list[pl.Expr]]:
                 "__cd_groups"
             ),
         ],
-        [(_GROUPS + in_force).alias(_BLOCKED), *per_group],
+        [(_GROUPS + in_force).alias(COOLDOWN_BLOCKED), *per_group],
     ]
 
 
 _REFUSALS = pl.col("__cd_refusals")
 _ENDS = pl.col("__cd_ends")  # per refusal: when its cool-down ends (epoch µs), null if made later
 _GROUPS = pl.col("__cd_groups")  # per refusal: the index of the group it blocks
-_BLOCKED = "__cd_blocked"  # the groups a refusal still blocks at the decision time (or nulls)
+COOLDOWN_BLOCKED = "__cd_blocked"
+"""Per refusal, the group it still blocks at the decision time, else null."""
+
+
+def blocked_on_row(
+    history: Sequence[Mapping[str, Any] | None] | None,
+    groups: tuple[CooldownGroup, ...],
+    at: dt.datetime,
+) -> list[int | None] | None:
+    """``__cd_blocked`` of :func:`cooldown_columns` on one row of Python values: per refusal
+    that can block anything, its group's index while its cool-down is on at ``at``, else None
+    (a refusal made after ``at`` included). Written beside the expressions it mirrors;
+    ``tests/catalog/test_rows.py`` holds the two together on generated histories."""
+    if history is None:
+        return None
+    days = {offer: d for group in groups for offer, d in group.days.items()}
+    index = {offer: group.index for group in groups for offer in group.days}
+    now = _epoch_us(at)
+    blocked: list[int | None] = []
+    for contact in history:
+        if contact is None or not (
+            contact.get("outcome") == "declined"
+            and contact.get("group") == "treatment"
+            and contact.get("offer_id") in days
+        ):
+            continue
+        made = contact.get("at")
+        start = None if made is None else _epoch_us(made)
+        on = start is not None and start <= now < start + days[contact["offer_id"]] * _DAY_US
+        blocked.append(index[contact["offer_id"]] if on else None)
+    return blocked
+
+
+def _epoch_us(moment: dt.datetime) -> int:
+    return (moment - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _from_us(us: pl.Expr) -> pl.Expr:
@@ -171,10 +210,10 @@ def cooldown_check(offer: Offer, group: CooldownGroup) -> Check:
         _rule(offer, group),
         # The fast path reads one list; the per-group columns (the evidence) are computed only
         # by the reasons view. Both say "a refusal of the group ends after the decision time".
-        ~pl.col(_BLOCKED).list.contains(group.index).fill_null(False),
+        ~pl.col(COOLDOWN_BLOCKED).list.contains(group.index).fill_null(False),
         (),
         evidence=evidence,
-        row=lacks(_BLOCKED, group.index),
+        row=lacks(COOLDOWN_BLOCKED, group.index),
     )
 
 

@@ -32,7 +32,7 @@ from goodcall.catalog.checks import (
     validity_checks,
 )
 from goodcall.catalog.compile import CompiledCatalog, CompiledOffer
-from goodcall.catalog.cooldown import cooldown_columns
+from goodcall.catalog.cooldown import CooldownGroup, cooldown_columns
 from goodcall.catalog.reasonlist import reason_list
 from goodcall.channels import CHANNELS
 from goodcall.memo import PerObject
@@ -282,16 +282,8 @@ def check_inputs(
     Polars path adds a boolean column per check, the row path (:mod:`goodcall.catalog.rows`)
     runs each check's ``row`` on the same rows."""
     at_expr = _at_expression(at)
-    wanted = frozenset(channels) if channels is not None else None
-    if wanted is not None and not wanted <= frozenset(CHANNELS):
-        unknown = sorted(wanted - frozenset(CHANNELS))
-        raise ValueError(f"unknown channel(s) {unknown}; expected some of {', '.join(CHANNELS)}")
-    columns = _offer_columns(compiled.offers, wanted)
-    needed = set(columns.needed) - {id_column}
-    if isinstance(at, str):
-        needed.add(at)
     schema = profiles.collect_schema()
-    _check_schema(schema, needed, id_column)
+    columns, needed = checks_for(schema, compiled, at, channels, id_column)
     carried = {id_column, *carry, *(["__judged_row"] if "__judged_row" in schema else [])}
     if per_line:
         frame = explode_lines(
@@ -310,6 +302,27 @@ def check_inputs(
     return frame, columns, "__judged_row" in schema
 
 
+def checks_for(
+    schema: pl.Schema,
+    compiled: CompiledCatalog,
+    at: dt.datetime | str,
+    channels: Sequence[str] | None,
+    id_column: str,
+) -> tuple[CheckColumns, set[str]]:
+    """The checks of ``compiled`` on ``channels`` and the profile columns they read, once the
+    channels and the profiles' ``schema`` are known to be right (a clear error otherwise)."""
+    wanted = frozenset(channels) if channels is not None else None
+    if wanted is not None and not wanted <= frozenset(CHANNELS):
+        unknown = sorted(wanted - frozenset(CHANNELS))
+        raise ValueError(f"unknown channel(s) {unknown}; expected some of {', '.join(CHANNELS)}")
+    columns = _offer_columns(compiled.offers, wanted)
+    needed = set(columns.needed) - {id_column}
+    if isinstance(at, str):
+        needed.add(at)
+    _check_schema(schema, needed, id_column)
+    return columns, needed
+
+
 @dataclass(frozen=True)
 class CheckColumns:
     """What :func:`_check_columns` adds for a list of offers, whatever the profiles and the
@@ -320,6 +333,7 @@ class CheckColumns:
     needed: frozenset[str]  # profile columns the checks read (and ``contact_history``)
     cooldowns: tuple[list[pl.Expr], ...]
     booleans: tuple[pl.Expr, ...]
+    groups: tuple[CooldownGroup, ...]  # the cool-down groups the columns above are of
 
 
 _COLUMNS: dict[tuple[tuple[int, ...], frozenset[str] | None], CheckColumns] = {}
@@ -367,6 +381,7 @@ def _offer_columns(
         frozenset(needed),
         tuple(cooldown_columns(cooldowns)),
         tuple(booleans),
+        cooldowns,
     )
     if len(_COLUMNS) >= _COLUMNS_KEPT:
         del _COLUMNS[next(iter(_COLUMNS))]  # the oldest

@@ -3,10 +3,10 @@
 Why: judging one customer with Polars builds and runs a plan of a thousand expressions (every
 check of every offer), ~20 ms whatever the number of rows; a lone decision has a millisecond.
 :func:`offers_matrix` is what the decision core calls: for a small in-memory batch (at most
-:data:`ROW_PATH_MAX` rows) it prepares what the checks read with the engine's own Polars code
-(:func:`goodcall.catalog.engine.check_inputs`: the needed columns, the lines of per-line offers,
-``__at``, ``__local_date``, the cool-down columns — a few expressions) and then runs each
-check's ``row`` (:data:`goodcall.catalog.checks.RowTest`: a rule's parsed tree read by
+:data:`ROW_PATH_MAX` rows) it prepares what the checks read on Python values
+(:func:`inputs_on_rows`, the twin of :func:`goodcall.catalog.engine.check_inputs`: the lines of
+per-line offers, ``__at``, ``__local_date``, the groups a refusal still blocks) and then runs
+each check's ``row`` (:data:`goodcall.catalog.checks.RowTest`: a rule's parsed tree read by
 :mod:`goodcall.catalog.to_python`, a built-in check's test written beside its expression)
 instead of its expression; otherwise, or when a check has no ``row``, it is
 :func:`~goodcall.catalog.engine.evaluate_offers_matrix`. Both give the same rows in the same
@@ -16,21 +16,25 @@ order (``tests/catalog/test_rows.py``, generated customers).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import zoneinfo
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
 
 from goodcall.catalog.checks import TIERS, Check, Notice
 from goodcall.catalog.compile import CompiledCatalog
+from goodcall.catalog.cooldown import COOLDOWN_BLOCKED, blocked_on_row
 from goodcall.catalog.engine import (
     MATRIX_FIELDS,
     TIER_ENUM,
+    CheckColumns,
     OfferColumns,
-    check_inputs,
+    checks_for,
     evaluate_offers_matrix,
 )
-from goodcall.profiles.lines import LINE_ID, LINE_RANK
+from goodcall.profiles.lines import LINE_ID, LINE_RANK, lines_on_row
+from goodcall.zones import is_known_zone
 
 ROW_PATH_MAX = 32
 """Batches of at most this many customers are judged on Python rows: the Polars plan's cost is
@@ -85,21 +89,41 @@ def matrix_on_rows(
         if account:
             parts.append((CompiledCatalog(compiled.catalog, account), False))
         parts.append((CompiledCatalog(compiled.catalog, per_line), True))
-    numbered = profiles.lazy().with_row_index("__judged_row")
-    inputs = [check_inputs(numbered, part, at, channels, id_column, lines) for part, lines in parts]
-    frames = pl.collect_all(frame.select(pl.exclude(_EVIDENCE_ONLY)) for frame, _, _ in inputs)
+    records = profiles.to_dicts()
     rows: list[tuple[int, _Judged]] = []
-    for (_, lines), (_, columns, _), frame in zip(parts, inputs, frames, strict=True):
-        judged = _judge(frame, columns.layout, id_column, lines)
+    for part, lines in parts:
+        columns, needed = checks_for(profiles.schema, part, at, channels, id_column)
+        inputs = inputs_on_rows(records, columns, needed, at, lines)
+        judged = _judge(inputs, columns.layout, id_column, lines)
         rows += _first_eligible_lines(judged) if lines else judged
     order = {offer_id: i for i, offer_id in enumerate(compiled.offer_ids)}
     rows.sort(key=lambda r: (order[r[1][1]], r[0]))  # offer by offer, customers in input order
     return _frame([judged for _, judged in rows], id_column, profiles.schema[id_column])
 
 
-_EVIDENCE_ONLY = r"^__(cool\d+_.*|cd_refusals|cd_ends|cd_groups)$"
-"""The cool-down columns only the reasons view's evidence reads (the checks read
-``__cd_blocked``): left out, as the Polars path's projection leaves them out."""
+def inputs_on_rows(
+    profiles: Sequence[Mapping[str, Any]],
+    columns: CheckColumns,
+    needed: set[str],
+    at: dt.datetime,
+    per_line: bool,
+) -> list[dict[str, Any]]:
+    """:func:`~goodcall.catalog.engine.check_inputs` on Python values, with the row number
+    ``__judged_row``: what the checks read (``__at``, ``__local_date``, ``__cd_blocked``; one
+    row per line of each account when ``per_line``). The cool-down columns only the reasons
+    view's evidence reads are left out, as the Polars path's projection leaves them out.
+    ``tests/catalog/test_rows.py`` holds the two together on generated customers."""
+    at = at.astimezone(dt.UTC)
+    rows: list[dict[str, Any]] = []
+    for number, profile in enumerate(profiles):
+        row = {**profile, "__judged_row": number, "__at": at}
+        zone = row.get("time_zone")
+        local = at.astimezone(zoneinfo.ZoneInfo(zone)) if zone and is_known_zone(zone) else at
+        row["__local_date"] = local.date()
+        if columns.cooldowns:
+            row[COOLDOWN_BLOCKED] = blocked_on_row(row["contact_history"], columns.groups, at)
+        rows += lines_on_row(row, at.date(), needed) if per_line else [row]
+    return rows
 
 
 def _first_eligible_lines(rows: list[tuple[int, _Judged]]) -> list[tuple[int, _Judged]]:
@@ -116,12 +140,12 @@ def _first_eligible_lines(rows: list[tuple[int, _Judged]]) -> list[tuple[int, _J
 
 
 def _judge(
-    frame: pl.DataFrame, layout: Sequence[OfferColumns], id_column: str, per_line: bool
+    inputs: list[dict[str, Any]], layout: Sequence[OfferColumns], id_column: str, per_line: bool
 ) -> list[tuple[int, _Judged]]:
     """Every offer of ``layout`` judged on every row of the checks' inputs (profile rows, or
     one per line), each with the number of its profile row (``__judged_row``)."""
     judged: list[tuple[int, _Judged]] = []
-    for row in frame.to_dicts():
+    for row in inputs:
         line = row[LINE_ID] if per_line else None
         rank = row[LINE_RANK] if per_line else 0
         for item in layout:

@@ -18,12 +18,11 @@ that names them fails there).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
-
-from goodcall.profiles.fields import LINE_STRUCT
 
 LINE_ID = "line_id"
 LINE_RANK = "__line_rank"
@@ -159,8 +158,8 @@ def profile_on_line(
     profile: Mapping[str, Any], line_id: str | None, as_of: dt.date
 ) -> dict[str, Any]:
     """One profile row as :func:`profiles_on_lines` gives it for ``line_id``: the scalar device
-    and plan fields of that line when it is on the account and not the primary line (the same
-    :func:`line_values`, on a one-row frame of that line), else the profile as it is."""
+    and plan fields of that line when it is on the account and not the primary line
+    (:func:`line_values_on_row`), else the profile as it is."""
     out = dict(profile)
     line = next(
         (x for x in profile.get("lines") or [] if x is not None and x.get(LINE_ID) == line_id),
@@ -168,7 +167,63 @@ def profile_on_line(
     )
     if line_id is None or line is None or line.get("is_primary") in (True, None):
         return out
-    one = pl.DataFrame({"__line": [line]}, schema={"__line": LINE_STRUCT})
-    wanted = line_values(pl.col("__line"), pl.lit(as_of))
-    out.update(one.select(**{n: e for n, e in wanted.items() if n in profile}).row(0, named=True))
+    out.update((n, v) for n, v in line_values_on_row(line, as_of).items() if n in profile)
     return out
+
+
+# --- the same on Python values ----------------------------------------------------------------
+# Written beside the expressions they mirror, for one customer decided or briefed alone;
+# ``tests/profiles/test_lines_rows.py`` holds each to its expression on generated values.
+
+
+def months_between_values(start: dt.date | None, end: dt.date) -> int | None:
+    """:func:`months_between` on values (``max_horizontal`` skips a null: no start gives 0)."""
+    if start is None:
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month - (start.day > end.day)
+    return max(months, 0)
+
+
+def financing_months_left_value(end: dt.date | None, as_of: dt.date) -> int:
+    """:func:`financing_months_left` on values."""
+    if end is None or end <= as_of:
+        return 0
+    return max((end.year - as_of.year) * 12 + end.month - as_of.month, 1)
+
+
+def usage_ratio_value(usage: float | None, allowance: float | None) -> float | None:
+    """:func:`usage_ratio` on values (Polars orders NaN above every number: NaN > 0)."""
+    if allowance is None or usage is None or not (allowance > 0 or math.isnan(allowance)):
+        return None
+    return usage / allowance
+
+
+def line_values_on_row(line: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
+    """:func:`line_values` of one line (a dict of :data:`LINE_STRUCT`'s fields)."""
+    return {
+        "device_age_months": months_between_values(line.get("device_purchase_date"), as_of),
+        "financing_months_left": financing_months_left_value(line.get("financing_end_date"), as_of),
+        "data_usage_ratio": usage_ratio_value(line.get("data_usage_gb"), line.get("plan_data_gb")),
+        **{name: line.get(name) for name in _FROM_LINE},
+        **dict.fromkeys(_NULL_ON_OTHER_LINES),
+    }
+
+
+def lines_on_row(
+    profile: Mapping[str, Any], as_of: dt.date, fields: set[str]
+) -> list[dict[str, Any]]:
+    """:func:`explode_lines` of one profile row: one row per line in the account's order
+    (``lines`` itself left out, as the exploded frame drops it; one row naming no line for an
+    account without lines)."""
+    lines = profile.get("lines") or [None]
+    rows: list[dict[str, Any]] = []
+    for position, line in enumerate(lines):
+        row = {k: v for k, v in profile.items() if k != "lines"}
+        primary = line is None or line.get("is_primary") in (True, None)
+        if not primary:
+            assert line is not None
+            row.update((n, v) for n, v in line_values_on_row(line, as_of).items() if n in fields)
+        row[LINE_ID] = None if line is None else line.get(LINE_ID)
+        row[LINE_RANK] = 0 if primary else position + 1
+        rows.append(row)
+    return rows
