@@ -30,7 +30,8 @@ calls cycling through the customers (median and p99 of wall and CPU seconds):
   as a batch of one (``render_briefs``, the batch path); and the bare text layout rendering a
   prepared document;
 * ``decide_one`` by stage — the core's own stage clock (wall), then each stage function's CPU
-  time per call (:mod:`bench.one_stages`);
+  time per call (:mod:`bench.one_stages`); then the Polars queries it runs and their CPU, by
+  module, and the floor of one Polars operation (:mod:`bench.one_ops`);
 * baseline — a bare LightGBM prediction (``Booster.predict`` of every booster of the response
   model) of the same customer's candidate rows, already encoded: the floor of any decision
   that scores its candidates with these models. Every figure is printed as a ratio to it.
@@ -57,6 +58,7 @@ from typing import Any
 import polars as pl
 
 from bench.keyed_reads import postgres_store, print_reads
+from bench.one_ops import floor_lines, query_clock, query_lines
 from bench.one_stages import stage_clock, stage_lines
 from goodcall.api.profiles import ProfileSource
 from goodcall.brief.batch import render_briefs
@@ -352,6 +354,15 @@ def main(argv: list[str] | None = None) -> None:
                 decider.decide_one(single[k % len(ids)], AT)
         print("decide_one, CPU per call by stage (bench/one_stages.py):")
         print("\n".join(stage_lines(totals, calls)))
+        start = time.process_time()
+        with query_clock() as queries:
+            for k in range(calls):
+                decider.decide_one(single[k % len(ids)], AT)
+        spent = time.process_time() - start
+        print("decide_one, Polars queries per call by module (bench/one_ops.py):")
+        print("\n".join(query_lines(queries, calls, spent)))
+        print("the floor: one Polars operation on a three-row frame (bench/one_ops.py):")
+        print("\n".join(floor_lines()))
 
 
 if __name__ == "__main__":
