@@ -87,9 +87,12 @@ def positive_items(
     )
     items = pl.concat([base, explore], how="vertical_relaxed").filter(c("value") > 0)
     names = _resource_names(items, config, catalog)
-    signature = [names[f].fill_null("") for f in FAMILIES if f != "explore"]
+    signature = [c(f"_r_{f}").fill_null("") for f in FAMILIES if f != "explore"]
     budget = c("channel") if config.budget is not None else pl.lit("")
-    items = items.with_columns(pl.concat_str(*signature, budget, separator="|").alias("_signature"))
+    items = items.hstack([names[f].alias(f"_r_{f}") for f in FAMILIES if f != "explore"])
+    items = items.select(
+        pl.exclude("^_r_.*$"), pl.concat_str(*signature, budget, separator="|").alias("_signature")
+    )
     items = items.sort(
         ["customer_id", "value", "offer_id", "channel", "planned_at", "explore"],
         descending=[False, True, False, False, False, False],
@@ -200,13 +203,12 @@ def _unit_indices(
     keyed = items.select(keys).with_columns(c("planned_at").dt.truncate("1h"))
     distinct = keyed.unique()
     names_frame = _resource_names(distinct, config, catalog)
-    names = sorted(
-        {n for col in FAMILIES for n in names_frame[col].drop_nulls().unique().to_list()}
-    )
+    names = sorted({n for col in FAMILIES for n in names_frame[col].to_list() if n is not None})
     index = {n: i for i, n in enumerate(names)}
+    distinct = distinct.hstack([names_frame[col].alias(f"_u{k}") for k, col in enumerate(FAMILIES)])
     distinct = distinct.with_columns(
-        names_frame[col].replace_strict(index, default=-1, return_dtype=pl.Int32).alias(f"_u{k}")
-        for k, col in enumerate(FAMILIES)
+        c(f"_u{k}").replace_strict(index, default=-1, return_dtype=pl.Int32)
+        for k in range(len(FAMILIES))
     )
     joined = keyed.join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
     units = np.empty((items.height, len(FAMILIES)), dtype=np.int64)
