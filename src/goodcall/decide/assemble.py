@@ -35,7 +35,7 @@ def ordered(scored: pl.DataFrame) -> pl.DataFrame:
     return scored.sort(keys, descending=descending)
 
 
-def _best(ranked: pl.DataFrame, prefix: str) -> pl.DataFrame:
+def _best(ranked: pl.LazyFrame, prefix: str) -> pl.LazyFrame:
     """Each customer's first row of ``ranked`` (rows in :data:`BEST_ORDER`)."""
     return ranked.unique("customer_id", keep="first", maintain_order=True).select(
         "customer_id",
@@ -59,16 +59,20 @@ def top_offers(ranked: pl.DataFrame) -> pl.DataFrame:
 
 def customer_summary(stages: Funnel, ranked: pl.DataFrame) -> pl.DataFrame:
     """One row per customer of the chunk: what the reasons and the decision row need
-    (``ranked``: the chunk's scored items in :data:`BEST_ORDER`)."""
+    (``ranked``: the chunk's scored items in :data:`BEST_ORDER`). One plan, collected once: on
+    a few customers each eager join would cost a query of its own."""
+    ranked_plan = ranked.lazy()
     counts = (
-        stages.base.select("customer_id")
+        stages.base.lazy()
+        .select("customer_id")
         .join(
-            stages.eligible.group_by("customer_id").len("eligible_offers"),
+            stages.eligible.lazy().group_by("customer_id").len("eligible_offers"),
             on="customer_id",
             how="left",
         )
         .join(
-            stages.channels.filter(c("contactable"))
+            stages.channels.lazy()
+            .filter(c("contactable"))
             .group_by("customer_id")
             .len("contactable_channels"),
             on="customer_id",
@@ -76,14 +80,17 @@ def customer_summary(stages: Funnel, ranked: pl.DataFrame) -> pl.DataFrame:
         )
         .fill_null(0)
     )
+    reasons = policy_reasons(stages.channels, stages.policies).lazy()
     return (
-        stages.base.select("customer_id", "language", "register")
-        .join(stages.groups, on="customer_id", how="left")
+        stages.base.lazy()
+        .select("customer_id", "language", "register")
+        .join(stages.groups.lazy(), on="customer_id", how="left")
         .join(counts, on="customer_id", how="left")
-        .join(policy_reasons(stages.channels, stages.policies), on="customer_id", how="left")
-        .join(stages.catalog_reasons, on="customer_id", how="left")
-        .join(_best(ranked, "best_"), on="customer_id", how="left")
-        .join(_best(ranked.filter(c("known")), "known_"), on="customer_id", how="left")
+        .join(reasons, on="customer_id", how="left")
+        .join(stages.catalog_reasons.lazy(), on="customer_id", how="left")
+        .join(_best(ranked_plan, "best_"), on="customer_id", how="left")
+        .join(_best(ranked_plan.filter(c("known")), "known_"), on="customer_id", how="left")
+        .collect()
     )
 
 
@@ -93,18 +100,21 @@ def assemble(
     picks: pl.DataFrame,
     shadows: pl.DataFrame,
     config: CampaignConfig,
-) -> pl.DataFrame:
-    """Decision rows (in the order of ``summary``) with the reasons."""
-    chosen = picks.select("customer_id", c("offer_id").alias("_chosen"))
+) -> pl.LazyFrame:
+    """Decision rows (in the order of ``summary``) with the reasons, as one plan."""
+    chosen = picks.lazy().select("customer_id", c("offer_id").alias("_chosen"))
+    keys, descending = BEST_ORDER
     runner_up = (
-        top.join(chosen, on="customer_id", how="left")
+        top.lazy()
+        .join(chosen, on="customer_id", how="left")
         .filter(c("_chosen").is_null() | (c("offer_id") != c("_chosen")))
-        .pipe(ordered)
+        .sort(keys, descending=descending)
         .pipe(_best, "runner_up_")
     )
     frame = (
-        summary.join(picks, on="customer_id", how="left", maintain_order="left")
-        .join(shadows, on="customer_id", how="left", maintain_order="left")
+        summary.lazy()
+        .join(picks.lazy(), on="customer_id", how="left", maintain_order="left")
+        .join(shadows.lazy(), on="customer_id", how="left", maintain_order="left")
         .join(runner_up, on="customer_id", how="left", maintain_order="left")
     )
     contacted = c("offer_id").is_not_null()

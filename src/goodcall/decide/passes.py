@@ -165,10 +165,11 @@ def assign_chunk(
     )
     return (  # the chunk's own picks: every join below starts from its summary
         assemble(side.summary, side.top, picks, shadows, config)
-        .join(side.lines, on=["customer_id", "offer_id"], how="left", maintain_order="left")
+        .join(side.lines.lazy(), on=["customer_id", "offer_id"], how="left", maintain_order="left")
         .select(list(DECISION_SCHEMA))
         .cast(DECISION_SCHEMA)
         .sort("customer_id")
+        .collect()
     )
 
 
