@@ -34,14 +34,16 @@ from goodcall.models.uplift.learners import (
     fit_outcome_models,
     fit_propensity_model,
     fit_s_learner,
+    fit_si_learner,
     fit_x_effects,
     imputed_effects,
     predict,
 )
 
 Propensity = float | Literal["share", "model"]
-_METHOD_ORDER: dict[Method, int] = {"x": 0, "ct": 1, "t": 2, "s": 3}
-_NO_EFFECT_MODEL = ("t", "s")
+_METHOD_ORDER: dict[Method, int] = {"x": 0, "ct": 1, "t": 2, "s": 3, "si": 4}
+_NO_EFFECT_MODEL = ("t", "s", "si")
+_SINGLE_MODEL = ("s", "si")
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,8 @@ def fit_candidate_boosters(
     """Fit the shared outcome models once (if a candidate uses them), then each candidate's
     own models."""
     started = time.perf_counter()
-    shared = fit_outcome_models(ctx) if any(c.method != "s" for c in candidates) else {}
+    needs_outcome_models = any(c.method not in _SINGLE_MODEL for c in candidates)
+    shared = fit_outcome_models(ctx) if needs_outcome_models else {}
     if propensity == "model":
         shared["propensity"] = fit_propensity_model(ctx)
     e_train = propensity_values(ctx.train, shared, propensity, share)
@@ -111,8 +114,9 @@ def fit_candidate_boosters(
     for candidate in candidates:
         started = time.perf_counter()
         own = dict(shared)
-        if candidate.method == "s":
-            own["s"] = fit_s_learner(ctx)
+        if candidate.method in _SINGLE_MODEL:
+            fit_single = fit_s_learner if candidate.method == "s" else fit_si_learner
+            own[candidate.method] = fit_single(ctx)
             boosters[candidate] = own
             seconds[candidate] = time.perf_counter() - started
             continue

@@ -56,8 +56,8 @@ ExcludeOption = Annotated[
     typer.Option("--exclude", help="Comma-separated columns to leave out (other outcomes!)."),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of every split and model.")]
-METHODS: dict[str, Literal["auto", "t", "x", "ct", "s"]] = {
-    m: m for m in ("auto", "t", "x", "ct", "s")
+METHODS: dict[str, Literal["auto", "t", "x", "ct", "s", "si"]] = {
+    m: m for m in ("auto", "t", "x", "ct", "s", "si")
 }
 
 
@@ -137,7 +137,7 @@ def fit_command(
     model_out: Annotated[Path, typer.Option("--model-out", help="Directory to write.")],
     features: FeaturesOption = None,
     exclude: ExcludeOption = None,
-    method: Annotated[str, typer.Option("--method", help="auto, t, x, ct or s.")] = "auto",
+    method: Annotated[str, typer.Option("--method", help="auto, t, x, ct, s or si.")] = "auto",
     seed: SeedOption = 0,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace DIR.")] = False,
     as_json: JsonOption = False,
@@ -151,7 +151,7 @@ def fit_command(
     plan = LearningPlan.for_fit(VALIDATION_SHARE, LightGBMParams().min_child_samples)
     try:
         if method not in METHODS:
-            raise UpliftInputError(f"--method must be auto, t, x, ct or s; got {method!r}")
+            raise UpliftInputError(f"--method must be auto, t, x, ct, s or si; got {method!r}")
         table = _load_table(data, treatment, control, outcome, features, exclude, plan)
         with progress_bar("uplift fit") as progress:
             progress("fitting uplift learners", 0, 0)

@@ -92,7 +92,7 @@ def fit_uplift(
     treated: ArrayLike,
     outcome: ArrayLike,
     *,
-    method: Literal["auto", "t", "x", "ct", "s"] = "auto",
+    method: Literal["auto", "t", "x", "ct", "s", "si"] = "auto",
     seed: int = 0,
     params: LightGBMParams | None = None,
     validation_share: float = VALIDATION_SHARE,
@@ -109,7 +109,7 @@ def fit_uplift(
     (the current UTC time if omitted).
     """
     if method not in ("auto", *METHODS):
-        raise UpliftInputError(f"method must be one of auto, t, x, ct, s; got {method!r}")
+        raise UpliftInputError(f"method must be one of auto, t, x, ct, s, si; got {method!r}")
     search = fit_candidates(
         features,
         treated,
@@ -265,7 +265,7 @@ def _check_settings(
     search_rows: int,
 ) -> None:
     if not methods or any(m not in METHODS for m in methods):
-        raise UpliftInputError(f"methods must be among t, x, ct, s; got {list(methods)}")
+        raise UpliftInputError(f"methods must be among t, x, ct, s, si; got {list(methods)}")
     if not 0 <= share <= 0.9:
         raise UpliftInputError(f"validation_share must be in [0, 0.9], got {share}")
     if requested == "auto" and share == 0:
@@ -350,7 +350,9 @@ def _score(
             e = clip_propensity(predict(boosters["propensity"], valid.x))
         else:
             e = np.full(valid.x.shape[0], share)
-        uplifts[candidate] = uplift_of(candidate.method, boosters, valid.x, ctx.kind, e)
+        uplifts[candidate] = uplift_of(
+            candidate.method, boosters, valid.x, ctx.kind, e, categorical=ctx.categorical
+        )
     return score_and_choose(uplifts, valid, ctx.kind, fitted.seconds, ctx.seed)
 
 

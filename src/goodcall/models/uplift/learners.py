@@ -17,6 +17,11 @@
   where it splits better than a feature, so where the effect is weak next to the outcome's own
   variation (Hillstrom's men) it shrinks towards no effect instead of subtracting two noisy
   models — the open libraries' best learner on those tasks is this one.
+* **S-learner with interactions** (scikit-uplift's "treatment interaction"): the same single
+  model on the features, each feature times the group, and the group, so that one tree can give
+  treated rows a slope of their own on a feature without subtracting two separate models.
+  A categorical feature's interaction column holds its code + 1 on treated rows and 0
+  ("control") on control rows.
 
 Every booster early-stops on the held-out rows of its own target when a validation part exists.
 The outcome models (and the propensity model) use ``num_leaves``; the effect models of X and
@@ -26,8 +31,8 @@ the effect is a much weaker signal than the outcome, and often an additive one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
 import lightgbm as lgb
@@ -37,8 +42,8 @@ from numpy.typing import NDArray
 from goodcall.models.uplift.data import OutcomeKind
 from goodcall.models.uplift.params import LightGBMParams, Objective
 
-Method = Literal["t", "x", "ct", "s"]
-METHODS: tuple[Method, ...] = ("t", "x", "ct", "s")
+Method = Literal["t", "x", "ct", "s", "si"]
+METHODS: tuple[Method, ...] = ("t", "x", "ct", "s", "si")
 PROPENSITY_CLIP = (0.01, 0.99)
 Matrix = NDArray[np.float32]
 Vector = NDArray[np.float64]
@@ -53,7 +58,9 @@ class Part:
     outcome: Vector
 
 
-_SEED_OFFSETS = {"mu0": 1, "mu1": 2, "propensity": 3, "tau0": 4, "tau1": 5, "ct": 6, "s": 7}
+_SEED_OFFSETS = {
+    "mu0": 1, "mu1": 2, "propensity": 3, "tau0": 4, "tau1": 5, "ct": 6, "s": 7, "si": 8,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -268,7 +275,45 @@ def fit_s_learner(ctx: FitContext) -> lgb.Booster:
     return _train(ctx, "s", _outcome_objective(ctx.kind), train, valid)
 
 
-def _s_outcomes(booster: lgb.Booster, x: Matrix) -> tuple[Vector, Vector]:
+def with_interactions(
+    x: Matrix, treated: NDArray[np.bool_] | bool, categorical: Sequence[int]
+) -> Matrix:
+    """The S-learner-with-interactions' input: the features, each feature times the group,
+    and the group (``2 × features + 1`` columns). A categorical column's interaction holds
+    its code + 1 on treated rows and 0 on control rows, so that 0 is a category of its own
+    ("control") instead of the first category of the vocabulary."""
+    t = np.broadcast_to(np.asarray(treated, dtype=np.bool_), (x.shape[0],))
+    times = np.where(t[:, None], x, np.float32(0.0))
+    columns = list(categorical)
+    if columns:
+        times[:, columns] = np.where(t[:, None], x[:, columns] + np.float32(1.0), np.float32(0.0))
+    return np.column_stack([x, times, t.astype(np.float32)]).astype(np.float32, copy=False)
+
+
+def interaction_categorical(categorical: Sequence[int], width: int) -> list[int]:
+    """Categorical columns of ``with_interactions``' output for a ``width``-column input."""
+    return [*categorical, *(width + c for c in categorical)]
+
+
+def fit_si_learner(ctx: FitContext) -> lgb.Booster:
+    """The S-learner-with-interactions' single outcome model, on every row."""
+
+    def design(part: Part) -> tuple[Matrix, Vector, None]:
+        return with_interactions(part.x, part.treated, ctx.categorical), part.outcome, None
+
+    width = ctx.train.x.shape[1]
+    wide = replace(ctx, categorical=interaction_categorical(ctx.categorical, width))
+    valid = design(ctx.valid) if ctx.valid is not None else None
+    return _train(wide, "si", _outcome_objective(ctx.kind), design(ctx.train), valid)
+
+
+def _s_outcomes(
+    method: Method, booster: lgb.Booster, x: Matrix, categorical: Sequence[int]
+) -> tuple[Vector, Vector]:
+    """The single model's prediction with the group set to 0 and to 1."""
+    if method == "si":
+        control = with_interactions(x, False, categorical)
+        return predict(booster, control), predict(booster, with_interactions(x, True, categorical))
     return predict(booster, with_group(x, False)), predict(booster, with_group(x, True))
 
 
@@ -278,12 +323,15 @@ def uplift_of(
     x: Matrix,
     kind: OutcomeKind,
     propensity: Vector,
+    *,
+    categorical: Sequence[int],
 ) -> Vector:
-    """Predicted uplift of ``method`` from its fitted boosters."""
+    """Predicted uplift of ``method`` from its fitted boosters (``categorical``: the encoder's
+    categorical columns, which the S-learner with interactions encodes apart)."""
     if method == "t":
         return predict(boosters["mu1"], x) - predict(boosters["mu0"], x)
-    if method == "s":
-        control, treated = _s_outcomes(boosters["s"], x)
+    if method in ("s", "si"):
+        control, treated = _s_outcomes(method, boosters[method], x, categorical)
         return treated - control
     if method == "x":
         return propensity * predict(boosters["tau0"], x) + (1.0 - propensity) * predict(
@@ -299,21 +347,23 @@ def outcomes_of(
     x: Matrix,
     kind: OutcomeKind,
     propensity: Vector,
+    *,
+    categorical: Sequence[int],
 ) -> tuple[Vector, Vector]:
     """Expected outcome without and with the contact.
 
-    The T-learner returns its two models, the S-learner its model with the group set to 0 and
-    to 1. X and class transformation model the uplift
+    The T-learner returns its two models, the S-learners their model with the group set to 0
+    and to 1. X and class transformation model the uplift
     directly, so the treated outcome is the control model plus that uplift (clipped to [0, 1]
     for a binary outcome): ``p_treated − p_control`` then equals ``predict`` except where
     clipping applies.
     """
-    if method == "s":
-        return _s_outcomes(boosters["s"], x)
+    if method in ("s", "si"):
+        return _s_outcomes(method, boosters[method], x, categorical)
     control = predict(boosters["mu0"], x)
     if method == "t":
         return control, predict(boosters["mu1"], x)
-    treated = control + uplift_of(method, boosters, x, kind, propensity)
+    treated = control + uplift_of(method, boosters, x, kind, propensity, categorical=categorical)
     if kind == "binary":
         treated = np.clip(treated, 0.0, 1.0)
     return control, treated
@@ -326,12 +376,14 @@ def components_of(method: Method) -> tuple[str, ...]:
         "x": ("mu0", "tau0", "tau1"),
         "ct": ("mu0", "ct"),
         "s": ("s",),
+        "si": ("si",),
     }[method]
 
 
-def extra_features(name: str) -> int:
-    """Columns a booster reads beyond the feature schema: the S-learner's group column."""
-    return 1 if name == "s" else 0
+def extra_features(name: str, width: int) -> int:
+    """Columns a booster reads beyond the ``width`` features of the schema: the S-learner's
+    group column; the S-learner-with-interactions' ``width`` interactions and group."""
+    return {"s": 1, "si": width + 1}.get(name, 0)
 
 
 def clip_propensity(values: Vector) -> Vector:

@@ -1,9 +1,11 @@
 """A fitted LightGBM uplift model: predict, explain what it is, save and load.
 
 Saved as a directory (see ``storage``): ``metadata.json`` plus one LightGBM text file per booster
-(``mu0.txt``, ``mu1.txt``, ``tau0.txt``, ``tau1.txt``, ``ct.txt``, ``s.txt``, ``propensity.txt``
-— only those the method needs). Each booster file keeps only the trees up to its early-stopping
-point. The S-learner's ``s.txt`` reads the schema's features plus the group as a last column.
+(``mu0.txt``, ``mu1.txt``, ``tau0.txt``, ``tau1.txt``, ``ct.txt``, ``s.txt``, ``si.txt``,
+``propensity.txt`` — only those the method needs). Each booster file keeps only the trees up to
+its early-stopping point. The S-learner's ``s.txt`` reads the schema's features plus the group as
+a last column; the S-learner-with-interactions' ``si.txt`` the features, their interactions with
+the group, then the group.
 """
 
 from __future__ import annotations
@@ -80,7 +82,10 @@ class UpliftModel:
     def predict_matrix(self, x: Matrix) -> NDArray[np.float64]:
         """Uplift for an already encoded matrix (``self.encoder.transform``)."""
         kind = self.metadata.outcome_kind
-        return uplift_of(self.method, self.boosters, x, kind, self._propensity(x))
+        return uplift_of(
+            self.method, self.boosters, x, kind, self._propensity(x),
+            categorical=self.encoder.categorical_indices,
+        )  # fmt: skip
 
     def predict(self, features: pl.DataFrame) -> NDArray[np.float64]:
         """Predicted uplift: expected outcome if contacted minus if not, per row."""
@@ -92,7 +97,10 @@ class UpliftModel:
         """(expected outcome without contact, with contact) — P(y | control), P(y | treated)."""
         x = self.encoder.transform(features)
         kind = self.metadata.outcome_kind
-        return outcomes_of(self.method, self.boosters, x, kind, self._propensity(x))
+        return outcomes_of(
+            self.method, self.boosters, x, kind, self._propensity(x),
+            categorical=self.encoder.categorical_indices,
+        )  # fmt: skip
 
     def save(self, directory: Path | str, *, overwrite: bool = False) -> Path:
         """Write the model directory atomically (refuses a non-empty one unless overwrite)."""
@@ -129,7 +137,8 @@ class UpliftModel:
             except KeyError:
                 raise ModelDirectoryError(f"{path}: metadata lists no {name!r} model") from None
             booster = lgb.Booster(model_str=read_checked(path, entry.file, entry.sha256))
-            expected = len(encoder.specs) + extra_features(name)
+            width = len(encoder.specs)
+            expected = width + extra_features(name, width)
             if booster.num_feature() != expected:
                 raise FeatureSchemaError(
                     f"{path / entry.file} reads {booster.num_feature()} features but the "
