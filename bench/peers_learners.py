@@ -9,6 +9,7 @@ for causalml's X- and R-learners the known randomisation share as propensity.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -180,6 +181,17 @@ def goodcall_without_s(d: Draw) -> NDArray[np.float64]:
     return np.asarray(model.predict(d.features[d.test]), dtype=np.float64)
 
 
+def goodcall_without_si(d: Draw) -> NDArray[np.float64]:
+    """``auto`` as it was before the S-learner with interactions became a candidate (T, X,
+    class transformation and the S-learner): the same run's "before" of that change."""
+    from goodcall.models.uplift import fit_candidates
+
+    x, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
+    search = fit_candidates(x, t, y, methods=("t", "x", "ct", "s"))
+    model = search.models[search.chosen]
+    return np.asarray(model.predict(d.features[d.test]), dtype=np.float64)
+
+
 def goodcall_large_before(d: Draw) -> NDArray[np.float64]:
     """``auto``'s large-table path as it was before the sample's refit: T, X and class
     transformation compared on a 300,000-row sample, then the chosen learner fitted again on
@@ -279,8 +291,180 @@ def goodcall_auto_with_s(d: Draw) -> NDArray[np.float64]:
     return s_uplift(final, encoder.transform(test))
 
 
+def interaction_design(
+    x: NDArray[np.float32], treated: NDArray[np.bool_] | bool, categorical: list[int]
+) -> NDArray[np.float32]:
+    """scikit-uplift's "treatment interaction" input on goodcall's encoding: the features, each
+    feature times the group, and the group. A categorical code becomes code + 1 on treated rows
+    and 0 ("control") on control rows, so a split on it isolates treated rows of some categories."""
+    t = np.broadcast_to(np.asarray(treated, dtype=bool), (x.shape[0],))
+    times = np.where(t[:, None], x, np.float32(0.0))
+    if categorical:
+        times[:, categorical] = np.where(t[:, None], x[:, categorical] + 1.0, 0.0)
+    return np.column_stack([x, times, t.astype(np.float32)]).astype(np.float32, copy=False)
+
+
+def _s_design(
+    kind: str,
+) -> Callable[[NDArray[np.float32], Any, list[int]], tuple[NDArray[np.float32], list[int]]]:
+    """The S-learner's input (``plain``: the group as a last feature; ``interaction``: with
+    every feature times the group; ``interaction_nan``: with every feature again, missing on
+    control rows) and its categorical columns."""
+
+    def design(
+        x: NDArray[np.float32], treated: Any, categorical: list[int]
+    ) -> tuple[NDArray[np.float32], list[int]]:
+        if kind == "plain":
+            t = np.broadcast_to(np.asarray(treated, dtype=np.float32), (x.shape[0],))
+            return np.column_stack([x, t]).astype(np.float32), categorical
+        width = x.shape[1]
+        if kind == "interaction_nan":
+            t = np.broadcast_to(np.asarray(treated, dtype=bool), (x.shape[0],))
+            times = np.where(t[:, None], x, np.float32(np.nan))
+            inputs = np.column_stack([x, times, t.astype(np.float32)]).astype(np.float32)
+            return inputs, [*categorical, *(width + c for c in categorical)]
+        return interaction_design(x, treated, categorical), [
+            *categorical,
+            *(width + c for c in categorical),
+        ]
+
+    return design
+
+
+def goodcall_s_variant(kind: str, defaults: bool = False) -> Learner:
+    """An S-learner on goodcall's encoding (``kind`` as in ``_s_design``): with goodcall's
+    settings (early stopping on a stratified 30 % of the training rows, then refitted on every
+    training row with the trees it kept) or, with ``defaults``, LightGBM's library defaults on
+    every training row as the peers get them. Measured for docs/decisions.md."""
+
+    def run(d: Draw) -> NDArray[np.float64]:
+        import lightgbm as lgb
+
+        from goodcall.models.features import FeatureEncoder
+        from goodcall.models.uplift import LightGBMParams
+        from goodcall.models.uplift.data import stratified_split
+
+        design = _s_design(kind)
+        features, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
+        encoder = FeatureEncoder().fit(features, None)
+        x, categorical = design(encoder.transform(features), t, encoder.categorical_indices)
+        if defaults:
+            booster_params = {
+                "objective": "binary", "num_threads": 1, "verbosity": -1, "seed": 0,
+                "deterministic": True,
+            }  # fmt: skip
+            every = lgb.Dataset(x, label=y, categorical_feature=categorical)
+            booster = lgb.train(booster_params, every, num_boost_round=100)
+        else:
+            params = LightGBMParams()
+            fit_rows, valid_rows = stratified_split(t, y, "binary", 0.3, 0)
+            booster_params = params.booster_params("binary", 7, rows=fit_rows.size)
+            train = lgb.Dataset(x[fit_rows], label=y[fit_rows], categorical_feature=categorical)
+            valid = lgb.Dataset(x[valid_rows], label=y[valid_rows], reference=train)
+            stopped = lgb.train(
+                booster_params, train, num_boost_round=params.n_estimators, valid_sets=[valid],
+                callbacks=[lgb.early_stopping(params.early_stopping_rounds, verbose=False)],
+            )  # fmt: skip
+            rounds = max(1, stopped.best_iteration)
+            every = lgb.Dataset(x, label=y, categorical_feature=categorical)
+            booster = lgb.train(booster_params, every, num_boost_round=rounds)
+        test = encoder.transform(d.features[d.test])
+        control = booster.predict(design(test, False, encoder.categorical_indices)[0])
+        treated = booster.predict(design(test, True, encoder.categorical_indices)[0])
+        return np.asarray(treated - control, dtype=np.float64)
+
+    return run
+
+
+def logistic_s_interaction(d: Draw) -> NDArray[np.float64]:
+    """scikit-uplift's S-learner with interactions on an L2 logistic regression (``C=1``,
+    standardised one-hot matrix): the linear version of the interaction approach."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklift.models import SoloModel
+
+    x = np.nan_to_num(d.matrix)
+    estimator = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+    model = SoloModel(estimator=estimator, method="treatment_interaction")
+    model.fit(x[d.train], d.outcome[d.train], d.treated[d.train].astype(int))
+    return np.asarray(model.predict(x[d.test]), dtype=np.float64)
+
+
+def goodcall_auto_with_interaction(reference: bool) -> Learner:
+    """``auto`` with an S-learner-with-interactions candidate (``goodcall_s_variant``'s, goodcall's
+    settings) scored on ``auto``'s own validation rows and entering its standard-error rule:
+    as a challenger of the same reference (the stump X-learner), or with ``reference`` as the
+    reference itself, which the others must beat by 1.5 standard errors. What adding the
+    candidate to ``auto`` would choose; when it chooses another, that candidate's final model."""
+
+    def run(d: Draw) -> NDArray[np.float64]:
+        return _auto_with_interaction(d, reference)
+
+    return run
+
+
+def _auto_with_interaction(d: Draw, reference: bool) -> NDArray[np.float64]:
+    import lightgbm as lgb
+
+    from goodcall.models.features import FeatureEncoder
+    from goodcall.models.uplift import LightGBMParams, fit_uplift
+    from goodcall.models.uplift.candidates import Candidate
+    from goodcall.models.uplift.data import stratified_split
+    from goodcall.models.uplift.fit import fit_candidates
+    from goodcall.models.uplift.learners import Part
+    from goodcall.models.uplift.selection import score_and_choose
+
+    params = LightGBMParams()
+    features, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
+    before = ("t", "x", "ct", "s")  # auto's candidates before this one
+    held = fit_candidates(features, t, y, methods=before, final="all", refit=False)
+    encoder = FeatureEncoder().fit(features, None)
+    x, cats = encoder.transform(features), encoder.categorical_indices
+    design = _s_design("interaction")
+    x_si, categorical = design(x, t, cats)
+    fit_rows, valid_rows = stratified_split(t, y, "binary", 0.3, 0)
+    booster_params = params.booster_params("binary", 7, rows=fit_rows.size)
+    train = lgb.Dataset(x_si[fit_rows], label=y[fit_rows], categorical_feature=categorical)
+    valid = lgb.Dataset(x_si[valid_rows], label=y[valid_rows], reference=train)
+    stopped = lgb.train(
+        booster_params, train, num_boost_round=params.n_estimators, valid_sets=[valid],
+        callbacks=[lgb.early_stopping(params.early_stopping_rounds, verbose=False)],
+    )  # fmt: skip
+
+    def si_uplift(booster: Any, rows: NDArray[np.float32]) -> NDArray[np.float64]:
+        control = booster.predict(design(rows, False, cats)[0])
+        return np.asarray(booster.predict(design(rows, True, cats)[0]) - control)
+
+    si = Candidate("si", None)  # type: ignore[arg-type]
+    others = {c: np.asarray(m.predict(features[valid_rows])) for c, m in held.models.items()}
+    mine = {si: si_uplift(stopped, x[valid_rows])}
+    uplifts = mine | others if reference else others | mine
+    part = Part(x[valid_rows], t[valid_rows], y[valid_rows])
+    _, chosen = score_and_choose(uplifts, part, "binary", dict.fromkeys(uplifts, 0.0), 0)
+    print(f"    chosen: {chosen.label}", file=sys.stderr, flush=True)
+    test = d.features[d.test]
+    if chosen != si:
+        if chosen == held.chosen:  # auto's own choice: auto's own model
+            search = fit_candidates(features, t, y, methods=before)
+            return np.asarray(search.models[search.chosen].predict(test), dtype=np.float64)
+        only = LightGBMParams(effect_num_leaves=(chosen.effect_leaves or 2,))
+        model = fit_uplift(features, t, y, method=chosen.method, params=only)
+        return np.asarray(model.predict(test), dtype=np.float64)
+    every = lgb.Dataset(x_si, label=y, categorical_feature=categorical)
+    final = lgb.train(booster_params, every, num_boost_round=max(1, stopped.best_iteration))
+    return si_uplift(final, encoder.transform(test))
+
+
 GOODCALL: dict[str, Learner] = {
     "goodcall auto + S candidate": goodcall_auto_with_s,
+    "goodcall auto + S interaction candidate": goodcall_auto_with_interaction(False),
+    "goodcall auto (S interaction reference)": goodcall_auto_with_interaction(True),
+    "goodcall S interaction (own settings)": goodcall_s_variant("interaction"),
+    "goodcall S interaction (LightGBM defaults)": goodcall_s_variant("interaction", True),
+    "goodcall S (LightGBM defaults)": goodcall_s_variant("plain", True),
+    "goodcall S interaction (missing for control)": goodcall_s_variant("interaction_nan"),
+    "logistic S interaction": logistic_s_interaction,
     "goodcall S (own settings)": goodcall_settings_s,
     "goodcall auto (rare 5-fold stopping)": goodcall_variant(rare_cv_folds=5),
     "goodcall auto (rare floor 50)": goodcall_variant(rare_min_trees=50),
@@ -289,7 +473,9 @@ GOODCALL: dict[str, Learner] = {
     "goodcall auto (50-row leaves)": goodcall_variant(min_child_samples=50),
     "goodcall auto": goodcall("auto"),
     "goodcall auto (without S)": goodcall_without_s,
+    "goodcall auto (without SI)": goodcall_without_si,
     "goodcall s": goodcall("s"),
+    "goodcall si": goodcall("si"),
     "goodcall auto (large tables before)": goodcall_large_before,
     "goodcall x (LightGBM defaults)": goodcall_with_peer_settings,
     "goodcall x": goodcall("x"),
