@@ -46,7 +46,7 @@ def test_metadata_records_the_training(model: UpliftModel, sim: SimulatedExperim
     assert meta.data.treatment_share == pytest.approx(sim.treated.mean())
     assert meta.data.outcome_mean_treated == pytest.approx(sim.outcome[sim.treated].mean())
     assert meta.refitted_on_all_rows
-    assert [c.label for c in meta.candidates] == ["x:2", "ct:2", "x:4", "ct:4", "t", "s", "si"]
+    assert [c.label for c in meta.candidates] == ["x:2", "ct:2", "x:4", "ct:4", "t", "s"]
     assert all(c.qini_coefficient is not None for c in meta.candidates)
     assert meta.params["n_estimators"] == 60
     assert {"lightgbm", "numpy", "polars", "python"} <= set(meta.versions)

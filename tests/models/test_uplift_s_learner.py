@@ -92,7 +92,7 @@ def test_an_s_file_without_the_group_column_is_refused(
 def test_auto_scores_the_s_learner(sim: SimulatedExperiment) -> None:
     model = fit_uplift(sim.features, sim.treated, sim.outcome, params=FAST, created_at=AT)
     scores = {c.label: c for c in model.metadata.candidates}
-    assert list(scores) == ["x:2", "ct:2", "x:4", "ct:4", "t", "s", "si"]
+    assert list(scores) == ["x:2", "ct:2", "x:4", "ct:4", "t", "s"]
     assert scores["s"].qini_coefficient is not None
     assert scores["s"].qini_gain_se is not None  # eligible: it enters the standard-error rule
 

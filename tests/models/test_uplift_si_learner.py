@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from goodcall.models.features import FeatureSchemaError
-from goodcall.models.uplift import UpliftModel, fit_uplift, load_uplift_model
+from goodcall.models.uplift import UpliftModel, fit_candidates, fit_uplift, load_uplift_model
 from goodcall.models.uplift.candidates import Candidate, candidate_grid
 from goodcall.models.uplift.learners import interaction_categorical, predict, with_interactions
 from goodcall.models.uplift.simulate import SimulatedExperiment
@@ -129,3 +129,17 @@ def test_on_a_continuous_outcome(sim: SimulatedExperiment) -> None:
     fitted = np.where(sim.treated, treated, control)
     assert fitted.mean() == pytest.approx(spend.mean(), rel=0.005)
     assert (treated - control).mean() > 0  # the contact raises spend in the simulation
+
+
+def test_auto_leaves_it_out_unless_listed(sim: SimulatedExperiment) -> None:
+    """``auto`` compares T, X, class transformation and the S-learner; listed among the
+    methods, the S-learner with interactions is scored and enters the standard-error rule."""
+    auto = fit_uplift(sim.features, sim.treated, sim.outcome, params=FAST)
+    assert [c.label for c in auto.metadata.candidates] == ["x:2", "ct:2", "x:4", "ct:4", "t", "s"]
+    listed = fit_candidates(
+        sim.features, sim.treated, sim.outcome, methods=("x", "s", "si"), params=FAST
+    )
+    scores = {c.label: c for c in listed.scores}
+    assert list(scores) == ["x:2", "x:4", "s", "si"]
+    assert scores["si"].qini_coefficient is not None
+    assert scores["si"].qini_gain_se is not None  # eligible: it enters the standard-error rule

@@ -39,7 +39,7 @@ def test_auto_recovers_the_true_uplift(seed: int) -> None:
     assert abs(random_qini) < 0.03
     in_sample = model.predict(train.features).mean()
     assert abs(in_sample - train.true_uplift.mean()) < 3 * _sampling_se(train)
-    assert [c.label for c in model.metadata.candidates] == ["x:2", "ct:2", "x:8", "ct:8", "t", "s", "si"]
+    assert [c.label for c in model.metadata.candidates] == ["x:2", "ct:2", "x:8", "ct:8", "t", "s"]
     assert sum(c.chosen for c in model.metadata.candidates) == 1
 
 

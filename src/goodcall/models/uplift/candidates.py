@@ -4,14 +4,15 @@ A candidate is a meta-learner plus the number of leaves of its effect models: ``
 X-learner whose effect regressions are stumps (an additive effect), ``x:8`` the same learner
 with 8-leaf trees (effects that depend on combinations of features), ``ct:2``/``ct:8`` likewise
 for class transformation, ``t`` the T-learner (no effect model of its own), ``s`` the
-S-learner (one outcome model with the group as a feature, fitted on its own). Why both sizes:
+S-learner (one outcome model with the group as a feature, fitted on its own), ``si`` the
+S-learner with interactions (compared only when listed: ``learners.AUTO_METHODS``). Why both sizes:
 on Hillstrom the stump effect models rank customers best, on simulated campaigns with
 interactions (bargain hunters × heavy data users) the deeper ones do, and which is true for a
 given experiment is only known from its held-out rows (``selection``).
 
-All candidates but the S-learner share the outcome models ``μ0``/``μ1`` (and the propensity
+All candidates but the S-learners share the outcome models ``μ0``/``μ1`` (and the propensity
 model), so comparing them costs the two outcome models plus two boosters per X candidate, one
-per class-transformation candidate and one (on every row) for the S-learner.
+per class-transformation candidate and one (on every row) per S-learner.
 """
 
 from __future__ import annotations

@@ -6,10 +6,10 @@ Procedure:
    (``validation_share``, default 30 %);
 2. fit every candidate (``candidates``: X and class transformation with stump and 8-leaf
    effect models, the T- and the S-learner — only those of the requested method unless
-   ``auto``) on the training part, each booster early-stopping on the validation part; when
-   the validation part of a binary outcome holds few positives (``rare_validation``),
-   ``rare_min_trees`` / ``rare_cv_folds`` can put a floor on the trees or pool early stopping
-   over folds (both off by default);
+   ``auto``; the S-learner with interactions only when asked for) on the training part, each
+   booster early-stopping on the validation part; when the validation part of a binary outcome
+   holds few positives (``rare_validation``), ``rare_min_trees`` / ``rare_cv_folds`` can put a
+   floor on the trees or pool early stopping over folds (both off by default);
 3. score each candidate's ranking of the validation rows with the Qini coefficient and choose
    with the standard-error rule of ``selection``; every score is recorded in the metadata;
 4. final model (``refit=True``, the default): the chosen learner is fitted again on every row,
@@ -59,6 +59,7 @@ from goodcall.models.uplift.data import (
     validate_learning_data,
 )
 from goodcall.models.uplift.learners import (
+    AUTO_METHODS,
     METHODS,
     FitContext,
     Method,
@@ -114,7 +115,7 @@ def fit_uplift(
         features,
         treated,
         outcome,
-        methods=METHODS if method == "auto" else (method,),
+        methods=AUTO_METHODS if method == "auto" else (method,),
         seed=seed,
         params=params,
         validation_share=validation_share,
@@ -132,7 +133,7 @@ def fit_candidates(
     treated: ArrayLike,
     outcome: ArrayLike,
     *,
-    methods: Sequence[Method] = METHODS,
+    methods: Sequence[Method] = AUTO_METHODS,
     seed: int = 0,
     params: LightGBMParams | None = None,
     validation_share: float = VALIDATION_SHARE,

@@ -44,6 +44,11 @@ from goodcall.models.uplift.params import LightGBMParams, Objective
 
 Method = Literal["t", "x", "ct", "s", "si"]
 METHODS: tuple[Method, ...] = ("t", "x", "ct", "s", "si")
+AUTO_METHODS: tuple[Method, ...] = ("t", "x", "ct", "s")
+"""The learners ``auto`` compares. The S-learner with interactions is asked for by name (or
+listed in ``fit_candidates(methods=...)``, where it enters the standard-error rule like the
+others): as a candidate of ``auto`` the rule never chose it on the benchmarks, while it added to
+the cost of every fit (docs/decisions.md, "The S-learner with interactions")."""
 PROPENSITY_CLIP = (0.01, 0.99)
 Matrix = NDArray[np.float32]
 Vector = NDArray[np.float64]
