@@ -143,6 +143,7 @@ def test_evaluate_table(app: typer.Typer, experiment: Path) -> None:
             "either --features or --exclude",
         ),
         (["--treatment", "arm", "--control", "arm=none", "--outcome", "accepted"], "COLUMN=VALUE"),
+        ([*GROUPS, "--method", "sx"], "--method must be auto, t, x, ct, s or si; got 'sx'"),
     ],
 )
 def test_fit_refusals(
@@ -163,6 +164,18 @@ def test_fit_refusals(
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
     assert not (tmp_path / "m").exists()
+
+
+def test_fit_the_s_learner_with_interactions_by_name(
+    app: typer.Typer, experiment: Path, tmp_path: Path
+) -> None:
+    model_dir = tmp_path / "si"
+    arguments = ["--method", "si", "--model-out", str(model_dir)]
+    result = runner.invoke(app, ["uplift", "fit", "--data", str(experiment), *GROUPS, *arguments])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((model_dir / "metadata.json").read_text())
+    assert (meta["method"], meta["requested_method"]) == ("si", "si")
+    assert sorted(p.name for p in model_dir.iterdir()) == ["metadata.json", "si.txt"]
 
 
 def test_score_refuses_a_table_missing_a_feature(
