@@ -113,6 +113,22 @@ def test_evaluate_json(app: typer.Typer, experiment: Path) -> None:
     assert report["rows_train"] + report["rows_test"] == 2_700
 
 
+def test_evaluate_compares_the_learners_asked_for(app: typer.Typer, experiment: Path) -> None:
+    """``--learners`` names the candidates shown (each once), ``auto`` choosing among them (the
+    S-learner with interactions is not one of ``auto``'s own)."""
+    base = ["uplift", "evaluate", "--data", str(experiment), *GROUPS, "--exclude", "customer_id"]
+    result = runner.invoke(app, [*base, "--learners", "si, t,si", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{") :])
+    names = [learner["name"] for learner in report["learners"]]
+    assert len(names) == 4 and names[-1] == "logistic baseline"
+    assert names[-2] in (f"auto → {names[0]}", f"auto → {names[1]}")
+    assert names[:2] == ["t", "si"]  # simplest first, as auto's grid orders them
+    refused = runner.invoke(app, [*base, "--learners", "t,rf"])
+    assert refused.exit_code == 2
+    assert "--learners: rf; expected a comma-separated list of t, x, ct, s, si" in refused.output
+
+
 def test_evaluate_table(app: typer.Typer, experiment: Path) -> None:
     result = runner.invoke(app, ["uplift", "evaluate", "--data", str(experiment), *GROUPS])
     assert result.exit_code == 0, result.output

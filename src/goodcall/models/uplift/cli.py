@@ -11,7 +11,7 @@ Heavy libraries (Polars, LightGBM, scikit-learn) are imported inside the command
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import typer
 from rich.console import Console
@@ -23,6 +23,7 @@ from goodcall.writing import write_csv
 
 if TYPE_CHECKING:
     from goodcall.models.uplift.evaluation import EvaluationReport
+    from goodcall.models.uplift.learners import Method
     from goodcall.models.uplift.tabular import LearningPlan, UpliftTable
 
 uplift_app = typer.Typer(
@@ -64,6 +65,21 @@ METHODS: dict[str, Literal["auto", "t", "x", "ct", "s", "si"]] = {
 def register(app: typer.Typer) -> None:
     """Attach ``goodcall uplift`` to the main application."""
     app.add_typer(uplift_app, name="uplift")
+
+
+def learner_list(text: str) -> tuple[Method, ...]:
+    """``t,x,s`` → the learners, each once; an unknown name is an error naming it and the known
+    ones."""
+    from goodcall.models.uplift.learners import METHODS
+
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in METHODS]
+    if unknown or not names:
+        raise ValueError(
+            f"--learners: {', '.join(unknown) or 'none given'}; expected a comma-separated list "
+            f"of {', '.join(METHODS)}"
+        )
+    return tuple(cast("Method", n) for n in dict.fromkeys(names))
 
 
 def _fail(error: Exception) -> None:
@@ -238,6 +254,14 @@ def evaluate_command(
     exclude: ExcludeOption = None,
     test_share: Annotated[float, typer.Option("--test-share", help="Held-out share.")] = 0.5,
     seed: SeedOption = 0,
+    learners: Annotated[
+        str,
+        typer.Option(
+            "--learners",
+            help="The learners compared (comma-separated, of t, x, ct, s, si); auto chooses "
+            "among them. Default: auto's own (t,x,ct,s).",
+        ),
+    ] = "t,x,ct,s",
     as_json: JsonOption = False,
 ) -> None:
     """Compare our learners with the two-model logistic baseline on a held-out split."""
@@ -247,6 +271,7 @@ def evaluate_command(
     from goodcall.models.uplift.tabular import LearningPlan
 
     try:
+        methods = learner_list(learners)
         plan = LearningPlan.for_evaluate(
             test_share, VALIDATION_SHARE, LightGBMParams().min_child_samples
         )
@@ -259,6 +284,7 @@ def evaluate_command(
                 test_share=test_share,
                 seed=seed,
                 progress=lambda message: progress(message, 0, 0),
+                methods=methods,
             )
     except ValueError as error:
         _fail(error)

@@ -33,6 +33,7 @@ from goodcall.models.uplift.data import (
     validate_learning_data,
 )
 from goodcall.models.uplift.fit import fit_candidates
+from goodcall.models.uplift.learners import AUTO_METHODS, Method
 from goodcall.models.uplift.params import LightGBMParams
 
 BASELINE = "logistic baseline"
@@ -141,8 +142,10 @@ def evaluate_uplift(
     params: LightGBMParams | None = None,
     ks: Sequence[float] = DEFAULT_KS,
     progress: Callable[[str], None] | None = None,
+    methods: Sequence[Method] = AUTO_METHODS,
 ) -> EvaluationReport:
-    """Fit on one part, score on the other; see the module docstring."""
+    """Fit on one part, score on the other; see the module docstring. ``methods``: the
+    learners compared, among which ``auto`` chooses."""
     say = progress if progress is not None else (lambda _message: None)
     data = validate_learning_data(features, treated, outcome)
     train, test = stratified_split(data.treated, data.outcome, data.kind, test_share, seed)
@@ -152,8 +155,9 @@ def evaluate_uplift(
     say(f"fitting the uplift learners on {train.size:,} rows")
     started = time.perf_counter()
     search = fit_candidates(
-        x_train, data.treated[train], data.outcome[train], seed=seed, params=params, final="all"
-    )
+        x_train, data.treated[train], data.outcome[train], seed=seed, params=params, final="all",
+        methods=methods,
+    )  # fmt: skip
     seconds = time.perf_counter() - started
     learners = [
         _scores(c.label, model.predict(x_test), y, t, ks, None, "candidate", binary)
