@@ -279,7 +279,7 @@ def decide_customers(
         ).frame
     parts = value_parts(decided, profiles, compiled.catalog, decider.config)
     zones = dict(profiles.select("customer_id", "time_zone").iter_rows())
-    calls = _next_calls(profiles, decider, at) if next_call else {}
+    calls = _next_calls(profiles, zones, decider, at) if next_call else {}
     basis = decider.basis(at)
     return {
         row["customer_id"]: _decision(row, part, zones.get(row["customer_id"]))
@@ -327,25 +327,26 @@ def _shadow(row: dict[str, Any], zone: str | None) -> dict[str, Any]:
 
 
 def _next_calls(
-    profiles: pl.DataFrame, decider: Decider, at: dt.datetime
+    profiles: pl.DataFrame, zones: dict[str, str | None], decider: Decider, at: dt.datetime
 ) -> dict[str, dict[str, Any]]:
     """Per customer: the next moment the policies allow a call (whatever the core decided);
-    the engine's matrix path, whose windows are the reasons path's without the reasons."""
+    the engine's matrix path, whose windows are the reasons path's without the reasons. The
+    profiles go to the engine as the frame they are, so that a few customers (a service's
+    micro-batch) are judged on its Python rows path, with the same answers."""
     phone = (
-        evaluate_channels_matrix(profiles.lazy(), decider.rules.policies, at, channels=("phone",))
+        evaluate_channels_matrix(profiles, decider.rules.policies, at, channels=("phone",))
         .filter(pl.col("channel") == "phone")
-        .join(profiles.lazy().select("customer_id", "time_zone"), on="customer_id")
+        .select("customer_id", "next_window_start", "next_window_end")
         .collect()
     )
     return {
-        row["customer_id"]: {
-            "start": _iso(row["next_window_start"]),
-            "end": _iso(row["next_window_end"]),
-            "start_local": window_text(
-                row["next_window_start"], row["next_window_end"], row["time_zone"], "en"
-            ),
+        cid: {
+            "start": _iso(start),
+            "end": _iso(end),
+            "start_local": window_text(start, end, zones[cid], "en"),
         }
-        for row in phone.iter_rows(named=True)
+        for cid, start, end in phone.iter_rows()
+        if cid in zones
     }
 
 
