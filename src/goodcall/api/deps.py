@@ -5,21 +5,26 @@ never with the pages' session cookie, so no ``/v1`` route can be driven by a cro
 CSRF protection belongs to the pages (:mod:`goodcall.web`). 401: no valid key; 403: a valid key
 whose role may not do this (:data:`goodcall.api.access.PERMISSIONS`). 429: over the user's
 request rate (:mod:`goodcall.api.ratelimit`).
+
+The dependencies are coroutines: FastAPI runs a plain function's dependency in its thread pool,
+a hop between threads per dependency and per request that cost more than the check itself. The
+one that may wait on the store (a key not verified a moment ago) goes to the thread pool then.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from goodcall.api.access import Permission, Principal
 from goodcall.api.ratelimit import retry_after
 from goodcall.api.service import Service
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:
     service: Service = request.app.state.service
     return service
 
@@ -35,13 +40,15 @@ def _token(authorization: str | None, api_key: str | None) -> str | None:
     return None
 
 
-def authenticated(
+async def authenticated(
     service: ServiceDep,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> Principal:
     token = _token(authorization, x_api_key)
-    user = None if token is None else service.principal_for_key(token)
+    user = None
+    if token is not None:
+        user = service.keys.get(token) or await run_in_threadpool(service.stored_principal, token)
     if user is None:
         raise HTTPException(
             401, "a valid API key is required", headers={"WWW-Authenticate": "Bearer"}
@@ -54,8 +61,8 @@ def authenticated(
     return user
 
 
-def allowed(permission: Permission) -> Callable[[Principal], Principal]:
-    def check(user: Annotated[Principal, Depends(authenticated)]) -> Principal:
+def allowed(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
+    async def check(user: Annotated[Principal, Depends(authenticated)]) -> Principal:
         if not user.may(permission):
             raise HTTPException(403, f"role {user.role!r} may not {permission.replace('_', ' ')}")
         return user

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from goodcall.api.access import Principal, Role
 from goodcall.api.batching import Batcher
 from goodcall.api.deciding import Ask, Decided, DeciderCache, decide_asks
+from goodcall.api.keys import KeyCache
 from goodcall.api.metrics import Metrics
 from goodcall.api.profiles import ProfileSource
 from goodcall.api.ratelimit import RateLimiter
@@ -31,8 +32,10 @@ class Service:
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0, 1))
     profiles: ProfileSource = field(init=False)
     decisions: Batcher[Ask, Decided] = field(init=False)
+    keys: KeyCache = field(init=False)
 
     def __post_init__(self) -> None:
+        self.keys = KeyCache(self.settings.key_cache_seconds)
         self.profiles = ProfileSource(self.settings.db_url, self.now)
         self.decisions = Batcher(
             self._decide_batch,
@@ -47,14 +50,21 @@ class Service:
         return decide_asks(asks, self.deciders, self.profiles, self.now())
 
     def principal_for_key(self, token: str) -> Principal | None:
-        """The user of an API key (None: malformed, unknown or wrong secret)."""
+        """The user of an API key (None: malformed, unknown or wrong secret): from the keys
+        verified a moment ago (:mod:`goodcall.api.keys`), else from the store."""
+        return self.keys.get(token) or self.stored_principal(token)
+
+    def stored_principal(self, token: str) -> Principal | None:
+        """The user of an API key as the store says now (and kept as verified)."""
         parts = split_key(token)
         if parts is None:
             return None
         found = key_owner(self.engine, parts[0])
         if found is None or not key_matches(parts[1], found[0]):
             return None
-        return principal(found[1])
+        user = principal(found[1])
+        self.keys.put(token, user)
+        return user
 
 
 def principal(user: StoredUser) -> Principal:

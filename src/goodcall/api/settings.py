@@ -11,6 +11,8 @@ import time
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from goodcall.api.keys import KEY_CACHE_SECONDS
+
 MAX_BODY_BYTES = 64 * 1024
 """Requests are small JSON documents or forms; anything larger is refused (413)."""
 
@@ -29,6 +31,7 @@ class ServeSettings(BaseSettings):
     campaign_models: str | None = None  # their model set (None: catalog priors only)
     batch_window_ms: float = 2.0  # concurrent decisions gathered this long are decided together
     batch_size: int = 64  # at most this many decisions in one call of the core
+    key_cache_seconds: float = KEY_CACHE_SECONDS  # a verified API key is believed this long
 
     def now(self) -> dt.datetime:
         """The service's clock: the wall clock, shifted to replay a day (``serve --at``)."""
