@@ -3,11 +3,13 @@
 Tried: eight callers at once (one batch), more callers than a batch holds (batches of at most
 ``size``), an error for one item (raised in its caller only), a batch function that fails
 (every caller of the batch hears it), an interrupted batch (the batcher is free again), a
-lone caller (answered after the window), bad settings.
+caller that goes away (the others are answered), a lone caller (answered after the window),
+more callers than the thread pool has threads (still one batch), bad settings.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Sequence
 
@@ -16,37 +18,49 @@ import pytest
 from goodcall.api.batching import Batcher
 
 
+async def _submit(batcher: Batcher[int, int], item: int) -> int | str:
+    try:
+        return await batcher.submit(item)
+    except (ValueError, RuntimeError) as err:
+        return str(err)
+
+
 def _callers(batcher: Batcher[int, int], items: Sequence[int]) -> dict[int, int | str]:
-    """Each item submitted from its own thread, all released together."""
-    start = threading.Barrier(len(items))
-    answers: dict[int, int | str] = {}
+    """Every item submitted at once, on one event loop (a batcher that never answers fails the
+    test after 30 s)."""
 
-    def call(item: int) -> None:
-        start.wait()
-        try:
-            answers[item] = batcher.submit(item)
-        except ValueError as err:
-            answers[item] = str(err)
+    async def all_of() -> list[int | str]:
+        return await asyncio.wait_for(asyncio.gather(*(_submit(batcher, i) for i in items)), 30)
 
-    threads = [threading.Thread(target=call, args=(i,)) for i in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return answers
+    return dict(zip(items, asyncio.run(all_of()), strict=True))
 
 
 def test_concurrent_callers_share_one_batch() -> None:
     seen: list[list[int]] = []
+    threads: set[str] = set()
 
     def run(items: Sequence[int]) -> list[int | Exception]:
         seen.append(list(items))
+        threads.add(threading.current_thread().name)
         return [10 * i for i in items]
 
     batcher = Batcher(run, window=5.0, size=8)  # closes as soon as eight are waiting
     assert _callers(batcher, range(8)) == {i: 10 * i for i in range(8)}
     assert len(seen) == 1 and sorted(seen[0]) == list(range(8))
     assert (batcher.batches, batcher.items) == (1, 8)
+    assert threading.main_thread().name not in threads  # the core never holds the event loop
+
+
+def test_more_callers_than_the_thread_pool_has_threads_make_one_batch() -> None:
+    sizes: list[int] = []
+
+    def run(items: Sequence[int]) -> list[int | Exception]:
+        sizes.append(len(items))
+        return list(items)
+
+    batcher = Batcher(run, window=5.0, size=100)
+    assert _callers(batcher, range(100)) == {i: i for i in range(100)}
+    assert sizes == [100]
 
 
 def test_batches_hold_at_most_size_items() -> None:
@@ -58,7 +72,7 @@ def test_batches_hold_at_most_size_items() -> None:
 
     batcher = Batcher(run, window=0.05, size=3)
     assert _callers(batcher, range(20)) == {i: i + 1 for i in range(20)}
-    assert max(sizes) <= 3 and sum(sizes) == 20
+    assert max(sizes) == 3 and sum(sizes) == 20
 
 
 def test_an_error_is_raised_in_its_own_caller_only() -> None:
@@ -78,13 +92,17 @@ def test_a_failing_batch_fails_each_of_its_callers() -> None:
 
 
 def test_a_wrong_number_of_answers_is_an_error() -> None:
-    with pytest.raises(RuntimeError, match="a batch of 1 got 0 answers"):
-        Batcher(lambda items: [], window=0.0).submit(1)
+    answers = _callers(Batcher(lambda items: [], window=0.0), [1])
+    assert answers == {1: "a batch of 1 got 0 answers"}
 
 
 def test_a_lone_caller_and_bad_settings() -> None:
-    batcher = Batcher(lambda items: [i * 2 for i in items], window=0.001)
-    assert [batcher.submit(i) for i in range(3)] == [0, 2, 4]
+    batcher: Batcher[int, int] = Batcher(lambda items: [i * 2 for i in items], window=0.001)
+
+    async def one_by_one() -> list[int]:
+        return [await batcher.submit(i) for i in range(3)]
+
+    assert asyncio.run(one_by_one()) == [0, 2, 4]
     assert batcher.batches == 3
     with pytest.raises(ValueError, match="window must be ≥ 0 and size ≥ 1"):
         Batcher(lambda items: list(items), window=-1)
@@ -93,7 +111,7 @@ def test_a_lone_caller_and_bad_settings() -> None:
 
 
 class _Stop(BaseException):
-    """Not an Exception: what an interrupted leader would raise."""
+    """Not an Exception: what an interrupted batch would raise."""
 
 
 def test_an_interrupted_batch_leaves_no_caller_waiting() -> None:
@@ -106,6 +124,43 @@ def test_an_interrupted_batch_leaves_no_caller_waiting() -> None:
         return list(items)
 
     batcher = Batcher(run, window=0.0, size=4)
-    with pytest.raises(_Stop):
-        batcher.submit(1)
-    assert batcher.submit(2) == 2  # the batcher is idle again, not held by a gone leader
+    assert _callers(batcher, [1]) == {1: "the batch was interrupted"}
+    assert _callers(batcher, [2]) == {2: 2}  # the batcher is idle again, not held by a gone drive
+
+
+def test_a_caller_that_goes_away_leaves_the_others_answered() -> None:
+    release = threading.Event()
+
+    def run(items: Sequence[int]) -> list[int | Exception]:
+        release.wait(timeout=10)
+        return [i * 3 for i in items]
+
+    batcher = Batcher(run, window=0.0, size=8)
+
+    async def one_leaves() -> list[int | str]:
+        first = asyncio.ensure_future(_submit(batcher, 1))  # starts the drive, then leaves
+        others = [asyncio.ensure_future(_submit(batcher, i)) for i in (2, 3)]
+        await asyncio.sleep(0.05)
+        first.cancel()
+        release.set()
+        answers = await asyncio.gather(*others)
+        return [*answers, await _submit(batcher, 4)]
+
+    assert asyncio.run(one_leaves()) == [6, 9, 12]
+
+
+def test_a_drive_left_on_a_closed_loop_does_not_hold_the_next_loop() -> None:
+    release = threading.Event()
+
+    def run(items: Sequence[int]) -> list[int | Exception]:
+        release.wait(timeout=0.2)
+        return list(items)
+
+    batcher = Batcher(run, window=0.0, size=8)
+    loop = asyncio.new_event_loop()
+    try:  # a request whose loop stops before its batch is answered
+        loop.run_until_complete(asyncio.wait([loop.create_task(batcher.submit(1))], timeout=0.01))
+    finally:
+        loop.close()
+    release.set()
+    assert _callers(batcher, [2, 3]) == {2: 2, 3: 3}

@@ -2,7 +2,8 @@
 
 Concurrent requests of a worker are decided together (:mod:`goodcall.api.batching`): one profile
 read and one call of the core for the requests of the same moment, each answer the one a
-request alone would get.
+request alone would get. The route is a coroutine: a request waits for its batch on the event
+loop, and only the batch runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ router = APIRouter(tags=["decisions"])
 
 
 @router.post("/decisions", response_model=DecisionResponse)
-def decide(body: DecisionRequest, service: ServiceDep, user: CanDecide) -> DecisionResponse:
+async def decide(body: DecisionRequest, service: ServiceDep, user: CanDecide) -> DecisionResponse:
     """The action (or none), the reasons and where the brief is — the same answer as
     ``goodcall explain CUSTOMER --at AT --json`` gives in ``decision``. Without ``at``, the
     service's now when the decision is made (the answer's ``at``)."""
     channels = channels_for(body.channel, body.context)
     try:
-        decided = service.decisions.submit(Ask(body.customer_id, body.at, channels))
+        decided = await service.decisions.submit(Ask(body.customer_id, body.at, channels))
     except UnknownCustomerError as err:
         raise HTTPException(404, f"no customer {body.customer_id!r} in the store") from err
     except (InputError, StoreUnavailableError, StoreNotReadyError) as err:
