@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import sqlalchemy as sa
 from typer.testing import CliRunner
@@ -86,3 +87,13 @@ def test_metrics_count_requests_by_route_template(served: Served) -> None:
     assert 'route="/v1/customers/{customer_id}",status="404"' in text
     assert STORY not in text and "C-NOBODY" not in text
     assert "# TYPE goodcall_http_request_seconds histogram" in text
+
+
+def test_metrics_count_the_decisions_and_their_batches(served: Served) -> None:
+    body = {"customer_id": STORY, "at": "2026-11-20T20:00:00+00:00"}
+    for _ in range(2):  # one after the other: two batches of one
+        response = served.client.post("/v1/decisions", json=body, headers=served.as_("agent"))
+        assert response.status_code == 200
+    text = served.client.get("/metrics", headers=served.as_("admin")).text
+    assert re.search(r'goodcall_events_total\{event="decisions",worker="\d+"\} 2\n', text)
+    assert re.search(r'goodcall_events_total\{event="decision_batches",worker="\d+"\} 2\n', text)

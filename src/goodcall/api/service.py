@@ -47,6 +47,7 @@ class Service:
         return self.settings.now()
 
     def _decide_batch(self, asks: Sequence[Ask]) -> list[Decided | Exception]:
+        self.metrics.event("decision_batches")  # decisions ÷ batches: the mean batch
         return decide_asks(asks, self.deciders, self.profiles, self.now())
 
     def principal_for_key(self, token: str) -> Principal | None:
