@@ -164,3 +164,37 @@ def test_a_drive_left_on_a_closed_loop_does_not_hold_the_next_loop() -> None:
         loop.close()
     release.set()
     assert _callers(batcher, [2, 3]) == {2: 2, 3: 3}
+
+
+def test_the_next_batch_waits_for_the_callers_just_answered() -> None:
+    """Callers that arrive while a batch runs do not start the next batch alone: it waits the
+    window, and the first batch's callers, back at once, join it."""
+    sizes: list[list[int]] = []
+    first_running = threading.Event()
+    release = threading.Event()
+
+    def run(items: Sequence[int]) -> list[int | Exception]:
+        sizes.append(sorted(items))
+        if len(sizes) == 1:
+            first_running.set()
+            release.wait(timeout=10)
+        return list(items)
+
+    batcher = Batcher(run, window=5.0, size=4)
+
+    async def back_to_back(item: int) -> int:
+        await batcher.submit(item)
+        return await batcher.submit(item + 10)  # the client's next request
+
+    async def load() -> list[int]:
+        clients = [asyncio.ensure_future(back_to_back(i)) for i in (0, 1)]
+        once = [asyncio.ensure_future(batcher.submit(i)) for i in (2, 3)]  # a full first batch
+        while not first_running.is_set():
+            await asyncio.sleep(0.001)
+        waiting = [asyncio.ensure_future(batcher.submit(i)) for i in (4, 5)]
+        await asyncio.sleep(0.01)
+        release.set()
+        return await asyncio.wait_for(asyncio.gather(*clients, *once, *waiting), 30)
+
+    assert asyncio.run(load()) == [10, 11, 2, 3, 4, 5]
+    assert sizes == [[0, 1, 2, 3], [4, 5, 10, 11]]

@@ -11,9 +11,11 @@ to find the batcher idle starts a *drive* (a task of the loop, so that no reques
 waits for the batches after its own): wait up to ``window`` seconds (or until ``size``
 requests are waiting), take the waiting requests, run the batch function on them in a worker
 thread (the core must not hold the event loop) and hand each its answer. Requests arriving
-meanwhile wait; when the batch is done the next batch starts at once with them (they have
-waited already). One batch runs at a time per batcher, so under load batches grow by
-themselves, and a lone request pays at most ``window`` more than it would alone.
+meanwhile wait; when the batch is done the next one gathers the same way: waiting the window
+again lets the clients just answered come back and join it, where starting at once would split
+a steady load into two halves decided in turn, each paying the core's fixed cost (measured in
+``docs/decisions.md``). One batch runs at a time per batcher, so under load batches grow by
+themselves, and a request pays at most ``window`` more than it would alone.
 """
 
 from __future__ import annotations
@@ -70,9 +72,9 @@ class Batcher(Generic[In, Out]):
         self._waiting = [w for w in self._waiting if w[1].get_loop() is loop]
 
     async def _batches(self) -> None:
-        """Gather, then run batches until no request is waiting."""
-        await self._gather()
+        """Gather and run batches until no request is waiting."""
         while self._waiting:
+            await self._gather()
             batch, self._waiting = self._waiting[: self.size], self._waiting[self.size :]
             try:
                 await self._answer(batch)
