@@ -50,13 +50,9 @@ class Service:
         self.metrics.event("decision_batches")  # decisions ÷ batches: the mean batch
         return decide_asks(asks, self.deciders, self.profiles, self.now())
 
-    def principal_for_key(self, token: str) -> Principal | None:
-        """The user of an API key (None: malformed, unknown or wrong secret): from the keys
-        verified a moment ago (:mod:`goodcall.api.keys`), else from the store."""
-        return self.keys.get(token) or self.stored_principal(token)
-
     def stored_principal(self, token: str) -> Principal | None:
-        """The user of an API key as the store says now (and kept as verified)."""
+        """The user of an API key as the store says now (None: malformed, unknown or wrong
+        secret), kept as verified (:attr:`keys`, which the routers ask first)."""
         parts = split_key(token)
         if parts is None:
             return None
