@@ -62,7 +62,7 @@ def query_clock() -> Iterator[dict[str, list[float]]]:
 
 def _site() -> str:
     """The innermost ``goodcall`` module on the stack (the module that ran the query)."""
-    frame = sys._getframe(3)
+    frame = sys._getframe(2)
     while frame is not None:
         name = str(frame.f_globals.get("__name__", ""))
         if name.startswith("goodcall."):
