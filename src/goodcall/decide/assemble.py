@@ -59,8 +59,9 @@ def top_offers(ranked: pl.DataFrame) -> pl.DataFrame:
 
 def customer_summary(stages: Funnel, ranked: pl.DataFrame) -> pl.DataFrame:
     """One row per customer of the chunk: what the reasons and the decision row need
-    (``ranked``: the chunk's scored items in :data:`BEST_ORDER`). One plan, collected once: on
-    a few customers each eager join would cost a query of its own."""
+    (``ranked``: the chunk's scored items in :data:`BEST_ORDER`), in the order of the chunk's
+    customers. One plan, collected once: on a few customers each eager join would cost a query
+    of its own; the joins keep the left order (a lazy join may not)."""
     ranked_plan = ranked.lazy()
     counts = (
         stages.base.lazy()
@@ -69,6 +70,7 @@ def customer_summary(stages: Funnel, ranked: pl.DataFrame) -> pl.DataFrame:
             stages.eligible.lazy().group_by("customer_id").len("eligible_offers"),
             on="customer_id",
             how="left",
+            maintain_order="left",
         )
         .join(
             stages.channels.lazy()
@@ -77,6 +79,7 @@ def customer_summary(stages: Funnel, ranked: pl.DataFrame) -> pl.DataFrame:
             .len("contactable_channels"),
             on="customer_id",
             how="left",
+            maintain_order="left",
         )
         .fill_null(0)
     )
@@ -84,12 +87,17 @@ def customer_summary(stages: Funnel, ranked: pl.DataFrame) -> pl.DataFrame:
     return (
         stages.base.lazy()
         .select("customer_id", "language", "register")
-        .join(stages.groups.lazy(), on="customer_id", how="left")
-        .join(counts, on="customer_id", how="left")
-        .join(reasons, on="customer_id", how="left")
-        .join(stages.catalog_reasons.lazy(), on="customer_id", how="left")
-        .join(_best(ranked_plan, "best_"), on="customer_id", how="left")
-        .join(_best(ranked_plan.filter(c("known")), "known_"), on="customer_id", how="left")
+        .join(stages.groups.lazy(), on="customer_id", how="left", maintain_order="left")
+        .join(counts, on="customer_id", how="left", maintain_order="left")
+        .join(reasons, on="customer_id", how="left", maintain_order="left")
+        .join(stages.catalog_reasons.lazy(), on="customer_id", how="left", maintain_order="left")
+        .join(_best(ranked_plan, "best_"), on="customer_id", how="left", maintain_order="left")
+        .join(
+            _best(ranked_plan.filter(c("known")), "known_"),
+            on="customer_id",
+            how="left",
+            maintain_order="left",
+        )
         .collect()
     )
 
