@@ -14,7 +14,9 @@ seconds the server's processes used per request (``/proc``: the machine may be s
 per request is the figure that does not depend on the neighbours). Requests ask at a fixed
 moment of the synthetic carrier (its profiles are then kept by the service after their first
 read) or, with ``--now``, at the service's now (every profile read from the store). Locust itself
-uses CPU on the same two cores, so figures are a floor. Needs the bench extra
+uses CPU on the same two cores, so figures are a floor. The service's per-user rate limit is
+turned off for the run (its one client key would hear 429 above the limit) unless
+``--rate-limit`` keeps it. Needs the bench extra
 (``pip install 'goodcall[bench]'``): without Locust, says so and stops.
 """
 
@@ -128,6 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--rates", type=float, nargs="*", default=[50, 100, 200, 400])
     parser.add_argument("--now", action="store_true", help="ask at the service's now")
+    parser.add_argument(
+        "--rate-limit", action="store_true",
+        help="keep the service's per-user rate limit (off by default: the bench's one client key "
+        "would be answered 429 above 200 requests/s per worker)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if importlib.util.find_spec("locust") is None:
         print("bench_serve: skipped, Locust is not installed (pip install 'goodcall[bench]')")
@@ -142,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
                "POLARS_MAX_THREADS": "1"}  # fmt: skip
         if args.now:
             env["GOODCALL_BENCH_AT"] = ""
+        if not args.rate_limit:
+            env["GOODCALL_SERVE_RATE_PER_SECOND"] = "0"
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -167,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                     time.sleep(0.2)
             print(f"bench_serve: {args.customers} customers, {args.workers} worker(s), "
                   f"{args.seconds} s per level, asked at {'now' if args.now else AT.isoformat()}, "
+                  f"rate limit {'kept' if args.rate_limit else 'off'}, "
                   f"Locust on the same machine; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
             print(f"{'path':<14} {'users':>5} {'target/s':>8} {'req/s':>8} {'p50 ms':>7} "
                   f"{'p99 ms':>7} {'failed':>6} {'CPU ms/req':>10}")  # fmt: skip
