@@ -206,33 +206,52 @@ def goodcall_large_before(d: Draw) -> NDArray[np.float64]:
     return np.asarray(model.predict(d.features[d.test]), dtype=np.float64)
 
 
-def goodcall_settings_s(d: Draw) -> NDArray[np.float64]:
-    """An S-learner (one LightGBM with the group as a feature, effect = difference of its
-    predictions) with goodcall's settings: early stopping on a stratified 30 % of the training
-    rows, then refitted on every training row with the trees it kept. Measured for
-    docs/decisions.md (binary outcomes), as the candidate ``auto`` would compare."""
+def _early_stopped(
+    x: NDArray[np.float32], t: NDArray[np.bool_], y: NDArray[np.float64], categorical: list[int]
+) -> tuple[Any, dict[str, Any], NDArray[np.intp]]:
+    """A binary LightGBM with goodcall's settings, early-stopped on a stratified 30 % of the
+    rows, as ``auto``'s candidates are: (the booster, its parameters, the validation rows)."""
     import lightgbm as lgb
 
-    from goodcall.models.features import FeatureEncoder
     from goodcall.models.uplift import LightGBMParams
     from goodcall.models.uplift.data import stratified_split
 
     params = LightGBMParams()
-    features, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
-    encoder = FeatureEncoder().fit(features, None)
-    x = np.column_stack([encoder.transform(features), t.astype(np.float32)])
     fit_rows, valid_rows = stratified_split(t, y, "binary", 0.3, 0)
     booster_params = params.booster_params("binary", 7, rows=fit_rows.size)
-    categorical = encoder.categorical_indices
     train = lgb.Dataset(x[fit_rows], label=y[fit_rows], categorical_feature=categorical)
     valid = lgb.Dataset(x[valid_rows], label=y[valid_rows], reference=train)
     stopped = lgb.train(
         booster_params, train, num_boost_round=params.n_estimators, valid_sets=[valid],
         callbacks=[lgb.early_stopping(params.early_stopping_rounds, verbose=False)],
     )  # fmt: skip
-    rounds = max(1, stopped.best_iteration)
+    return stopped, booster_params, valid_rows
+
+
+def _refitted(
+    stopped: Any, booster_params: dict[str, Any], x: NDArray[np.float32],
+    y: NDArray[np.float64], categorical: list[int],
+) -> Any:  # fmt: skip
+    """``stopped`` refitted on every row with the trees it kept."""
+    import lightgbm as lgb
+
     every = lgb.Dataset(x, label=y, categorical_feature=categorical)
-    booster = lgb.train(booster_params, every, num_boost_round=rounds)
+    return lgb.train(booster_params, every, num_boost_round=max(1, stopped.best_iteration))
+
+
+def goodcall_settings_s(d: Draw) -> NDArray[np.float64]:
+    """An S-learner (one LightGBM with the group as a feature, effect = difference of its
+    predictions) with goodcall's settings: early stopping on a stratified 30 % of the training
+    rows, then refitted on every training row with the trees it kept. Measured for
+    docs/decisions.md (binary outcomes), as the candidate ``auto`` would compare."""
+    from goodcall.models.features import FeatureEncoder
+
+    features, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
+    encoder = FeatureEncoder().fit(features, None)
+    x = np.column_stack([encoder.transform(features), t.astype(np.float32)])
+    categorical = encoder.categorical_indices
+    stopped, booster_params, _ = _early_stopped(x, t, y, categorical)
+    booster = _refitted(stopped, booster_params, x, y, categorical)
     test = np.column_stack([encoder.transform(d.features[d.test]), np.zeros(d.test.size)])
     control = booster.predict(test)
     test[:, -1] = 1.0
@@ -243,12 +262,8 @@ def goodcall_auto_with_s(d: Draw) -> NDArray[np.float64]:
     """``auto`` with an S-learner candidate (goodcall's settings, binary outcomes) scored on
     ``auto``'s own validation rows and entering its standard-error rule right after the
     reference (the stump X-learner): what adding the candidate to ``auto`` would choose."""
-    import lightgbm as lgb
-
     from goodcall.models.features import FeatureEncoder
-    from goodcall.models.uplift import LightGBMParams
     from goodcall.models.uplift.candidates import Candidate
-    from goodcall.models.uplift.data import stratified_split
     from goodcall.models.uplift.fit import fit_candidates
     from goodcall.models.uplift.learners import Part
     from goodcall.models.uplift.selection import score_and_choose
@@ -259,22 +274,14 @@ def goodcall_auto_with_s(d: Draw) -> NDArray[np.float64]:
         with_group[:, -1] = 1.0
         return np.asarray(booster.predict(with_group) - control, dtype=np.float64)
 
-    params = LightGBMParams()
     features, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
     search = fit_candidates(features, t, y, final="all")
     held = fit_candidates(features, t, y, final="all", refit=False)
     encoder = FeatureEncoder().fit(features, None)
     x = encoder.transform(features)
-    fit_rows, valid_rows = stratified_split(t, y, "binary", 0.3, 0)
     x_s = np.column_stack([x, t.astype(np.float32)])
-    booster_params = params.booster_params("binary", 7, rows=fit_rows.size)
     categorical = encoder.categorical_indices
-    train = lgb.Dataset(x_s[fit_rows], label=y[fit_rows], categorical_feature=categorical)
-    valid = lgb.Dataset(x_s[valid_rows], label=y[valid_rows], reference=train)
-    stopped = lgb.train(
-        booster_params, train, num_boost_round=params.n_estimators, valid_sets=[valid],
-        callbacks=[lgb.early_stopping(params.early_stopping_rounds, verbose=False)],
-    )  # fmt: skip
+    stopped, booster_params, valid_rows = _early_stopped(x_s, t, y, categorical)
     s = Candidate("s", None)  # type: ignore[arg-type]
     valid_features = features[valid_rows]
     uplifts = {c: np.asarray(m.predict(valid_features)) for c, m in held.models.items()}
@@ -286,9 +293,7 @@ def goodcall_auto_with_s(d: Draw) -> NDArray[np.float64]:
     test = d.features[d.test]
     if chosen != s:
         return np.asarray(search.models[chosen].predict(test), dtype=np.float64)
-    every = lgb.Dataset(x_s, label=y, categorical_feature=categorical)
-    rounds = max(1, stopped.best_iteration)
-    final = lgb.train(booster_params, every, num_boost_round=rounds)
+    final = _refitted(stopped, booster_params, x_s, y, categorical)
     return s_uplift(final, encoder.transform(test))
 
 
@@ -342,8 +347,6 @@ def goodcall_s_variant(kind: str, defaults: bool = False) -> Learner:
         import lightgbm as lgb
 
         from goodcall.models.features import FeatureEncoder
-        from goodcall.models.uplift import LightGBMParams
-        from goodcall.models.uplift.data import stratified_split
 
         design = _s_design(kind)
         features, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
@@ -357,18 +360,8 @@ def goodcall_s_variant(kind: str, defaults: bool = False) -> Learner:
             every = lgb.Dataset(x, label=y, categorical_feature=categorical)
             booster = lgb.train(booster_params, every, num_boost_round=100)
         else:
-            params = LightGBMParams()
-            fit_rows, valid_rows = stratified_split(t, y, "binary", 0.3, 0)
-            booster_params = params.booster_params("binary", 7, rows=fit_rows.size)
-            train = lgb.Dataset(x[fit_rows], label=y[fit_rows], categorical_feature=categorical)
-            valid = lgb.Dataset(x[valid_rows], label=y[valid_rows], reference=train)
-            stopped = lgb.train(
-                booster_params, train, num_boost_round=params.n_estimators, valid_sets=[valid],
-                callbacks=[lgb.early_stopping(params.early_stopping_rounds, verbose=False)],
-            )  # fmt: skip
-            rounds = max(1, stopped.best_iteration)
-            every = lgb.Dataset(x, label=y, categorical_feature=categorical)
-            booster = lgb.train(booster_params, every, num_boost_round=rounds)
+            stopped, booster_params, _ = _early_stopped(x, t, y, categorical)
+            booster = _refitted(stopped, booster_params, x, y, categorical)
         test = encoder.transform(d.features[d.test])
         control = booster.predict(design(test, False, encoder.categorical_indices)[0])
         treated = booster.predict(design(test, True, encoder.categorical_indices)[0])
@@ -406,17 +399,13 @@ def goodcall_auto_with_interaction(reference: bool) -> Learner:
 
 
 def _auto_with_interaction(d: Draw, reference: bool) -> NDArray[np.float64]:
-    import lightgbm as lgb
-
     from goodcall.models.features import FeatureEncoder
     from goodcall.models.uplift import LightGBMParams, fit_uplift
     from goodcall.models.uplift.candidates import Candidate
-    from goodcall.models.uplift.data import stratified_split
     from goodcall.models.uplift.fit import fit_candidates
     from goodcall.models.uplift.learners import Part
     from goodcall.models.uplift.selection import score_and_choose
 
-    params = LightGBMParams()
     features, t, y = d.features[d.train], d.treated[d.train], d.outcome[d.train]
     before = ("t", "x", "ct", "s")  # auto's candidates before this one
     held = fit_candidates(features, t, y, methods=before, final="all", refit=False)
@@ -424,14 +413,7 @@ def _auto_with_interaction(d: Draw, reference: bool) -> NDArray[np.float64]:
     x, cats = encoder.transform(features), encoder.categorical_indices
     design = _s_design("interaction")
     x_si, categorical = design(x, t, cats)
-    fit_rows, valid_rows = stratified_split(t, y, "binary", 0.3, 0)
-    booster_params = params.booster_params("binary", 7, rows=fit_rows.size)
-    train = lgb.Dataset(x_si[fit_rows], label=y[fit_rows], categorical_feature=categorical)
-    valid = lgb.Dataset(x_si[valid_rows], label=y[valid_rows], reference=train)
-    stopped = lgb.train(
-        booster_params, train, num_boost_round=params.n_estimators, valid_sets=[valid],
-        callbacks=[lgb.early_stopping(params.early_stopping_rounds, verbose=False)],
-    )  # fmt: skip
+    stopped, booster_params, valid_rows = _early_stopped(x_si, t, y, categorical)
 
     def si_uplift(booster: Any, rows: NDArray[np.float32]) -> NDArray[np.float64]:
         control = booster.predict(design(rows, False, cats)[0])
@@ -452,8 +434,7 @@ def _auto_with_interaction(d: Draw, reference: bool) -> NDArray[np.float64]:
         only = LightGBMParams(effect_num_leaves=(chosen.effect_leaves or 2,))
         model = fit_uplift(features, t, y, method=chosen.method, params=only)
         return np.asarray(model.predict(test), dtype=np.float64)
-    every = lgb.Dataset(x_si, label=y, categorical_feature=categorical)
-    final = lgb.train(booster_params, every, num_boost_round=max(1, stopped.best_iteration))
+    final = _refitted(stopped, booster_params, x_si, y, categorical)
     return si_uplift(final, encoder.transform(test))
 
 
