@@ -57,9 +57,6 @@ ExcludeOption = Annotated[
     typer.Option("--exclude", help="Comma-separated columns to leave out (other outcomes!)."),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of every split and model.")]
-METHODS: dict[str, Literal["auto", "t", "x", "ct", "s", "si"]] = {
-    m: m for m in ("auto", "t", "x", "ct", "s", "si")
-}
 
 
 def register(app: typer.Typer) -> None:
@@ -67,11 +64,13 @@ def register(app: typer.Typer) -> None:
     app.add_typer(uplift_app, name="uplift")
 
 
-def learner_list(text: str) -> tuple[Method, ...]:
-    """``t,x,s`` → the learners, each once; an unknown name is an error naming it and the known
-    ones."""
-    from goodcall.models.uplift.learners import METHODS
+def learner_list(text: str | None) -> tuple[Method, ...]:
+    """``t,x,s`` → the learners, each once (None: ``auto``'s own); an unknown name is an error
+    naming it and the known ones."""
+    from goodcall.models.uplift.learners import AUTO_METHODS, METHODS
 
+    if text is None:
+        return AUTO_METHODS
     names = [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in METHODS]
     if unknown or not names:
@@ -161,13 +160,15 @@ def fit_command(
     """Fit an uplift model and save it (metadata.json + LightGBM text files)."""
     from goodcall.models.uplift import LightGBMParams, UpliftInputError, fit_uplift
     from goodcall.models.uplift.fit import VALIDATION_SHARE
+    from goodcall.models.uplift.learners import METHODS
     from goodcall.models.uplift.storage import ModelDirectoryError
     from goodcall.models.uplift.tabular import LearningPlan
 
     plan = LearningPlan.for_fit(VALIDATION_SHARE, LightGBMParams().min_child_samples)
     try:
-        if method not in METHODS:
-            raise UpliftInputError(f"--method must be auto, t, x, ct, s or si; got {method!r}")
+        if method != "auto" and method not in METHODS:
+            named = ", ".join(("auto", *METHODS[:-1])) + f" or {METHODS[-1]}"
+            raise UpliftInputError(f"--method must be {named}; got {method!r}")
         table = _load_table(data, treatment, control, outcome, features, exclude, plan)
         with progress_bar("uplift fit") as progress:
             progress("fitting uplift learners", 0, 0)
@@ -175,7 +176,7 @@ def fit_command(
                 table.features,
                 table.treated,
                 table.outcome,
-                method=METHODS[method],
+                method=cast('Method | Literal["auto"]', method),
                 seed=seed,
             )
             path = model.save(model_out, overwrite=overwrite)
@@ -255,13 +256,13 @@ def evaluate_command(
     test_share: Annotated[float, typer.Option("--test-share", help="Held-out share.")] = 0.5,
     seed: SeedOption = 0,
     learners: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--learners",
             help="The learners compared (comma-separated, of t, x, ct, s, si); auto chooses "
-            "among them. Default: auto's own (t,x,ct,s).",
+            "among them. Default: auto's own.",
         ),
-    ] = "t,x,ct,s",
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Compare our learners with the two-model logistic baseline on a held-out split."""
